@@ -1,0 +1,242 @@
+//! The FreeSWITCH-based call-center (seed 001).
+
+use serde::{Deserialize, Serialize};
+
+use crate::enums::CallType;
+use crate::error::{Error, Result};
+use crate::lenient::{self, JsonList};
+use crate::time::Timestamp;
+
+/// Path of the call-record query.
+pub const RECORDS_LIST_PATH: &str = "/api/aicall/records/list";
+/// Path of the task query.
+pub const CALLTASK_LIST_PATH: &str = "/api/aicall/calltask/list";
+/// Path of task creation.
+pub const CREATE_TASKS_PATH: &str = "/api/aicall/createTasks";
+/// Path of task stopping: note, no `/api` prefix (as documented).
+pub const STOP_TASKS_PATH: &str = "/aicall/stopTasks";
+/// Path of recording downloads (`?filename=ai_call/yyyy/MM/dd/HH/<uuid>.wav`).
+pub const RECORDINGS_PATH: &str = "/recordings/files";
+
+/// `POST /api/aicall/records/list`: call records of one type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordsQuery {
+    /// 类型 (required): 01 inbound, 02 AI outbound, 03 manual outbound.
+    pub call_type: CallType,
+    /// 唯一ID.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient::opt_id")]
+    pub uuid: Option<String>,
+    /// 页号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_num: Option<u32>,
+    /// 每页数量.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// 号码.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephone: Option<String>,
+    /// 时间起, `yyyy-MM-dd HH:mm:ss`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callout_time_start: Option<Timestamp>,
+    /// 时间止.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callout_time_end: Option<Timestamp>,
+    /// 通话时长起 (s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_len_start: Option<u32>,
+    /// 通话时长止 (s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_len_end: Option<u32>,
+    /// 分机号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extnum: Option<String>,
+}
+
+impl RecordsQuery {
+    /// A query for every record of one type.
+    pub fn of(call_type: CallType) -> RecordsQuery {
+        RecordsQuery {
+            call_type,
+            uuid: None,
+            page_num: None,
+            page_size: None,
+            telephone: None,
+            callout_time_start: None,
+            callout_time_end: None,
+            time_len_start: None,
+            time_len_end: None,
+            extnum: None,
+        }
+    }
+}
+
+/// One row of records/list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallRecord {
+    /// 通话唯一标识: a 19-digit id, kept as a string.
+    #[serde(deserialize_with = "lenient::id")]
+    pub uuid: String,
+    /// 主叫号码.
+    #[serde(default, deserialize_with = "lenient::id")]
+    pub telephone: String,
+    /// 类型 (in the table, not in the example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_type: Option<CallType>,
+    /// 外呼/呼入时间.
+    #[serde(default)]
+    pub callout_time: Timestamp,
+    /// 接通时间; `""` when unanswered.
+    #[serde(default)]
+    pub answered_time: Timestamp,
+    /// 挂机时间.
+    #[serde(default)]
+    pub call_end_time: Timestamp,
+    /// 挂机原因, e.g. `NORMAL_CLEARING:sip:200`.
+    #[serde(default)]
+    pub hangup_cause: String,
+    /// 录音文件url; `""` when none.
+    #[serde(default)]
+    pub wav_file_url: String,
+    /// 对话内容 (typed String, sent as a list: both decode).
+    #[serde(default)]
+    pub dialogue: JsonList<DialogueLine>,
+    /// 分机号 (`null` in the example).
+    #[serde(default)]
+    pub extnum: Option<String>,
+    /// 通话时长 in seconds.
+    #[serde(default)]
+    pub time_len: u32,
+}
+
+impl CallRecord {
+    /// The SIP status at the end of `hangup_cause` (`NORMAL_CLEARING:sip:200` → 200).
+    pub fn sip_status(&self) -> Option<u16> {
+        self.hangup_cause.rsplit_once(":sip:").and_then(|(_, code)| code.parse().ok())
+    }
+
+    /// Whether the call was answered.
+    pub fn answered(&self) -> bool {
+        !self.answered_time.is_empty()
+    }
+}
+
+/// One line of a call's dialogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DialogueLine {
+    /// `assistant` or `user`.
+    pub role: String,
+    /// What was said.
+    #[serde(default)]
+    pub content: String,
+}
+
+/// `POST /api/aicall/calltask/list`: tasks and their call statistics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallTaskQuery {
+    /// 页号 (required).
+    pub page_num: u32,
+    /// 每页数量 (required).
+    pub page_size: u32,
+    /// 任务 id.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient::opt_int")]
+    pub batch_id: Option<i64>,
+    /// Task name: in the document's example request, not in its table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_name: Option<String>,
+    /// 任务创建时间起.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time_start: Option<Timestamp>,
+    /// 任务创建时间止.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time_end: Option<Timestamp>,
+}
+
+/// One row of calltask/list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallTask {
+    /// 任务 id.
+    pub batch_id: i64,
+    /// 任务类型.
+    #[serde(default)]
+    pub task_type: i64,
+    /// 创建时间, ms since the epoch (note the lower-case `t` on the wire).
+    #[serde(rename = "createtime", alias = "createTime", default)]
+    pub create_time: i64,
+    /// 结束时间, ms since the epoch.
+    #[serde(default)]
+    pub stop_time: Option<i64>,
+    /// 是否接通.
+    #[serde(default)]
+    pub connected: Option<bool>,
+    /// 工单编号.
+    #[serde(default)]
+    pub ticket_no: String,
+    /// 手机号码.
+    #[serde(default, deserialize_with = "lenient::id")]
+    pub phone: String,
+    /// 用户姓名.
+    #[serde(default)]
+    pub username: String,
+    /// 工单类型.
+    #[serde(default)]
+    pub ticket_type: String,
+    /// 工单内容.
+    #[serde(default)]
+    pub ticket_content: String,
+    /// 任务状态, e.g. `已完成`.
+    #[serde(default)]
+    pub status: String,
+}
+
+/// One ticket of `POST /api/aicall/createTasks`, whose body is a top-level array of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ticket {
+    /// 工单编号.
+    pub ticket_no: String,
+    /// 号码.
+    #[serde(deserialize_with = "lenient::id")]
+    pub phone: String,
+    /// 用户姓名.
+    pub username: String,
+    /// 工单类型.
+    pub ticket_type: String,
+    /// 工单内容: what the AI call is about.
+    pub ticket_content: String,
+}
+
+/// One item of createTasks' `data`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedTask {
+    /// The new task's id.
+    pub batch_id: i64,
+    /// The ticket it was made for.
+    pub ticket_no: String,
+}
+
+/// `POST /aicall/stopTasks`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StopTasksRequest {
+    /// 外呼任务ID集合.
+    pub batch_ids: Vec<i64>,
+}
+
+/// Checks a recordings `filename`: a relative path of plain segments, no `..`, no absolute or
+/// drive path, no backslash, no NUL, no empty segment. Returns the segments.
+pub fn recording_segments(filename: &str) -> Result<Vec<&str>> {
+    let bad = || Error::UnsafeFilename(filename.chars().take(200).collect());
+    if filename.is_empty() || filename.starts_with('/') || filename.contains(['\\', '\0', ':']) {
+        return Err(bad());
+    }
+    let segments: Vec<&str> = filename.split('/').collect();
+    if segments.iter().any(|s| s.is_empty() || *s == "." || *s == "..") {
+        return Err(bad());
+    }
+    Ok(segments)
+}

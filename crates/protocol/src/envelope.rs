@@ -1,0 +1,274 @@
+//! The answer envelopes of the three API families, decoded leniently and turned into
+//! `Result<T, Error>` by [`decode`].
+//!
+//! | family | success | message key | payload key |
+//! |---|---|---|---|
+//! | seed 002 (bot platform) | HTTP 200 and `code == 0` (`"000000"` too) | `msg` | `result` |
+//! | seed 000 (outbound bot) | `code` 200 or 201 | `message` | `data` |
+//! | seed 001 (call-center) | `code` 0 or 200 | `msg` (may be `null`) | `data`, or `total` + `rows` |
+//!
+//! Every envelope accepts every key form when decoding and writes its own family's form when
+//! encoding. HTTP 500, or any non-2xx status, is a failure whatever the body says.
+
+use serde::de::{DeserializeOwned, IntoDeserializer};
+use serde::{Deserialize, Serialize};
+
+use crate::code::Code;
+use crate::error::{Error, Result};
+use crate::lenient::JsonList;
+
+/// The platform said no: its `code` and `msg` / `message`, kept as sent.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("platform error {code}: {message} (HTTP {http_status})")]
+pub struct PlatformError {
+    /// The platform's code (never a success code, unless the HTTP status was the failure).
+    pub code: Code,
+    /// The platform's message; empty when it sent `null` or nothing.
+    pub message: String,
+    /// The HTTP status the answer came with.
+    pub http_status: u16,
+}
+
+/// An answer type: something decoded from a platform body that either carries a payload or
+/// reports a failure.
+pub trait Answer: DeserializeOwned {
+    /// What a successful answer yields.
+    type Output;
+    /// The status code, when the body has one.
+    fn code(&self) -> Option<&Code>;
+    /// The status message, when the body has one.
+    fn message(&self) -> Option<&str>;
+    /// The payload of an answer already known to be a success.
+    fn into_output(self) -> Result<Self::Output>;
+}
+
+/// Turns an HTTP status and body into the call's typed output, or the reason it failed.
+///
+/// This is the one place where the three documents' success rules live: a non-2xx status is a
+/// failure (its body's `code` / `msg` are kept when it has them), a missing `code` on a 2xx answer
+/// is taken as success, and any other `code` than the success codes is a [`PlatformError`].
+pub fn decode<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
+    let ok_status = (200..300).contains(&http_status);
+    if !ok_status {
+        return Err(failure_from_body(http_status, body));
+    }
+    let answer: A = match serde_json::from_slice(body) {
+        Ok(answer) => answer,
+        Err(source) => {
+            // A failure answer may lack fields the success shape needs; report it as what it is.
+            if let Ok(status) = serde_json::from_slice::<Status>(body) {
+                if status.code.as_ref().is_some_and(|c| !c.is_success()) {
+                    return Err(status.into_error(http_status));
+                }
+            }
+            return Err(Error::Decode { status: http_status, source });
+        }
+    };
+    into_result(answer, http_status)
+}
+
+/// Checks an already decoded answer's code and yields its payload.
+pub fn into_result<A: Answer>(answer: A, http_status: u16) -> Result<A::Output> {
+    match answer.code() {
+        Some(code) if !code.is_success() => Err(PlatformError {
+            code: code.clone(),
+            message: answer.message().unwrap_or_default().to_owned(),
+            http_status,
+        }
+        .into()),
+        _ => answer.into_output(),
+    }
+}
+
+fn failure_from_body(http_status: u16, body: &[u8]) -> Error {
+    match serde_json::from_slice::<Status>(body) {
+        Ok(status) if status.code.is_some() || status.msg.is_some() => status.into_error(http_status),
+        _ => Error::Http { status: http_status, snippet: snippet(body) },
+    }
+}
+
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    text.chars().take(200).collect()
+}
+
+/// Just the status part of any envelope.
+#[derive(Deserialize)]
+struct Status {
+    #[serde(default)]
+    code: Option<Code>,
+    #[serde(default, alias = "message")]
+    msg: Option<String>,
+}
+
+impl Status {
+    fn into_error(self, http_status: u16) -> Error {
+        PlatformError {
+            code: self.code.unwrap_or(Code::Int(i64::from(http_status))),
+            message: self.msg.unwrap_or_default(),
+            http_status,
+        }
+        .into()
+    }
+}
+
+/// Yields the payload, or — when the answer has none — the value the payload type takes from
+/// nothing (`()` and `Option` do; a struct does not, which is a [`Error::MissingPayload`]).
+fn payload_or_unit<T: DeserializeOwned>(payload: Option<T>, key: &'static str) -> Result<T> {
+    match payload {
+        Some(t) => Ok(t),
+        None => {
+            let unit: serde::de::value::UnitDeserializer<serde::de::value::Error> = ().into_deserializer();
+            T::deserialize(unit).map_err(|_| Error::MissingPayload(key))
+        }
+    }
+}
+
+macro_rules! envelope {
+    ($(#[$meta:meta])* $name:ident, msg = $msg:tt | $msg_alt:tt, payload = $payload:tt | $payload_alt:tt) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(bound(serialize = "T: Serialize", deserialize = "T: DeserializeOwned"))]
+        pub struct $name<T> {
+            /// Status code.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub code: Option<Code>,
+            /// Status message.
+            #[serde(default, rename = $msg, alias = $msg_alt)]
+            pub msg: Option<String>,
+            /// The payload; absent on failures and on calls that return nothing.
+            #[serde(default, rename = $payload, alias = $payload_alt, skip_serializing_if = "Option::is_none")]
+            pub payload: Option<T>,
+        }
+
+        impl<T> $name<T> {
+            /// A success answer carrying `payload`.
+            pub fn ok(code: Code, msg: impl Into<String>, payload: T) -> Self {
+                Self { code: Some(code), msg: Some(msg.into()), payload: Some(payload) }
+            }
+            /// A failure answer.
+            pub fn failure(code: Code, msg: impl Into<String>) -> Self {
+                Self { code: Some(code), msg: Some(msg.into()), payload: None }
+            }
+        }
+
+        impl<T: DeserializeOwned> Answer for $name<T> {
+            type Output = T;
+            fn code(&self) -> Option<&Code> {
+                self.code.as_ref()
+            }
+            fn message(&self) -> Option<&str> {
+                self.msg.as_deref()
+            }
+            fn into_output(self) -> Result<T> {
+                payload_or_unit(self.payload, $payload)
+            }
+        }
+    };
+}
+
+envelope!(
+    /// Seed 002's envelope: `{code, msg, result}`.
+    PlatformAnswer, msg = "msg" | "message", payload = "result" | "data"
+);
+envelope!(
+    /// Seed 000's envelope: `{code, message, data}`.
+    OutboundAnswer, msg = "message" | "msg", payload = "data" | "result"
+);
+envelope!(
+    /// Seed 001's envelope: `{code, msg, data}`.
+    CallCenterAnswer, msg = "msg" | "message", payload = "data" | "result"
+);
+
+/// One page of a paged listing, whichever family it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// Rows on this page.
+    pub rows: Vec<T>,
+    /// Rows in all pages.
+    pub total: u64,
+    /// This page's number (1-based), when the answer says.
+    pub page_no: Option<u32>,
+    /// Rows per page, when the answer says.
+    pub page_size: Option<u32>,
+    /// Number of pages, when the answer says.
+    pub total_pages: Option<u32>,
+}
+
+/// Seed 001's paged envelope: `{code, msg, total, rows}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(serialize = "T: Serialize", deserialize = "T: DeserializeOwned"))]
+pub struct CallCenterPage<T> {
+    /// Rows in all pages.
+    #[serde(default)]
+    pub total: u64,
+    /// This page's rows.
+    #[serde(default = "Vec::new")]
+    pub rows: Vec<T>,
+    /// Status code (`0` or `200` on success).
+    #[serde(default)]
+    pub code: Option<Code>,
+    /// Status message; `null` in the document's example.
+    #[serde(default, alias = "message")]
+    pub msg: Option<String>,
+}
+
+impl<T: DeserializeOwned> Answer for CallCenterPage<T> {
+    type Output = Page<T>;
+    fn code(&self) -> Option<&Code> {
+        self.code.as_ref()
+    }
+    fn message(&self) -> Option<&str> {
+        self.msg.as_deref()
+    }
+    fn into_output(self) -> Result<Page<T>> {
+        Ok(Page { rows: self.rows, total: self.total, page_no: None, page_size: None, total_pages: None })
+    }
+}
+
+/// Seed 002's paged envelope (§11): paging fields beside `code` / `msg`, rows under `result`
+/// (typed "object" in the table, an array in the example: both decode).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(serialize = "T: Serialize", deserialize = "T: DeserializeOwned"))]
+pub struct PlatformPage<T> {
+    /// Status code.
+    #[serde(default)]
+    pub code: Option<Code>,
+    /// Status message.
+    #[serde(default, alias = "message")]
+    pub msg: Option<String>,
+    /// Rows per page.
+    #[serde(default)]
+    pub num_per_page: u32,
+    /// Rows in all pages.
+    #[serde(default)]
+    pub total_rows: u64,
+    /// Number of pages.
+    #[serde(default)]
+    pub total_pages: u32,
+    /// This page's number (1-based).
+    #[serde(default)]
+    pub current_page: u32,
+    /// This page's rows.
+    #[serde(default = "JsonList::default")]
+    pub result: JsonList<T>,
+}
+
+impl<T: DeserializeOwned> Answer for PlatformPage<T> {
+    type Output = Page<T>;
+    fn code(&self) -> Option<&Code> {
+        self.code.as_ref()
+    }
+    fn message(&self) -> Option<&str> {
+        self.msg.as_deref()
+    }
+    fn into_output(self) -> Result<Page<T>> {
+        Ok(Page {
+            rows: self.result.0,
+            total: self.total_rows,
+            page_no: Some(self.current_page),
+            page_size: Some(self.num_per_page),
+            total_pages: Some(self.total_pages),
+        })
+    }
+}

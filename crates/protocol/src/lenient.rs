@@ -1,0 +1,161 @@
+//! Lenient decoders shared by the wire types: the documents disagree with themselves about
+//! whether ids are numbers or strings and whether lists arrive as lists, single objects or JSON
+//! inside a string.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Decodes an identifier sent either as a string or as an integer, keeping every digit: 18–19
+/// digit ids exceed 2^53 and must never pass through a float.
+pub(crate) fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(IdVisitor).map(Option::unwrap_or_default)
+}
+
+/// [`id`] for optional fields: absent or `null` is `None`.
+pub(crate) fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(IdVisitor)
+}
+
+struct IdVisitor;
+
+impl<'de> de::Visitor<'de> for IdVisitor {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an identifier (string or integer)")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // A float id has already lost digits upstream; refuse rather than invent some.
+        Err(E::invalid_type(de::Unexpected::Float(v), &self))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Decodes an optional integer sent as a number or as a string of digits.
+pub(crate) fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match opt_id(d)? {
+        None => Ok(None),
+        Some(s) if s.trim().is_empty() => Ok(None),
+        Some(s) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| de::Error::invalid_value(de::Unexpected::Str(&s), &"an integer")),
+    }
+}
+
+/// A list that the documents sometimes send as a list, sometimes as one bare object, sometimes
+/// as JSON text inside a string (`""` and `null` mean empty). It encodes as a plain list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonList<T>(pub Vec<T>);
+
+/// A list that travels as JSON text inside a string (seed 000's `conversations`). It decodes
+/// every form [`JsonList`] does and encodes as a string, as the document sends it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmbeddedJsonList<T>(pub Vec<T>);
+
+impl<T> Default for JsonList<T> {
+    fn default() -> Self {
+        JsonList(Vec::new())
+    }
+}
+
+impl<T> Default for EmbeddedJsonList<T> {
+    fn default() -> Self {
+        EmbeddedJsonList(Vec::new())
+    }
+}
+
+impl<T> std::ops::Deref for JsonList<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> std::ops::Deref for EmbeddedJsonList<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T: Serialize> Serialize for JsonList<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<T: Serialize> Serialize for EmbeddedJsonList<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(&self.0).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&text)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for JsonList<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ListVisitor(PhantomData)).map(JsonList)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for EmbeddedJsonList<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ListVisitor(PhantomData)).map(EmbeddedJsonList)
+    }
+}
+
+struct ListVisitor<T>(PhantomData<T>);
+
+impl<'de, T: DeserializeOwned> de::Visitor<'de> for ListVisitor<T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list, an object, or a string holding a JSON list")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<T>, E> {
+        if v.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: JsonList<T> = serde_json::from_str(v).map_err(E::custom)?;
+        Ok(list.0)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element::<T>()? {
+            out.push(item);
+        }
+        Ok(out)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+        let one = T::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(vec![one])
+    }
+}

@@ -1,0 +1,50 @@
+//! Wire types for the bot platform's three documented APIs: serde types, no I/O.
+//!
+//! - seed 002, the bot platform: [`chat`] (botdm start / trigger / stop), [`coeus`] (outbound
+//!   tasks and number lists), [`callbacks`] (what the platform pushes to you);
+//! - seed 000, the outbound-call service: [`outbound`];
+//! - seed 001, the call-center: [`callcenter`].
+//!
+//! Decoding is lenient (every form the documents show is accepted, unknown enum values become
+//! `Other`), encoding is exact (the form each field table names). [`decode`] turns an HTTP
+//! status and body into the call's typed output or a [`PlatformError`].
+//!
+//! ```
+//! use kefu_protocol::{chat::BotTurn, decode, Cmd, PlatformAnswer};
+//! let body = r#"{"code":0,"msg":"success","result":{"sid":"ad84177a55e14ce02a46331bd500243c",
+//!   "cmd":"evt.say","prompt":"您好","prompt_id":"iQwtR"}}"#;
+//! let turn = decode::<PlatformAnswer<BotTurn>>(200, body.as_bytes())?;
+//! assert_eq!(turn.cmd, Cmd::Say);
+//! # Ok::<(), kefu_protocol::Error>(())
+//! ```
+
+pub mod callbacks;
+pub mod callcenter;
+pub mod chat;
+mod code;
+pub mod coeus;
+mod enums;
+mod envelope;
+mod error;
+mod lenient;
+pub mod outbound;
+mod sid;
+mod ssml;
+mod time;
+mod vars;
+
+pub use code::Code;
+pub use enums::{
+    Action, CallErrorCode, CallMode, CallStatus, CallType, Channel, Cmd, DialogType, FileSuffix, HangupBy,
+    IntentSource, NumberState, PromptSource, RecallFlag, RecallGroup, SmsState, Speaker,
+};
+pub use envelope::{
+    Answer, CallCenterAnswer, CallCenterPage, OutboundAnswer, Page, PlatformAnswer, PlatformError,
+    PlatformPage, decode, into_result,
+};
+pub use error::{Error, Result};
+pub use lenient::{EmbeddedJsonList, JsonList};
+pub use sid::Sid;
+pub use ssml::ssml_to_text;
+pub use time::{DateTime, PLATFORM_OFFSET_MINUTES, Timestamp};
+pub use vars::{VarMap, VarValue};

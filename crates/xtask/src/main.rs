@@ -1,0 +1,57 @@
+//! Developer commands for kefu, run as `cargo xtask <command>`.
+//!
+//! - `cargo xtask test`: installs what the suites need (idempotently, saying what it does), then
+//!   runs formatting, lints, the native tests and the wasm build, and ends with one summary line
+//!   per suite plus a total `N passed, M failed`.
+//! - `cargo xtask setup`: only the installs.
+//! - `cargo xtask demo`: the demo (arrives with the widget).
+
+mod cmd;
+mod setup;
+mod suites;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "kefu developer commands")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install what is missing, then run every test suite.
+    Test {
+        /// Skip the install step (for a machine known to be set up).
+        #[arg(long)]
+        no_setup: bool,
+    },
+    /// Install what the test suites need, and nothing else.
+    Setup,
+    /// Run the demo: widget in a browser, through the proxy, to the sandbox.
+    Demo,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Test { no_setup } => {
+            let tools = if no_setup { setup::Tools::from_env() } else { setup::ensure() };
+            tools.and_then(|tools| suites::run_all(&tools))
+        }
+        Command::Setup => setup::ensure().map(|_| ()),
+        Command::Demo => Err(cmd::XtaskError::new(
+            "the demo arrives with the widget (issue: kefu-widget); until then run the tests with `cargo xtask test`",
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

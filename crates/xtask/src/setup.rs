@@ -1,0 +1,145 @@
+//! Installs what the test suites need, idempotently, saying what it does.
+//!
+//! Only the package registries are reachable, so nothing here downloads a prebuilt binary:
+//! wasm-pack and wasm-bindgen-cli are built from crates.io, wasm-opt comes from the npm package
+//! `binaryen` (Debian's binaryen and the crates.io `wasm-opt` reject today's wasm), and Chromium
+//! with its driver from Debian.
+
+use std::path::PathBuf;
+
+use crate::cmd::{self, Result, XtaskError};
+
+/// Lowest `binaryen` (npm) whose wasm-opt accepts reference types as rustc emits them.
+const BINARYEN_MIN_MAJOR: u32 = 130;
+
+/// Where tools live that the project installs itself.
+#[derive(Debug, Clone)]
+pub(crate) struct Tools {
+    /// Folders to put in front of `PATH` for the suites (the project-local wasm-opt).
+    pub(crate) path_prefix: Vec<PathBuf>,
+}
+
+impl Tools {
+    /// The tools of an already set-up machine.
+    pub(crate) fn from_env() -> Result<Tools> {
+        Ok(Tools { path_prefix: vec![binaryen_bin()] })
+    }
+}
+
+fn binaryen_dir() -> PathBuf {
+    cmd::root().join(".tools").join("binaryen")
+}
+
+fn binaryen_bin() -> PathBuf {
+    binaryen_dir().join("node_modules").join(".bin")
+}
+
+/// Installs whatever is missing and returns where the tools are.
+pub(crate) fn ensure() -> Result<Tools> {
+    println!("== setup: checking the tools the suites need");
+    wasm_target()?;
+    wasm_pack()?;
+    wasm_bindgen_cli()?;
+    binaryen()?;
+    chromium()?;
+    Tools::from_env()
+}
+
+fn have(what: &str, line: Option<String>) -> bool {
+    match line {
+        Some(version) => {
+            println!("ok: {what} ({version})");
+            true
+        }
+        None => false,
+    }
+}
+
+fn wasm_target() -> Result<()> {
+    let installed = cmd::command("rustup", &["target", "list", "--installed"], &[])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if installed {
+        println!("ok: rust target wasm32-unknown-unknown");
+        return Ok(());
+    }
+    println!("installing: rust target wasm32-unknown-unknown");
+    cmd::run(cmd::command("rustup", &["target", "add", "wasm32-unknown-unknown"], &[]))
+}
+
+fn wasm_pack() -> Result<()> {
+    if have("wasm-pack", cmd::output_line("wasm-pack", &["--version"], &[])) {
+        return Ok(());
+    }
+    println!("installing: wasm-pack from crates.io (a few minutes)");
+    cmd::run(cmd::command("cargo", &["install", "wasm-pack", "--locked"], &[]))
+}
+
+/// The wasm-bindgen version `Cargo.lock` holds; the CLI must match it exactly.
+fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(cmd::root().join("Cargo.lock"))
+        .map_err(|e| XtaskError::new(format!("cannot read Cargo.lock: {e}")))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err(XtaskError::new("Cargo.lock has no wasm-bindgen entry"))
+}
+
+fn wasm_bindgen_cli() -> Result<()> {
+    let want = locked_wasm_bindgen()?;
+    let found = cmd::output_line("wasm-bindgen", &["--version"], &[]);
+    if let Some(found) = found.filter(|v| v.split_whitespace().nth(1) == Some(want.as_str())) {
+        println!("ok: wasm-bindgen-cli ({found})");
+        return Ok(());
+    }
+    println!("installing: wasm-bindgen-cli {want} (matches Cargo.lock; a few minutes)");
+    // Without --locked: the crate's own lock file does not resolve against this registry.
+    cmd::run(cmd::command("cargo", &["install", "wasm-bindgen-cli", "--version", &want, "--force"], &[]))
+}
+
+fn binaryen() -> Result<()> {
+    let bin = binaryen_bin();
+    let version = cmd::output_line("wasm-opt", &["--version"], std::slice::from_ref(&bin));
+    let major = version
+        .as_deref()
+        .and_then(|v| v.split_whitespace().find_map(|w| w.parse::<u32>().ok()))
+        .unwrap_or(0);
+    if bin.join("wasm-opt").exists() && major >= BINARYEN_MIN_MAJOR {
+        println!("ok: wasm-opt from npm binaryen ({})", version.unwrap_or_default());
+        return Ok(());
+    }
+    println!(
+        "installing: npm binaryen >= {BINARYEN_MIN_MAJOR} into .tools/binaryen (project-local wasm-opt)"
+    );
+    let dir = binaryen_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    let dir_s = dir.to_string_lossy().into_owned();
+    let spec = format!("binaryen@>={BINARYEN_MIN_MAJOR}");
+    cmd::run(cmd::command("npm", &["install", "--prefix", &dir_s, "--no-audit", "--no-fund", &spec], &[]))
+}
+
+fn chromium() -> Result<()> {
+    let browser = cmd::output_line("chromium", &["--version"], &[]);
+    let driver = cmd::output_line("chromedriver", &["--version"], &[]);
+    if browser.is_some() && driver.is_some() {
+        println!("ok: {} / {}", browser.unwrap_or_default(), driver.unwrap_or_default());
+        return Ok(());
+    }
+    let is_root = cmd::output_line("id", &["-u"], &[]).as_deref() == Some("0");
+    if !is_root {
+        return Err(XtaskError::new(
+            "chromium and chromedriver are missing; install them (Debian: `sudo apt-get install chromium chromium-driver`) and run again",
+        ));
+    }
+    println!("installing: chromium and chromium-driver from Debian");
+    cmd::run(cmd::command("apt-get", &["update", "-q"], &[]))?;
+    let mut install = cmd::command("apt-get", &["install", "-y", "-q", "chromium", "chromium-driver"], &[]);
+    install.env("DEBIAN_FRONTEND", "noninteractive");
+    cmd::run(install)
+}
