@@ -1,0 +1,191 @@
+//! The sandbox's one error type, and how each API family answers it.
+//!
+//! Seed 002 says a call failed when the HTTP status is 500 **or** `code != 0`. The sandbox uses
+//! both forms, so clients must handle both: signature failures answer **HTTP 500** with a
+//! distinct `code` (the document's own failure example is an HTTP 500), every other seed 002
+//! failure (bad request, expired session, wrong `prompt_id`, …) answers **HTTP 200 with
+//! `code != 0`**. Seed 000 failures answer HTTP 400 / 404 with `{code, message}`; seed 001
+//! failures answer HTTP 200 with the document's codes (`405` bad parameter, `500` system error).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kefu_protocol::{CallCenterAnswer, Code, OutboundAnswer, PlatformAnswer};
+
+/// Everything that can go wrong in the sandbox.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// No `Authorization` header.
+    #[error("missing Authorization header (expected apikey:timestamp:md5(apisecret:timestamp))")]
+    AuthMissing,
+    /// An `Authorization` header of the wrong shape.
+    #[error("malformed Authorization header: {0}")]
+    AuthMalformed(&'static str),
+    /// An apikey the sandbox does not know.
+    #[error("unknown apikey")]
+    AuthUnknownKey,
+    /// The digest does not match the secret.
+    #[error("signature mismatch")]
+    AuthBadSignature,
+    /// The timestamp is more than 300 s from the sandbox's clock.
+    #[error("timestamp outside ±300 s of the server clock (off by {skew_secs} s)")]
+    AuthStale {
+        /// Server time minus the header's time.
+        skew_secs: i64,
+    },
+    /// The request body or query is not what the document describes.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// `app_id` is not the tenant of this apikey.
+    #[error("app_id {0:?} does not belong to this apikey")]
+    WrongTenant(String),
+    /// No loaded bot has this id.
+    #[error("unknown bot_id {0:?}")]
+    UnknownBot(String),
+    /// No session has this sid.
+    #[error("no session with sid {0:?}")]
+    SessionNotFound(String),
+    /// The session was idle too long.
+    #[error("session expired after {idle_secs} s idle; start a new session")]
+    SessionExpired {
+        /// How long it had been idle.
+        idle_secs: i64,
+    },
+    /// The session has finished, been transferred or stopped.
+    #[error("session is {0}; start a new session")]
+    SessionEnded(&'static str),
+    /// `start` with a sid that is still in use.
+    #[error("sid is already in use by a live session")]
+    SidInUse,
+    /// `evt.input` while a prompt still awaits `evt.complete`.
+    #[error("prompt {0:?} has not been acknowledged with evt.complete")]
+    PromptNotAcknowledged(String),
+    /// `evt.complete` with the wrong or no `prompt_id`.
+    #[error("prompt_id {got:?} is not the prompt awaiting acknowledgement")]
+    WrongPromptId {
+        /// What the client sent.
+        got: String,
+    },
+    /// No task with this id.
+    #[error("unknown task {0:?}")]
+    UnknownTask(String),
+    /// Something looked up does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// An uploaded number file that cannot be read.
+    #[error("number file: {0}")]
+    BadFile(String),
+    /// An uploaded number file over the limit.
+    #[error("number file holds {0} rows; at most 150000 are allowed")]
+    TooManyRows(usize),
+}
+
+impl SandboxError {
+    /// The seed 002 `code` for this error.
+    pub fn code(&self) -> i64 {
+        match self {
+            SandboxError::AuthMissing => 40101,
+            SandboxError::AuthMalformed(_) => 40102,
+            SandboxError::AuthUnknownKey => 40103,
+            SandboxError::AuthBadSignature => 40104,
+            SandboxError::AuthStale { .. } => 40105,
+            SandboxError::BadRequest(_) => 40001,
+            SandboxError::WrongTenant(_) => 40301,
+            SandboxError::UnknownBot(_) => 40401,
+            SandboxError::SessionNotFound(_) => 40402,
+            SandboxError::UnknownTask(_) => 40403,
+            SandboxError::NotFound(_) => 40404,
+            SandboxError::SidInUse => 40901,
+            SandboxError::PromptNotAcknowledged(_) => 40902,
+            SandboxError::WrongPromptId { .. } => 40903,
+            SandboxError::SessionExpired { .. } => 41001,
+            SandboxError::SessionEnded(_) => 41002,
+            SandboxError::BadFile(_) => 42201,
+            SandboxError::TooManyRows(_) => 42202,
+        }
+    }
+
+    fn is_auth(&self) -> bool {
+        matches!(
+            self,
+            SandboxError::AuthMissing
+                | SandboxError::AuthMalformed(_)
+                | SandboxError::AuthUnknownKey
+                | SandboxError::AuthBadSignature
+                | SandboxError::AuthStale { .. }
+        )
+    }
+
+    fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            SandboxError::NotFound(_)
+                | SandboxError::UnknownTask(_)
+                | SandboxError::UnknownBot(_)
+                | SandboxError::SessionNotFound(_)
+        )
+    }
+}
+
+/// A seed 002 failure answer.
+#[derive(Debug)]
+pub struct PlatformFailure(pub SandboxError);
+
+/// A seed 000 failure answer.
+#[derive(Debug)]
+pub struct OutboundFailure(pub SandboxError);
+
+/// A seed 001 failure answer.
+#[derive(Debug)]
+pub struct CallCenterFailure(pub SandboxError);
+
+impl From<SandboxError> for PlatformFailure {
+    fn from(e: SandboxError) -> Self {
+        PlatformFailure(e)
+    }
+}
+
+impl From<SandboxError> for OutboundFailure {
+    fn from(e: SandboxError) -> Self {
+        OutboundFailure(e)
+    }
+}
+
+impl From<SandboxError> for CallCenterFailure {
+    fn from(e: SandboxError) -> Self {
+        CallCenterFailure(e)
+    }
+}
+
+impl IntoResponse for PlatformFailure {
+    fn into_response(self) -> Response {
+        let status = if self.0.is_auth() { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK };
+        let body = PlatformAnswer::<()>::failure(Code::Int(self.0.code()), self.0.to_string());
+        (status, Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for OutboundFailure {
+    fn into_response(self) -> Response {
+        let status = if self.0.is_not_found() { StatusCode::NOT_FOUND } else { StatusCode::BAD_REQUEST };
+        let body = OutboundAnswer::<()>::failure(Code::Int(i64::from(status.as_u16())), self.0.to_string());
+        (status, Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for CallCenterFailure {
+    fn into_response(self) -> Response {
+        // Seed 001's code table: 405 for bad parameters, 500 for everything else.
+        let code = match self.0 {
+            SandboxError::BadRequest(_) | SandboxError::NotFound(_) | SandboxError::UnknownTask(_) => 405,
+            _ => 500,
+        };
+        let body = CallCenterAnswer::<()>::failure(Code::Int(code), self.0.to_string());
+        (StatusCode::OK, Json(body)).into_response()
+    }
+}
+
+/// Decodes a JSON body into `T`, or a [`SandboxError::BadRequest`] that says why.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, SandboxError> {
+    serde_json::from_slice(body).map_err(|e| SandboxError::BadRequest(e.to_string()))
+}

@@ -1,0 +1,26 @@
+//! kefu-sandbox: a local implementation of the bot platform's documented contract.
+//!
+//! [`app`] serves every client→platform endpoint of the three documents with their paths,
+//! methods, bodies and envelopes: seed 002's chat sessions (run by a scripted [`bot::Bot`]) and
+//! outbound tasks, seed 000's outbound calls (simulated jobs that progress over time), and
+//! seed 001's call-center (records, tasks, recordings). Seed 002 routes check the `Authorization`
+//! signature exactly as §3 describes.
+#![doc = include_str!("../ERRORS.md")]
+
+pub mod auth;
+pub mod bot;
+mod callcenter;
+mod chat;
+pub mod clock;
+mod coeus;
+pub mod error;
+mod ids;
+mod numbers;
+mod outbound;
+mod state;
+mod wav;
+
+pub use clock::Clock;
+pub use error::SandboxError;
+pub use outbound::{phone_of, will_fail};
+pub use state::{Config, app};

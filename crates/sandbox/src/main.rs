@@ -1,0 +1,105 @@
+//! `kefu-sandbox`: the platform's documented contract on your machine.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use kefu_sandbox::bot::{Bot, BotScript};
+use kefu_sandbox::{Config, app};
+
+/// A local implementation of the bot platform's three documented APIs, with a scripted bot.
+#[derive(Parser)]
+#[command(name = "kefu-sandbox", version)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port (printed at start).
+    #[arg(long, default_value = "127.0.0.1:7700")]
+    listen: String,
+    /// A bot script (TOML, or JSON by extension); repeat for several bots. Default: the shipped
+    /// mediation follow-up bot.
+    #[arg(long = "bot")]
+    bots: Vec<PathBuf>,
+    /// The apikey callers sign with.
+    #[arg(long, env = "KEFU_SANDBOX_APIKEY", default_value = "demo-key")]
+    apikey: String,
+    /// The apisecret callers sign with.
+    #[arg(long, env = "KEFU_SANDBOX_APISECRET", default_value = "demo-secret", hide_env_values = true)]
+    apisecret: String,
+    /// The tenant id (`app_id`) of the apikey.
+    #[arg(long, default_value = "200000000")]
+    app_id: String,
+    /// Seconds a chat session may stay idle before it expires.
+    #[arg(long, default_value_t = 600)]
+    session_ttl_secs: i64,
+    /// Calls one outbound case may place (errorCode 1002 after that).
+    #[arg(long, default_value_t = 3)]
+    calls_per_case: usize,
+    /// Milliseconds an outbound job stays Scheduling.
+    #[arg(long, default_value_t = 2000)]
+    call_schedule_ms: i64,
+    /// Milliseconds an outbound job stays Executing.
+    #[arg(long, default_value_t = 8000)]
+    call_duration_ms: i64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "kefu_sandbox=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kefu-sandbox: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let mut bots = Vec::new();
+    for path in &args.bots {
+        let name = path.display().to_string();
+        bots.push(Bot::new(BotScript::load(path)?, &name)?);
+    }
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let mut config = Config::new(args.apikey, args.apisecret);
+    config.app_id = args.app_id;
+    config.bots = bots;
+    config.session_ttl_ms = args.session_ttl_secs.saturating_mul(1000);
+    config.calls_per_case = args.calls_per_case;
+    config.call_schedule_ms = args.call_schedule_ms;
+    config.call_duration_ms = args.call_duration_ms;
+    config.public_url = format!("http://{addr}");
+    // These are sandbox credentials, printed on purpose so a developer can sign requests.
+    println!(
+        "sandbox credentials: apikey={} apisecret={} app_id={}",
+        config.apikey, config.apisecret, config.app_id
+    );
+    let router = app(config);
+    println!("listening on http://{addr}");
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
