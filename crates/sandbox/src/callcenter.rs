@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -336,10 +337,16 @@ pub(crate) struct RecordingQuery {
 
 /// `GET /recordings/files?filename=ai_call/yyyy/MM/dd/HH/<uuid>.wav` (and the outbound service's
 /// `outbound/<jobId>.wav`): a generated WAV for a known recording.
-pub(crate) async fn recording(State(state): State<AppState>, Query(q): Query<RecordingQuery>) -> Response {
+pub(crate) async fn recording(
+    State(state): State<AppState>,
+    query: Result<Query<RecordingQuery>, QueryRejection>,
+) -> Response {
     let refuse = |status: StatusCode, msg: String| {
         (status, Json(CallCenterAnswer::<()>::failure(Code::Int(i64::from(status.as_u16())), msg)))
             .into_response()
+    };
+    let Ok(Query(q)) = query else {
+        return refuse(StatusCode::BAD_REQUEST, "malformed query".into());
     };
     let Some(filename) = q.filename else {
         return refuse(StatusCode::BAD_REQUEST, "filename is required".into());

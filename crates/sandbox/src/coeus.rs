@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use kefu_protocol::coeus::{
     AddTaskRequest, AddTaskResult, BotSummary, FollowedDataRequest, FollowedDialog, OutnumForm, OutnumResult,
@@ -155,8 +156,10 @@ pub(crate) async fn followed_data(
 /// `POST …/agent/outnum` (multipart/form-data).
 pub(crate) async fn outnum(
     State(state): State<AppState>,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<PlatformAnswer<OutnumResult>>, PlatformFailure> {
+    let mut multipart =
+        multipart.map_err(|e| SandboxError::BadRequest(format!("outnum takes multipart/form-data: {e}")))?;
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut file: Option<Bytes> = None;
     while let Some(field) = multipart

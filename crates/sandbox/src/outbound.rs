@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use kefu_protocol::outbound::{
@@ -143,8 +144,9 @@ pub(crate) async fn call_v2(
 /// `GET /api/v1/outbound-bot/conversation-log`: transcripts of finished jobs, newest first.
 pub(crate) async fn conversation_log(
     State(state): State<AppState>,
-    Query(q): Query<ConversationLogQuery>,
-) -> Json<OutboundAnswer<Vec<ConversationLog>>> {
+    query: Result<Query<ConversationLogQuery>, QueryRejection>,
+) -> Result<Json<OutboundAnswer<Vec<ConversationLog>>>, OutboundFailure> {
+    let Query(q) = query.map_err(|e| SandboxError::BadRequest(e.body_text()))?;
     let now = state.now_ms();
     let store = lock(&state.outbound);
     let logs = store
@@ -159,14 +161,15 @@ pub(crate) async fn conversation_log(
             status.is_final().then(|| transcript(j, status, &state))
         })
         .collect();
-    Json(OutboundAnswer::ok(Code::Int(200), "查询成功", logs))
+    Ok(Json(OutboundAnswer::ok(Code::Int(200), "查询成功", logs)))
 }
 
 /// `GET /api/v1/outbound-bot/status`: the newest job matching `caseRef`, `phoneNumber` or `jobId`.
 pub(crate) async fn status(
     State(state): State<AppState>,
-    Query(q): Query<StatusQuery>,
+    query: Result<Query<StatusQuery>, QueryRejection>,
 ) -> Result<Json<OutboundAnswer<JobStatus>>, OutboundFailure> {
+    let Query(q) = query.map_err(|e| SandboxError::BadRequest(e.body_text()))?;
     if q.case_ref.is_none() && q.phone_number.is_none() && q.job_id.is_none() {
         return Err(SandboxError::BadRequest("give caseRef, phoneNumber or jobId".into()).into());
     }
