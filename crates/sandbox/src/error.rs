@@ -11,28 +11,14 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kefu_protocol::{CallCenterAnswer, Code, OutboundAnswer, PlatformAnswer};
+use kefu_signature::SignatureError;
 
 /// Everything that can go wrong in the sandbox.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
-    /// No `Authorization` header.
-    #[error("missing Authorization header (expected apikey:timestamp:md5(apisecret:timestamp))")]
-    AuthMissing,
-    /// An `Authorization` header of the wrong shape.
-    #[error("malformed Authorization header: {0}")]
-    AuthMalformed(&'static str),
-    /// An apikey the sandbox does not know.
-    #[error("unknown apikey")]
-    AuthUnknownKey,
-    /// The digest does not match the secret.
-    #[error("signature mismatch")]
-    AuthBadSignature,
-    /// The timestamp is more than 300 s from the sandbox's clock.
-    #[error("timestamp outside ±300 s of the server clock (off by {skew_secs} s)")]
-    AuthStale {
-        /// Server time minus the header's time.
-        skew_secs: i64,
-    },
+    /// The `Authorization` signature is missing or wrong.
+    #[error(transparent)]
+    Signature(#[from] kefu_signature::SignatureError),
     /// The request body or query is not what the document describes.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -84,11 +70,13 @@ impl SandboxError {
     /// The seed 002 `code` for this error.
     pub fn code(&self) -> i64 {
         match self {
-            SandboxError::AuthMissing => 40101,
-            SandboxError::AuthMalformed(_) => 40102,
-            SandboxError::AuthUnknownKey => 40103,
-            SandboxError::AuthBadSignature => 40104,
-            SandboxError::AuthStale { .. } => 40105,
+            SandboxError::Signature(e) => match e {
+                SignatureError::Missing => 40101,
+                SignatureError::Malformed(_) => 40102,
+                SignatureError::UnknownKey => 40103,
+                SignatureError::BadDigest => 40104,
+                SignatureError::Stale { .. } => 40105,
+            },
             SandboxError::BadRequest(_) => 40001,
             SandboxError::WrongTenant(_) => 40301,
             SandboxError::UnknownBot(_) => 40401,
@@ -106,14 +94,7 @@ impl SandboxError {
     }
 
     fn is_auth(&self) -> bool {
-        matches!(
-            self,
-            SandboxError::AuthMissing
-                | SandboxError::AuthMalformed(_)
-                | SandboxError::AuthUnknownKey
-                | SandboxError::AuthBadSignature
-                | SandboxError::AuthStale { .. }
-        )
+        matches!(self, SandboxError::Signature(_))
     }
 
     fn is_not_found(&self) -> bool {

@@ -179,7 +179,7 @@ async fn require_signature(State(state): State<AppState>, request: Request, next
         Ok(()) => next.run(request).await,
         Err(e) => {
             tracing::info!(path = %request.uri().path(), "refused: {e}");
-            PlatformFailure(e).into_response()
+            PlatformFailure(e.into()).into_response()
         }
     }
 }
