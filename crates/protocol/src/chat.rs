@@ -18,9 +18,11 @@ pub const STOP_PATH: &str = "/api/v1/gaia/botdm/stop";
 /// `POST /api/v1/gaia/botdm/start`: opens a session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartRequest {
-    /// 租户id: the tenant.
+    /// 租户id: the tenant. (Decodes as empty when absent, so a proxy that pins it can fill it in.)
+    #[serde(default)]
     pub app_id: String,
-    /// 机器人 id: the bot.
+    /// 机器人 id: the bot. (Decodes as empty when absent, as `app_id`.)
+    #[serde(default)]
     pub bot_id: String,
     /// 会话id: chosen by the client.
     pub sid: Sid,

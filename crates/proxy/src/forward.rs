@@ -1,0 +1,218 @@
+//! Forwarding: look the request up in the route policy, check who may call it and what it
+//! carries, sign it for seed 002, send it upstream, and relay the answer.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
+use kefu_protocol::chat::{StartRequest, StopRequest, TriggerRequest};
+use subtle::ConstantTimeEq;
+use tower::ServiceExt;
+
+use crate::Proxy;
+use crate::error::ProxyError;
+use crate::routes::{self, Access, Body, ChatCall, Route, Upstream};
+
+/// Largest upstream answer relayed (recordings are the big ones).
+const UPSTREAM_ANSWER_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Every request that is not `/healthz` or `/metrics` comes here.
+pub(crate) async fn dispatch(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let request_id =
+        request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let (name, response) = match routes::find(&method, &path) {
+        Some(route) => {
+            let response = match forward(&proxy, route, request).await {
+                Ok(response) => response,
+                Err(e) => e.to_response(Some(route.upstream)),
+            };
+            (route.name, response)
+        }
+        None => ("unmatched", not_an_api_route(&proxy, &method, &path, request).await),
+    };
+    let status = response.status().as_u16();
+    proxy.metrics.request(name, status);
+    tracing::info!(
+        request_id = %request_id,
+        route = name,
+        status,
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}
+
+/// Static files for GET outside the API when a folder is configured; otherwise 404.
+async fn not_an_api_route(proxy: &Proxy, method: &Method, path: &str, request: Request) -> Response {
+    let wants_file = matches!(*method, Method::GET | Method::HEAD) && !Route::is_api_path(path);
+    match (&proxy.config.static_dir, wants_file) {
+        (Some(dir), true) => match tower_http::services::ServeDir::new(dir).oneshot(request).await {
+            Ok(res) => res.into_response(),
+            Err(never) => match never {},
+        },
+        _ => ProxyError::NotFound.into_response(),
+    }
+}
+
+async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Response, ProxyError> {
+    let (parts, body) = request.into_parts();
+    if route.access == Access::Operator && !operator_allowed(proxy, &parts.headers) {
+        return Err(ProxyError::Unauthorized);
+    }
+    let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
+    let body = match route.body {
+        Body::Query => Bytes::new(),
+        _ => axum::body::to_bytes(body, route.body_limit())
+            .await
+            .map_err(|_| ProxyError::TooLarge(route.body_limit()))?,
+    };
+    let body = check_body(proxy, route, body, content_type.as_ref())?;
+
+    let base = match route.upstream {
+        Upstream::Platform => &proxy.config.platform_url,
+        Upstream::Outbound => &proxy.config.outbound_url,
+        Upstream::CallCenter => &proxy.config.callcenter_url,
+    };
+    let mut url = format!("{}{}", base.trim_end_matches('/'), route.path);
+    if route.body == Body::Query {
+        if let Some(query) = parts.uri.query() {
+            url.push('?');
+            url.push_str(query);
+        }
+    }
+    let mut upstream =
+        proxy.client.request(route.method.clone(), &url).header(header::ACCEPT, "application/json");
+    if let Some(id) = parts.headers.get("x-request-id") {
+        upstream = upstream.header("x-request-id", id.clone());
+    }
+    if route.body != Body::Query {
+        let content_type = match route.body {
+            Body::Multipart => content_type.unwrap_or(HeaderValue::from_static("multipart/form-data")),
+            _ => HeaderValue::from_static("application/json"),
+        };
+        upstream = upstream.header(header::CONTENT_TYPE, content_type).body(body);
+    }
+    if route.upstream == Upstream::Platform {
+        // Signed now, at send time: the platform accepts ±300 s.
+        let signature = kefu_signature::header_value(
+            &proxy.config.apikey,
+            proxy.config.apisecret.expose(),
+            proxy.config.clock.now_secs(),
+        );
+        upstream = upstream.header(header::AUTHORIZATION, signature);
+    }
+
+    let sent = Instant::now();
+    let answer = upstream.send().await.map_err(|e| upstream_error(route, &e))?;
+    let status = answer.status();
+    let answer_type = answer.headers().get(header::CONTENT_TYPE).cloned();
+    let bytes = answer.bytes().await.map_err(|e| upstream_error(route, &e))?;
+    if bytes.len() > UPSTREAM_ANSWER_LIMIT {
+        tracing::warn!(route = route.name, bytes = bytes.len(), "upstream answer too large");
+        return Err(ProxyError::UpstreamGarbage);
+    }
+    proxy.metrics.upstream(route.name, sent.elapsed().as_secs_f64());
+
+    let is_recording = route.name == "recording" && status.is_success();
+    if !is_recording && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
+        tracing::warn!(
+            route = route.name,
+            status = status.as_u16(),
+            bytes = bytes.len(),
+            "upstream answer is not JSON"
+        );
+        return Err(ProxyError::UpstreamGarbage);
+    }
+    let content_type = if is_recording {
+        answer_type.unwrap_or(HeaderValue::from_static("application/octet-stream"))
+    } else {
+        HeaderValue::from_static("application/json")
+    };
+    Ok((status, [(header::CONTENT_TYPE, content_type)], bytes).into_response())
+}
+
+fn upstream_error(route: &Route, e: &reqwest::Error) -> ProxyError {
+    // The log keeps what happened; the browser learns only what it can act on.
+    tracing::warn!(route = route.name, error = %e, "upstream failed");
+    if e.is_timeout() { ProxyError::UpstreamTimeout } else { ProxyError::UpstreamUnavailable }
+}
+
+/// Compares the bearer token with every configured token, without an early exit.
+fn operator_allowed(proxy: &Proxy, headers: &HeaderMap) -> bool {
+    let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+    else {
+        return false;
+    };
+    proxy
+        .config
+        .operator_tokens
+        .iter()
+        .filter(|t| !t.is_empty())
+        .fold(subtle::Choice::from(0), |acc, t| acc | token.as_bytes().ct_eq(t.expose().as_bytes()))
+        .into()
+}
+
+/// Checks a body against its route, and for chat routes re-encodes it from its protocol type so
+/// only documented fields travel (with the pinned `app_id` / `bot_id` on start).
+fn check_body(
+    proxy: &Proxy,
+    route: &Route,
+    body: Bytes,
+    content_type: Option<&HeaderValue>,
+) -> Result<Bytes, ProxyError> {
+    let bad = |e: serde_json::Error| ProxyError::BadRequest(e.to_string());
+    match route.body {
+        Body::Query => Ok(body),
+        Body::Multipart => {
+            let is_multipart = content_type
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+            if is_multipart {
+                Ok(body)
+            } else {
+                Err(ProxyError::BadRequest("outnum takes multipart/form-data".into()))
+            }
+        }
+        Body::Json => {
+            serde_json::from_slice::<serde::de::IgnoredAny>(&body).map_err(bad)?;
+            Ok(body)
+        }
+        Body::Chat(ChatCall::Start) => {
+            let mut start: StartRequest = serde_json::from_slice(&body).map_err(bad)?;
+            pin(&mut start.app_id, proxy.config.app_id.as_deref(), "app_id")?;
+            pin(&mut start.bot_id, proxy.config.bot_id.as_deref(), "bot_id")?;
+            encode(&start)
+        }
+        Body::Chat(ChatCall::Trigger) => {
+            encode(&serde_json::from_slice::<TriggerRequest>(&body).map_err(bad)?)
+        }
+        Body::Chat(ChatCall::Stop) => encode(&serde_json::from_slice::<StopRequest>(&body).map_err(bad)?),
+    }
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<Bytes, ProxyError> {
+    serde_json::to_vec(value).map(Bytes::from).map_err(|e| ProxyError::BadRequest(e.to_string()))
+}
+
+/// Applies a pinned value: fills it in when absent, refuses a different one.
+fn pin(field: &mut String, pinned: Option<&str>, name: &str) -> Result<(), ProxyError> {
+    match pinned {
+        None if field.is_empty() => Err(ProxyError::BadRequest(format!("{name} is required"))),
+        None => Ok(()),
+        Some(p) if field.is_empty() || field == p => {
+            *field = p.to_owned();
+            Ok(())
+        }
+        Some(_) => Err(ProxyError::BadRequest(format!("{name} is fixed by this proxy; leave it out"))),
+    }
+}

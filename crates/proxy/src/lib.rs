@@ -1,0 +1,105 @@
+//! kefu-proxy: the tiny signing proxy between browsers and the bot platform.
+//!
+//! It holds the platform's apikey and apisecret, forwards only the documented client→platform
+//! endpoints ([`routes::ROUTES`]), signs seed 002 requests at send time
+//! (`Authorization: apikey:timestamp:md5(apisecret:timestamp)`), and never forwards the browser's
+//! own `Authorization`. Chat routes are public; every other route needs an operator bearer token.
+//! Bodies are size-limited, clients rate-limited per IP, in-flight requests capped, upstream calls
+//! timed out; each failure is a JSON answer in the platform's envelope style.
+
+pub mod config;
+pub mod error;
+mod forward;
+pub mod metrics;
+pub mod routes;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_governor::GovernorLayer;
+use tower_governor::errors::GovernorError;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use config::{Clock, Config, Secret};
+pub use error::{ConfigError, ProxyError};
+
+/// What the handlers share.
+pub(crate) struct Proxy {
+    pub(crate) config: Config,
+    pub(crate) client: reqwest::Client,
+    pub(crate) metrics: metrics::Metrics,
+}
+
+/// The proxy as a router. Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()`: the rate limit is per client IP.
+pub fn app(config: Config) -> Result<Router, ConfigError> {
+    let client = reqwest::Client::builder()
+        .timeout(config.upstream_timeout)
+        .connect_timeout(config.upstream_timeout.min(Duration::from_secs(5)))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ConfigError(format!("HTTP client: {e}")))?;
+    let governor = GovernorConfigBuilder::default()
+        .per_millisecond((1000 / config.rate_per_second.max(1)).max(1))
+        .burst_size(config.rate_burst.max(1))
+        .finish()
+        .ok_or_else(|| ConfigError("rate limit: per-second rate and burst must be positive".into()))?;
+    let governor = GovernorLayer::new(Arc::new(governor)).error_handler(|e| match e {
+        GovernorError::TooManyRequests { .. } => ProxyError::RateLimited.into_response(),
+        other => {
+            tracing::error!("rate limiter: {other}");
+            ProxyError::Internal.into_response()
+        }
+    });
+    let cors = cors(&config.allowed_origins)?;
+    let max_concurrency = config.max_concurrency.max(1);
+    let proxy = Arc::new(Proxy { config, client, metrics: metrics::Metrics::default() });
+    let x_request_id = HeaderName::from_static("x-request-id");
+
+    Ok(Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics_text))
+        .fallback(forward::dispatch)
+        .with_state(proxy)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::new(x_request_id))
+                .layer(cors)
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    ProxyError::Overloaded.into_response()
+                }))
+                .load_shed()
+                .concurrency_limit(max_concurrency)
+                .layer(governor),
+        ))
+}
+
+async fn metrics_text(State(proxy): State<Arc<Proxy>>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], proxy.metrics.render())
+}
+
+fn cors(origins: &[String]) -> Result<CorsLayer, ConfigError> {
+    let origins = origins
+        .iter()
+        .map(|o| {
+            HeaderValue::from_str(o)
+                .map_err(|_| ConfigError(format!("allowed origin {o:?} is not a valid header value")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(600)))
+}
