@@ -158,3 +158,8 @@ pub fn request(
 pub fn sid() -> String {
     kefu_protocol::Sid::random().expect("random").to_string()
 }
+
+/// A router seen from client `ip`.
+pub fn layer_client(router: Router, ip: [u8; 4]) -> Router {
+    router.layer(axum::Extension(ConnectInfo(SocketAddr::from((ip, 40000)))))
+}
