@@ -27,7 +27,7 @@ use tower_governor::GovernorLayer;
 use tower_governor::errors::GovernorError;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 
 pub use config::{Clock, Config, Secret};
 pub use error::{ConfigError, ProxyError};
@@ -72,7 +72,7 @@ pub fn app(config: Config) -> Result<Router, ConfigError> {
         .with_state(proxy)
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
+                .layer(SetRequestIdLayer::new(x_request_id.clone(), SequentialRequestId::default()))
                 .layer(PropagateRequestIdLayer::new(x_request_id))
                 .layer(cors)
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
@@ -82,6 +82,27 @@ pub fn app(config: Config) -> Result<Router, ConfigError> {
                 .concurrency_limit(max_concurrency)
                 .layer(governor),
         ))
+}
+
+/// Request ids `<process-start-ms hex>-<sequence>`: unique per proxy run and cheap (a UUID would
+/// cost a `getrandom` system call on every request).
+#[derive(Clone, Default)]
+struct SequentialRequestId {
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl MakeRequestId for SequentialRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        let start = START.get_or_init(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0)
+        });
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{start:x}-{n}")).ok().map(RequestId::new)
+    }
 }
 
 async fn metrics_text(State(proxy): State<Arc<Proxy>>) -> impl IntoResponse {

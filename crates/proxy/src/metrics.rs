@@ -8,13 +8,13 @@ use prometheus_client::registry::Registry;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    route: String,
+    route: &'static str,
     status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabel {
-    route: String,
+    route: &'static str,
 }
 
 /// The proxy's metrics.
@@ -47,13 +47,13 @@ impl Default for Metrics {
 
 impl Metrics {
     /// Counts one answered request.
-    pub fn request(&self, route: &str, status: u16) {
-        self.requests.get_or_create(&RequestLabels { route: route.to_owned(), status }).inc();
+    pub fn request(&self, route: &'static str, status: u16) {
+        self.requests.get_or_create(&RequestLabels { route, status }).inc();
     }
 
     /// Records one upstream round trip.
-    pub fn upstream(&self, route: &str, seconds: f64) {
-        self.latency.get_or_create(&RouteLabel { route: route.to_owned() }).observe(seconds);
+    pub fn upstream(&self, route: &'static str, seconds: f64) {
+        self.latency.get_or_create(&RouteLabel { route }).observe(seconds);
     }
 
     /// The text exposition format.

@@ -5,7 +5,9 @@
 //!   per suite plus a total `N passed, M failed`.
 //! - `cargo xtask setup`: only the installs.
 //! - `cargo xtask demo`: the demo (arrives with the widget).
+//! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
 
+mod bench;
 mod cmd;
 mod setup;
 mod suites;
@@ -33,6 +35,24 @@ enum Command {
     Setup,
     /// Run the demo: widget in a browser, through the proxy, to the sandbox.
     Demo,
+    /// Benchmarks (bounded, loopback only).
+    Bench {
+        #[command(subcommand)]
+        what: BenchTarget,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchTarget {
+    /// kefu-proxy against a fixed upstream, directly, and nginx+njs doing the same signing.
+    Proxy {
+        /// Seconds of measured load per target.
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        /// Concurrent connections.
+        #[arg(long, default_value_t = 64)]
+        connections: u32,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,6 +63,9 @@ fn main() -> ExitCode {
             tools.and_then(|tools| suites::run_all(&tools))
         }
         Command::Setup => setup::ensure().map(|_| ()),
+        Command::Bench { what: BenchTarget::Proxy { seconds, connections } } => {
+            bench::proxy(&bench::BenchOptions { seconds, connections })
+        }
         Command::Demo => Err(cmd::XtaskError::new(
             "the demo arrives with the widget (issue: kefu-widget); until then run the tests with `cargo xtask test`",
         )),
