@@ -97,7 +97,9 @@ pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
             )));
         }
     }
-    let _nginx = start_nginx(&dir)?;
+    // Three separate processes in every run: wrk, the proxy under test (or none), the upstream.
+    let _upstream = start_upstream(&dir)?;
+    let _njs = start_njs(&dir)?;
     wait_for_port(UPSTREAM_PORT)?;
     wait_for_port(NJS_PORT)?;
     let _proxy = start_proxy(&proxy_bin)?;
@@ -121,7 +123,8 @@ pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
 
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let mut report = format!(
-        "proxy benchmark: POST {PATH} on loopback, {cores} cores shared by wrk, nginx and the proxy\n\
+        "proxy benchmark: POST {PATH} on loopback, {cores} cores shared by wrk, the proxy under test and the \
+         upstream (each its own process)\n\
          light: 1 connection, {} s (latency without queueing); loaded: {} connections, wrk -t2, {} s\n\n\
          {:<12} {:>12} {:>12} {:>12} {:>12} {:>12}\n",
         opts.seconds.div_ceil(2),
@@ -178,10 +181,46 @@ fn ensure_tools() -> Result<()> {
     cmd::run(c)
 }
 
-fn start_nginx(dir: &Path) -> Result<Nginx> {
-    let d = dir.display();
+/// Starts one nginx with its own prefix folder `dir/name` and the given `http { … }` body.
+fn start_nginx(dir: &Path, name: &str, modules: &str, http: &str) -> Result<Nginx> {
+    let prefix = dir.join(name);
+    std::fs::create_dir_all(prefix.join("tmp")).map_err(|e| XtaskError::new(e.to_string()))?;
+    let d = prefix.display();
+    let conf = format!(
+        "{modules}user root;\nworker_processes 2;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
+         events {{ worker_connections 4096; }}\n\
+         http {{\n  access_log off;\n\
+         \x20 client_body_temp_path {d}/tmp; proxy_temp_path {d}/tmp; fastcgi_temp_path {d}/tmp;\n\
+         \x20 uwsgi_temp_path {d}/tmp; scgi_temp_path {d}/tmp;\n{http}}}\n"
+    );
+    let conf_path = prefix.join("nginx.conf");
+    std::fs::write(&conf_path, conf).map_err(|e| XtaskError::new(e.to_string()))?;
+    let child = Command::new("nginx")
+        .arg("-p")
+        .arg(&prefix)
+        .arg("-c")
+        .arg(&conf_path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| XtaskError::new(format!("cannot start nginx: {e}")))?;
+    Ok(Nginx { master: child, prefix })
+}
+
+/// The fixed upstream: its own nginx process, answering every request at once.
+fn start_upstream(dir: &Path) -> Result<Nginx> {
+    let http = format!(
+        "  server {{ listen 127.0.0.1:{UPSTREAM_PORT}; keepalive_requests 100000;\n\
+         \x20   location / {{ default_type application/json; return 200 '{{\"code\":0,\"msg\":\"success\"}}'; }} }}\n"
+    );
+    start_nginx(dir, "upstream", "", &http)
+}
+
+/// nginx with njs doing the platform signing, as a separate process in front of the upstream.
+fn start_njs(dir: &Path) -> Result<Nginx> {
+    let script = dir.join("sign.js");
     std::fs::write(
-        dir.join("sign.js"),
+        &script,
         format!(
             "const crypto = require('crypto');\n\
              function auth(r) {{\n\
@@ -193,33 +232,15 @@ fn start_nginx(dir: &Path) -> Result<Nginx> {
         ),
     )
     .map_err(|e| XtaskError::new(e.to_string()))?;
-    let conf = format!(
-        "load_module /usr/lib/nginx/modules/ngx_http_js_module.so;\n\
-         user root;\nworker_processes 2;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/nginx-error.log warn;\n\
-         events {{ worker_connections 4096; }}\n\
-         http {{\n\
-         \x20 access_log off;\n\
-         \x20 client_body_temp_path {d}/tmp; proxy_temp_path {d}/tmp; fastcgi_temp_path {d}/tmp;\n\
-         \x20 uwsgi_temp_path {d}/tmp; scgi_temp_path {d}/tmp;\n\
-         \x20 js_import sign from {d}/sign.js;\n\
-         \x20 js_set $kefu_auth sign.auth;\n\
+    let http = format!(
+        "  js_import sign from {};\n  js_set $kefu_auth sign.auth;\n\
          \x20 upstream platform {{ server 127.0.0.1:{UPSTREAM_PORT}; keepalive 128; }}\n\
-         \x20 server {{ listen 127.0.0.1:{UPSTREAM_PORT}; location / {{ default_type application/json; return 200 '{{\"code\":0,\"msg\":\"success\"}}'; }} }}\n\
          \x20 server {{ listen 127.0.0.1:{NJS_PORT};\n\
-         \x20   location = {PATH} {{ proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_set_header Authorization $kefu_auth; proxy_pass http://platform; }}\n\
-         \x20 }}\n\
-         }}\n"
+         \x20   location = {PATH} {{ proxy_http_version 1.1; proxy_set_header Connection \"\"; \
+         proxy_set_header Authorization $kefu_auth; proxy_pass http://platform; }}\n  }}\n",
+        script.display()
     );
-    let conf_path = dir.join("nginx.conf");
-    std::fs::write(&conf_path, conf).map_err(|e| XtaskError::new(e.to_string()))?;
-    let conf_s = conf_path.to_string_lossy().into_owned();
-    let child = Command::new("nginx")
-        .args(["-p", &dir.to_string_lossy(), "-c", &conf_s])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| XtaskError::new(format!("cannot start nginx: {e}")))?;
-    Ok(Nginx { master: child, prefix: dir.to_path_buf() })
+    start_nginx(dir, "njs", "load_module /usr/lib/nginx/modules/ngx_http_js_module.so;\n", &http)
 }
 
 fn start_proxy(bin: &PathBuf) -> Result<Running> {
