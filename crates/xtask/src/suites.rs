@@ -30,7 +30,16 @@ pub(crate) fn run_all(tools: &Tools) -> Result<()> {
             "browser crates build for wasm32",
             cmd::command(
                 "cargo",
-                &["build", "--locked", "-p", "kefu-protocol", "--target", "wasm32-unknown-unknown"],
+                &[
+                    "build",
+                    "--locked",
+                    "-p",
+                    "kefu-protocol",
+                    "-p",
+                    "kefu-client",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ],
                 &tools.path_prefix,
             ),
         )?,

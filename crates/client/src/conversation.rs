@@ -1,0 +1,629 @@
+//! The chat conversation loop of seed 002 §14–16 as a sans-I/O state machine.
+//!
+//! The platform answers `evt.say` (show `prompt`), and waits for `evt.complete` with that
+//! `prompt_id` before it says anything else; then `evt.wait` (the user's turn), another
+//! `evt.say`, `evt.finish` or `evt.transfer`. User text goes as `evt.input`, only while the
+//! platform waits for it.
+//!
+//! [`Conversation`] holds that protocol. A transport asks it what to send
+//! ([`Conversation::poll_outgoing`]), sends it, and hands back the answer
+//! ([`Conversation::on_delivery`]); the host reads [`Event`]s and calls [`Conversation::send`],
+//! [`Conversation::acknowledge`], [`Conversation::stop`]. One request is in flight at a time.
+//!
+//! Messages are never lost and never sent twice: text typed while the bot speaks waits in order;
+//! when a delivery is uncertain (timeout, network) the message is marked failed, not retried, and
+//! the user may [`Conversation::resend`] it. An expired session keeps its queued messages and
+//! [`Conversation::restart`]s with the same variables.
+
+use std::collections::VecDeque;
+
+use kefu_protocol::chat::{
+    BotTurn, START_PATH, STOP_PATH, StartRequest, StopRequest, TRIGGER_PATH, TriggerRequest,
+};
+use kefu_protocol::{Channel, Cmd, PlatformAnswer, PlatformError, Sid, VarMap, decode};
+
+use crate::error::{ClientError, Failure};
+
+/// Longest message accepted, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
+/// A user message's id, unique within a conversation.
+pub type MessageId = u64;
+
+/// Matches an answer to the request it answers.
+pub type Ticket = u64;
+
+/// How a chat starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatOptions {
+    /// The tenant (may be empty when the proxy pins it).
+    pub app_id: String,
+    /// The bot (may be empty when the proxy pins it).
+    pub bot_id: String,
+    /// Where the chat runs.
+    pub channel: Channel,
+    /// Page variables (flat).
+    pub vars: Option<VarMap>,
+    /// Data that travels with the session.
+    pub user_data: Option<String>,
+    /// Acknowledge each prompt as soon as it arrives (otherwise the host calls
+    /// [`Conversation::acknowledge`] once it has shown the prompt).
+    pub auto_acknowledge: bool,
+}
+
+/// Where the conversation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Not started.
+    Idle,
+    /// `start` sent, no answer yet.
+    Starting,
+    /// A prompt is being shown; it must be acknowledged before anything else.
+    BotSpeaking,
+    /// The platform waits for the user.
+    WaitingForUser,
+    /// The bot ended the session (`evt.finish`).
+    Finished,
+    /// The session was handed to a human agent (`evt.transfer`).
+    Transferred,
+    /// The host stopped the session.
+    Stopped,
+    /// The platform forgot the session after it sat idle; [`Conversation::restart`] continues.
+    Expired,
+    /// Something went wrong that needs [`Conversation::retry`] or a restart.
+    Failed,
+}
+
+impl Phase {
+    /// A short name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Idle => "not started",
+            Phase::Starting => "starting",
+            Phase::BotSpeaking => "showing a prompt",
+            Phase::WaitingForUser => "waiting for the user",
+            Phase::Finished => "finished",
+            Phase::Transferred => "transferred",
+            Phase::Stopped => "stopped",
+            Phase::Expired => "expired",
+            Phase::Failed => "failed",
+        }
+    }
+
+    /// Whether the session is over (a new one needs [`Conversation::restart`]).
+    pub fn is_over(self) -> bool {
+        matches!(self, Phase::Finished | Phase::Transferred | Phase::Stopped)
+    }
+}
+
+/// A request the transport must send.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    /// botdm/start.
+    Start(StartRequest),
+    /// botdm/trigger.
+    Trigger(TriggerRequest),
+    /// botdm/stop.
+    Stop(StopRequest),
+}
+
+impl Call {
+    /// The path to POST to.
+    pub fn path(&self) -> &'static str {
+        match self {
+            Call::Start(_) => START_PATH,
+            Call::Trigger(_) => TRIGGER_PATH,
+            Call::Stop(_) => STOP_PATH,
+        }
+    }
+
+    /// Whether sending it twice does no harm, so a transport may retry it after an uncertain
+    /// failure: acknowledging a prompt (the second is refused, the first stands) and stopping.
+    /// Never true for `start` or user input.
+    pub fn retry_safe(&self) -> bool {
+        match self {
+            Call::Trigger(t) => t.cmd == Cmd::Complete,
+            Call::Stop(_) => true,
+            Call::Start(_) => false,
+        }
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> Result<String, serde_json::Error> {
+        match self {
+            Call::Start(r) => serde_json::to_string(r),
+            Call::Trigger(r) => serde_json::to_string(r),
+            Call::Stop(r) => serde_json::to_string(r),
+        }
+    }
+}
+
+/// A request with its ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    /// Hand it back with the answer.
+    pub ticket: Ticket,
+    /// What to send.
+    pub call: Call,
+}
+
+/// What a transport hands back for an [`Outgoing`].
+pub type Delivery = Result<BotTurn, Failure>;
+
+/// What happened, for the host to show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The session started (or restarted) with this id.
+    Started {
+        /// The session id.
+        sid: Sid,
+        /// Whether this continues an expired or ended conversation.
+        restarted: bool,
+    },
+    /// Show a prompt (then acknowledge it, unless acknowledging automatically).
+    Say(Box<BotTurn>),
+    /// The platform waits for the user.
+    Wait,
+    /// The session is over.
+    Finish(Box<BotTurn>),
+    /// The session was handed to a human agent.
+    Transfer(Box<BotTurn>),
+    /// A message was accepted for sending.
+    MessageQueued {
+        /// Its id.
+        id: MessageId,
+        /// Its text.
+        text: String,
+    },
+    /// The platform received the message.
+    MessageSent {
+        /// Its id.
+        id: MessageId,
+    },
+    /// The message was not delivered, or may not have been; it can be resent.
+    MessageFailed {
+        /// Its id.
+        id: MessageId,
+        /// Its text, so nothing typed is lost.
+        text: String,
+        /// Why.
+        error: ClientError,
+    },
+    /// The platform forgot the idle session; queued messages wait for a restart.
+    Expired,
+    /// The host stopped the session.
+    Stopped,
+    /// Something failed; [`Conversation::retry`] may help.
+    Error(ClientError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InFlight {
+    Start,
+    Complete,
+    Input(MessageId),
+    Stop,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Message {
+    id: MessageId,
+    text: String,
+}
+
+/// The conversation state machine. See the module documentation.
+#[derive(Debug)]
+pub struct Conversation {
+    options: ChatOptions,
+    phase: Phase,
+    sid: Option<Sid>,
+    /// The prompt being shown, until acknowledged.
+    pending_prompt: Option<String>,
+    /// The prompt to acknowledge next (set automatically or by the host).
+    ack: Option<String>,
+    queued: VecDeque<Message>,
+    failed: Vec<Message>,
+    in_flight: Option<(Ticket, InFlight)>,
+    stop_requested: bool,
+    restarted: bool,
+    events: VecDeque<Event>,
+    next_ticket: Ticket,
+    next_message: MessageId,
+}
+
+impl Conversation {
+    /// A conversation that has not started.
+    pub fn new(options: ChatOptions) -> Conversation {
+        Conversation {
+            options,
+            phase: Phase::Idle,
+            sid: None,
+            pending_prompt: None,
+            ack: None,
+            queued: VecDeque::new(),
+            failed: Vec::new(),
+            in_flight: None,
+            stop_requested: false,
+            restarted: false,
+            events: VecDeque::new(),
+            next_ticket: 1,
+            next_message: 1,
+        }
+    }
+
+    /// Where the conversation is.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The session id, once started.
+    pub fn sid(&self) -> Option<&Sid> {
+        self.sid.as_ref()
+    }
+
+    /// The prompt awaiting acknowledgement.
+    pub fn pending_prompt(&self) -> Option<&str> {
+        self.pending_prompt.as_deref()
+    }
+
+    /// Messages waiting to be sent, in order.
+    pub fn queued(&self) -> impl Iterator<Item = (MessageId, &str)> {
+        self.queued.iter().map(|m| (m.id, m.text.as_str()))
+    }
+
+    /// Messages that failed and can be resent.
+    pub fn failed(&self) -> impl Iterator<Item = (MessageId, &str)> {
+        self.failed.iter().map(|m| (m.id, m.text.as_str()))
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Starts the session with a fresh session id.
+    pub fn start(&mut self) -> Result<(), ClientError> {
+        if self.phase != Phase::Idle {
+            return Err(self.wrong_phase("start"));
+        }
+        self.begin(Sid::random()?);
+        Ok(())
+    }
+
+    /// Starts a new session with the same options after expiry, failure or the end of the last
+    /// one. Queued messages are sent once the bot waits; failed ones stay failed.
+    pub fn restart(&mut self) -> Result<(), ClientError> {
+        if matches!(self.phase, Phase::Idle | Phase::Starting | Phase::BotSpeaking | Phase::WaitingForUser) {
+            return Err(self.wrong_phase("restart"));
+        }
+        if self.in_flight.is_some() {
+            return Err(self.wrong_phase("restart"));
+        }
+        self.restarted = true;
+        self.begin(Sid::random()?);
+        Ok(())
+    }
+
+    fn begin(&mut self, sid: Sid) {
+        self.sid = Some(sid);
+        self.phase = Phase::Starting;
+        self.pending_prompt = None;
+        self.ack = None;
+        self.stop_requested = false;
+    }
+
+    /// Queues a user message; it is sent, in order, when the platform waits for the user.
+    /// Refused (with the text untouched, in the caller's hands) when empty, too long, or when the
+    /// session is over.
+    pub fn send(&mut self, text: impl Into<String>) -> Result<MessageId, ClientError> {
+        let text = text.into();
+        if text.trim().is_empty() {
+            return Err(ClientError::InvalidMessage("the message is empty".into()));
+        }
+        let chars = text.chars().count();
+        if chars > MAX_MESSAGE_CHARS {
+            return Err(ClientError::InvalidMessage(format!(
+                "the message has {chars} characters; at most {MAX_MESSAGE_CHARS} are allowed"
+            )));
+        }
+        if self.phase == Phase::Idle || self.phase.is_over() || self.stop_requested {
+            return Err(self.wrong_phase("send a message"));
+        }
+        let id = self.next_message;
+        self.next_message += 1;
+        self.events.push_back(Event::MessageQueued { id, text: text.clone() });
+        self.queued.push_back(Message { id, text });
+        Ok(id)
+    }
+
+    /// Queues a failed message again, behind any waiting ones.
+    pub fn resend(&mut self, id: MessageId) -> Result<(), ClientError> {
+        if self.phase.is_over() || self.stop_requested {
+            return Err(self.wrong_phase("resend a message"));
+        }
+        let at = self.failed.iter().position(|m| m.id == id).ok_or(ClientError::NotResendable(id))?;
+        let message = self.failed.remove(at);
+        self.events.push_back(Event::MessageQueued { id, text: message.text.clone() });
+        self.queued.push_back(message);
+        Ok(())
+    }
+
+    /// The host has shown the prompt `prompt_id` (only needed without automatic acknowledgement).
+    pub fn acknowledge(&mut self, prompt_id: &str) -> Result<(), ClientError> {
+        if self.pending_prompt.as_deref() != Some(prompt_id) {
+            return Err(ClientError::UnknownPrompt(prompt_id.to_owned()));
+        }
+        self.ack = Some(prompt_id.to_owned());
+        Ok(())
+    }
+
+    /// Tries again after an [`Event::Error`]: re-acknowledges a prompt whose acknowledgement
+    /// failed, or restarts a session that failed.
+    pub fn retry(&mut self) -> Result<(), ClientError> {
+        match self.phase {
+            Phase::BotSpeaking if self.ack.is_none() && self.options.auto_acknowledge => {
+                self.ack = self.pending_prompt.clone();
+                Ok(())
+            }
+            Phase::Failed | Phase::Expired => self.restart(),
+            _ => Err(self.wrong_phase("retry")),
+        }
+    }
+
+    /// Ends the session. Queued messages are failed (so they are not lost) and no more are taken.
+    pub fn stop(&mut self) {
+        let live = matches!(self.phase, Phase::Starting | Phase::BotSpeaking | Phase::WaitingForUser);
+        self.fail_queued(&ClientError::WrongPhase { action: "send a message", phase: "stopped" });
+        if live && self.sid.is_some() {
+            self.stop_requested = true;
+        } else if !self.phase.is_over() {
+            self.phase = Phase::Stopped;
+            self.events.push_back(Event::Stopped);
+        }
+    }
+
+    /// The next request to send, if one is due and none is in flight.
+    pub fn poll_outgoing(&mut self) -> Option<Outgoing> {
+        if self.in_flight.is_some() {
+            return None;
+        }
+        let sid = self.sid.clone()?;
+        let (kind, call) = if self.stop_requested {
+            (InFlight::Stop, Call::Stop(StopRequest { sid }))
+        } else {
+            match self.phase {
+                Phase::Starting => (
+                    InFlight::Start,
+                    Call::Start(StartRequest {
+                        app_id: self.options.app_id.clone(),
+                        bot_id: self.options.bot_id.clone(),
+                        sid,
+                        channel: self.options.channel.clone(),
+                        var_json: self.options.vars.clone(),
+                        user_data: self.options.user_data.clone(),
+                    }),
+                ),
+                Phase::BotSpeaking => {
+                    let prompt_id = self.ack.clone()?;
+                    (InFlight::Complete, Call::Trigger(TriggerRequest::complete(sid, prompt_id)))
+                }
+                Phase::WaitingForUser => {
+                    let message = self.queued.front()?;
+                    (
+                        InFlight::Input(message.id),
+                        Call::Trigger(TriggerRequest::input(sid, message.text.clone())),
+                    )
+                }
+                _ => return None,
+            }
+        };
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.in_flight = Some((ticket, kind));
+        Some(Outgoing { ticket, call })
+    }
+
+    /// Takes the HTTP answer for the request with `ticket`, decoding it as that request's
+    /// answer. Answers to anything but the request in flight are ignored.
+    pub fn on_response(&mut self, ticket: Ticket, http_status: u16, body: &[u8]) {
+        let Some((t, kind)) = self.in_flight else { return };
+        if t != ticket {
+            return;
+        }
+        let delivery = if kind == InFlight::Stop {
+            decode::<PlatformAnswer<()>>(http_status, body).map(|()| None)
+        } else {
+            decode::<PlatformAnswer<BotTurn>>(http_status, body).map(Some)
+        };
+        self.settle(ticket, delivery.map_err(|e| Failure::from_answer(http_status, e)));
+    }
+
+    /// The request with `ticket` got no answer (timeout, network error, aborted).
+    pub fn on_failure(&mut self, ticket: Ticket, failure: Failure) {
+        self.settle(ticket, Err(failure));
+    }
+
+    /// Takes an already decoded answer (or failure) for the request with `ticket`.
+    pub fn on_delivery(&mut self, ticket: Ticket, delivery: Delivery) {
+        self.settle(ticket, delivery.map(Some));
+    }
+
+    fn settle(&mut self, ticket: Ticket, delivery: Result<Option<BotTurn>, Failure>) {
+        let kind = match self.in_flight {
+            Some((t, kind)) if t == ticket => kind,
+            _ => return,
+        };
+        self.in_flight = None;
+        let delivery = match (kind, delivery) {
+            (InFlight::Stop, d) => d.map(|_| None),
+            (_, Ok(None)) => Err(Failure::Uncertain("the answer has no result".into())),
+            (_, d) => d,
+        };
+        match (kind, delivery) {
+            (InFlight::Stop, _) => {
+                self.stop_requested = false;
+                self.phase = Phase::Stopped;
+                self.pending_prompt = None;
+                self.events.push_back(Event::Stopped);
+            }
+            (_, Ok(None)) => {}
+            (InFlight::Start, Ok(Some(turn))) => {
+                if let Some(sid) = self.sid.clone() {
+                    self.events.push_back(Event::Started { sid, restarted: self.restarted });
+                }
+                self.apply(turn);
+            }
+            (InFlight::Start, Err(failure)) => {
+                self.phase = Phase::Failed;
+                self.events.push_back(Event::Error(failure.into()));
+            }
+            (InFlight::Complete, Ok(Some(turn))) => {
+                self.pending_prompt = None;
+                self.ack = None;
+                self.apply(turn);
+            }
+            (InFlight::Complete, Err(failure)) => {
+                self.ack = None;
+                match &failure {
+                    Failure::Platform(e) if is_expired(e) => self.expire(),
+                    Failure::Platform(e) if is_ended(e) => self.end_by_platform(failure.clone()),
+                    Failure::Platform(e) if is_wrong_prompt(e) => self.out_of_step(e),
+                    _ => self.events.push_back(Event::Error(failure.into())),
+                }
+            }
+            (InFlight::Input(id), Ok(Some(turn))) => {
+                if self.queued.front().is_some_and(|m| m.id == id) {
+                    self.queued.pop_front();
+                }
+                self.events.push_back(Event::MessageSent { id });
+                self.apply(turn);
+            }
+            (InFlight::Input(id), Err(failure)) => self.input_failed(id, failure),
+        }
+    }
+
+    fn apply(&mut self, turn: BotTurn) {
+        match turn.cmd.clone() {
+            Cmd::Say => {
+                self.phase = Phase::BotSpeaking;
+                self.pending_prompt = Some(turn.prompt_id.clone());
+                self.ack = self.options.auto_acknowledge.then(|| turn.prompt_id.clone());
+                self.events.push_back(Event::Say(Box::new(turn)));
+            }
+            Cmd::Wait => {
+                self.phase = Phase::WaitingForUser;
+                self.events.push_back(Event::Wait);
+            }
+            Cmd::Finish => {
+                self.phase = Phase::Finished;
+                self.events.push_back(Event::Finish(Box::new(turn)));
+                self.fail_queued(&ClientError::WrongPhase { action: "send a message", phase: "finished" });
+            }
+            Cmd::Transfer => {
+                self.phase = Phase::Transferred;
+                self.events.push_back(Event::Transfer(Box::new(turn)));
+                self.fail_queued(&ClientError::WrongPhase { action: "send a message", phase: "transferred" });
+            }
+            other => {
+                // A command the documents do not define: say so, and let the user talk.
+                self.phase = Phase::WaitingForUser;
+                self.events.push_back(Event::Error(ClientError::UnexpectedCommand(other.to_string())));
+            }
+        }
+    }
+
+    fn input_failed(&mut self, id: MessageId, failure: Failure) {
+        match &failure {
+            // Not processed: keep it queued for the restarted session.
+            Failure::Platform(e) if is_expired(e) => self.expire(),
+            Failure::Platform(e) if is_ended(e) => {
+                self.end_by_platform(failure.clone());
+            }
+            Failure::Platform(e) if is_prompt_pending(e) => {
+                self.fail_message(id, ClientError::OutOfStep(e.message.clone()));
+                self.out_of_step(e);
+            }
+            // The platform refused this message (say, too long): fail it, send the rest.
+            Failure::Platform(_) => self.fail_message(id, failure.into()),
+            // The channel is broken or the delivery uncertain: fail this one and those behind it,
+            // so none is sent out of order or twice; the user resends them.
+            Failure::NotDelivered(_) | Failure::Uncertain(_) => {
+                let error = ClientError::from(failure);
+                self.fail_message(id, error.clone());
+                self.fail_queued(&error);
+            }
+        }
+    }
+
+    fn fail_message(&mut self, id: MessageId, error: ClientError) {
+        if let Some(at) = self.queued.iter().position(|m| m.id == id) {
+            if let Some(m) = self.queued.remove(at) {
+                self.events.push_back(Event::MessageFailed { id, text: m.text.clone(), error });
+                self.failed.push(m);
+            }
+        }
+    }
+
+    fn fail_queued(&mut self, error: &ClientError) {
+        while let Some(m) = self.queued.pop_front() {
+            self.events.push_back(Event::MessageFailed {
+                id: m.id,
+                text: m.text.clone(),
+                error: error.clone(),
+            });
+            self.failed.push(m);
+        }
+    }
+
+    fn expire(&mut self) {
+        self.phase = Phase::Expired;
+        self.pending_prompt = None;
+        self.ack = None;
+        self.events.push_back(Event::Expired);
+    }
+
+    fn end_by_platform(&mut self, failure: Failure) {
+        self.phase = Phase::Finished;
+        self.pending_prompt = None;
+        self.ack = None;
+        let error = ClientError::from(failure);
+        self.fail_queued(&error);
+        self.events.push_back(Event::Error(error));
+    }
+
+    fn out_of_step(&mut self, e: &PlatformError) {
+        self.phase = Phase::Failed;
+        self.pending_prompt = None;
+        self.ack = None;
+        self.events.push_back(Event::Error(ClientError::OutOfStep(e.message.clone())));
+    }
+
+    fn wrong_phase(&self, action: &'static str) -> ClientError {
+        ClientError::WrongPhase { action, phase: self.phase.name() }
+    }
+}
+
+// The documents define no error codes for sessions. These are kefu-sandbox's
+// (crates/sandbox/ERRORS.md), with the message as a fallback for a platform that words it.
+
+/// The session expired, or the platform no longer knows it: a restart continues.
+fn is_expired(e: &PlatformError) -> bool {
+    matches!(e.code.as_i64(), Some(41001 | 40402))
+        || e.message.contains("expired")
+        || e.message.contains("过期")
+}
+
+/// The session already ended on the platform's side.
+fn is_ended(e: &PlatformError) -> bool {
+    e.code.as_i64() == Some(41002)
+}
+
+/// `evt.complete` named a prompt the platform is not waiting on.
+fn is_wrong_prompt(e: &PlatformError) -> bool {
+    e.code.as_i64() == Some(40903)
+}
+
+/// `evt.input` while the platform still waits for an acknowledgement.
+fn is_prompt_pending(e: &PlatformError) -> bool {
+    e.code.as_i64() == Some(40902)
+}
