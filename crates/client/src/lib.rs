@@ -2,13 +2,31 @@
 //!
 //! The chat loop lives in [`conversation::Conversation`], a sans-I/O state machine: it takes the
 //! platform's answers and says what to send next, so it is tested natively and driven by any
-//! transport (fetch in the browser). It never holds the platform secret: requests go to the
-//! proxy, which signs them.
+//! transport. In the browser (wasm32), [`KefuClient`] drives it over `fetch` ([`ChatSession`])
+//! and offers handles for every other endpoint: `outbound()`, `coeus()`, `callcenter()`. It never
+//! holds the platform secret: requests go to the proxy, which signs them.
 
+#[cfg(target_arch = "wasm32")]
+pub mod callcenter;
+#[cfg(target_arch = "wasm32")]
+mod client;
+#[cfg(target_arch = "wasm32")]
+pub mod coeus;
 pub mod conversation;
 mod error;
+#[cfg(target_arch = "wasm32")]
+pub mod outbound;
+#[cfg(target_arch = "wasm32")]
+mod session;
+#[cfg(target_arch = "wasm32")]
+mod transport;
 
 pub use conversation::{
     Call, ChatOptions, Conversation, Delivery, Event, MessageId, Outgoing, Phase, Ticket,
 };
 pub use error::{ClientError, Failure};
+#[cfg(target_arch = "wasm32")]
+pub use {
+    client::{DEFAULT_TIMEOUT_MS, KefuClient},
+    session::ChatSession,
+};

@@ -1,6 +1,7 @@
 //! The conversation core driven against the real kefu-sandbox, through a minimal native
 //! transport (in-process requests, signed as kefu-proxy signs them): a full chat to transfer,
 //! to finish, and across an expiry.
+#![cfg(not(target_arch = "wasm32"))]
 
 use axum::body::Body;
 use axum::http::{Request, header};

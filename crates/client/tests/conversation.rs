@@ -1,6 +1,7 @@
 //! The conversation core through every command sequence the documents allow, with scripted
 //! platform answers: several prompts in a row, input typed while the bot speaks, transfer,
 //! finish, platform errors, uncertain deliveries and expiry.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kefu_client::conversation::MAX_MESSAGE_CHARS;
 use kefu_client::{Call, ChatOptions, ClientError, Conversation, Event, Failure, Outgoing, Phase};

@@ -110,17 +110,26 @@ async fn metrics_text(State(proxy): State<Arc<Proxy>>) -> impl IntoResponse {
 }
 
 fn cors(origins: &[String]) -> Result<CorsLayer, ConfigError> {
-    let origins = origins
+    let allow = if origins.iter().any(|o| o == "*") {
+        // Any origin: for development and browser tests served from random local ports.
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(cors_list(origins)?)
+    };
+    Ok(CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(600)))
+}
+
+fn cors_list(origins: &[String]) -> Result<Vec<HeaderValue>, ConfigError> {
+    origins
         .iter()
         .map(|o| {
             HeaderValue::from_str(o)
                 .map_err(|_| ConfigError(format!("allowed origin {o:?} is not a valid header value")))
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
-        .expose_headers([HeaderName::from_static("x-request-id")])
-        .max_age(Duration::from_secs(600)))
+        .collect()
 }

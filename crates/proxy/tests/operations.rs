@@ -53,6 +53,12 @@ async fn cors_answers_only_allowed_origins() {
     );
     let other = send(&p, preflight("http://evil.example")).await;
     assert!(other.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    // `*` (development, browser tests on random ports) answers any origin.
+    let (upstream, _) = stub(Behaviour::Ok).await;
+    let mut c = config(&upstream);
+    c.allowed_origins = vec!["*".into()];
+    let any = send(&proxy(c), preflight("http://127.0.0.1:43123")).await;
+    assert_eq!(any.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).and_then(|v| v.to_str().ok()), Some("*"));
 }
 
 #[tokio::test]

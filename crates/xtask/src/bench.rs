@@ -5,13 +5,13 @@
 //! (Debian) with a small Lua script for the POST. Every process listens on 127.0.0.1 only, runs
 //! for a bounded time, and is stopped at the end. Results go to stdout and `target/bench/proxy.txt`.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::cmd::{self, Result, XtaskError};
+use crate::servers;
 
 /// How a bench run is shaped.
 pub(crate) struct BenchOptions {
@@ -26,16 +26,6 @@ const BODY: &str = r#"{"sid":"ad84177a55e14ce02a46331bd500243c"}"#;
 const UPSTREAM_PORT: u16 = 18_081;
 const NJS_PORT: u16 = 18_082;
 const PROXY_PORT: u16 = 18_083;
-
-/// A child process stopped when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// nginx, stopped with `nginx -s stop` when dropped: killing only the master would leave its
 /// workers running and holding the ports.
@@ -88,7 +78,7 @@ pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
         &["build", "--locked", "--profile", "release-native", "-p", "kefu-proxy"],
         &[],
     ))?;
-    let proxy_bin = cmd::root().join("target").join("release-native").join("kefu-proxy");
+    let proxy_bin = servers::binary("release-native", "kefu-proxy");
 
     for port in [UPSTREAM_PORT, NJS_PORT, PROXY_PORT] {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -243,25 +233,18 @@ fn start_njs(dir: &Path) -> Result<Nginx> {
     start_nginx(dir, "njs", "load_module /usr/lib/nginx/modules/ngx_http_js_module.so;\n", &http)
 }
 
-fn start_proxy(bin: &PathBuf) -> Result<Running> {
-    let mut child = Command::new(bin)
-        .env("KEFU_LISTEN", format!("127.0.0.1:{PROXY_PORT}"))
-        .env("KEFU_APIKEY", KEY)
-        .env("KEFU_APISECRET", SECRET)
-        .env("KEFU_PLATFORM_URL", format!("http://127.0.0.1:{UPSTREAM_PORT}"))
-        .env("KEFU_RATE_PER_SECOND", "1000000")
-        .env("KEFU_RATE_BURST", "1000000")
-        .env("KEFU_MAX_CONCURRENCY", "4096")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| XtaskError::new(format!("cannot start kefu-proxy: {e}")))?;
-    let line = child.stdout.take().and_then(|out| BufReader::new(out).lines().next()).and_then(|l| l.ok());
-    if !line.as_deref().is_some_and(|l| l.starts_with("listening on")) {
-        return Err(XtaskError::new(format!("kefu-proxy did not start: {line:?}")));
-    }
-    Ok(Running(child))
+fn start_proxy(bin: &Path) -> Result<servers::Server> {
+    let envs = [
+        ("KEFU_LISTEN", format!("127.0.0.1:{PROXY_PORT}")),
+        ("KEFU_APIKEY", KEY.to_owned()),
+        ("KEFU_APISECRET", SECRET.to_owned()),
+        ("KEFU_PLATFORM_URL", format!("http://127.0.0.1:{UPSTREAM_PORT}")),
+        ("KEFU_RATE_PER_SECOND", "1000000".to_owned()),
+        ("KEFU_RATE_BURST", "1000000".to_owned()),
+        ("KEFU_MAX_CONCURRENCY", "4096".to_owned()),
+        ("RUST_LOG", "warn".to_owned()),
+    ];
+    servers::start(bin, &[], &envs)
 }
 
 fn wait_for_port(port: u16) -> Result<()> {

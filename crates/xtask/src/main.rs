@@ -9,6 +9,7 @@
 
 mod bench;
 mod cmd;
+mod servers;
 mod setup;
 mod suites;
 

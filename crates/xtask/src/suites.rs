@@ -1,6 +1,7 @@
 //! The test suites, each ending in a one-line summary.
 
 use crate::cmd::{self, Result, XtaskError};
+use crate::servers;
 use crate::setup::Tools;
 
 /// What one suite came to.
@@ -43,10 +44,33 @@ pub(crate) fn run_all(tools: &Tools) -> Result<()> {
                 &tools.path_prefix,
             ),
         )?,
+        check(
+            "wasm-clippy",
+            "browser crates' wasm-only code, warnings denied",
+            cmd::command(
+                "cargo",
+                &[
+                    "clippy",
+                    "--locked",
+                    "-p",
+                    "kefu-protocol",
+                    "-p",
+                    "kefu-client",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+                &tools.path_prefix,
+            ),
+        )?,
         cargo_tests(
             "native",
             cmd::command("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"], &tools.path_prefix),
         )?,
+        browser(tools)?,
     ];
     println!();
     println!("== summary");
@@ -73,7 +97,7 @@ fn check(name: &'static str, note: &'static str, c: std::process::Command) -> Re
 
 /// A `cargo test` run, counted from its `test result:` lines.
 fn cargo_tests(name: &'static str, c: std::process::Command) -> Result<Outcome> {
-    println!("\n== {name}: cargo tests");
+    println!("\n== {name}: tests");
     let (mut passed, mut failed) = (0, 0);
     let ok = cmd::run_streaming(c, |line| {
         if let Some((p, f)) = parse_test_result(line) {
@@ -87,6 +111,54 @@ fn cargo_tests(name: &'static str, c: std::process::Command) -> Result<Outcome> 
     }
     Ok(Outcome { name, passed, failed, note: "" })
 }
+
+/// The wasm client's tests in headless Chromium, through a real kefu-proxy to a real
+/// kefu-sandbox (and a second proxy whose upstream never answers, for timeouts).
+fn browser(tools: &Tools) -> Result<Outcome> {
+    println!("\n== browser: kefu-client in headless Chromium, through kefu-proxy to kefu-sandbox");
+    cmd::run(cmd::command("cargo", &["build", "--locked", "-p", "kefu-sandbox", "-p", "kefu-proxy"], &[]))?;
+    let sandbox = servers::start(
+        &servers::binary("debug", "kefu-sandbox"),
+        &["--listen", "127.0.0.1:0", "--call-schedule-ms", "0", "--call-duration-ms", "0"],
+        &[("KEFU_SANDBOX_APIKEY", "demo-key".into()), ("KEFU_SANDBOX_APISECRET", "demo-secret".into())],
+    )?;
+    // Accepts connections (the kernel's backlog) and never answers.
+    let blackhole = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| XtaskError::new(e.to_string()))?;
+    let blackhole_url =
+        format!("http://{}", blackhole.local_addr().map_err(|e| XtaskError::new(e.to_string()))?);
+    let proxy_env = |upstream: &str| {
+        vec![
+            ("KEFU_LISTEN", "127.0.0.1:0".to_owned()),
+            ("KEFU_APIKEY", "demo-key".to_owned()),
+            ("KEFU_APISECRET", "demo-secret".to_owned()),
+            ("KEFU_PLATFORM_URL", upstream.to_owned()),
+            ("KEFU_OUTBOUND_URL", upstream.to_owned()),
+            ("KEFU_CALLCENTER_URL", upstream.to_owned()),
+            ("KEFU_ALLOWED_ORIGINS", "*".to_owned()),
+            ("KEFU_OPERATOR_TOKENS", BROWSER_OPERATOR_TOKEN.to_owned()),
+            ("KEFU_RATE_PER_SECOND", "1000".to_owned()),
+            ("KEFU_RATE_BURST", "1000".to_owned()),
+            ("RUST_LOG", "warn".to_owned()),
+        ]
+    };
+    let proxy_bin = servers::binary("debug", "kefu-proxy");
+    let proxy = servers::start(&proxy_bin, &[], &proxy_env(&sandbox.url))?;
+    let slow_proxy = servers::start(&proxy_bin, &[], &proxy_env(&blackhole_url))?;
+    let chromedriver =
+        cmd::output_line("which", &["chromedriver"], &[]).unwrap_or_else(|| "chromedriver".into());
+    let mut test =
+        cmd::command("wasm-pack", &["test", "--headless", "--chrome", "crates/client"], &tools.path_prefix);
+    test.env("CHROMEDRIVER", chromedriver)
+        .env("KEFU_TEST_PROXY_URL", &proxy.url)
+        .env("KEFU_TEST_SLOW_PROXY_URL", &slow_proxy.url)
+        .env("KEFU_TEST_OPERATOR_TOKEN", BROWSER_OPERATOR_TOKEN);
+    let outcome = cargo_tests("browser", test);
+    drop(blackhole);
+    outcome
+}
+
+/// The operator token of the proxy the browser tests use (a test value, not a secret).
+const BROWSER_OPERATOR_TOKEN: &str = "browser-test-token";
 
 /// Reads `test result: ok. 21 passed; 0 failed; …`.
 fn parse_test_result(line: &str) -> Option<(u64, u64)> {

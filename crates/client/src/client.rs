@@ -1,0 +1,75 @@
+//! [`KefuClient`]: the entry point, reached through handles per API family.
+
+use kefu_protocol::{Answer, decode};
+use serde::Serialize;
+
+use crate::ClientError;
+use crate::error::Failure;
+use crate::transport::{Body, Http};
+
+/// A client of the platform, through kefu-proxy at `endpoint`.
+#[derive(Debug, Clone)]
+pub struct KefuClient {
+    pub(crate) http: Http,
+}
+
+/// Default per-request timeout.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+
+impl KefuClient {
+    /// A client of the proxy at `endpoint` (its base URL). The operator token, when given, is
+    /// sent as `Authorization: Bearer` and opens the operator routes.
+    pub fn new(endpoint: &str, operator_token: Option<String>, timeout_ms: Option<u32>) -> KefuClient {
+        KefuClient { http: Http::new(endpoint, operator_token, timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)) }
+    }
+
+    /// Seed 000: the outbound-call service.
+    pub fn outbound(&self) -> crate::outbound::Outbound<'_> {
+        crate::outbound::Outbound { client: self }
+    }
+
+    /// Seed 002: outbound tasks and number lists.
+    pub fn coeus(&self) -> crate::coeus::Coeus<'_> {
+        crate::coeus::Coeus { client: self }
+    }
+
+    /// Seed 001: the call-center.
+    pub fn callcenter(&self) -> crate::callcenter::CallCenter<'_> {
+        crate::callcenter::CallCenter { client: self }
+    }
+
+    /// Sends a request and decodes its answer as `A`.
+    pub(crate) async fn call<A: Answer>(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Body,
+        retry_safe: bool,
+    ) -> Result<A::Output, ClientError> {
+        let (status, bytes) = self.http.send(method, path_and_query, &body, retry_safe).await?;
+        decode::<A>(status, &bytes).map_err(|e| ClientError::Delivery(Failure::from_answer(status, e)))
+    }
+
+    /// POSTs `request` as JSON.
+    pub(crate) async fn post<A: Answer>(
+        &self,
+        path: &str,
+        request: &impl Serialize,
+        retry_safe: bool,
+    ) -> Result<A::Output, ClientError> {
+        let json = serde_json::to_string(request).map_err(|e| ClientError::InvalidMessage(e.to_string()))?;
+        self.call::<A>("POST", path, Body::Json(json), retry_safe).await
+    }
+}
+
+/// `path?k=v&…` with the values percent-encoded.
+pub(crate) fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
+    let mut out = path.to_owned();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&String::from(js_sys::encode_uri_component(v)));
+    }
+    out
+}

@@ -1,0 +1,39 @@
+//! Seed 000: place calls, read transcripts, check a call's status.
+
+use kefu_protocol::OutboundAnswer;
+use kefu_protocol::outbound::{
+    CALL_V2_PATH, CONVERSATION_LOG_PATH, CallRequest, ConversationLog, ConversationLogQuery, JobStatus,
+    PlacedCall, STATUS_PATH, StatusQuery,
+};
+
+use crate::ClientError;
+use crate::client::{KefuClient, with_query};
+use crate::transport::Body;
+
+/// The outbound-call service (operator token needed).
+#[derive(Debug)]
+pub struct Outbound<'a> {
+    pub(crate) client: &'a KefuClient,
+}
+
+impl Outbound<'_> {
+    /// `POST call-v2`: one item per party, each with its own `errorCode`. Never retried.
+    pub async fn call(&self, request: &CallRequest) -> Result<Vec<PlacedCall>, ClientError> {
+        self.client.post::<OutboundAnswer<Vec<PlacedCall>>>(CALL_V2_PATH, request, false).await
+    }
+
+    /// `GET conversation-log`: transcripts of finished calls, turns decoded.
+    pub async fn conversation_log(
+        &self,
+        query: &ConversationLogQuery,
+    ) -> Result<Vec<ConversationLog>, ClientError> {
+        let path = with_query(CONVERSATION_LOG_PATH, &query.pairs());
+        self.client.call::<OutboundAnswer<Vec<ConversationLog>>>("GET", &path, Body::Empty, true).await
+    }
+
+    /// `GET status`: one call's state.
+    pub async fn status(&self, query: &StatusQuery) -> Result<JobStatus, ClientError> {
+        let path = with_query(STATUS_PATH, &query.pairs());
+        self.client.call::<OutboundAnswer<JobStatus>>("GET", &path, Body::Empty, true).await
+    }
+}

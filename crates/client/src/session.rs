@@ -1,0 +1,177 @@
+//! [`ChatSession`]: a [`Conversation`] driven over the browser's fetch.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::client::KefuClient;
+use crate::conversation::{ChatOptions, Conversation, Event, MessageId, Phase};
+use crate::transport::{Body, Http};
+use crate::{ClientError, Failure};
+
+type Listener = Box<dyn Fn(&Event)>;
+
+struct Inner {
+    conversation: RefCell<Conversation>,
+    http: Http,
+    listeners: RefCell<Vec<Rc<Listener>>>,
+    /// Every event so far, replayed to listeners added later.
+    history: RefCell<Vec<Event>>,
+    pumping: Cell<bool>,
+}
+
+/// A running chat. Cheap to clone; every clone is the same session.
+#[derive(Clone)]
+pub struct ChatSession {
+    inner: Rc<Inner>,
+}
+
+impl std::fmt::Debug for ChatSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatSession").field("phase", &self.phase()).finish()
+    }
+}
+
+impl KefuClient {
+    /// Starts a chat. Events arrive through [`ChatSession::on_event`].
+    pub fn start_chat(&self, options: ChatOptions) -> Result<ChatSession, ClientError> {
+        let mut conversation = Conversation::new(options);
+        conversation.start()?;
+        let session = ChatSession {
+            inner: Rc::new(Inner {
+                conversation: RefCell::new(conversation),
+                http: self.http.clone(),
+                listeners: RefCell::new(Vec::new()),
+                history: RefCell::new(Vec::new()),
+                pumping: Cell::new(false),
+            }),
+        };
+        session.kick();
+        Ok(session)
+    }
+}
+
+impl ChatSession {
+    /// Calls `listener` for every event: first those that already happened, then each new one.
+    pub fn on_event(&self, listener: impl Fn(&Event) + 'static) {
+        let listener: Rc<Listener> = Rc::new(Box::new(listener));
+        let past = self.inner.history.borrow().clone();
+        self.inner.listeners.borrow_mut().push(listener.clone());
+        for event in &past {
+            listener(event);
+        }
+    }
+
+    /// Where the conversation is.
+    pub fn phase(&self) -> Phase {
+        self.inner.conversation.borrow().phase()
+    }
+
+    /// The session id.
+    pub fn sid(&self) -> Option<String> {
+        self.inner.conversation.borrow().sid().map(ToString::to_string)
+    }
+
+    /// Every event so far.
+    pub fn history(&self) -> Vec<Event> {
+        self.inner.history.borrow().clone()
+    }
+
+    /// Sends a message (queued while the bot speaks).
+    pub fn send(&self, text: &str) -> Result<MessageId, ClientError> {
+        let id = self.inner.conversation.borrow_mut().send(text)?;
+        self.after_change();
+        Ok(id)
+    }
+
+    /// Resends a failed message.
+    pub fn resend(&self, id: MessageId) -> Result<(), ClientError> {
+        self.inner.conversation.borrow_mut().resend(id)?;
+        self.after_change();
+        Ok(())
+    }
+
+    /// The prompt `prompt_id` has been shown (without automatic acknowledgement).
+    pub fn acknowledge(&self, prompt_id: &str) -> Result<(), ClientError> {
+        self.inner.conversation.borrow_mut().acknowledge(prompt_id)?;
+        self.after_change();
+        Ok(())
+    }
+
+    /// Tries again after an error.
+    pub fn retry(&self) -> Result<(), ClientError> {
+        self.inner.conversation.borrow_mut().retry()?;
+        self.after_change();
+        Ok(())
+    }
+
+    /// Starts a new session with the same options (after expiry, failure or the end).
+    pub fn restart(&self) -> Result<(), ClientError> {
+        self.inner.conversation.borrow_mut().restart()?;
+        self.after_change();
+        Ok(())
+    }
+
+    /// Ends the session.
+    pub fn stop(&self) {
+        self.inner.conversation.borrow_mut().stop();
+        self.after_change();
+    }
+
+    fn after_change(&self) {
+        self.dispatch();
+        self.kick();
+    }
+
+    /// Runs the send loop unless it is running already.
+    fn kick(&self) {
+        if self.inner.pumping.replace(true) {
+            return;
+        }
+        let session = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            session.pump().await;
+            session.inner.pumping.set(false);
+        });
+    }
+
+    async fn pump(&self) {
+        loop {
+            let outgoing = self.inner.conversation.borrow_mut().poll_outgoing();
+            let Some(out) = outgoing else { break };
+            let result = match out.call.body() {
+                Ok(json) => {
+                    self.inner
+                        .http
+                        .send("POST", out.call.path(), &Body::Json(json), out.call.retry_safe())
+                        .await
+                }
+                Err(e) => Err(Failure::NotDelivered(e.to_string())),
+            };
+            {
+                let mut conversation = self.inner.conversation.borrow_mut();
+                match result {
+                    Ok((status, bytes)) => conversation.on_response(out.ticket, status, &bytes),
+                    Err(failure) => conversation.on_failure(out.ticket, failure),
+                }
+            }
+            self.dispatch();
+        }
+        self.dispatch();
+    }
+
+    /// Hands new events to the listeners, holding no borrow while they run.
+    fn dispatch(&self) {
+        let events: Vec<Event> =
+            std::iter::from_fn(|| self.inner.conversation.borrow_mut().poll_event()).collect();
+        if events.is_empty() {
+            return;
+        }
+        self.inner.history.borrow_mut().extend(events.iter().cloned());
+        let listeners = self.inner.listeners.borrow().clone();
+        for event in &events {
+            for listener in &listeners {
+                listener(event);
+            }
+        }
+    }
+}
