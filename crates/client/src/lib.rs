@@ -15,6 +15,8 @@ pub mod coeus;
 pub mod conversation;
 mod error;
 #[cfg(target_arch = "wasm32")]
+pub mod js;
+#[cfg(target_arch = "wasm32")]
 pub mod outbound;
 #[cfg(target_arch = "wasm32")]
 mod session;

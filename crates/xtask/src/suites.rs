@@ -70,8 +70,9 @@ pub(crate) fn run_all(tools: &Tools) -> Result<()> {
             "native",
             cmd::command("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"], &tools.path_prefix),
         )?,
-        browser(tools)?,
     ];
+    let mut outcomes = outcomes;
+    outcomes.extend(browser(tools)?);
     println!();
     println!("== summary");
     let (mut passed, mut failed) = (0, 0);
@@ -114,7 +115,7 @@ fn cargo_tests(name: &'static str, c: std::process::Command) -> Result<Outcome> 
 
 /// The wasm client's tests in headless Chromium, through a real kefu-proxy to a real
 /// kefu-sandbox (and a second proxy whose upstream never answers, for timeouts).
-fn browser(tools: &Tools) -> Result<Outcome> {
+fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
     println!("\n== browser: kefu-client in headless Chromium, through kefu-proxy to kefu-sandbox");
     cmd::run(cmd::command("cargo", &["build", "--locked", "-p", "kefu-sandbox", "-p", "kefu-proxy"], &[]))?;
     let sandbox = servers::start(
@@ -142,7 +143,11 @@ fn browser(tools: &Tools) -> Result<Outcome> {
         ]
     };
     let proxy_bin = servers::binary("debug", "kefu-proxy");
-    let proxy = servers::start(&proxy_bin, &[], &proxy_env(&sandbox.url))?;
+    // The same proxy serves the npm-package page (same origin).
+    let site = cmd::root().join("target").join("npm-site");
+    let mut env = proxy_env(&sandbox.url);
+    env.push(("KEFU_STATIC_DIR", site.to_string_lossy().into_owned()));
+    let proxy = servers::start(&proxy_bin, &[], &env)?;
     let slow_proxy = servers::start(&proxy_bin, &[], &proxy_env(&blackhole_url))?;
     let chromedriver =
         cmd::output_line("which", &["chromedriver"], &[]).unwrap_or_else(|| "chromedriver".into());
@@ -152,9 +157,62 @@ fn browser(tools: &Tools) -> Result<Outcome> {
         .env("KEFU_TEST_PROXY_URL", &proxy.url)
         .env("KEFU_TEST_SLOW_PROXY_URL", &slow_proxy.url)
         .env("KEFU_TEST_OPERATOR_TOKEN", BROWSER_OPERATOR_TOKEN);
-    let outcome = cargo_tests("browser", test);
+    let wasm = cargo_tests("browser", test)?;
     drop(blackhole);
-    outcome
+    let npm = npm_package_page(tools, &site, &proxy.url)?;
+    Ok(vec![wasm, npm])
+}
+
+/// Builds the npm package (`wasm-pack build --target web`, release, wasm-opt from binaryen),
+/// puts it beside a plain page that converses through the JavaScript API, and loads that page in
+/// headless Chromium.
+fn npm_package_page(tools: &Tools, site: &std::path::Path, proxy_url: &str) -> Result<Outcome> {
+    println!("\n== npm-package: the built package in a plain page, in headless Chromium");
+    let package = cmd::root().join("target").join("npm").join("kefu-client");
+    let out_dir = package.to_string_lossy().into_owned();
+    let build = cmd::command(
+        "wasm-pack",
+        &["build", "--target", "web", "--release", "crates/client", "--out-dir", &out_dir],
+        &tools.path_prefix,
+    );
+    if cmd::run(build).is_err() {
+        return Ok(Outcome { name: "npm-package", passed: 0, failed: 1, note: "" });
+    }
+    let io = |e: std::io::Error| XtaskError::new(format!("{}: {e}", site.display()));
+    let _ = std::fs::remove_dir_all(site);
+    std::fs::create_dir_all(site.join("pkg")).map_err(io)?;
+    for entry in std::fs::read_dir(&package).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        std::fs::copy(entry.path(), site.join("pkg").join(entry.file_name())).map_err(io)?;
+    }
+    std::fs::copy(cmd::root().join("crates/client/tests/npm/index.html"), site.join("index.html"))
+        .map_err(io)?;
+    let profile = std::env::temp_dir().join(format!("kefu-chromium-{}", std::process::id()));
+    let url = format!("{proxy_url}/index.html");
+    println!("$ chromium --headless --dump-dom {url}");
+    let out = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=30000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(&url)
+        .output()
+        .map_err(|e| XtaskError::new(format!("cannot run chromium: {e}")))?;
+    let _ = std::fs::remove_dir_all(&profile);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let result =
+        dom.split("<pre id=\"result\">").nth(1).and_then(|r| r.split("</pre>").next()).unwrap_or("no result");
+    println!("{result}");
+    let passed = result.starts_with("PASS");
+    Ok(Outcome { name: "npm-package", passed: u64::from(passed), failed: u64::from(!passed), note: "" })
 }
 
 /// The operator token of the proxy the browser tests use (a test value, not a secret).
