@@ -16,6 +16,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
+use kefu_protocol::callcenter::{CallTaskQuery, RecordsQuery, Ticket};
+use kefu_protocol::coeus::{AddTaskRequest, OutnumForm, TaskListRequest};
+use kefu_protocol::outbound::{CallRequest, ConversationLogQuery, StatusQuery};
 use kefu_protocol::{Channel, VarMap};
 use serde::{Deserialize, Serialize};
 use tsify::{Ts, Tsify};
@@ -203,6 +206,47 @@ fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// Plain JavaScript values: objects (not `Map`s) for maps, numbers for integers.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_error)
+}
+
+/// The text fields of an outnum upload.
+#[derive(Debug, Tsify, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutnumFields {
+    /// 租户 id.
+    pub app_id: String,
+    /// 外呼任务 id.
+    pub task_id: String,
+    /// How many numbers the file holds.
+    pub call_count: u64,
+    /// The file's format.
+    #[tsify(type = r#""excel" | "csv" | "txt""#)]
+    pub file_suffix: String,
+    /// 外显号码组id.
+    pub disnum_group_id: String,
+    /// 业务名称.
+    #[tsify(optional)]
+    pub call_sn_name: Option<String>,
+}
+
+/// One call's transcript, with its turns decoded (on the wire they are JSON text).
+#[derive(Debug, Tsify, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationLogView {
+    /// 阶段类型.
+    pub call_type: String,
+    /// 工作ID.
+    pub job_id: String,
+    /// The turns.
+    pub conversations: Vec<kefu_protocol::outbound::Turn>,
+    /// 通话状态.
+    pub call_status: kefu_protocol::CallStatus,
+    /// The signed recording URL, byte for byte.
+    pub record_url: String,
+}
+
 /// A client of the platform, through kefu-proxy.
 #[wasm_bindgen(js_name = KefuClient)]
 pub struct JsKefuClient {
@@ -246,6 +290,128 @@ impl JsKefuClient {
         };
         let session = self.inner.start_chat(chat).map_err(js_error)?;
         Ok(JsChatSession::new(session))
+    }
+
+    /// Seed 002 syncprompt: the tenant's bots.
+    #[wasm_bindgen(js_name = syncPrompt, unchecked_return_type = "Promise<BotSummary[]>")]
+    pub async fn sync_prompt(
+        &self,
+        #[wasm_bindgen(js_name = appId)] app_id: String,
+    ) -> Result<JsValue, JsError> {
+        to_js(&self.inner.coeus().sync_prompt(&app_id).await.map_err(js_error)?)
+    }
+
+    /// Seed 002 addtask.
+    #[wasm_bindgen(js_name = addTask, unchecked_return_type = "Promise<AddTaskResult>")]
+    pub async fn add_task(&self, request: Ts<AddTaskRequest>) -> Result<JsValue, JsError> {
+        let request = request.to_rust().map_err(js_error)?;
+        to_js(&self.inner.coeus().add_task(&request).await.map_err(js_error)?)
+    }
+
+    /// Seed 002 tasklist: one page.
+    #[wasm_bindgen(js_name = taskList, unchecked_return_type = "Promise<Page<Task>>")]
+    pub async fn task_list(&self, request: Ts<TaskListRequest>) -> Result<JsValue, JsError> {
+        let request = request.to_rust().map_err(js_error)?;
+        to_js(&self.inner.coeus().task_list(&request).await.map_err(js_error)?)
+    }
+
+    /// Seed 002 followed/data: the dialogue of a transferred session.
+    #[wasm_bindgen(js_name = followedData, unchecked_return_type = "Promise<FollowedDialog[]>")]
+    pub async fn followed_data(
+        &self,
+        #[wasm_bindgen(js_name = sessionId)] session_id: String,
+    ) -> Result<JsValue, JsError> {
+        to_js(&self.inner.coeus().followed_data(&session_id).await.map_err(js_error)?)
+    }
+
+    /// Seed 002 outnum: uploads a number file (a `File` or `Blob`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<OutnumResult>")]
+    pub async fn outnum(
+        &self,
+        fields: Ts<OutnumFields>,
+        file: web_sys::Blob,
+        filename: String,
+    ) -> Result<JsValue, JsError> {
+        let f = fields.to_rust().map_err(js_error)?;
+        let fields = [
+            ("app_id", f.app_id.as_str()),
+            ("task_id", f.task_id.as_str()),
+            ("call_count", &f.call_count.to_string()),
+            ("file_suffix", f.file_suffix.as_str()),
+            ("disnum_group_id", f.disnum_group_id.as_str()),
+            ("call_sn_name", f.call_sn_name.as_deref().unwrap_or_default()),
+        ];
+        let form = OutnumForm::from_fields(fields).map_err(js_error)?;
+        to_js(&self.inner.coeus().outnum(&form, &file, &filename).await.map_err(js_error)?)
+    }
+
+    /// Seed 000 call-v2: one item per party, each with its own `errorCode`.
+    #[wasm_bindgen(js_name = placeCall, unchecked_return_type = "Promise<PlacedCall[]>")]
+    pub async fn place_call(&self, request: Ts<CallRequest>) -> Result<JsValue, JsError> {
+        let request = request.to_rust().map_err(js_error)?;
+        to_js(&self.inner.outbound().call(&request).await.map_err(js_error)?)
+    }
+
+    /// Seed 000 conversation-log: transcripts with their turns decoded.
+    #[wasm_bindgen(js_name = conversationLog, unchecked_return_type = "Promise<ConversationLogView[]>")]
+    pub async fn conversation_log(&self, query: Ts<ConversationLogQuery>) -> Result<JsValue, JsError> {
+        let query = query.to_rust().map_err(js_error)?;
+        let logs = self.inner.outbound().conversation_log(&query).await.map_err(js_error)?;
+        let views: Vec<ConversationLogView> = logs
+            .into_iter()
+            .map(|l| ConversationLogView {
+                call_type: l.call_type,
+                job_id: l.job_id,
+                conversations: l.conversations.0,
+                call_status: l.call_status,
+                record_url: l.record_url,
+            })
+            .collect();
+        to_js(&views)
+    }
+
+    /// Seed 000 status.
+    #[wasm_bindgen(js_name = callStatus, unchecked_return_type = "Promise<JobStatus>")]
+    pub async fn call_status(&self, query: Ts<StatusQuery>) -> Result<JsValue, JsError> {
+        let query = query.to_rust().map_err(js_error)?;
+        to_js(&self.inner.outbound().status(&query).await.map_err(js_error)?)
+    }
+
+    /// Seed 001 records/list: one page.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Page<CallRecord>>")]
+    pub async fn records(&self, query: Ts<RecordsQuery>) -> Result<JsValue, JsError> {
+        let query = query.to_rust().map_err(js_error)?;
+        to_js(&self.inner.callcenter().records(&query).await.map_err(js_error)?)
+    }
+
+    /// Seed 001 calltask/list: one page.
+    #[wasm_bindgen(js_name = callTasks, unchecked_return_type = "Promise<Page<CallTask>>")]
+    pub async fn call_tasks(&self, query: Ts<CallTaskQuery>) -> Result<JsValue, JsError> {
+        let query = query.to_rust().map_err(js_error)?;
+        to_js(&self.inner.callcenter().call_tasks(&query).await.map_err(js_error)?)
+    }
+
+    /// Seed 001 createTasks.
+    #[wasm_bindgen(js_name = createTasks, unchecked_return_type = "Promise<CreatedTask[]>")]
+    pub async fn create_tasks(&self, tickets: Vec<Ts<Ticket>>) -> Result<JsValue, JsError> {
+        let tickets = tickets.iter().map(Ts::to_rust).collect::<Result<Vec<_>, _>>().map_err(js_error)?;
+        to_js(&self.inner.callcenter().create_tasks(&tickets).await.map_err(js_error)?)
+    }
+
+    /// Seed 001 stopTasks.
+    #[wasm_bindgen(js_name = stopTasks)]
+    pub async fn stop_tasks(
+        &self,
+        #[wasm_bindgen(js_name = batchIds, unchecked_param_type = "number[]")] batch_ids: JsValue,
+    ) -> Result<(), JsError> {
+        let ids: Vec<i64> = serde_wasm_bindgen::from_value(batch_ids).map_err(js_error)?;
+        self.inner.callcenter().stop_tasks(&ids).await.map_err(js_error)
+    }
+
+    /// The proxy URL of a recording (`ai_call/yyyy/MM/dd/HH/<uuid>.wav`).
+    #[wasm_bindgen(js_name = recordingUrl)]
+    pub fn recording_url(&self, filename: String) -> Result<String, JsError> {
+        self.inner.callcenter().recording_url(&filename).map_err(js_error)
     }
 }
 
@@ -300,7 +466,7 @@ impl JsChatSession {
         self.inner.on_event(move |e| {
             let js_event = ChatEvent::from_event(e);
             if js_event.name() == event {
-                if let Ok(value) = serde_wasm_bindgen::to_value(&js_event) {
+                if let Ok(value) = to_js(&js_event) {
                     let _ = callback.call1(&JsValue::NULL, &value);
                 }
             }

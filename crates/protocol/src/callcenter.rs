@@ -19,6 +19,7 @@ pub const STOP_TASKS_PATH: &str = "/aicall/stopTasks";
 pub const RECORDINGS_PATH: &str = "/recordings/files";
 
 /// `POST /api/aicall/records/list`: call records of one type.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordsQuery {
@@ -72,6 +73,7 @@ impl RecordsQuery {
 }
 
 /// One row of records/list.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallRecord {
@@ -123,6 +125,7 @@ impl CallRecord {
 }
 
 /// One line of a call's dialogue.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DialogueLine {
     /// `assistant` or `user`.
@@ -133,6 +136,7 @@ pub struct DialogueLine {
 }
 
 /// `POST /api/aicall/calltask/list`: tasks and their call statistics.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallTaskQuery {
@@ -155,6 +159,7 @@ pub struct CallTaskQuery {
 }
 
 /// One row of calltask/list.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallTask {
@@ -193,6 +198,7 @@ pub struct CallTask {
 }
 
 /// One ticket of `POST /api/aicall/createTasks`, whose body is a top-level array of them.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ticket {
@@ -210,6 +216,7 @@ pub struct Ticket {
 }
 
 /// One item of createTasks' `data`.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedTask {

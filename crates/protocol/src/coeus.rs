@@ -103,6 +103,7 @@ impl OutnumForm {
 }
 
 /// The `result` of outnum.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutnumResult {
     /// 外呼任务批次id: the batch this upload created.
@@ -113,6 +114,7 @@ pub struct OutnumResult {
 }
 
 /// `POST …/agent/addtask`: creates an outbound task.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddTaskRequest {
     /// 租户 id.
@@ -154,6 +156,7 @@ pub struct AddTaskRequest {
 }
 
 /// The `result` of addtask.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AddTaskResult {
     /// 外呼任务id.
@@ -162,6 +165,7 @@ pub struct AddTaskResult {
 }
 
 /// `POST …/agent/tasklist`: lists tasks, a page at a time.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaskListRequest {
     /// 租户 id.
@@ -181,6 +185,7 @@ pub struct TaskListRequest {
 }
 
 /// One task in a tasklist page.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Task {
     /// 外呼任务id (the document's example omits it).
@@ -226,6 +231,7 @@ pub struct SyncPromptRequest {
 }
 
 /// One bot in the syncprompt `result`.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BotSummary {
     /// 话术机器人id.
@@ -247,6 +253,7 @@ pub struct FollowedDataRequest {
 
 /// One line of followed/data's `result` (typed "string" in the table, an array in the example:
 /// decode it as [`JsonList<FollowedDialog>`]).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowedDialog {
     /// 1 bot, 2 user.

@@ -181,6 +181,7 @@ envelope!(
 );
 
 /// One page of a paged listing, whichever family it came from.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
     /// Rows on this page.

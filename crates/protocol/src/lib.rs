@@ -31,6 +31,7 @@ pub mod outbound;
 mod sid;
 mod ssml;
 mod time;
+mod ts;
 mod vars;
 
 pub use code::Code;
