@@ -97,9 +97,15 @@ pub enum ChatEvent {
         prompt_id: String,
         /// Suggested follow-up questions.
         suggestions: Vec<Suggestion>,
-        /// The session's variables.
+        /// The session's variables (`g_vars`).
         #[tsify(type = "Record<string, unknown>")]
         vars: serde_json::Value,
+        /// The data that travels with the session (`user_data`).
+        #[tsify(optional)]
+        user_data: Option<String>,
+        /// How the bot chose this prompt (`debug_info`).
+        #[tsify(optional)]
+        debug_info: Option<kefu_protocol::chat::DebugInfo>,
     },
     /// The platform waits for the user.
     Wait,
@@ -164,6 +170,8 @@ impl ChatEvent {
                     })
                     .collect(),
                 vars: serde_json::to_value(turn.ext.as_ref().map(|e| &e.g_vars)).unwrap_or_default(),
+                user_data: turn.ext.as_ref().and_then(|e| e.user_data.clone()),
+                debug_info: turn.debug_info.clone(),
             },
             Event::Wait => ChatEvent::Wait,
             Event::Finish(turn) => ChatEvent::Finish { prompt: turn.prompt.clone() },

@@ -122,6 +122,7 @@ pub struct Ext {
 }
 
 /// `debug_info`: how the bot chose its answer.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DebugInfo {
     /// 话术来源.

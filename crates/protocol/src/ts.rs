@@ -24,4 +24,8 @@ export type DialogType = 1 | 2 | number;
 export type CallErrorCode = 0 | 1001 | 1002 | number;
 /** 0 automatic, 1 manual. */
 export type CallMode = 0 | 1 | number;
+/** 1 multi-turn flow, 2 knowledge base. */
+export type PromptSource = 1 | 2 | number;
+/** 1 rule, 2 model, 3 similarity, 4 knowledge base, 5 system. */
+export type IntentSource = 1 | 2 | 3 | 4 | 5 | number;
 "#;

@@ -2,7 +2,7 @@
 
 use kefu_protocol::{
     Action, CallErrorCode, CallMode, CallStatus, CallType, Channel, Cmd, DialogType, FileSuffix, HangupBy,
-    Speaker,
+    IntentSource, PromptSource, Speaker,
 };
 
 const SOURCE: &str = include_str!("../src/ts.rs");
@@ -44,4 +44,6 @@ fn number_enums_are_declared_with_every_value() {
     check("DialogType", DialogType::ALL.iter().map(|v| v.code()).collect());
     check("CallErrorCode", CallErrorCode::ALL.iter().map(|v| v.code()).collect());
     check("CallMode", CallMode::ALL.iter().map(|v| v.code()).collect());
+    check("PromptSource", PromptSource::ALL.iter().map(|v| v.code()).collect());
+    check("IntentSource", IntentSource::ALL.iter().map(|v| v.code()).collect());
 }

@@ -157,18 +157,10 @@ fn ensure_tools() -> Result<()> {
     {
         return Ok(());
     }
-    let is_root = cmd::output_line("id", &["-u"], &[]).as_deref() == Some("0");
-    if !is_root {
-        return Err(XtaskError::new(
-            "the benchmark needs wrk, nginx and its njs module (Debian: wrk nginx-light libnginx-mod-http-js)",
-        ));
-    }
-    println!("installing: wrk, nginx-light and libnginx-mod-http-js from Debian");
-    cmd::run(cmd::command("apt-get", &["update", "-q"], &[]))?;
-    let mut c =
-        cmd::command("apt-get", &["install", "-y", "-q", "wrk", "nginx-light", "libnginx-mod-http-js"], &[]);
-    c.env("DEBIAN_FRONTEND", "noninteractive");
-    cmd::run(c)
+    crate::setup::apt_install(
+        &["wrk", "nginx-light", "libnginx-mod-http-js"],
+        "wrk, nginx and its njs module",
+    )
 }
 
 /// Starts one nginx with its own prefix folder `dir/name` and the given `http { … }` body.

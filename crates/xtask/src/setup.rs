@@ -131,15 +131,23 @@ fn chromium() -> Result<()> {
         println!("ok: {} / {}", browser.unwrap_or_default(), driver.unwrap_or_default());
         return Ok(());
     }
+    apt_install(&["chromium", "chromium-driver"], "chromium and chromedriver")
+}
+
+/// Installs Debian packages when running as root; otherwise says what to install.
+pub(crate) fn apt_install(packages: &[&str], what: &str) -> Result<()> {
     let is_root = cmd::output_line("id", &["-u"], &[]).as_deref() == Some("0");
     if !is_root {
-        return Err(XtaskError::new(
-            "chromium and chromedriver are missing; install them (Debian: `sudo apt-get install chromium chromium-driver`) and run again",
-        ));
+        return Err(XtaskError::new(format!(
+            "{what} missing; install them (Debian: `sudo apt-get install {}`) and run again",
+            packages.join(" ")
+        )));
     }
-    println!("installing: chromium and chromium-driver from Debian");
+    println!("installing: {} from Debian", packages.join(", "));
     cmd::run(cmd::command("apt-get", &["update", "-q"], &[]))?;
-    let mut install = cmd::command("apt-get", &["install", "-y", "-q", "chromium", "chromium-driver"], &[]);
+    let mut args = vec!["install", "-y", "-q"];
+    args.extend_from_slice(packages);
+    let mut install = cmd::command("apt-get", &args, &[]);
     install.env("DEBIAN_FRONTEND", "noninteractive");
     cmd::run(install)
 }

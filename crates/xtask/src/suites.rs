@@ -4,6 +4,18 @@ use crate::cmd::{self, Result, XtaskError};
 use crate::servers;
 use crate::setup::Tools;
 
+/// The browser crates, built for the browser.
+const BROWSER_CRATES: [&str; 6] =
+    ["-p", "kefu-protocol", "-p", "kefu-client", "--target", "wasm32-unknown-unknown"];
+
+/// `cargo <verb> --locked <browser crates> <extra…>`.
+fn browser_crates(verb: &str, extra: &[&str], tools: &Tools) -> std::process::Command {
+    let mut args = vec![verb, "--locked"];
+    args.extend_from_slice(&BROWSER_CRATES);
+    args.extend_from_slice(extra);
+    cmd::command("cargo", &args, &tools.path_prefix)
+}
+
 /// What one suite came to.
 struct Outcome {
     name: &'static str,
@@ -26,45 +38,11 @@ pub(crate) fn run_all(tools: &Tools) -> Result<()> {
                 &tools.path_prefix,
             ),
         )?,
-        check(
-            "wasm-build",
-            "browser crates build for wasm32",
-            cmd::command(
-                "cargo",
-                &[
-                    "build",
-                    "--locked",
-                    "-p",
-                    "kefu-protocol",
-                    "-p",
-                    "kefu-client",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                ],
-                &tools.path_prefix,
-            ),
-        )?,
+        check("wasm-build", "browser crates build for wasm32", browser_crates("build", &[], tools))?,
         check(
             "wasm-clippy",
             "browser crates' wasm-only code, warnings denied",
-            cmd::command(
-                "cargo",
-                &[
-                    "clippy",
-                    "--locked",
-                    "-p",
-                    "kefu-protocol",
-                    "-p",
-                    "kefu-client",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                    "--all-targets",
-                    "--",
-                    "-D",
-                    "warnings",
-                ],
-                &tools.path_prefix,
-            ),
+            browser_crates("clippy", &["--all-targets", "--", "-D", "warnings"], tools),
         )?,
         cargo_tests(
             "native",
