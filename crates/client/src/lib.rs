@@ -14,7 +14,7 @@ mod client;
 pub mod coeus;
 pub mod conversation;
 mod error;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod js;
 #[cfg(target_arch = "wasm32")]
 pub mod outbound;
