@@ -152,27 +152,11 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         "starting"
     );
     let router = app(config)?;
-    let listener =
-        tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    println!("listening on http://{}", listener.local_addr()?);
+    let (listener, addr) = kefu_serve::listen(&listen.to_string()).await?;
+    kefu_serve::announce(addr);
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
+        .with_graceful_shutdown(kefu_serve::shutdown_signal())
         .await?;
     tracing::info!("stopped");
     Ok(())
-}
-
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
 }

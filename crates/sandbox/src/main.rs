@@ -66,10 +66,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         let name = path.display().to_string();
         bots.push(Bot::new(BotScript::load(path)?, &name)?);
     }
-    let listener = tokio::net::TcpListener::bind(&args.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    let addr = listener.local_addr()?;
+    let (listener, addr) = kefu_serve::listen(&args.listen).await?;
     let mut config = Config::new(args.apikey, args.apisecret);
     config.app_id = args.app_id;
     config.bots = bots;
@@ -84,22 +81,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         config.apikey, config.apisecret, config.app_id
     );
     let router = app(config);
-    println!("listening on http://{addr}");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    kefu_serve::announce(addr);
+    axum::serve(listener, router).with_graceful_shutdown(kefu_serve::shutdown_signal()).await?;
     Ok(())
-}
-
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
 }

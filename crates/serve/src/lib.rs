@@ -1,0 +1,35 @@
+//! How kefu's native servers (kefu-sandbox, kefu-proxy) run: they bind, print one
+//! `listening on http://ADDR` line when ready (tests and `cargo xtask` wait for it; with port 0 it
+//! names the port picked), and stop gracefully on SIGTERM or Ctrl-C.
+
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+/// Binds `addr`, prints the ready line, and returns the listener with its actual address.
+pub async fn listen(addr: &str) -> Result<(TcpListener, SocketAddr), String> {
+    let listener = TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| format!("cannot read the bound address: {e}"))?;
+    Ok((listener, local))
+}
+
+/// Prints the ready line. Call it when the server is about to accept connections.
+pub fn announce(addr: SocketAddr) {
+    println!("listening on http://{addr}");
+}
+
+/// Resolves on SIGTERM or Ctrl-C: pass it to `axum::serve(…).with_graceful_shutdown`.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
