@@ -87,7 +87,7 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
         }
     }
     let mut upstream =
-        proxy.client.request(route.method.clone(), &url).header(header::ACCEPT, "application/json");
+        proxy.client().request(route.method.clone(), &url).header(header::ACCEPT, "application/json");
     if let Some(id) = parts.headers.get("x-request-id") {
         upstream = upstream.header("x-request-id", id.clone());
     }

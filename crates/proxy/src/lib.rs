@@ -35,19 +35,36 @@ pub use error::{ConfigError, ProxyError};
 /// What the handlers share.
 pub(crate) struct Proxy {
     pub(crate) config: Config,
-    pub(crate) client: reqwest::Client,
     pub(crate) metrics: metrics::Metrics,
+}
+
+thread_local! {
+    /// One upstream client (and connection pool) per thread: with one runtime per core (the
+    /// binary), a request and its upstream connection stay on one thread.
+    static CLIENT: std::cell::OnceCell<reqwest::Client> = const { std::cell::OnceCell::new() };
+}
+
+impl Proxy {
+    /// This thread's upstream client. `app()` built one from the same configuration already, so
+    /// building cannot fail here; the default client is only a formal fallback.
+    pub(crate) fn client(&self) -> reqwest::Client {
+        CLIENT.with(|c| c.get_or_init(|| build_client(&self.config).unwrap_or_default()).clone())
+    }
+}
+
+fn build_client(config: &Config) -> Result<reqwest::Client, ConfigError> {
+    reqwest::Client::builder()
+        .timeout(config.upstream_timeout)
+        .connect_timeout(config.upstream_timeout.min(Duration::from_secs(5)))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ConfigError(format!("HTTP client: {e}")))
 }
 
 /// The proxy as a router. Serve it with
 /// `into_make_service_with_connect_info::<SocketAddr>()`: the rate limit is per client IP.
 pub fn app(config: Config) -> Result<Router, ConfigError> {
-    let client = reqwest::Client::builder()
-        .timeout(config.upstream_timeout)
-        .connect_timeout(config.upstream_timeout.min(Duration::from_secs(5)))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| ConfigError(format!("HTTP client: {e}")))?;
+    build_client(&config)?;
     let governor = GovernorConfigBuilder::default()
         .per_millisecond((1000 / config.rate_per_second.max(1)).max(1))
         .burst_size(config.rate_burst.max(1))
@@ -62,7 +79,7 @@ pub fn app(config: Config) -> Result<Router, ConfigError> {
     });
     let cors = cors(&config.allowed_origins)?;
     let max_concurrency = config.max_concurrency.max(1);
-    let proxy = Arc::new(Proxy { config, client, metrics: metrics::Metrics::default() });
+    let proxy = Arc::new(Proxy { config, metrics: metrics::Metrics::default() });
     let x_request_id = HeaderName::from_static("x-request-id");
 
     Ok(Router::new()
