@@ -43,13 +43,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "kefu_sandbox=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    kefu_serve::init_logging("kefu_sandbox=info");
     let args = Args::parse();
     match run(args).await {
         Ok(()) => ExitCode::SUCCESS,

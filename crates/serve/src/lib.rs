@@ -1,10 +1,21 @@
 //! How kefu's native servers (kefu-sandbox, kefu-proxy) run: they bind, print one
 //! `listening on http://ADDR` line when ready (tests and `cargo xtask` wait for it; with port 0 it
-//! names the port picked), and stop gracefully on SIGTERM or Ctrl-C.
+//! names the port picked), log to stderr, and stop gracefully on SIGTERM or Ctrl-C.
 
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
+
+/// Logs to stderr (stdout carries the ready line), filtered by `RUST_LOG` or else `default_filter`
+/// (e.g. `"kefu_proxy=info"`).
+pub fn init_logging(default_filter: &str) {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}
 
 /// Binds `addr`, prints the ready line, and returns the listener with its actual address.
 pub async fn listen(addr: &str) -> Result<(TcpListener, SocketAddr), String> {
