@@ -286,7 +286,7 @@ impl Conversation {
         if self.phase != Phase::Idle {
             return Err(self.wrong_phase("start"));
         }
-        self.begin(Sid::random()?);
+        self.begin(fresh_sid()?);
         Ok(())
     }
 
@@ -300,7 +300,7 @@ impl Conversation {
             return Err(self.wrong_phase("restart"));
         }
         self.restarted = true;
-        self.begin(Sid::random()?);
+        self.begin(fresh_sid()?);
         Ok(())
     }
 
@@ -605,6 +605,14 @@ impl Conversation {
 
 // The documents define no error codes for sessions. These are kefu-sandbox's
 // (crates/sandbox/ERRORS.md), with the message as a fallback for a platform that words it.
+
+/// A new session id. The error names only what failed: formatting any protocol error here would
+/// link every error message of the protocol crate into the widget.
+fn fresh_sid() -> Result<Sid, ClientError> {
+    Sid::random().map_err(|_| {
+        ClientError::Protocol(crate::error::ProtocolErrorText("no random source for a session id".into()))
+    })
+}
 
 /// The session expired, or the platform no longer knows it: a restart continues.
 fn is_expired(e: &PlatformError) -> bool {

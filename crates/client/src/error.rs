@@ -23,11 +23,28 @@ impl Failure {
     /// 503 mean it never reached the platform. HTTP 500 and 2xx bodies with `code != 0` are the
     /// platform's own refusals. An unreadable 2xx answer is uncertain.
     pub fn from_answer(http_status: u16, error: kefu_protocol::Error) -> Failure {
-        match (http_status, error) {
-            (502 | 504, e) => Failure::Uncertain(e.to_string()),
-            (400..=499 | 503, e) => Failure::NotDelivered(e.to_string()),
-            (_, kefu_protocol::Error::Platform(p)) => Failure::Platform(p),
-            (_, e) => Failure::Uncertain(e.to_string()),
+        match error {
+            kefu_protocol::Error::Platform(p) => Failure::refused(p),
+            e => Failure::unreadable(http_status, e.to_string()),
+        }
+    }
+
+    /// The platform's (or the proxy's, in the same envelope) refusal, classified as
+    /// [`Failure::from_answer`] says.
+    pub fn refused(error: PlatformError) -> Failure {
+        match error.http_status {
+            502 | 504 => Failure::Uncertain(error.to_string()),
+            400..=499 | 503 => Failure::NotDelivered(error.to_string()),
+            _ => Failure::Platform(error),
+        }
+    }
+
+    /// An answer that is not a platform answer (`why` says what it is instead), classified as
+    /// [`Failure::from_answer`] says.
+    pub fn unreadable(http_status: u16, why: String) -> Failure {
+        match http_status {
+            400..=499 | 503 => Failure::NotDelivered(why),
+            _ => Failure::Uncertain(why),
         }
     }
 }
@@ -50,7 +67,7 @@ pub enum ClientError {
     #[error("{0}")]
     InvalidMessage(String),
     /// `acknowledge` with a prompt id that is not the one shown.
-    #[error("prompt {0:?} is not awaiting acknowledgement")]
+    #[error("prompt \"{0}\" is not awaiting acknowledgement")]
     UnknownPrompt(String),
     /// No such message, or it cannot be resent.
     #[error("message {0} cannot be resent")]
@@ -59,7 +76,7 @@ pub enum ClientError {
     #[error("the conversation is out of step with the platform: {0}")]
     OutOfStep(String),
     /// The platform answered with a command the documents do not define.
-    #[error("unexpected command {0:?} from the platform")]
+    #[error("unexpected command \"{0}\" from the platform")]
     UnexpectedCommand(String),
     /// A request could not be built (bad variables, no random source).
     #[error(transparent)]

@@ -7,6 +7,8 @@
 //! holds the platform secret: requests go to the proxy, which signs them.
 
 #[cfg(target_arch = "wasm32")]
+pub mod browser_json;
+#[cfg(target_arch = "wasm32")]
 pub mod callcenter;
 #[cfg(target_arch = "wasm32")]
 mod client;

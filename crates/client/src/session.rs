@@ -3,10 +3,11 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::ClientError;
+use crate::browser_json;
 use crate::client::KefuClient;
 use crate::conversation::{ChatOptions, Conversation, Event, MessageId, Phase};
 use crate::transport::{Body, Http};
-use crate::{ClientError, Failure};
 
 type Listener = Box<dyn Fn(&Event)>;
 
@@ -138,22 +139,13 @@ impl ChatSession {
         loop {
             let outgoing = self.inner.conversation.borrow_mut().poll_outgoing();
             let Some(out) = outgoing else { break };
-            let result = match out.call.body() {
-                Ok(json) => {
-                    self.inner
-                        .http
-                        .send("POST", out.call.path(), &Body::Json(json), out.call.retry_safe())
-                        .await
-                }
-                Err(e) => Err(Failure::NotDelivered(e.to_string())),
-            };
-            {
-                let mut conversation = self.inner.conversation.borrow_mut();
-                match result {
-                    Ok((status, bytes)) => conversation.on_response(out.ticket, status, &bytes),
-                    Err(failure) => conversation.on_failure(out.ticket, failure),
-                }
-            }
+            let body = Body::Json(browser_json::encode_call(&out.call));
+            let delivery =
+                match self.inner.http.send("POST", out.call.path(), &body, out.call.retry_safe()).await {
+                    Ok((status, bytes)) => browser_json::decode_turn(status, &bytes),
+                    Err(failure) => Err(failure),
+                };
+            self.inner.conversation.borrow_mut().on_delivery(out.ticket, delivery);
             self.dispatch();
         }
         self.dispatch();

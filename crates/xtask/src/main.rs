@@ -4,13 +4,17 @@
 //!   runs formatting, lints, the native tests and the wasm build, and ends with one summary line
 //!   per suite plus a total `N passed, M failed`.
 //! - `cargo xtask setup`: only the installs.
-//! - `cargo xtask demo`: the demo (arrives with the widget).
+//! - `cargo xtask demo`: the widget in a browser, through kefu-proxy, to kefu-sandbox.
+//! - `cargo xtask size`: the widget's bytes (raw, gzip, brotli) against its budget.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
 
 mod bench;
 mod cmd;
+mod demo;
+mod package;
 mod servers;
 mod setup;
+mod size;
 mod suites;
 
 use std::process::ExitCode;
@@ -35,7 +39,13 @@ enum Command {
     /// Install what the test suites need, and nothing else.
     Setup,
     /// Run the demo: widget in a browser, through the proxy, to the sandbox.
-    Demo,
+    Demo {
+        /// Where kefu-proxy listens (it serves the pages too).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Build the widget package and report its size against the budget.
+    Size,
     /// Benchmarks (bounded, loopback only).
     Bench {
         #[command(subcommand)]
@@ -67,9 +77,8 @@ fn main() -> ExitCode {
         Command::Bench { what: BenchTarget::Proxy { seconds, connections } } => {
             bench::proxy(&bench::BenchOptions { seconds, connections })
         }
-        Command::Demo => Err(cmd::XtaskError::new(
-            "the demo arrives with the widget (issue: kefu-widget); until then run the tests with `cargo xtask test`",
-        )),
+        Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
+        Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

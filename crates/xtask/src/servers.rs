@@ -24,6 +24,50 @@ pub(crate) struct Server {
     pub(crate) url: String,
 }
 
+impl Server {
+    /// Waits until the server exits (for the demo, which runs until interrupted).
+    pub(crate) fn wait(mut self) -> Result<()> {
+        let status = self._process.0.wait().map_err(|e| XtaskError::new(e.to_string()))?;
+        Err(XtaskError::new(format!("the server stopped ({status})")))
+    }
+}
+
+/// Builds kefu-sandbox and kefu-proxy (debug).
+pub(crate) fn build_servers() -> Result<()> {
+    cmd::run(cmd::command("cargo", &["build", "--locked", "-p", "kefu-sandbox", "-p", "kefu-proxy"], &[]))
+}
+
+/// The sandbox's demo credentials, known to the proxies the xtask starts.
+const SANDBOX_KEY: &str = "demo-key";
+const SANDBOX_SECRET: &str = "demo-secret";
+
+/// Starts the debug kefu-sandbox on a free port, with the demo credentials.
+pub(crate) fn start_sandbox(extra: &[&str]) -> Result<Server> {
+    let mut args = vec!["--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    start(
+        &binary("debug", "kefu-sandbox"),
+        &args,
+        &[("KEFU_SANDBOX_APIKEY", SANDBOX_KEY.into()), ("KEFU_SANDBOX_APISECRET", SANDBOX_SECRET.into())],
+    )
+}
+
+/// The environment of a kefu-proxy on `listen` in front of `upstream` (all three API families),
+/// with generous rate limits for tests.
+pub(crate) fn proxy_env(upstream: &str, listen: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("KEFU_LISTEN", listen.to_owned()),
+        ("KEFU_APIKEY", SANDBOX_KEY.to_owned()),
+        ("KEFU_APISECRET", SANDBOX_SECRET.to_owned()),
+        ("KEFU_PLATFORM_URL", upstream.to_owned()),
+        ("KEFU_OUTBOUND_URL", upstream.to_owned()),
+        ("KEFU_CALLCENTER_URL", upstream.to_owned()),
+        ("KEFU_RATE_PER_SECOND", "1000".to_owned()),
+        ("KEFU_RATE_BURST", "1000".to_owned()),
+        ("RUST_LOG", "warn".to_owned()),
+    ]
+}
+
 /// A built binary of this workspace (`target/<profile>/<name>`).
 pub(crate) fn binary(profile: &str, name: &str) -> PathBuf {
     cmd::root().join("target").join(profile).join(name)

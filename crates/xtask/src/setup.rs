@@ -36,13 +36,28 @@ fn binaryen_bin() -> PathBuf {
 
 /// Installs whatever is missing and returns where the tools are.
 pub(crate) fn ensure() -> Result<Tools> {
-    println!("== setup: checking the tools the suites need");
+    let tools = ensure_build_tools()?;
+    chromium()?;
+    Ok(tools)
+}
+
+/// Installs what building the wasm packages needs (not the browser).
+pub(crate) fn ensure_build_tools() -> Result<Tools> {
+    println!("== setup: checking the tools the build needs");
     wasm_target()?;
     wasm_pack()?;
     wasm_bindgen_cli()?;
     binaryen()?;
-    chromium()?;
     Tools::from_env()
+}
+
+/// twiggy, for `cargo xtask size`.
+pub(crate) fn twiggy() -> Result<()> {
+    if have("twiggy", cmd::output_line("twiggy", &["--version"], &[])) {
+        return Ok(());
+    }
+    println!("installing: twiggy from crates.io");
+    cmd::run(cmd::command("cargo", &["install", "twiggy", "--locked"], &[]))
 }
 
 fn have(what: &str, line: Option<String>) -> bool {
@@ -127,11 +142,13 @@ fn binaryen() -> Result<()> {
 fn chromium() -> Result<()> {
     let browser = cmd::output_line("chromium", &["--version"], &[]);
     let driver = cmd::output_line("chromedriver", &["--version"], &[]);
-    if browser.is_some() && driver.is_some() {
+    // Chinese text in the end-to-end screenshots needs a CJK font.
+    let cjk_font = cmd::output_line("fc-list", &[":lang=zh", "family"], &[]);
+    if browser.is_some() && driver.is_some() && cjk_font.is_some() {
         println!("ok: {} / {}", browser.unwrap_or_default(), driver.unwrap_or_default());
         return Ok(());
     }
-    apt_install(&["chromium", "chromium-driver"], "chromium and chromedriver")
+    apt_install(&["chromium", "chromium-driver", "fonts-wqy-zenhei"], "chromium, chromedriver and a CJK font")
 }
 
 /// Installs Debian packages when running as root; otherwise says what to install.

@@ -5,8 +5,8 @@ use crate::servers;
 use crate::setup::Tools;
 
 /// The browser crates, built for the browser.
-const BROWSER_CRATES: [&str; 6] =
-    ["-p", "kefu-protocol", "-p", "kefu-client", "--target", "wasm32-unknown-unknown"];
+const BROWSER_CRATES: [&str; 8] =
+    ["-p", "kefu-protocol", "-p", "kefu-client", "-p", "kefu-widget", "--target", "wasm32-unknown-unknown"];
 
 /// `cargo <verb> --locked <browser crates> <extra…>`.
 fn browser_crates(verb: &str, extra: &[&str], tools: &Tools) -> std::process::Command {
@@ -95,30 +95,17 @@ fn cargo_tests(name: &'static str, c: std::process::Command) -> Result<Outcome> 
 /// kefu-sandbox (and a second proxy whose upstream never answers, for timeouts).
 fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
     println!("\n== browser: kefu-client in headless Chromium, through kefu-proxy to kefu-sandbox");
-    cmd::run(cmd::command("cargo", &["build", "--locked", "-p", "kefu-sandbox", "-p", "kefu-proxy"], &[]))?;
-    let sandbox = servers::start(
-        &servers::binary("debug", "kefu-sandbox"),
-        &["--listen", "127.0.0.1:0", "--call-schedule-ms", "0", "--call-duration-ms", "0"],
-        &[("KEFU_SANDBOX_APIKEY", "demo-key".into()), ("KEFU_SANDBOX_APISECRET", "demo-secret".into())],
-    )?;
+    servers::build_servers()?;
+    let sandbox = servers::start_sandbox(&["--call-schedule-ms", "0", "--call-duration-ms", "0"])?;
     // Accepts connections (the kernel's backlog) and never answers.
     let blackhole = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| XtaskError::new(e.to_string()))?;
     let blackhole_url =
         format!("http://{}", blackhole.local_addr().map_err(|e| XtaskError::new(e.to_string()))?);
     let proxy_env = |upstream: &str| {
-        vec![
-            ("KEFU_LISTEN", "127.0.0.1:0".to_owned()),
-            ("KEFU_APIKEY", "demo-key".to_owned()),
-            ("KEFU_APISECRET", "demo-secret".to_owned()),
-            ("KEFU_PLATFORM_URL", upstream.to_owned()),
-            ("KEFU_OUTBOUND_URL", upstream.to_owned()),
-            ("KEFU_CALLCENTER_URL", upstream.to_owned()),
-            ("KEFU_ALLOWED_ORIGINS", "*".to_owned()),
-            ("KEFU_OPERATOR_TOKENS", BROWSER_OPERATOR_TOKEN.to_owned()),
-            ("KEFU_RATE_PER_SECOND", "1000".to_owned()),
-            ("KEFU_RATE_BURST", "1000".to_owned()),
-            ("RUST_LOG", "warn".to_owned()),
-        ]
+        let mut env = servers::proxy_env(upstream, "127.0.0.1:0");
+        env.push(("KEFU_ALLOWED_ORIGINS", "*".to_owned()));
+        env.push(("KEFU_OPERATOR_TOKENS", BROWSER_OPERATOR_TOKEN.to_owned()));
+        env
     };
     let proxy_bin = servers::binary("debug", "kefu-proxy");
     // The same proxy serves the npm-package page (same origin).

@@ -1,0 +1,38 @@
+import type { KefuWidgetOptions, KefuWidgetEventMap, Widget } from './kefu_widget.js';
+
+export type { KefuWidgetOptions, KefuWidgetEventMap, Widget } from './kefu_widget.js';
+
+/** Renders the chat into `element` and starts a session. Rejects with an Error naming a bad option. */
+export function mount(element: HTMLElement, options?: KefuWidgetOptions): Promise<Widget>;
+
+/** Loads the widget's wasm once (the launcher calls it when the page is idle). */
+export function loadWidget(): Promise<typeof import('./kefu_widget.js')>;
+
+/** Adds the widget's stylesheet to the document once. */
+export function loadStyles(): Promise<void>;
+
+/** `<kefu-chat>`: a launcher and chat window on h5, a full-screen chat on wx_mp and app. */
+export class KefuChat extends HTMLElement {
+  /** Whether the chat window is showing. */
+  readonly isOpen: boolean;
+  /** Opens the chat, loading the widget the first time. */
+  show(): Promise<void>;
+  /** Closes the chat window (h5); the session carries on. */
+  hide(): void;
+  addEventListener<K extends keyof KefuWidgetEventMap>(
+    type: K,
+    listener: (this: KefuChat, ev: KefuWidgetEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kefu-chat': KefuChat;
+  }
+}

@@ -1,0 +1,13 @@
+// kefu-widget: mount the chat into an element, or use <kefu-chat> (defined on import).
+import { loadStyles, loadWidget } from './kefu-loader.js';
+
+export { KefuChat, loadStyles, loadWidget } from './kefu-loader.js';
+
+/**
+ * Renders the chat into `element` and starts a session; resolves to a handle with
+ * `unmount()` and `focus()`. Rejects with an Error naming a bad option.
+ */
+export async function mount(element, options) {
+  const [module] = await Promise.all([loadWidget(), loadStyles()]);
+  return module.mount(element, options);
+}

@@ -1,0 +1,170 @@
+// kefu-loader.js: the <kefu-chat> element and its launcher, before any wasm is fetched.
+//
+// <script type="module" src=".../kefu-loader.js"></script>
+// <kefu-chat endpoint="https://kefu.example.com" app-id="…" bot-id="…" channel="h5"></kefu-chat>
+//
+// On `h5` a launcher button shows at once; the widget (wasm) loads when the page is idle or on
+// the first click, whichever comes first. `wx_mp` and `app` open full-screen at once. No inline
+// script or style is used, so a page may keep `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
+
+const OPTIONS = [
+  ['endpoint', 'endpoint'], ['appId', 'app-id'], ['botId', 'bot-id'], ['channel', 'channel'],
+  ['lang', 'lang'], ['title', 'title'], ['vars', 'vars'], ['userData', 'user-data'], ['timeoutMs', 'timeout-ms'],
+];
+const EVENTS = ['message', 'transfer', 'finish', 'error', 'close'];
+const WORDS = {
+  zh: { open: '在线客服', unread: (n) => `，${n} 条未读消息`, failed: '客服加载失败，请稍后重试。' },
+  en: { open: 'Customer service', unread: (n) => `, ${n} unread`, failed: 'The chat could not load. Please try again later.' },
+};
+const SVG = 'http://www.w3.org/2000/svg';
+const ICON = 'M12 3C6.5 3 2 6.6 2 11c0 2.4 1.3 4.6 3.4 6.1L4.5 21l4.2-2.3c1 .3 2.1.4 3.3.4 5.5 0 10-3.6 10-8.1S17.5 3 12 3zm-4 9.3a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6zm4 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6zm4 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6z';
+
+let widget;
+let styles;
+
+/** Loads the widget's wasm and glue once; resolves to its module. */
+export function loadWidget() {
+  widget ??= import('./kefu_widget.js').then(async (module) => {
+    await module.default();
+    return module;
+  });
+  return widget;
+}
+
+/** Adds the widget's stylesheet to the document once; resolves when it has loaded. */
+export function loadStyles() {
+  styles ??= new Promise((resolve) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = new URL('./kefu-widget.css', import.meta.url).href;
+    link.addEventListener('load', resolve);
+    link.addEventListener('error', resolve);
+    document.head.append(link);
+  });
+  return styles;
+}
+
+/** Runs `task` when the browser is idle (or after two seconds where it cannot tell). */
+function whenIdle(task) {
+  if ('requestIdleCallback' in window) requestIdleCallback(task, { timeout: 4000 });
+  else setTimeout(task, 2000);
+}
+
+/** `<kefu-chat>`: a launcher and a chat window (h5), or a full-screen chat (wx_mp, app). */
+export class KefuChat extends HTMLElement {
+  connectedCallback() {
+    if (this.window) return;
+    this.options = {};
+    for (const [name, attribute] of OPTIONS) {
+      const value = this.getAttribute(attribute);
+      if (value !== null) this.options[name] = value;
+    }
+    this.channel = this.options.channel || 'h5';
+    this.words = (this.options.lang || '').toLowerCase().startsWith('en') ? WORDS.en : WORDS.zh;
+    this.unread = 0;
+    this.window = document.createElement('div');
+    this.window.className = 'kefu-window';
+    for (const name of EVENTS) {
+      this.window.addEventListener(name, (event) => this.forward(event));
+    }
+    const styled = loadStyles();
+    if (this.channel === 'h5') {
+      this.window.hidden = true;
+      this.launcher = this.makeLauncher();
+      this.launcher.hidden = true;
+      styled.then(() => { this.launcher.hidden = false; });
+      this.append(this.launcher);
+      whenIdle(() => loadWidget().catch(() => {}));
+    } else {
+      this.window.classList.add('kefu-fullscreen');
+    }
+    this.append(this.window);
+    if (this.channel !== 'h5' || this.hasAttribute('open')) styled.then(() => this.show());
+  }
+
+  disconnectedCallback() {
+    this.chat?.unmount();
+    this.chat = null;
+    this.window?.remove();
+    this.launcher?.remove();
+    this.window = null;
+  }
+
+  /** Whether the chat window is showing. */
+  get isOpen() {
+    return Boolean(this.window && !this.window.hidden);
+  }
+
+  /** Opens the chat (loading the widget the first time). */
+  async show() {
+    if (!this.window) return;
+    const opening = this.window.hidden || !this.chat;
+    this.window.hidden = false;
+    this.unread = 0;
+    this.updateLauncher();
+    if (opening) this.dispatchEvent(new CustomEvent('open'));
+    if (!this.chat) {
+      try {
+        const module = await loadWidget();
+        this.chat ??= module.mount(this.window, this.options);
+      } catch (error) {
+        const note = document.createElement('p');
+        note.className = 'kefu-load-error';
+        note.setAttribute('role', 'alert');
+        note.textContent = this.words.failed;
+        this.window.replaceChildren(note);
+        this.dispatchEvent(new CustomEvent('error', { detail: { message: String(error) } }));
+        return;
+      }
+    }
+    this.chat.focus();
+  }
+
+  /** Closes the chat window (h5); the session carries on. */
+  hide() {
+    if (this.channel !== 'h5' || !this.window) return;
+    this.window.hidden = true;
+    this.updateLauncher();
+    this.launcher.focus();
+  }
+
+  forward(event) {
+    if (event.type === 'close') this.hide();
+    if (event.type === 'message' && event.detail?.from === 'bot' && !this.isOpen) {
+      this.unread += 1;
+      this.updateLauncher();
+    }
+    this.dispatchEvent(new CustomEvent(event.type, { detail: event.detail }));
+  }
+
+  makeLauncher() {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'kefu-launcher';
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    const path = document.createElementNS(SVG, 'path');
+    path.setAttribute('d', ICON);
+    svg.append(path);
+    this.badge = document.createElement('span');
+    this.badge.className = 'kefu-badge';
+    this.badge.setAttribute('aria-hidden', 'true');
+    button.append(svg, this.badge);
+    button.addEventListener('click', () => (this.isOpen ? this.hide() : this.show()));
+    this.launcher = button;
+    this.updateLauncher();
+    return button;
+  }
+
+  updateLauncher() {
+    if (!this.launcher) return;
+    const label = this.options.title || this.words.open;
+    this.launcher.setAttribute('aria-label', this.unread ? label + this.words.unread(this.unread) : label);
+    this.launcher.setAttribute('aria-expanded', String(this.isOpen));
+    this.badge.hidden = this.unread === 0;
+    this.badge.textContent = this.unread > 99 ? '99+' : String(this.unread);
+  }
+}
+
+if (!customElements.get('kefu-chat')) customElements.define('kefu-chat', KefuChat);

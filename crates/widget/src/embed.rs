@@ -1,0 +1,161 @@
+//! The widget's JavaScript face: `mount(element, options)` returns a [`Widget`] handle with
+//! `unmount()` and `focus()`; what happens in the chat reaches the page as DOM events on the
+//! mount element (`message`, `transfer`, `finish`, `error`, `close`).
+
+use js_sys::{JSON, Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsError, JsValue};
+use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
+use yew::AppHandle;
+
+use kefu_client::browser_json;
+use kefu_protocol::VarMap;
+
+use crate::WidgetError;
+use crate::options::WidgetOptions;
+use crate::transcript::HostEvent;
+use crate::view::{Chat, ChatProps};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Options of `mount()`; `<kefu-chat>` takes the same as kebab-case attributes (`app-id`). */
+export interface KefuWidgetOptions {
+  /** kefu-proxy's base URL; default: the page's own origin. */
+  endpoint?: string;
+  /** The tenant (leave out when the proxy pins it). */
+  appId?: string;
+  /** The bot (leave out when the proxy pins it). */
+  botId?: string;
+  /** Where the page runs: a web page, a WeChat mini-program web-view, an in-app WebView. */
+  channel?: "h5" | "wx_mp" | "app";
+  /** "zh-CN" (default) or "en". */
+  lang?: string;
+  /** The panel's title (default 在线客服 / Customer service). */
+  title?: string;
+  /** Variables for the bot's prompts: a flat object. */
+  vars?: Record<string, string | number | boolean>;
+  /** Data that travels with the session. */
+  userData?: string;
+  /** Per-request timeout in milliseconds (default 15000). */
+  timeoutMs?: number;
+}
+
+/** `detail` of the events dispatched on the mount element. */
+export interface KefuWidgetEventMap {
+  message: CustomEvent<{ from: "bot" | "user"; text: string }>;
+  transfer: CustomEvent<{ sid: string }>;
+  finish: CustomEvent<{ sid: string }>;
+  error: CustomEvent<{ message: string }>;
+  close: CustomEvent<{}>;
+}
+"#;
+
+/// A mounted widget.
+#[wasm_bindgen]
+pub struct Widget {
+    handle: Option<AppHandle<Chat>>,
+    host: HtmlElement,
+}
+
+#[wasm_bindgen]
+impl Widget {
+    /// Ends the chat session and removes the widget from the page.
+    pub fn unmount(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+    }
+
+    /// Moves the keyboard focus to the message box.
+    pub fn focus(&self) {
+        let input = self.host.query_selector(".kefu-input").ok().flatten();
+        if let Some(input) = input.and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(e).ok()) {
+            let _ = input.focus();
+        }
+    }
+}
+
+/// Renders the chat into `element` and starts a session. Throws an `Error` naming the option
+/// when an option cannot be used.
+#[wasm_bindgen]
+pub fn mount(
+    #[wasm_bindgen(unchecked_param_type = "HTMLElement")] element: HtmlElement,
+    #[wasm_bindgen(unchecked_param_type = "KefuWidgetOptions | undefined")] options: JsValue,
+) -> Result<Widget, JsError> {
+    let vars = vars(&options)?;
+    let options = WidgetOptions::from_lookup(|name| option(&options, name), vars)?;
+    let props = ChatProps { options, host: element.clone() };
+    let handle = yew::Renderer::<Chat>::with_root_and_props(element.clone().into(), props).render();
+    Ok(Widget { handle: Some(handle), host: element })
+}
+
+/// The `vars` option: an object, or JSON text of one (from an attribute).
+fn vars(options: &JsValue) -> Result<Option<VarMap>, WidgetError> {
+    let bad = |reason: String| WidgetError::Option { name: "vars", reason };
+    let value = match options.is_object().then(|| Reflect::get(options, &JsValue::from_str("vars"))) {
+        Some(Ok(value)) if !value.is_undefined() && !value.is_null() => value,
+        _ => return Ok(None),
+    };
+    let value = match value.as_string() {
+        Some(text) => JSON::parse(&text).map_err(|_| bad(format!("{text:?} is not JSON")))?,
+        None => value,
+    };
+    browser_json::var_map(&value).map(Some).map_err(bad)
+}
+
+/// One option as text: strings as they are, numbers and booleans printed, objects as JSON.
+fn option(options: &JsValue, name: &str) -> Option<String> {
+    if !options.is_object() {
+        return None;
+    }
+    let value = Reflect::get(options, &JsValue::from_str(name)).ok()?;
+    if value.is_undefined() || value.is_null() {
+        None
+    } else if let Some(text) = value.as_string() {
+        Some(text)
+    } else if let Some(number) = value.as_f64() {
+        // Whole numbers only (timeoutMs); printing any float would cost 14 KB of formatting.
+        Some(if number.fract() == 0.0 && number.abs() < 1e15 {
+            (number as i64).to_string()
+        } else {
+            "NaN".into()
+        })
+    } else if let Some(flag) = value.as_bool() {
+        Some(flag.to_string())
+    } else {
+        JSON::stringify(&value).ok()?.as_string()
+    }
+}
+
+/// Dispatches `event` on the mount element (not bubbling, so `error` never reaches `window`).
+pub(crate) fn notify_host(host: &HtmlElement, event: &HostEvent) {
+    let detail = Object::new();
+    let set = |key: &str, value: &str| {
+        let _ = Reflect::set(&detail, &JsValue::from_str(key), &JsValue::from_str(value));
+    };
+    let name = match event {
+        HostEvent::Message { from, text } => {
+            set("from", from);
+            set("text", text);
+            "message"
+        }
+        HostEvent::Transfer { sid } => {
+            set("sid", sid);
+            "transfer"
+        }
+        HostEvent::Finish { sid } => {
+            set("sid", sid);
+            "finish"
+        }
+        HostEvent::Error { message } => {
+            set("message", message);
+            "error"
+        }
+        HostEvent::Close => "close",
+    };
+    let init = CustomEventInit::new();
+    init.set_detail(&detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&event);
+    }
+}

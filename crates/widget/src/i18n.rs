@@ -1,0 +1,133 @@
+//! The widget's words, in Simplified Chinese (the default) and English.
+
+/// A language of the widget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// 简体中文.
+    #[default]
+    ZhCn,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Reads a BCP 47 tag: `en`, `en-US`… are English, anything else Chinese.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::ZhCn }
+    }
+
+    /// The tag for the `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The words in this language.
+    pub fn words(self) -> &'static Words {
+        match self {
+            Lang::ZhCn => &ZH_CN,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// Every string the widget shows or announces.
+#[derive(Debug)]
+pub struct Words {
+    /// The panel's default title.
+    pub title: &'static str,
+    /// The close button's label.
+    pub close: &'static str,
+    /// The transcript's label.
+    pub transcript: &'static str,
+    /// The message box's label.
+    pub input_label: &'static str,
+    /// The message box's placeholder.
+    pub placeholder: &'static str,
+    /// The send button.
+    pub send: &'static str,
+    /// Said by screen readers for the bot's messages.
+    pub bot: &'static str,
+    /// Said by screen readers for the user's messages.
+    pub you: &'static str,
+    /// The typing indicator's label.
+    pub typing: &'static str,
+    /// The suggestions' label.
+    pub suggestions: &'static str,
+    /// A message that is being sent.
+    pub sending: &'static str,
+    /// A message that failed.
+    pub failed: &'static str,
+    /// The resend action.
+    pub resend: &'static str,
+    /// The retry action of the error banner.
+    pub retry: &'static str,
+    /// The error banner's text.
+    pub error: &'static str,
+    /// The notice after `evt.transfer`.
+    pub transferred: &'static str,
+    /// The notice after `evt.finish`.
+    pub finished: &'static str,
+    /// The notice when the platform forgot an idle session.
+    pub expired: &'static str,
+    /// The divider before a new session.
+    pub new_session: &'static str,
+    /// The "new conversation" action.
+    pub restart: &'static str,
+    /// Shown when a prompt was cut short.
+    pub truncated: &'static str,
+    /// The connection is being made.
+    pub connecting: &'static str,
+}
+
+const ZH_CN: Words = Words {
+    title: "在线客服",
+    close: "关闭对话",
+    transcript: "对话记录",
+    input_label: "输入消息",
+    placeholder: "请输入您的问题，按回车发送",
+    send: "发送",
+    bot: "客服",
+    you: "我",
+    typing: "对方正在输入…",
+    suggestions: "您可能想问",
+    sending: "发送中",
+    failed: "发送失败",
+    resend: "重新发送",
+    retry: "重试",
+    error: "网络连接出现问题。",
+    transferred: "已为您转接人工客服，请稍候。",
+    finished: "本次对话已结束。",
+    expired: "对话因长时间未操作已过期。",
+    new_session: "新的对话",
+    restart: "开始新的对话",
+    truncated: "（内容过长，已截断）",
+    connecting: "正在连接…",
+};
+
+const EN: Words = Words {
+    title: "Customer service",
+    close: "Close chat",
+    transcript: "Conversation",
+    input_label: "Message",
+    placeholder: "Type your question and press Enter",
+    send: "Send",
+    bot: "Assistant",
+    you: "You",
+    typing: "The assistant is typing…",
+    suggestions: "You may want to ask",
+    sending: "Sending",
+    failed: "Not sent",
+    resend: "Resend",
+    retry: "Retry",
+    error: "There is a problem with the connection.",
+    transferred: "You are being transferred to a human agent.",
+    finished: "This conversation has ended.",
+    expired: "The conversation expired after a period of inactivity.",
+    new_session: "New conversation",
+    restart: "Start a new conversation",
+    truncated: "(too long, cut short)",
+    connecting: "Connecting…",
+};

@@ -1,0 +1,22 @@
+//! kefu-widget: the chat that web pages embed.
+//!
+//! A Yew component on [`kefu_client`]: bot and user bubbles with safely rendered Markdown
+//! ([`markdown`]), suggested questions, a typing indicator, hand-off and end notices, an error
+//! banner with retry and per-message resend. The data side ([`transcript`], [`options`],
+//! [`markdown`]) is plain Rust and tested natively; the DOM side ([`view`], [`embed`]) runs in
+//! the browser and is exported to JavaScript as `mount(element, options)`.
+
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
+mod error;
+pub mod i18n;
+pub mod markdown;
+pub mod options;
+pub mod transcript;
+#[cfg(target_arch = "wasm32")]
+pub mod view;
+
+pub use error::WidgetError;
+pub use i18n::Lang;
+pub use options::WidgetOptions;
+pub use transcript::{Entry, HostEvent, Transcript};

@@ -1,0 +1,160 @@
+//! How a page configures the widget: the same names as `mount()` options (camelCase) and as
+//! `<kefu-chat>` attributes (kebab-case).
+
+use kefu_client::ChatOptions;
+use kefu_protocol::{Channel, VarMap};
+
+use crate::WidgetError;
+use crate::i18n::Lang;
+
+/// The widget's configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WidgetOptions {
+    /// kefu-proxy's base URL; empty for the page's own origin.
+    pub endpoint: String,
+    /// The tenant (may be empty when the proxy pins it).
+    pub app_id: String,
+    /// The bot (may be empty when the proxy pins it).
+    pub bot_id: String,
+    /// `h5` (default), `wx_mp` or `app`.
+    pub channel: Channel,
+    /// The language.
+    pub lang: Lang,
+    /// The panel's title (default: the language's 在线客服).
+    pub title: Option<String>,
+    /// Page variables for the bot.
+    pub vars: Option<VarMap>,
+    /// Data that travels with the session.
+    pub user_data: Option<String>,
+    /// Per-request timeout.
+    pub timeout_ms: Option<u32>,
+}
+
+/// Every option: (`mount()` name, attribute name).
+pub const OPTION_NAMES: &[(&str, &str)] = &[
+    ("endpoint", "endpoint"),
+    ("appId", "app-id"),
+    ("botId", "bot-id"),
+    ("channel", "channel"),
+    ("lang", "lang"),
+    ("title", "title"),
+    ("vars", "vars"),
+    ("userData", "user-data"),
+    ("timeoutMs", "timeout-ms"),
+];
+
+impl WidgetOptions {
+    /// Reads options by their `mount()` name from `get`; `vars` come already checked (the
+    /// browser parses them: see [`kefu_client::browser_json::var_map`]).
+    pub fn from_lookup(
+        get: impl Fn(&str) -> Option<String>,
+        vars: Option<VarMap>,
+    ) -> Result<WidgetOptions, WidgetError> {
+        let text = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let channel = match text("channel").as_deref() {
+            None | Some("h5") => Channel::H5,
+            Some("wx_mp") => Channel::WxMp,
+            Some("app") => Channel::App,
+            Some(other) => {
+                return Err(WidgetError::Option {
+                    name: "channel",
+                    reason: format!("{other:?} is not one of h5, wx_mp, app"),
+                });
+            }
+        };
+        let timeout_ms = match text("timeoutMs") {
+            None => None,
+            Some(ms) => Some(ms.parse::<u32>().ok().filter(|ms| *ms > 0).ok_or_else(|| {
+                WidgetError::Option { name: "timeoutMs", reason: format!("{ms:?} is not a positive number") }
+            })?),
+        };
+        Ok(WidgetOptions {
+            endpoint: text("endpoint").unwrap_or_default(),
+            app_id: text("appId").unwrap_or_default(),
+            bot_id: text("botId").unwrap_or_default(),
+            channel,
+            lang: text("lang").map(|t| Lang::from_tag(&t)).unwrap_or_default(),
+            title: text("title"),
+            vars,
+            user_data: get("userData"),
+            timeout_ms,
+        })
+    }
+
+    /// The chat's start options.
+    pub fn chat(&self) -> ChatOptions {
+        ChatOptions {
+            app_id: self.app_id.clone(),
+            bot_id: self.bot_id.clone(),
+            channel: self.channel.clone(),
+            vars: self.vars.clone(),
+            user_data: self.user_data.clone(),
+            // The widget shows each prompt as soon as it arrives.
+            auto_acknowledge: true,
+        }
+    }
+
+    /// The panel's title.
+    pub fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or(self.lang.words().title)
+    }
+
+    /// Whether the panel fills the screen (mini-program and app web-views).
+    pub fn full_screen(&self) -> bool {
+        self.channel != Channel::H5
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<WidgetOptions, WidgetError> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        WidgetOptions::from_lookup(|k| map.get(k).cloned(), None)
+    }
+
+    #[test]
+    fn defaults_are_h5_in_chinese_on_the_same_origin() {
+        let o = parse(&[]).expect("no options are fine");
+        assert_eq!(o.endpoint, "");
+        assert_eq!(o.channel, Channel::H5);
+        assert_eq!(o.lang, Lang::ZhCn);
+        assert_eq!(o.title(), "在线客服");
+        assert!(!o.full_screen());
+        assert!(o.chat().auto_acknowledge);
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let o = parse(&[
+            ("endpoint", "https://kefu.example "),
+            ("appId", "200000000"),
+            ("botId", "1"),
+            ("channel", "wx_mp"),
+            ("lang", "en-US"),
+            ("title", "Help"),
+            ("userData", "u-1"),
+            ("timeoutMs", "5000"),
+        ])
+        .expect("valid");
+        assert_eq!(o.endpoint, "https://kefu.example");
+        assert_eq!((o.app_id.as_str(), o.bot_id.as_str()), ("200000000", "1"));
+        assert!(o.full_screen());
+        assert_eq!(o.lang, Lang::En);
+        assert_eq!(o.title(), "Help");
+        assert_eq!(o.user_data.as_deref(), Some("u-1"));
+        assert_eq!(o.timeout_ms, Some(5000));
+    }
+
+    #[test]
+    fn bad_options_say_which_and_why() {
+        let e = parse(&[("channel", "weibo")]).expect_err("not a widget channel");
+        assert!(e.to_string().contains("channel") && e.to_string().contains("weibo"), "{e}");
+        let e = parse(&[("timeoutMs", "-1")]).expect_err("negative");
+        assert!(e.to_string().contains("timeoutMs"), "{e}");
+    }
+}

@@ -1,0 +1,130 @@
+//! The widget's npm package and the demo site built around it.
+//!
+//! `target/npm/kefu-widget` is `wasm-pack build --target web --release` of `crates/widget` (wasm-opt
+//! from the npm `binaryen`) plus the hand-written files in `crates/widget/assets`: the launcher
+//! and custom element (`kefu-loader.js`), the stylesheet, and the `mount()` entry (`index.js`).
+//! `target/www` is `www/` with that package under `/kefu/`, which kefu-proxy serves.
+
+use std::path::{Path, PathBuf};
+
+use crate::cmd::{self, Result, XtaskError};
+use crate::setup::Tools;
+
+/// The hand-written files of the package, beside wasm-pack's output.
+pub(crate) const ASSETS: [&str; 4] = ["index.js", "index.d.ts", "kefu-loader.js", "kefu-widget.css"];
+
+/// Where the package is built.
+pub(crate) fn package_dir() -> PathBuf {
+    cmd::root().join("target").join("npm").join("kefu-widget")
+}
+
+/// Where the demo site is assembled.
+pub(crate) fn site_dir() -> PathBuf {
+    cmd::root().join("target").join("www")
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> XtaskError + '_ {
+    move |e| XtaskError::new(format!("{}: {e}", path.display()))
+}
+
+/// Builds the npm package; returns its folder.
+pub(crate) fn build(tools: &Tools) -> Result<PathBuf> {
+    let dir = package_dir();
+    let out_dir = dir.to_string_lossy().into_owned();
+    cmd::run(cmd::command(
+        "wasm-pack",
+        &["build", "--target", "web", "--release", "crates/widget", "--out-dir", &out_dir],
+        &tools.path_prefix,
+    ))?;
+    let assets = cmd::root().join("crates").join("widget").join("assets");
+    for name in ASSETS {
+        std::fs::copy(assets.join(name), dir.join(name)).map_err(io(&dir))?;
+    }
+    let manifest = dir.join("package.json");
+    let text = std::fs::read_to_string(&manifest).map_err(io(&manifest))?;
+    std::fs::write(&manifest, package_json(&text)?).map_err(io(&manifest))?;
+    Ok(dir)
+}
+
+/// wasm-pack's package.json with the hand-written files added and `index.js` as the entry.
+fn package_json(generated: &str) -> Result<String> {
+    let mut json: serde_json::Value = serde_json::from_str(generated)
+        .map_err(|e| XtaskError::new(format!("wasm-pack wrote an unreadable package.json: {e}")))?;
+    let object = json.as_object_mut().ok_or_else(|| XtaskError::new("package.json is not an object"))?;
+    let mut files: Vec<serde_json::Value> =
+        object.get("files").and_then(|f| f.as_array()).cloned().unwrap_or_default();
+    for name in ASSETS {
+        if !files.iter().any(|f| f == name) {
+            files.push(name.into());
+        }
+    }
+    object.insert("files".into(), files.into());
+    object.insert("main".into(), "index.js".into());
+    object.insert("module".into(), "index.js".into());
+    object.insert("types".into(), "index.d.ts".into());
+    object.insert(
+        "exports".into(),
+        serde_json::json!({
+            ".": { "types": "./index.d.ts", "default": "./index.js" },
+            "./loader": "./kefu-loader.js",
+            "./kefu-loader.js": "./kefu-loader.js",
+            "./kefu-widget.css": "./kefu-widget.css",
+            "./package.json": "./package.json"
+        }),
+    );
+    // Importing the loader defines <kefu-chat>: a side effect bundlers must keep.
+    object.insert("sideEffects".into(), serde_json::json!(["./kefu-loader.js", "./index.js"]));
+    serde_json::to_string_pretty(&json).map_err(|e| XtaskError::new(e.to_string()))
+}
+
+/// Copies `www/` to `target/www` and the package to `target/www/kefu`; returns the site folder.
+pub(crate) fn assemble_site(package: &Path) -> Result<PathBuf> {
+    let site = site_dir();
+    let _ = std::fs::remove_dir_all(&site);
+    copy_tree(&cmd::root().join("www"), &site, &|path| {
+        // The Vite example has its own build; node_modules never belongs in the site.
+        !path.components().any(|c| c.as_os_str() == "node_modules")
+    })?;
+    copy_tree(package, &site.join("kefu"), &|_| true)?;
+    Ok(site)
+}
+
+fn copy_tree(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<()> {
+    std::fs::create_dir_all(to).map_err(io(to))?;
+    for entry in std::fs::read_dir(from).map_err(io(from))? {
+        let entry = entry.map_err(io(from))?;
+        let path = entry.path();
+        if !keep(&path) {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_tree(&path, &target, keep)?;
+        } else {
+            std::fs::copy(&path, &target).map_err(io(&path))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_manifest_ships_the_hand_written_files_and_enters_at_index() {
+        let generated = r#"{"name":"kefu-widget","files":["kefu_widget_bg.wasm","kefu_widget.js"],
+            "main":"kefu_widget.js","types":"kefu_widget.d.ts","sideEffects":["./snippets/*"]}"#;
+        let out: serde_json::Value =
+            serde_json::from_str(&package_json(generated).expect("patched")).expect("json");
+        let files: Vec<&str> =
+            out["files"].as_array().expect("files").iter().filter_map(|f| f.as_str()).collect();
+        for name in ["kefu_widget_bg.wasm", "kefu_widget.js"].iter().chain(ASSETS.iter()) {
+            assert!(files.contains(name), "{name} missing from {files:?}");
+        }
+        assert_eq!(out["main"], "index.js");
+        assert_eq!(out["types"], "index.d.ts");
+        assert_eq!(out["exports"]["."]["default"], "./index.js");
+        assert!(package_json("not json").is_err());
+    }
+}

@@ -1,0 +1,17 @@
+// The demo pages' own script: `?lang=en` switches the widget to English, and the host-page
+// events are listed on the page (and kept in `window.kefuEvents` for the end-to-end tests).
+const chat = document.querySelector('kefu-chat');
+const lang = new URLSearchParams(location.search).get('lang');
+if (chat && lang) chat.setAttribute('lang', lang);
+window.kefuEvents = [];
+for (const name of ['open', 'close', 'message', 'transfer', 'finish', 'error']) {
+  chat?.addEventListener(name, (event) => {
+    window.kefuEvents.push({ type: name, detail: event.detail ?? null });
+    const list = document.getElementById('events');
+    if (list) {
+      const item = document.createElement('li');
+      item.textContent = event.detail ? `${name}: ${JSON.stringify(event.detail)}` : name;
+      list.append(item);
+    }
+  });
+}
