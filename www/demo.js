@@ -1,5 +1,10 @@
-// The demo pages' own script: `?lang=en` switches the widget to English, and the host-page
-// events are listed on the page (and kept in `window.kefuEvents` for the end-to-end tests).
+// The demo pages' own script: `?lang=en` switches the widget to English; the host-page events
+// are listed on the page. For the end-to-end tests it also keeps the events in
+// `window.kefuEvents` and any Content-Security-Policy violation in `window.kefuCsp`.
+window.kefuCsp = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.kefuCsp.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
 const chat = document.querySelector('kefu-chat');
 const lang = new URLSearchParams(location.search).get('lang');
 if (chat && lang) chat.setAttribute('lang', lang);

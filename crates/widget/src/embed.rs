@@ -2,6 +2,9 @@
 //! `unmount()` and `focus()`; what happens in the chat reaches the page as DOM events on the
 //! mount element (`message`, `transfer`, `finish`, `error`, `close`).
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use js_sys::{JSON, Object, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsError, JsValue};
@@ -55,6 +58,7 @@ export interface KefuWidgetEventMap {
 pub struct Widget {
     handle: Option<AppHandle<Chat>>,
     host: HtmlElement,
+    focus_request: Rc<Cell<bool>>,
 }
 
 #[wasm_bindgen]
@@ -66,11 +70,14 @@ impl Widget {
         }
     }
 
-    /// Moves the keyboard focus to the message box.
+    /// Moves the keyboard focus to the message box (once it is rendered, if it is not yet).
     pub fn focus(&self) {
+        self.focus_request.set(true);
         let input = self.host.query_selector(".kefu-input").ok().flatten();
         if let Some(input) = input.and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(e).ok()) {
-            let _ = input.focus();
+            if input.focus().is_ok() {
+                self.focus_request.set(false);
+            }
         }
     }
 }
@@ -84,9 +91,10 @@ pub fn mount(
 ) -> Result<Widget, JsError> {
     let vars = vars(&options)?;
     let options = WidgetOptions::from_lookup(|name| option(&options, name), vars)?;
-    let props = ChatProps { options, host: element.clone() };
+    let focus_request = Rc::new(Cell::new(false));
+    let props = ChatProps { options, host: element.clone(), focus_request: focus_request.clone() };
     let handle = yew::Renderer::<Chat>::with_root_and_props(element.clone().into(), props).render();
-    Ok(Widget { handle: Some(handle), host: element })
+    Ok(Widget { handle: Some(handle), host: element, focus_request })
 }
 
 /// The `vars` option: an object, or JSON text of one (from an attribute).

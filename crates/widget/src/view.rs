@@ -4,6 +4,9 @@
 //! Nothing here sets an inline style or parses HTML: text reaches the DOM as text nodes, so the
 //! widget runs under `style-src 'self'` and platform text never becomes markup.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use kefu_client::{ChatSession, ClientError, Event, KefuClient, MessageId, Phase};
 use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::{Component, Context, Html, NodeRef, Properties, TargetCast, classes, html};
@@ -21,6 +24,9 @@ pub struct ChatProps {
     pub options: WidgetOptions,
     /// The element the widget was mounted in; host-page events are dispatched on it.
     pub host: HtmlElement,
+    /// Set by the page (through `Widget::focus`) to move the focus to the message box once it
+    /// exists: the first render happens after `mount()` returns.
+    pub focus_request: Rc<Cell<bool>>,
 }
 
 /// What the component reacts to.
@@ -218,14 +224,15 @@ impl Component for Chat {
         }
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
         if self.transcript.entries.len() != self.shown_entries {
             self.shown_entries = self.transcript.entries.len();
             if let Some(log) = self.log.cast::<HtmlElement>() {
                 log.set_scroll_top(log.scroll_height());
             }
         }
-        if std::mem::take(&mut self.focus_input) {
+        let requested = ctx.props().focus_request.replace(false);
+        if std::mem::take(&mut self.focus_input) || requested {
             self.focus();
         }
     }

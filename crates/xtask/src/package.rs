@@ -3,7 +3,8 @@
 //! `target/npm/kefu-widget` is `wasm-pack build --target web --release` of `crates/widget` (wasm-opt
 //! from the npm `binaryen`) plus the hand-written files in `crates/widget/assets`: the launcher
 //! and custom element (`kefu-loader.js`), the stylesheet, and the `mount()` entry (`index.js`).
-//! `target/www` is `www/` with that package under `/kefu/`, which kefu-proxy serves.
+//! `target/www` is `www/` with that package under `/kefu/` (and the end-to-end tests' own pages
+//! under `/tests/`), which kefu-proxy serves.
 
 use std::path::{Path, PathBuf};
 
@@ -86,6 +87,8 @@ pub(crate) fn assemble_site(package: &Path) -> Result<PathBuf> {
         !path.components().any(|c| c.as_os_str() == "node_modules")
     })?;
     copy_tree(package, &site.join("kefu"), &|_| true)?;
+    // Pages only the end-to-end tests open (a page with a weaker policy, as a control).
+    copy_tree(&cmd::root().join("tests").join("pages"), &site.join("tests"), &|_| true)?;
     Ok(site)
 }
 

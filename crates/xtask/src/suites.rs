@@ -1,8 +1,8 @@
 //! The test suites, each ending in a one-line summary.
 
 use crate::cmd::{self, Result, XtaskError};
-use crate::servers;
 use crate::setup::Tools;
+use crate::{package, servers};
 
 /// The browser crates, built for the browser.
 const BROWSER_CRATES: [&str; 8] =
@@ -46,7 +46,11 @@ pub(crate) fn run_all(tools: &Tools) -> Result<()> {
         )?,
         cargo_tests(
             "native",
-            cmd::command("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"], &tools.path_prefix),
+            cmd::command(
+                "cargo",
+                &["test", "--workspace", "--exclude", "kefu-e2e", "--locked", "--no-fail-fast"],
+                &tools.path_prefix,
+            ),
         )?,
     ];
     let mut outcomes = outcomes;
@@ -116,16 +120,36 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
     let slow_proxy = servers::start(&proxy_bin, &[], &proxy_env(&blackhole_url))?;
     let chromedriver =
         cmd::output_line("which", &["chromedriver"], &[]).unwrap_or_else(|| "chromedriver".into());
-    let mut test =
-        cmd::command("wasm-pack", &["test", "--headless", "--chrome", "crates/client"], &tools.path_prefix);
-    test.env("CHROMEDRIVER", chromedriver)
-        .env("KEFU_TEST_PROXY_URL", &proxy.url)
-        .env("KEFU_TEST_SLOW_PROXY_URL", &slow_proxy.url)
-        .env("KEFU_TEST_OPERATOR_TOKEN", BROWSER_OPERATOR_TOKEN);
-    let wasm = cargo_tests("browser", test)?;
+    let mut outcomes = Vec::new();
+    for (name, krate) in [("browser-client", "crates/client"), ("browser-widget", "crates/widget")] {
+        let mut test =
+            cmd::command("wasm-pack", &["test", "--headless", "--chrome", krate], &tools.path_prefix);
+        test.env("CHROMEDRIVER", &chromedriver)
+            .env("KEFU_TEST_PROXY_URL", &proxy.url)
+            .env("KEFU_TEST_SLOW_PROXY_URL", &slow_proxy.url)
+            .env("KEFU_TEST_OPERATOR_TOKEN", BROWSER_OPERATOR_TOKEN);
+        outcomes.push(cargo_tests(name, test)?);
+    }
     drop(blackhole);
-    let npm = npm_package_page(tools, &site, &proxy.url)?;
-    Ok(vec![wasm, npm])
+    outcomes.push(npm_package_page(tools, &site, &proxy.url)?);
+    outcomes.push(end_to_end(tools, &chromedriver)?);
+    Ok(outcomes)
+}
+
+/// The demo pages in Chromium through WebDriver (`tests/`): builds the widget package and the
+/// site; the tests start their own sandbox and proxy.
+fn end_to_end(tools: &Tools, chromedriver: &str) -> Result<Outcome> {
+    println!("\n== e2e: the demo pages in Chromium (WebDriver), through kefu-proxy to kefu-sandbox");
+    let built = package::build(tools).and_then(|dir| package::assemble_site(&dir));
+    if let Err(e) = built {
+        println!("cannot build the widget package: {e}");
+        return Ok(Outcome { name: "e2e", passed: 0, failed: 1, note: "" });
+    }
+    let mut test = cmd::command("cargo", &["test", "--locked", "-p", "kefu-e2e"], &tools.path_prefix);
+    test.env("CHROMEDRIVER", chromedriver);
+    let outcome = cargo_tests("e2e", test)?;
+    println!("screenshots: target/e2e-screenshots/");
+    Ok(outcome)
 }
 
 /// Builds the npm package (`wasm-pack build --target web`, release, wasm-opt from binaryen),

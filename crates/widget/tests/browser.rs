@@ -1,0 +1,250 @@
+//! The widget in Chromium (wasm-bindgen-test): Markdown safety on its own, and whole chats
+//! through a real kefu-proxy to a real kefu-sandbox, both started by `cargo xtask test`, which
+//! passes the proxy's URL at build time.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Object, Reflect};
+use kefu_widget::embed::{Widget, mount};
+use kefu_widget::view::render_markdown;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+use yew::{Html, Properties, function_component, html};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PROXY: Option<&str> = option_env!("KEFU_TEST_PROXY_URL");
+const APP_ID: &str = "200000000";
+const BOT_ID: &str = "134614200106471424";
+
+#[wasm_bindgen]
+extern "C" {
+    // Typed differently from kefu-client's own binding, so the two do not collide at link time.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn widget_test_set_timeout(handler: &js_sys::Function, ms: u32);
+}
+
+async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| widget_test_set_timeout(&resolve, ms));
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Polls `check` every 50 ms for up to 15 s.
+async fn wait_for(what: &str, root: &Element, check: impl Fn(&Element) -> bool) {
+    for _ in 0..300 {
+        if check(root) {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!("timed out waiting for {what}; the widget shows: {}", root.inner_html());
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+fn fresh_root() -> HtmlElement {
+    let root: HtmlElement =
+        document().create_element("div").expect("div").dyn_into().expect("an HtmlElement");
+    document().body().expect("body").append_child(&root).expect("attached");
+    root
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).map(|l| l.length()).unwrap_or(0)
+}
+
+fn texts(root: &Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).expect("a valid selector");
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.text_content()).collect()
+}
+
+fn start_chat(root: &HtmlElement) -> Widget {
+    let options = Object::new();
+    for (key, value) in [
+        ("endpoint", PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`")),
+        ("appId", APP_ID),
+        ("botId", BOT_ID),
+    ] {
+        Reflect::set(&options, &key.into(), &value.into()).expect("set");
+    }
+    mount(root.clone(), options.into()).expect("valid options")
+}
+
+/// Types `text` into the message box and presses Enter, as a person would.
+fn type_and_enter(root: &Element, text: &str) {
+    let input: HtmlTextAreaElement = root
+        .query_selector(".kefu-input")
+        .ok()
+        .flatten()
+        .expect("a message box")
+        .dyn_into()
+        .expect("a textarea");
+    input.set_value(text);
+    let bubbling = web_sys::EventInit::new();
+    bubbling.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &bubbling).expect("event");
+    input.dispatch_event(&event).expect("dispatched");
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    input.dispatch_event(&enter).expect("dispatched");
+}
+
+fn click(root: &Element, selector: &str) {
+    let button: HtmlElement = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into()
+        .expect("html");
+    button.click();
+}
+
+#[derive(Properties, PartialEq)]
+struct MarkdownProps {
+    text: String,
+}
+
+#[function_component]
+fn MarkdownView(props: &MarkdownProps) -> Html {
+    html! { <div class="md">{ render_markdown(&props.text) }</div> }
+}
+
+#[wasm_bindgen_test]
+async fn markdown_becomes_dom_nodes_and_hostile_markup_stays_text() {
+    let root = fresh_root();
+    let hostile = "**粗体** *斜体* [ok](https://kefu.example/a) [bad](javascript:window.kefuPwned=1)\n\
+        <script>window.kefuPwned=1</script><img src=x onerror=\"window.kefuPwned=1\">\n\n\
+        1. one\n2. [data](data:text/html,<script>window.kefuPwned=1</script>)\n\n- a\n- b";
+    yew::Renderer::<MarkdownView>::with_root_and_props(
+        root.clone().into(),
+        MarkdownProps { text: hostile.into() },
+    )
+    .render();
+    wait_for("the Markdown to render", &root, |r| count(r, ".md p") > 0).await;
+    sleep(100).await;
+    assert_eq!(texts(&root, "strong"), vec!["粗体"]);
+    assert_eq!(texts(&root, "em"), vec!["斜体"]);
+    assert_eq!(count(&root, "ol li"), 2);
+    assert_eq!(count(&root, "ul li"), 2);
+    assert_eq!(count(&root, "script, img, iframe"), 0, "{}", root.inner_html());
+    let links = root.query_selector_all("a").expect("links");
+    assert_eq!(links.length(), 1, "only the https link is a link: {}", root.inner_html());
+    let link: Element = links.item(0).expect("one").dyn_into().expect("element");
+    assert_eq!(link.get_attribute("href").as_deref(), Some("https://kefu.example/a"));
+    assert_eq!(link.get_attribute("rel").as_deref(), Some("noopener noreferrer nofollow"));
+    let shown = root.text_content().unwrap_or_default();
+    assert!(shown.contains("<script>window.kefuPwned=1</script>"), "the tag is shown as text: {shown}");
+    assert!(shown.contains("onerror"), "{shown}");
+    // No element carries an event-handler attribute.
+    let all = root.query_selector_all("*").expect("all");
+    for i in 0..all.length() {
+        let element: Element = all.item(i).expect("node").dyn_into().expect("element");
+        let names = element.get_attribute_names();
+        for name in names.iter().filter_map(|n| n.as_string()) {
+            assert!(!name.starts_with("on"), "{name} on {}", element.outer_html());
+        }
+    }
+    sleep(100).await;
+    let window = web_sys::window().expect("window");
+    assert!(Reflect::get(&window, &"kefuPwned".into()).expect("get").is_undefined(), "a payload ran");
+}
+
+#[wasm_bindgen_test]
+async fn a_chat_greets_answers_offers_suggestions_and_sends_a_tapped_one() {
+    let root = fresh_root();
+    let _widget = start_chat(&root);
+    assert_eq!(count(&root, "[role=log]"), 1);
+    assert_eq!(count(&root, "textarea[aria-label]"), 1);
+    wait_for("the two welcome prompts", &root, |r| {
+        count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0
+    })
+    .await;
+    assert!(texts(&root, ".kefu-bot strong").iter().any(|t| t == "调解协议"), "Markdown rendered");
+
+    type_and_enter(&root, "怎么付钱");
+    wait_for("the user's message", &root, |r| {
+        texts(r, ".kefu-user .kefu-bubble").iter().any(|t| t.ends_with("怎么付钱"))
+    })
+    .await;
+    wait_for("the answer with suggestions", &root, |r| count(r, ".kefu-suggestion") > 0).await;
+    assert!(texts(&root, ".kefu-bot").last().is_some_and(|t| t.contains("银行转账")));
+    let input: HtmlTextAreaElement =
+        root.query_selector(".kefu-input").ok().flatten().expect("box").dyn_into().expect("textarea");
+    assert_eq!(input.value(), "", "the box is emptied once the message is taken");
+
+    let bots_before = count(&root, ".kefu-bot");
+    let suggestion = texts(&root, ".kefu-suggestion").remove(0);
+    click(&root, ".kefu-suggestion");
+    wait_for("the tapped question's answer", &root, |r| {
+        count(r, ".kefu-bot") > bots_before && count(r, ".kefu-typing") == 0
+    })
+    .await;
+    assert_eq!(count(&root, ".kefu-user"), 2, "the tapped suggestion was sent as a message ({suggestion})");
+    assert_eq!(count(&root, ".kefu-failed"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn transfer_shows_a_notice_tells_the_page_and_a_new_conversation_starts() {
+    let root = fresh_root();
+    let transfers = std::rc::Rc::new(std::cell::Cell::new(0));
+    let seen = transfers.clone();
+    let listener =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |_| seen.set(seen.get() + 1));
+    root.add_event_listener_with_callback("transfer", listener.as_ref().unchecked_ref()).expect("listener");
+    listener.forget();
+    let _widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    type_and_enter(&root, "转人工");
+    wait_for("the hand-off notice", &root, |r| count(r, ".kefu-notice") == 1).await;
+    assert!(texts(&root, ".kefu-notice").concat().contains("人工"));
+    assert_eq!(transfers.get(), 1, "the page was told once");
+    assert_eq!(count(&root, ".kefu-restart-button"), 1);
+
+    click(&root, ".kefu-restart-button");
+    wait_for("a new session's welcome", &root, |r| {
+        count(r, ".kefu-divider") == 1 && count(r, ".kefu-bot") >= 5
+    })
+    .await;
+    assert_eq!(count(&root, ".kefu-restart-button"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn finish_shows_the_end_and_the_next_message_starts_a_new_conversation() {
+    let root = fresh_root();
+    let _widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    type_and_enter(&root, "没有其他问题，再见");
+    wait_for("the end", &root, |r| count(r, ".kefu-notice") == 1).await;
+    assert!(texts(&root, ".kefu-bot").last().is_some_and(|t| t.contains("再见")));
+    assert_eq!(count(&root, ".kefu-restart-button"), 1);
+    // Writing after the end starts again rather than losing the message.
+    type_and_enter(&root, "你好");
+    wait_for("the message delivered to a new session", &root, |r| {
+        count(r, ".kefu-divider") == 1 && count(r, ".kefu-user") == 2 && count(r, ".kefu-status") == 0
+    })
+    .await;
+    assert_eq!(count(&root, ".kefu-failed"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_option_is_a_clear_error_naming_it() {
+    let root = fresh_root();
+    let options = Object::new();
+    Reflect::set(&options, &"channel".into(), &"fax".into()).expect("set");
+    let error = mount(root.clone(), options.into()).err().expect("refused");
+    let message: JsValue = error.into();
+    let text = js_sys::Error::from(message).message().as_string().unwrap_or_default();
+    assert!(text.contains("channel") && text.contains("fax"), "{text}");
+    let options = Object::new();
+    Reflect::set(&options, &"vars".into(), &r#"{"nested":{"a":1}}"#.into()).expect("set");
+    let error = mount(root, options.into()).err().expect("refused");
+    let text = js_sys::Error::from(JsValue::from(error)).message().as_string().unwrap_or_default();
+    assert!(text.contains("vars") && text.contains("nested"), "{text}");
+}

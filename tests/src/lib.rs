@@ -1,0 +1,237 @@
+//! The end-to-end harness: a kefu-sandbox and a kefu-proxy in this process (on 127.0.0.1, free
+//! ports), the proxy serving the demo site `target/www` that `cargo xtask test` assembles, and a
+//! headless Chromium driven through Debian's chromedriver.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use kefu_proxy::config::{Config as ProxyConfig, Secret};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::process::{Child, Command};
+
+/// Credentials shared by the in-process sandbox and proxy (test values).
+const APIKEY: &str = "e2e-key";
+const APISECRET: &str = "e2e-secret";
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
+}
+
+/// Where screenshots go, for a person to look at.
+pub fn screenshot_dir() -> PathBuf {
+    root().join("target").join("e2e-screenshots")
+}
+
+/// The sandbox and, in front of it, the proxy serving the site.
+pub struct Stack {
+    /// The proxy's base URL: the pages and the API.
+    pub url: String,
+    /// The sandbox's address, to stop and restart it.
+    pub sandbox_addr: SocketAddr,
+    sandbox: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Stack {
+    /// Starts both servers. Fails when the site has not been built.
+    pub async fn start() -> Stack {
+        let site = root().join("target").join("www");
+        assert!(
+            site.join("kefu").join("kefu_widget_bg.wasm").exists(),
+            "{} has no widget package; run the end-to-end tests through `cargo xtask test`, which builds it",
+            site.display()
+        );
+        let sandbox_listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let sandbox_addr = sandbox_listener.local_addr().expect("an address");
+        let sandbox = Some(serve_sandbox(sandbox_listener));
+        let mut config = ProxyConfig::new(APIKEY, Secret::new(APISECRET), format!("http://{sandbox_addr}"));
+        config.static_dir = Some(site);
+        config.rate_per_second = 1000;
+        config.rate_burst = 1000;
+        config.upstream_timeout = Duration::from_secs(3);
+        let app = kefu_proxy::app(config).expect("a valid proxy configuration");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        tokio::spawn(async move {
+            let service = app.into_make_service_with_connect_info::<SocketAddr>();
+            let _ = axum::serve(listener, service).await;
+        });
+        Stack { url, sandbox_addr, sandbox }
+    }
+
+    /// Stops the sandbox: the proxy now answers 502 (upstream down).
+    pub fn kill_sandbox(&mut self) {
+        if let Some(task) = self.sandbox.take() {
+            task.abort();
+        }
+    }
+
+    /// Starts a fresh sandbox on the same address (it forgot every session).
+    pub async fn restart_sandbox(&mut self) {
+        self.kill_sandbox();
+        for _ in 0..50 {
+            if let Ok(listener) = TcpListener::bind(self.sandbox_addr).await {
+                self.sandbox = Some(serve_sandbox(listener));
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("cannot listen on {} again", self.sandbox_addr);
+    }
+}
+
+fn serve_sandbox(listener: TcpListener) -> tokio::task::JoinHandle<()> {
+    let app = kefu_sandbox::app(kefu_sandbox::Config::new(APIKEY, APISECRET));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    })
+}
+
+/// A viewport to test in.
+#[derive(Debug, Clone, Copy)]
+pub struct Device {
+    /// For file names.
+    pub name: &'static str,
+    /// CSS pixels.
+    pub width: u32,
+    /// CSS pixels.
+    pub height: u32,
+    /// A phone: touch events and a mobile user agent.
+    pub mobile: bool,
+}
+
+/// A phone, 375×667 with touch.
+pub const PHONE: Device = Device { name: "375x667", width: 375, height: 667, mobile: true };
+/// A laptop, 1280×800.
+pub const DESKTOP: Device = Device { name: "1280x800", width: 1280, height: 800, mobile: false };
+
+/// Headless Chromium through chromedriver; both stop when dropped.
+pub struct Browser {
+    /// The WebDriver session.
+    pub client: Client,
+    _driver: Child,
+}
+
+impl Browser {
+    /// Starts chromedriver and a Chromium emulating `device`.
+    pub async fn start(device: Device) -> Browser {
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            probe.local_addr().expect("an address").port()
+        };
+        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver on PATH (cargo xtask setup installs it)");
+        let mut capabilities = serde_json::Map::new();
+        let mut metrics = json!({ "width": device.width, "height": device.height, "pixelRatio": 1.0 });
+        if device.mobile {
+            metrics["touch"] = json!(true);
+            metrics["mobile"] = json!(true);
+        }
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--hide-scrollbars",
+                    format!("--window-size={},{}", device.width, device.height),
+                ],
+                "mobileEmulation": { "deviceMetrics": metrics },
+            }),
+        );
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let mut last_error = String::new();
+        for _ in 0..50 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&webdriver).await {
+                Ok(client) => return Browser { client, _driver: driver },
+                Err(e) => last_error = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("no WebDriver session: {last_error}");
+    }
+
+    /// Opens `url`.
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.expect("the page opens");
+    }
+
+    /// Runs `script` (a function body) and returns its value.
+    pub async fn js(&self, script: &str) -> Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// How many elements match `css`.
+    pub async fn count(&self, css: &str) -> u64 {
+        let script = format!("return document.querySelectorAll({}).length;", json!(css));
+        self.js(&script).await.as_u64().unwrap_or(0)
+    }
+
+    /// The text of every element matching `css`.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let script =
+            format!("return [...document.querySelectorAll({})].map((e) => e.textContent);", json!(css));
+        match self.js(&script).await {
+            Value::Array(items) => items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Waits up to 15 s for `check(count of css)` to hold.
+    pub async fn wait_count(&self, what: &str, css: &str, check: impl Fn(u64) -> bool) {
+        for _ in 0..150 {
+            if check(self.count(css).await) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let html = self.js("return document.body.innerHTML;").await;
+        panic!("timed out waiting for {what} ({css} = {}); the page: {html}", self.count(css).await);
+    }
+
+    /// Clicks the first element matching `css`.
+    pub async fn click(&self, css: &str) {
+        let element = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+        element.click().await.unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    /// Types `text` into the message box and presses Enter.
+    pub async fn say(&self, text: &str) {
+        let input = self.client.find(Locator::Css(".kefu-input")).await.expect("a message box");
+        input.send_keys(text).await.expect("typed");
+        input.send_keys("\u{E007}").await.expect("Enter");
+    }
+
+    /// Saves a screenshot as `target/e2e-screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("the screenshot folder");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("saved");
+    }
+
+    /// The host-page events the demo page recorded (`window.kefuEvents`).
+    pub async fn page_events(&self) -> Vec<String> {
+        match self.js("return (window.kefuEvents || []).map((e) => e.type);").await {
+            Value::Array(items) => items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Ends the WebDriver session.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
