@@ -136,3 +136,17 @@ async fn a_page_without_wasm_unsafe_eval_is_refused_so_the_policy_is_real() {
     assert_eq!(browser.count(".kefu-panel").await, 0);
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_npm_package_built_with_vite_mounts_and_converses() {
+    let stack = Stack::start().await;
+    let browser = Browser::start(DESKTOP).await;
+    browser.open(&format!("{}/vite/index.html", stack.url)).await;
+    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    let display = browser.js("return getComputedStyle(document.querySelector('.kefu-panel')).display;").await;
+    assert_eq!(display, "flex", "the package's stylesheet is applied");
+    browser.say("怎么付钱").await;
+    browser.wait_count("the answer", ".kefu-suggestion", |n| n > 0).await;
+    browser.screenshot("vite-1280x800").await;
+    browser.close().await;
+}

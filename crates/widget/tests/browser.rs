@@ -160,12 +160,12 @@ async fn markdown_becomes_dom_nodes_and_hostile_markup_stays_text() {
 async fn a_chat_greets_answers_offers_suggestions_and_sends_a_tapped_one() {
     let root = fresh_root();
     let _widget = start_chat(&root);
-    assert_eq!(count(&root, "[role=log]"), 1);
-    assert_eq!(count(&root, "textarea[aria-label]"), 1);
     wait_for("the two welcome prompts", &root, |r| {
         count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0
     })
     .await;
+    assert_eq!(count(&root, "[role=log]"), 1);
+    assert_eq!(count(&root, "textarea[aria-label]"), 1);
     assert!(texts(&root, ".kefu-bot strong").iter().any(|t| t == "调解协议"), "Markdown rendered");
 
     type_and_enter(&root, "怎么付钱");

@@ -14,6 +14,8 @@ pub(crate) fn run(tools: &Tools, listen: &str) -> Result<()> {
     let sandbox = servers::start_sandbox(&[])?;
     let mut env = servers::proxy_env(&sandbox.url, listen);
     env.push(("KEFU_STATIC_DIR", site.to_string_lossy().into_owned()));
+    // The Vite example's dev server (www/vite-example) calls the proxy from its own origin.
+    env.push(("KEFU_ALLOWED_ORIGINS", "http://localhost:5173,http://127.0.0.1:5173".to_owned()));
     let proxy = servers::start(&servers::binary("debug", "kefu-proxy"), &[], &env)?;
     let url = &proxy.url;
     println!();

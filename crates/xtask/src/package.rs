@@ -92,6 +92,20 @@ pub(crate) fn assemble_site(package: &Path) -> Result<PathBuf> {
     Ok(site)
 }
 
+/// Builds `www/vite-example` with Vite against the built package into `<site>/vite`, talking to
+/// the proxy that serves it (same origin).
+pub(crate) fn build_vite_example(site: &Path) -> Result<()> {
+    let example = cmd::root().join("www").join("vite-example");
+    let mut install = cmd::command("npm", &["install", "--no-audit", "--no-fund", "--loglevel=error"], &[]);
+    install.current_dir(&example);
+    cmd::run(install)?;
+    let out_dir = site.join("vite").to_string_lossy().into_owned();
+    let mut build =
+        cmd::command("npx", &["vite", "build", "--base", "./", "--outDir", &out_dir, "--emptyOutDir"], &[]);
+    build.current_dir(&example).env("VITE_KEFU_ENDPOINT", "");
+    cmd::run(build)
+}
+
 fn copy_tree(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<()> {
     std::fs::create_dir_all(to).map_err(io(to))?;
     for entry in std::fs::read_dir(from).map_err(io(from))? {

@@ -140,7 +140,9 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
 /// site; the tests start their own sandbox and proxy.
 fn end_to_end(tools: &Tools, chromedriver: &str) -> Result<Outcome> {
     println!("\n== e2e: the demo pages in Chromium (WebDriver), through kefu-proxy to kefu-sandbox");
-    let built = package::build(tools).and_then(|dir| package::assemble_site(&dir));
+    let built = package::build(tools)
+        .and_then(|dir| package::assemble_site(&dir))
+        .and_then(|site| package::build_vite_example(&site));
     if let Err(e) = built {
         println!("cannot build the widget package: {e}");
         return Ok(Outcome { name: "e2e", passed: 0, failed: 1, note: "" });
