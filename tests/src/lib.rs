@@ -15,6 +15,8 @@ use tokio::process::{Child, Command};
 /// Credentials shared by the in-process sandbox and proxy (test values).
 const APIKEY: &str = "e2e-key";
 const APISECRET: &str = "e2e-secret";
+/// The proxy's operator token in these tests (opens the operator routes, e.g. followed/data).
+pub const OPERATOR_TOKEN: &str = "e2e-operator";
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -33,11 +35,22 @@ pub struct Stack {
     /// The sandbox's address, to stop and restart it.
     pub sandbox_addr: SocketAddr,
     sandbox: Option<tokio::task::JoinHandle<()>>,
+    bot_script: Option<String>,
 }
 
 impl Stack {
-    /// Starts both servers. Fails when the site has not been built.
+    /// Starts both servers, the sandbox with its default bot. Fails when the site has not been
+    /// built.
     pub async fn start() -> Stack {
+        Stack::start_with(None).await
+    }
+
+    /// Starts both servers, the sandbox running the bot script `toml` (besides nothing else).
+    pub async fn with_bot(toml: &str) -> Stack {
+        Stack::start_with(Some(toml.to_owned())).await
+    }
+
+    async fn start_with(bot_script: Option<String>) -> Stack {
         let site = root().join("target").join("www");
         assert!(
             site.join("kefu").join("kefu_widget_bg.wasm").exists(),
@@ -46,9 +59,10 @@ impl Stack {
         );
         let sandbox_listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let sandbox_addr = sandbox_listener.local_addr().expect("an address");
-        let sandbox = Some(serve_sandbox(sandbox_listener));
+        let sandbox = Some(serve_sandbox(sandbox_listener, bot_script.as_deref()));
         let mut config = ProxyConfig::new(APIKEY, Secret::new(APISECRET), format!("http://{sandbox_addr}"));
         config.static_dir = Some(site);
+        config.operator_tokens = vec![Secret::new(OPERATOR_TOKEN)];
         config.rate_per_second = 1000;
         config.rate_burst = 1000;
         config.upstream_timeout = Duration::from_secs(3);
@@ -59,7 +73,7 @@ impl Stack {
             let service = app.into_make_service_with_connect_info::<SocketAddr>();
             let _ = axum::serve(listener, service).await;
         });
-        Stack { url, sandbox_addr, sandbox }
+        Stack { url, sandbox_addr, sandbox, bot_script }
     }
 
     /// Stops the sandbox: the proxy now answers 502 (upstream down).
@@ -74,7 +88,7 @@ impl Stack {
         self.kill_sandbox();
         for _ in 0..50 {
             if let Ok(listener) = TcpListener::bind(self.sandbox_addr).await {
-                self.sandbox = Some(serve_sandbox(listener));
+                self.sandbox = Some(serve_sandbox(listener, self.bot_script.as_deref()));
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -83,8 +97,14 @@ impl Stack {
     }
 }
 
-fn serve_sandbox(listener: TcpListener) -> tokio::task::JoinHandle<()> {
-    let app = kefu_sandbox::app(kefu_sandbox::Config::new(APIKEY, APISECRET));
+fn serve_sandbox(listener: TcpListener, bot_script: Option<&str>) -> tokio::task::JoinHandle<()> {
+    let mut config = kefu_sandbox::Config::new(APIKEY, APISECRET);
+    if let Some(text) = bot_script {
+        let script =
+            kefu_sandbox::bot::BotScript::parse(text, false, "test bot").expect("the test bot parses");
+        config.bots.push(kefu_sandbox::bot::Bot::new(script, "test bot").expect("the test bot is valid"));
+    }
+    let app = kefu_sandbox::app(config);
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     })
@@ -228,6 +248,30 @@ impl Browser {
             Value::Array(items) => items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// What the platform recorded the user saying in session `sid` (seed 002 followed/data,
+    /// through the proxy with the operator token), in order.
+    pub async fn platform_user_lines(&self, sid: &str) -> Vec<String> {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             fetch('/api/v1/coeus/apiserver/followed/data', {{ method: 'POST',
+               headers: {{ 'Content-Type': 'application/json', Authorization: 'Bearer {OPERATOR_TOKEN}' }},
+               body: JSON.stringify({{ session_id: {sid} }}) }})
+             .then((r) => r.json()).then((a) => done(a), (e) => done(String(e)));",
+            sid = json!(sid)
+        );
+        let answer = self.client.execute_async(&script, Vec::new()).await.expect("followed/data ran");
+        let lines = match &answer["result"] {
+            Value::String(text) => serde_json::from_str::<Value>(text).unwrap_or(Value::Null),
+            other => other.clone(),
+        };
+        let lines = lines.as_array().cloned().unwrap_or_else(|| panic!("followed/data answered {answer}"));
+        lines
+            .iter()
+            .filter(|line| line["dialog_type"] == json!(2))
+            .filter_map(|line| line["content"].as_str().map(str::to_owned))
+            .collect()
     }
 
     /// Ends the WebDriver session.

@@ -21,6 +21,7 @@ use crate::conversation::Call;
 use crate::error::Failure;
 
 /// Nesting deeper than this in `g_vars` is kept as JSON text (bounds recursion).
+#[cfg(feature = "g-vars")]
 const MAX_DEPTH: usize = 16;
 
 /// Reads a start or trigger answer: the bot's turn, or why there is none.
@@ -74,10 +75,9 @@ pub fn decode_turn(http_status: u16, body: &[u8]) -> Result<BotTurn, Failure> {
                     .collect()
             })
             .unwrap_or_default(),
-        ext: field(&turn, "ext").filter(JsValue::is_object).map(|ext| Ext {
-            user_data: string(&ext, "user_data"),
-            g_vars: field(&ext, "g_vars").map(|vars| object_entries(&vars, 0)).unwrap_or_default(),
-        }),
+        ext: field(&turn, "ext")
+            .filter(JsValue::is_object)
+            .map(|ext| Ext { user_data: string(&ext, "user_data"), g_vars: g_vars(&ext) }),
         debug_info: field(&turn, "debug_info").filter(JsValue::is_object).map(|d| DebugInfo {
             prompt_source: int(&d, "prompt_source").map(Into::into),
             intent_source: int(&d, "intent_source").map(Into::into),
@@ -129,11 +129,48 @@ pub fn encode_call(call: &Call) -> String {
 /// Page variables from a JavaScript value: a flat object of strings, numbers and booleans.
 /// The error says which key holds what.
 pub fn var_map(value: &JsValue) -> Result<VarMap, String> {
-    VarMap::from_json(&to_json(value, 0)).map_err(|e| match e {
-        kefu_protocol::Error::NestedVar { key, found } => format!("key \"{key}\" holds {found}"),
-        kefu_protocol::Error::VarNotAMap(found) => format!("expected an object, found {found}"),
-        _ => "not a flat object of strings, numbers and booleans".into(),
-    })
+    let Some(object) = value.dyn_ref::<Object>().filter(|_| !Array::is_array(value)) else {
+        return Err(format!("expected an object, found {}", kind(value)));
+    };
+    let mut vars = VarMap::new();
+    for pair in Object::entries(object).iter() {
+        let pair = Array::from(&pair);
+        let (Some(key), value) = (pair.get(0).as_string(), pair.get(1)) else { continue };
+        let var = if value.is_null() || value.is_undefined() {
+            VarValue::Null
+        } else if let Some(b) = value.as_bool() {
+            VarValue::Bool(b)
+        } else if let Some(text) = value.as_string() {
+            VarValue::Text(text)
+        } else if let Some(n) = value.as_f64().and_then(number) {
+            VarValue::Number(n)
+        } else {
+            return Err(format!("key \"{key}\" holds {}", kind(&value)));
+        };
+        vars.0.insert(key, var);
+    }
+    Ok(vars)
+}
+
+/// What a JavaScript value is, for messages.
+fn kind(value: &JsValue) -> &'static str {
+    if Array::is_array(value) {
+        "an array"
+    } else if value.is_object() {
+        "an object"
+    } else if value.as_f64().is_some() {
+        "a number that is not finite"
+    } else {
+        "neither an object nor a scalar"
+    }
+}
+
+/// A JavaScript number as a JSON number (integers exactly, when JavaScript holds them exactly).
+fn number(n: f64) -> Option<serde_json::Number> {
+    match integer(n) {
+        Some(i) => Some(i.into()),
+        None => serde_json::Number::from_f64(n),
+    }
 }
 
 fn var_to_js(value: &VarValue) -> JsValue {
@@ -175,6 +212,19 @@ fn integer(n: f64) -> Option<i64> {
     (n.fract() == 0.0 && n.abs() <= SAFE).then_some(n as i64)
 }
 
+/// `ext.g_vars`, any JSON. Left empty without the `g-vars` feature: the widget never reads
+/// them, and converting arbitrary JSON costs it kilobytes.
+#[cfg(feature = "g-vars")]
+fn g_vars(ext: &JsValue) -> BTreeMap<String, serde_json::Value> {
+    field(ext, "g_vars").map(|vars| object_entries(&vars, 0)).unwrap_or_default()
+}
+
+#[cfg(not(feature = "g-vars"))]
+fn g_vars(_ext: &JsValue) -> BTreeMap<String, serde_json::Value> {
+    BTreeMap::new()
+}
+
+#[cfg(feature = "g-vars")]
 fn object_entries(value: &JsValue, depth: usize) -> BTreeMap<String, serde_json::Value> {
     let mut entries = BTreeMap::new();
     if let Some(object) = value.dyn_ref::<Object>() {
@@ -190,6 +240,7 @@ fn object_entries(value: &JsValue, depth: usize) -> BTreeMap<String, serde_json:
 }
 
 /// A JavaScript value as a JSON value.
+#[cfg(feature = "g-vars")]
 fn to_json(value: &JsValue, depth: usize) -> serde_json::Value {
     use serde_json::Value;
     if depth > MAX_DEPTH {
@@ -200,10 +251,7 @@ fn to_json(value: &JsValue, depth: usize) -> serde_json::Value {
     } else if let Some(b) = value.as_bool() {
         Value::Bool(b)
     } else if let Some(n) = value.as_f64() {
-        match integer(n) {
-            Some(i) => Value::Number(i.into()),
-            None => serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
-        }
+        number(n).map_or(Value::Null, Value::Number)
     } else if let Some(s) = value.as_string() {
         Value::String(s)
     } else if Array::is_array(value) {

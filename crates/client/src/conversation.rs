@@ -261,6 +261,29 @@ impl Conversation {
         self.sid.as_ref()
     }
 
+    /// A conversation that continues session `sid`, which was last waiting for the user (say,
+    /// before the page reloaded). Nothing is sent until the user writes; if the platform has
+    /// forgotten the session by then, it expires and [`Conversation::restart`]s as usual.
+    /// Reports [`Event::Started`] and [`Event::Wait`].
+    pub fn resume(options: ChatOptions, sid: Sid) -> Conversation {
+        let mut conversation = Conversation::new(options);
+        conversation.sid = Some(sid.clone());
+        conversation.phase = Phase::WaitingForUser;
+        conversation.events.push_back(Event::Started { sid, restarted: false });
+        conversation.events.push_back(Event::Wait);
+        conversation
+    }
+
+    /// The session id, if the conversation could be [`Conversation::resume`]d from here: the
+    /// platform waits for the user and nothing is queued or on its way.
+    pub fn resumable_sid(&self) -> Option<&Sid> {
+        let settled = self.phase == Phase::WaitingForUser
+            && self.in_flight.is_none()
+            && self.queued.is_empty()
+            && !self.stop_requested;
+        self.sid.as_ref().filter(|_| settled)
+    }
+
     /// The prompt awaiting acknowledgement.
     pub fn pending_prompt(&self) -> Option<&str> {
         self.pending_prompt.as_deref()

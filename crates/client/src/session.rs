@@ -6,6 +6,8 @@ use std::rc::Rc;
 use crate::ClientError;
 use crate::browser_json;
 use crate::client::KefuClient;
+use kefu_protocol::Sid;
+
 use crate::conversation::{ChatOptions, Conversation, Event, MessageId, Phase};
 use crate::transport::{Body, Http};
 
@@ -37,6 +39,15 @@ impl KefuClient {
     pub fn start_chat(&self, options: ChatOptions) -> Result<ChatSession, ClientError> {
         let mut conversation = Conversation::new(options);
         conversation.start()?;
+        Ok(self.drive(conversation))
+    }
+
+    /// Continues session `sid`, last seen waiting for the user (see [`Conversation::resume`]).
+    pub fn resume_chat(&self, options: ChatOptions, sid: Sid) -> ChatSession {
+        self.drive(Conversation::resume(options, sid))
+    }
+
+    fn drive(&self, conversation: Conversation) -> ChatSession {
         let session = ChatSession {
             inner: Rc::new(Inner {
                 conversation: RefCell::new(conversation),
@@ -47,7 +58,7 @@ impl KefuClient {
             }),
         };
         session.kick();
-        Ok(session)
+        session
     }
 }
 
@@ -70,6 +81,12 @@ impl ChatSession {
     /// The session id.
     pub fn sid(&self) -> Option<String> {
         self.inner.conversation.borrow().sid().map(ToString::to_string)
+    }
+
+    /// The session id if the chat could be resumed from here (see
+    /// [`Conversation::resumable_sid`]).
+    pub fn resumable_sid(&self) -> Option<Sid> {
+        self.inner.conversation.borrow().resumable_sid().cloned()
     }
 
     /// Every event so far.

@@ -338,3 +338,22 @@ fn bad_input_is_refused_and_nothing_is_queued() {
     assert!(matches!(idle.send("too early"), Err(ClientError::WrongPhase { .. })));
     assert!(idle.restart().is_err(), "restart is for sessions that ended");
 }
+
+#[test]
+fn a_resumed_conversation_continues_the_session_when_the_user_writes() {
+    let sid = kefu_protocol::Sid::parse("0123456789abcdef0123456789abcdef").expect("valid");
+    let mut c = Conversation::resume(options(true), sid.clone());
+    assert_eq!(c.phase(), Phase::WaitingForUser);
+    assert_eq!(c.poll_event(), Some(Event::Started { sid: sid.clone(), restarted: false }));
+    assert_eq!(c.poll_event(), Some(Event::Wait));
+    assert_eq!(c.poll_outgoing(), None, "nothing is sent until the user writes");
+    assert_eq!(c.resumable_sid(), Some(&sid));
+    c.send("你好").expect("taken");
+    assert_eq!(c.resumable_sid(), None, "a queued message makes it not resumable");
+    let out = c.poll_outgoing().expect("the input");
+    match &out.call {
+        Call::Trigger(t) => assert_eq!((t.sid.as_str(), t.text.as_str()), (sid.as_str(), "你好")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(c.resumable_sid(), None, "not while it is on its way");
+}

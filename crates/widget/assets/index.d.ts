@@ -11,6 +11,14 @@ export function loadWidget(): Promise<typeof import('./kefu_widget.js')>;
 /** Adds the widget's stylesheet to the document once. */
 export function loadStyles(): Promise<void>;
 
+/**
+ * Posts `{type, detail}` to an app's native bridge, when there is one: iOS
+ * `window.webkit.messageHandlers.kefu.postMessage(object)`, Android
+ * `window.KefuBridge.postMessage(jsonText)`. `<kefu-chat channel="app">` does this for
+ * `transfer`, `finish`, `error` and `close`.
+ */
+export function postToApp(type: string, detail?: unknown): void;
+
 /** `<kefu-chat>`: a launcher and chat window on h5, a full-screen chat on wx_mp and app. */
 export class KefuChat extends HTMLElement {
   /** Whether the chat window is showing. */

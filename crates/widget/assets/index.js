@@ -2,7 +2,7 @@
 import init, { mount as mountInto } from './kefu_widget.js';
 import { loadStyles } from './kefu-loader.js';
 
-export { KefuChat, loadStyles, loadWidget } from './kefu-loader.js';
+export { KefuChat, loadStyles, loadWidget, postToApp } from './kefu-loader.js';
 
 let ready;
 

@@ -12,6 +12,8 @@ const OPTIONS = [
   ['lang', 'lang'], ['title', 'title'], ['vars', 'vars'], ['userData', 'user-data'], ['timeoutMs', 'timeout-ms'],
 ];
 const EVENTS = ['message', 'transfer', 'finish', 'error', 'close'];
+/** What an app's native side hears (channel `app`). */
+const BRIDGE_EVENTS = ['transfer', 'finish', 'error', 'close'];
 const WORDS = {
   zh: { open: '在线客服', unread: (n) => `，${n} 条未读消息`, failed: '客服加载失败，请稍后重试。' },
   en: { open: 'Customer service', unread: (n) => `, ${n} unread`, failed: 'The chat could not load. Please try again later.' },
@@ -44,10 +46,47 @@ export function loadStyles() {
   return styles;
 }
 
+/** Remembers, for this tab, whether the h5 chat window is open (so a reload keeps it open). */
+function rememberOpen(open) {
+  try {
+    if (open) sessionStorage.setItem('kefu-widget-open', '1');
+    else sessionStorage.removeItem('kefu-widget-open');
+  } catch {
+    // Storage is blocked: the window simply starts closed after a reload.
+  }
+}
+
+function wasOpen() {
+  try {
+    return sessionStorage.getItem('kefu-widget-open') === '1';
+  } catch {
+    return false;
+  }
+}
+
 /** Runs `task` when the browser is idle (or after two seconds where it cannot tell). */
 function whenIdle(task) {
   if ('requestIdleCallback' in window) requestIdleCallback(task, { timeout: 4000 });
   else setTimeout(task, 2000);
+}
+
+/**
+ * Tells an app's native side (channel `app`) about `type` with `detail`: iOS WKWebView through
+ * `window.webkit.messageHandlers.kefu.postMessage({type, detail})`, Android WebView through
+ * `window.KefuBridge.postMessage(JSON.stringify({type, detail}))`. Pages without a bridge are
+ * left alone.
+ */
+export function postToApp(type, detail) {
+  const message = { type, detail: detail ?? {} };
+  try {
+    const ios = window.webkit && window.webkit.messageHandlers && window.webkit.messageHandlers.kefu;
+    if (ios) ios.postMessage(message);
+    if (window.KefuBridge && typeof window.KefuBridge.postMessage === 'function') {
+      window.KefuBridge.postMessage(JSON.stringify(message));
+    }
+  } catch (error) {
+    console.warn('kefu: the app bridge refused a message', error);
+  }
 }
 
 /** `<kefu-chat>`: a launcher and a chat window (h5), or a full-screen chat (wx_mp, app). */
@@ -79,10 +118,46 @@ export class KefuChat extends HTMLElement {
       this.window.classList.add('kefu-fullscreen');
     }
     this.append(this.window);
-    if (this.channel !== 'h5' || this.hasAttribute('open')) styled.then(() => this.show());
+    this.keepAboveKeyboard();
+    const open = this.channel !== 'h5' || this.hasAttribute('open') || wasOpen();
+    if (open) styled.then(() => this.show());
+  }
+
+  /**
+   * While an on-screen keyboard shrinks the visual viewport, a full-screen chat is fitted to
+   * what is visible, so the message box stays above the keyboard; when the keyboard closes the
+   * page is scrolled back (iOS leaves it scrolled).
+   */
+  keepAboveKeyboard() {
+    const viewport = window.visualViewport;
+    if (!viewport) return;
+    const narrow = window.matchMedia('(max-width: 480px)');
+    this.fitViewport = () => {
+      if (!this.window) return;
+      const fullScreen = this.window.classList.contains('kefu-fullscreen') || narrow.matches;
+      const shrunk = fullScreen && viewport.height < window.innerHeight - 1;
+      this.window.style.top = shrunk ? `${viewport.offsetTop}px` : '';
+      this.window.style.height = shrunk ? `${viewport.height}px` : '';
+      this.window.style.bottom = shrunk ? 'auto' : '';
+      if (shrunk) {
+        const input = this.window.querySelector('.kefu-input');
+        if (input && document.activeElement === input) input.scrollIntoView({ block: 'nearest' });
+        const log = this.window.querySelector('.kefu-log');
+        if (log) log.scrollTop = log.scrollHeight;
+      } else if (this.wasShrunk) {
+        window.scrollTo(0, 0);
+      }
+      this.wasShrunk = shrunk;
+    };
+    viewport.addEventListener('resize', this.fitViewport);
+    viewport.addEventListener('scroll', this.fitViewport);
   }
 
   disconnectedCallback() {
+    if (this.fitViewport && window.visualViewport) {
+      window.visualViewport.removeEventListener('resize', this.fitViewport);
+      window.visualViewport.removeEventListener('scroll', this.fitViewport);
+    }
     this.chat?.unmount();
     this.chat = null;
     this.window?.remove();
@@ -100,6 +175,7 @@ export class KefuChat extends HTMLElement {
     if (!this.window) return;
     const opening = this.window.hidden || !this.chat;
     this.window.hidden = false;
+    if (this.channel === 'h5') rememberOpen(true);
     this.unread = 0;
     this.updateLauncher();
     if (opening) this.dispatchEvent(new CustomEvent('open'));
@@ -124,6 +200,7 @@ export class KefuChat extends HTMLElement {
   hide() {
     if (this.channel !== 'h5' || !this.window) return;
     this.window.hidden = true;
+    rememberOpen(false);
     this.updateLauncher();
     this.launcher.focus();
   }
@@ -134,6 +211,7 @@ export class KefuChat extends HTMLElement {
       this.unread += 1;
       this.updateLauncher();
     }
+    if (this.channel === 'app' && BRIDGE_EVENTS.includes(event.type)) postToApp(event.type, event.detail);
     this.dispatchEvent(new CustomEvent(event.type, { detail: event.detail }));
   }
 

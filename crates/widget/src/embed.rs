@@ -45,7 +45,7 @@ export interface KefuWidgetOptions {
 
 /** `detail` of the events dispatched on the mount element. */
 export interface KefuWidgetEventMap {
-  message: CustomEvent<{ from: "bot" | "user"; text: string }>;
+  message: CustomEvent<{ from: "bot" | "user"; text: string; sid: string }>;
   transfer: CustomEvent<{ sid: string }>;
   finish: CustomEvent<{ sid: string }>;
   error: CustomEvent<{ message: string }>;
@@ -142,9 +142,10 @@ pub(crate) fn notify_host(host: &HtmlElement, event: &HostEvent) {
         let _ = Reflect::set(&detail, &JsValue::from_str(key), &JsValue::from_str(value));
     };
     let name = match event {
-        HostEvent::Message { from, text } => {
+        HostEvent::Message { from, text, sid } => {
             set("from", from);
             set("text", text);
+            set("sid", sid);
             "message"
         }
         HostEvent::Transfer { sid } => {

@@ -8,10 +8,17 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
+/// The allocator: talc, a few kilobytes smaller than Rust's default dlmalloc in the wasm.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 mod error;
 pub mod i18n;
 pub mod markdown;
 pub mod options;
+#[cfg(target_arch = "wasm32")]
+pub mod persist;
 pub mod transcript;
 #[cfg(target_arch = "wasm32")]
 pub mod view;

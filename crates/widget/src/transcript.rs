@@ -5,6 +5,9 @@ use kefu_client::{ClientError, Event, MessageId};
 use kefu_protocol::chat::BotTurn;
 use kefu_protocol::ssml_to_text;
 
+/// The id of a message restored from before a reload: the client never uses it.
+pub const RESTORED: MessageId = 0;
+
 /// Longest prompt shown, in characters; longer ones are cut short with a notice.
 pub const MAX_PROMPT_CHARS: usize = 4_000;
 
@@ -82,6 +85,8 @@ pub enum HostEvent {
         from: &'static str,
         /// Its text.
         text: String,
+        /// The session it belongs to.
+        sid: String,
     },
     /// The conversation was handed to a human agent.
     Transfer {
@@ -127,6 +132,37 @@ impl Transcript {
         Transcript { typing: true, ..Transcript::default() }
     }
 
+    /// A transcript continuing `entries` saved before a page reload. Their messages are no
+    /// longer the client's (id [`RESTORED`]); one still on its way is marked failed, since
+    /// nothing confirmed it, and offers a resend.
+    pub fn restore(entries: Vec<Entry>) -> Transcript {
+        let entries = entries
+            .into_iter()
+            .map(|entry| match entry {
+                Entry::User { text, time, status, .. } => Entry::User {
+                    id: RESTORED,
+                    text,
+                    time,
+                    status: match status {
+                        Status::Sending => {
+                            Status::Failed("not confirmed before the page was reloaded".into())
+                        }
+                        other => other,
+                    },
+                },
+                other => other,
+            })
+            .collect();
+        Transcript { entries, ..Transcript::new() }
+    }
+
+    /// Marks where a new session begins (a reload that could not continue the old one).
+    pub fn divide(&mut self, now: &str) {
+        if !self.entries.is_empty() {
+            self.notice(Notice::NewSession, now);
+        }
+    }
+
     /// Folds one client event in, at time `now` (`HH:MM`); returns what to tell the host page.
     pub fn apply(&mut self, event: &Event, now: &str) -> Vec<HostEvent> {
         let mut host = Vec::new();
@@ -144,7 +180,7 @@ impl Transcript {
             Event::Say(turn) => {
                 self.error = None;
                 if let Some(text) = self.bot_text(turn, now) {
-                    host.push(HostEvent::Message { from: "bot", text });
+                    host.push(HostEvent::Message { from: "bot", text, sid: self.sid.clone() });
                 }
                 if !turn.relation_list.is_empty() {
                     self.suggestions = turn
@@ -169,7 +205,7 @@ impl Transcript {
             Event::Finish(turn) | Event::Transfer(turn) => {
                 let transfer = matches!(event, Event::Transfer(_));
                 if let Some(text) = self.bot_text(turn, now) {
-                    host.push(HostEvent::Message { from: "bot", text });
+                    host.push(HostEvent::Message { from: "bot", text, sid: self.sid.clone() });
                 }
                 self.typing = false;
                 self.ended = true;
@@ -190,7 +226,11 @@ impl Transcript {
                             time: now.to_owned(),
                             status: Status::Sending,
                         });
-                        host.push(HostEvent::Message { from: "user", text: text.clone() });
+                        host.push(HostEvent::Message {
+                            from: "user",
+                            text: text.clone(),
+                            sid: self.sid.clone(),
+                        });
                     }
                 }
             }
@@ -253,8 +293,11 @@ impl Transcript {
     }
 
     fn user_entry(&mut self, id: MessageId) -> Option<&mut Entry> {
-        // Ids restart with each session's messages only in a new widget, so the latest wins.
-        self.entries.iter_mut().rev().find(|e| matches!(e, Entry::User { id: i, .. } if *i == id))
+        // Restored messages (id 0) are never the client's.
+        self.entries
+            .iter_mut()
+            .rev()
+            .find(|e| matches!(e, Entry::User { id: i, .. } if *i == id && id != RESTORED))
     }
 }
 
@@ -310,7 +353,14 @@ mod tests {
             Relation { relation_title: "empty".into(), question_name: " ".into() },
         ];
         let host = t.apply(&Event::Say(say), "10:01");
-        assert_eq!(host, vec![HostEvent::Message { from: "bot", text: "您好".into() }]);
+        assert_eq!(
+            host,
+            vec![HostEvent::Message {
+                from: "bot",
+                text: "您好".into(),
+                sid: "0123456789abcdef0123456789abcdef".into()
+            }]
+        );
         t.apply(&Event::Wait, "10:01");
         assert!(!t.typing);
         assert_eq!(
@@ -384,6 +434,26 @@ mod tests {
         assert!(matches!(&host[..], [HostEvent::Error { .. }]));
         t.apply(&Event::Say(turn(Cmd::Say, "ok")), "10:00");
         assert_eq!(t.error, None);
+    }
+
+    #[test]
+    fn a_restored_transcript_keeps_its_lines_and_fails_what_was_unconfirmed() {
+        let mut old = Transcript::new();
+        old.apply(&Event::Say(turn(Cmd::Say, "您好")), "10:00");
+        old.apply(&Event::MessageQueued { id: 1, text: "sent".into() }, "10:01");
+        old.apply(&Event::MessageSent { id: 1 }, "10:01");
+        old.apply(&Event::MessageQueued { id: 2, text: "in flight".into() }, "10:02");
+        let mut t = Transcript::restore(old.entries.clone());
+        assert_eq!(t.entries.len(), 3);
+        assert!(matches!(&t.entries[1], Entry::User { id: RESTORED, status: Status::Sent, .. }));
+        assert!(
+            matches!(&t.entries[2], Entry::User { id: RESTORED, status: Status::Failed(_), text, .. } if text == "in flight")
+        );
+        // The new client's message 1 is a new line, not the restored one.
+        t.apply(&Event::MessageQueued { id: 1, text: "again".into() }, "10:05");
+        assert_eq!(t.entries.len(), 4);
+        t.divide("10:06");
+        assert!(matches!(t.entries.last(), Some(Entry::Notice { kind: Notice::NewSession, .. })));
     }
 
     #[test]

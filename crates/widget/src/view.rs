@@ -7,7 +7,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use kefu_client::{ChatSession, ClientError, Event, KefuClient, MessageId, Phase};
+use kefu_client::{ChatSession, ClientError, Event, KefuClient, Phase};
 use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::{Component, Context, Html, NodeRef, Properties, TargetCast, classes, html};
 
@@ -15,7 +15,8 @@ use crate::embed::notify_host;
 use crate::i18n::Words;
 use crate::markdown::{self, Block, Inline};
 use crate::options::WidgetOptions;
-use crate::transcript::{Entry, Notice, Status, Transcript};
+use crate::persist;
+use crate::transcript::{Entry, Notice, RESTORED, Status, Transcript};
 
 /// The component's inputs.
 #[derive(Properties, PartialEq)]
@@ -40,8 +41,8 @@ pub enum Msg {
     Send,
     /// A suggestion was tapped.
     Suggest(String),
-    /// Resend a failed message.
-    Resend(MessageId),
+    /// Resend the failed message at this index of the transcript.
+    Resend(usize),
     /// The error banner's retry.
     Retry,
     /// Start a new conversation.
@@ -59,6 +60,10 @@ pub struct Chat {
     log: NodeRef,
     shown_entries: usize,
     focus_input: bool,
+    /// Where the transcript is saved across reloads.
+    storage_key: String,
+    /// Changed since the last save.
+    dirty: bool,
 }
 
 impl Component for Chat {
@@ -68,8 +73,18 @@ impl Component for Chat {
     fn create(ctx: &Context<Self>) -> Self {
         let options = &ctx.props().options;
         let client = KefuClient::new(&options.endpoint, None, options.timeout_ms);
-        let mut transcript = Transcript::new();
-        let session = match client.start_chat(options.chat()) {
+        let storage_key = persist::key(options);
+        let saved = persist::load(&storage_key).unwrap_or_default();
+        let mut transcript = Transcript::restore(saved.entries);
+        let started = match saved.sid {
+            // The page was reloaded while the bot waited for the visitor: carry on.
+            Some(sid) => Ok(client.resume_chat(options.chat(), sid)),
+            None => {
+                transcript.divide(&clock());
+                client.start_chat(options.chat())
+            }
+        };
+        let session = match started {
             Ok(session) => {
                 let callback = ctx.link().callback(Msg::Client);
                 session.on_event(move |event| callback.emit(event.clone()));
@@ -89,6 +104,8 @@ impl Component for Chat {
             log: NodeRef::default(),
             shown_entries: 0,
             focus_input: false,
+            storage_key,
+            dirty: true,
         }
     }
 
@@ -97,6 +114,12 @@ impl Component for Chat {
             Msg::Client(event) => {
                 for host_event in self.transcript.apply(&event, &clock()) {
                     notify_host(&ctx.props().host, &host_event);
+                }
+                // The platform forgot the session while the visitor was writing: carry on in a
+                // new one at once, with the waiting messages (the transcript shows a divider).
+                if matches!(event, Event::Expired) {
+                    let result = self.session.as_ref().map_or(Ok(()), ChatSession::restart);
+                    self.report(result);
                 }
             }
             Msg::Draft(text) => {
@@ -118,10 +141,20 @@ impl Component for Chat {
                 self.submit(&question);
                 self.focus_input = true;
             }
-            Msg::Resend(id) => {
-                let result = self.with_live_session(|session| session.resend(id));
-                self.report(result);
-            }
+            Msg::Resend(index) => match self.transcript.entries.get(index) {
+                Some(Entry::User { id: RESTORED, text, .. }) => {
+                    // From before a reload: the client does not know it; send its text anew.
+                    let text = text.clone();
+                    self.transcript.entries.remove(index);
+                    self.submit(&text);
+                }
+                Some(Entry::User { id, .. }) => {
+                    let id = *id;
+                    let result = self.with_live_session(|session| session.resend(id));
+                    self.report(result);
+                }
+                _ => return false,
+            },
             Msg::Retry => {
                 self.transcript.error = None;
                 match &self.session {
@@ -133,7 +166,7 @@ impl Component for Chat {
                 }
             }
             Msg::Restart => {
-                let result = self.session.as_ref().map_or(Ok(()), |session| session.restart());
+                let result = self.session.as_ref().map_or(Ok(()), ChatSession::restart);
                 self.report(result);
                 self.focus_input = true;
             }
@@ -142,6 +175,7 @@ impl Component for Chat {
                 return false;
             }
         }
+        self.dirty = true;
         true
     }
 
@@ -231,6 +265,9 @@ impl Component for Chat {
                 log.set_scroll_top(log.scroll_height());
             }
         }
+        if std::mem::take(&mut self.dirty) {
+            self.save(self.session.as_ref().and_then(ChatSession::resumable_sid));
+        }
         let requested = ctx.props().focus_request.replace(false);
         if std::mem::take(&mut self.focus_input) || requested {
             self.focus();
@@ -241,10 +278,18 @@ impl Component for Chat {
         if let Some(session) = &self.session {
             session.stop();
         }
+        // The transcript stays; the stopped session is not continued.
+        self.save(None);
     }
 }
 
 impl Chat {
+    /// Saves the transcript, and `sid` as the session to continue after a reload.
+    fn save(&self, sid: Option<kefu_protocol::Sid>) {
+        let saved = persist::Saved { sid, entries: self.transcript.entries.clone() };
+        persist::save(&self.storage_key, &saved);
+    }
+
     /// Moves the keyboard focus to the message box.
     pub fn focus(&self) {
         if let Some(input) = self.input.cast::<HtmlElement>() {
@@ -298,8 +343,7 @@ impl Chat {
                     <time class="kefu-time">{ time }</time>
                 </div>
             },
-            Entry::User { id, text, time, status } => {
-                let id = *id;
+            Entry::User { text, time, status, .. } => {
                 let failed = matches!(status, Status::Failed(_));
                 html! {
                     <div key={index} class={classes!("kefu-row", "kefu-user", failed.then_some("kefu-failed"))}>
@@ -315,7 +359,7 @@ impl Chat {
                                     <>
                                         <span class="kefu-status" title={reason.clone()}>{ words.failed }</span>
                                         <button type="button" class="kefu-resend"
-                                            onclick={ctx.link().callback(move |_| Msg::Resend(id))}>
+                                            onclick={ctx.link().callback(move |_| Msg::Resend(index))}>
                                             { words.resend }
                                         </button>
                                     </>

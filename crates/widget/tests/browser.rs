@@ -45,7 +45,11 @@ fn document() -> web_sys::Document {
     web_sys::window().and_then(|w| w.document()).expect("a document")
 }
 
+/// A new element to mount into, with no saved conversation (every test uses the same options).
 fn fresh_root() -> HtmlElement {
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        storage.clear().expect("cleared");
+    }
     let root: HtmlElement =
         document().create_element("div").expect("div").dyn_into().expect("an HtmlElement");
     document().body().expect("body").append_child(&root).expect("attached");

@@ -9,10 +9,13 @@
 use std::path::{Path, PathBuf};
 
 use crate::cmd::{self, Result, XtaskError};
-use crate::setup::Tools;
+use crate::setup::{self, Tools};
 
 /// The hand-written files of the package, beside wasm-pack's output.
 pub(crate) const ASSETS: [&str; 4] = ["index.js", "index.d.ts", "kefu-loader.js", "kefu-widget.css"];
+
+/// The files minified in the package: the ones a page downloads.
+const MINIFIED: [&str; 3] = ["kefu_widget.js", "kefu-loader.js", "kefu-widget.css"];
 
 /// Where the package is built.
 pub(crate) fn package_dir() -> PathBuf {
@@ -41,6 +44,17 @@ pub(crate) fn build(tools: &Tools) -> Result<PathBuf> {
     for name in ASSETS {
         std::fs::copy(assets.join(name), dir.join(name)).map_err(io(&dir))?;
     }
+    // What pages download is minified (the readable sources stay in crates/widget/assets).
+    let esbuild = setup::esbuild_bin().to_string_lossy().into_owned();
+    for name in MINIFIED {
+        let file = dir.join(name).to_string_lossy().into_owned();
+        let out = format!("--outfile={file}");
+        cmd::run(cmd::command(
+            &esbuild,
+            &[&file, "--minify", "--allow-overwrite", "--log-level=warning", &out],
+            &[],
+        ))?;
+    }
     let manifest = dir.join("package.json");
     let text = std::fs::read_to_string(&manifest).map_err(io(&manifest))?;
     std::fs::write(&manifest, package_json(&text)?).map_err(io(&manifest))?;
@@ -66,7 +80,7 @@ fn package_json(generated: &str) -> Result<String> {
     object.insert(
         "exports".into(),
         serde_json::json!({
-            ".": { "types": "./index.d.ts", "default": "./index.js" },
+            ".": "./index.js",
             "./loader": "./kefu-loader.js",
             "./kefu-loader.js": "./kefu-loader.js",
             "./kefu-widget.css": "./kefu-widget.css",
@@ -141,7 +155,7 @@ mod tests {
         }
         assert_eq!(out["main"], "index.js");
         assert_eq!(out["types"], "index.d.ts");
-        assert_eq!(out["exports"]["."]["default"], "./index.js");
+        assert_eq!(out["exports"]["."], "./index.js");
         assert!(package_json("not json").is_err());
     }
 }

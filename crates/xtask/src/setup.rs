@@ -38,7 +38,25 @@ fn binaryen_bin() -> PathBuf {
 pub(crate) fn ensure() -> Result<Tools> {
     let tools = ensure_build_tools()?;
     chromium()?;
+    axe_core()?;
     Ok(tools)
+}
+
+/// axe-core (npm) in `.tools/axe`, injected into pages by the accessibility tests.
+fn axe_core() -> Result<()> {
+    let dir = cmd::root().join(".tools").join("axe");
+    if dir.join("node_modules/axe-core/axe.min.js").exists() {
+        println!("ok: axe-core (npm, .tools/axe)");
+        return Ok(());
+    }
+    println!("installing: npm axe-core into .tools/axe");
+    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    let prefix = dir.to_string_lossy().into_owned();
+    cmd::run(cmd::command(
+        "npm",
+        &["install", "--prefix", &prefix, "--no-audit", "--no-fund", "axe-core@4"],
+        &[],
+    ))
 }
 
 /// Installs what building the wasm packages needs (not the browser).
@@ -48,7 +66,30 @@ pub(crate) fn ensure_build_tools() -> Result<Tools> {
     wasm_pack()?;
     wasm_bindgen_cli()?;
     binaryen()?;
+    esbuild()?;
     Tools::from_env()
+}
+
+/// esbuild (npm) in `.tools/esbuild`, which minifies the widget package's JavaScript and CSS.
+fn esbuild() -> Result<()> {
+    if esbuild_bin().exists() {
+        println!("ok: esbuild (npm, .tools/esbuild)");
+        return Ok(());
+    }
+    println!("installing: npm esbuild into .tools/esbuild");
+    let dir = cmd::root().join(".tools").join("esbuild");
+    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    let prefix = dir.to_string_lossy().into_owned();
+    cmd::run(cmd::command(
+        "npm",
+        &["install", "--prefix", &prefix, "--no-audit", "--no-fund", "esbuild@0"],
+        &[],
+    ))
+}
+
+/// The project-local esbuild.
+pub(crate) fn esbuild_bin() -> PathBuf {
+    cmd::root().join(".tools").join("esbuild").join("node_modules").join(".bin").join("esbuild")
 }
 
 /// twiggy, for `cargo xtask size`.

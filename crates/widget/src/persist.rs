@@ -1,0 +1,162 @@
+//! The transcript and session id across page reloads: `sessionStorage` (per tab, cleared when it
+//! closes), or memory where storage is blocked (sandboxed frames, some privacy modes), which
+//! still keeps a remount in the same page.
+//!
+//! Written as JavaScript objects through `JSON.stringify`, not serde, for the bytes (see
+//! `kefu_client::browser_json`).
+
+use std::cell::RefCell;
+
+use js_sys::{Array, JSON, Object, Reflect};
+use kefu_protocol::Sid;
+use wasm_bindgen::JsValue;
+
+use crate::options::WidgetOptions;
+use crate::transcript::{Entry, Notice, RESTORED, Status};
+
+/// At most this many lines are kept; older ones are dropped.
+const MAX_ENTRIES: usize = 200;
+
+/// What survives a reload.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Saved {
+    /// The session to continue, when it was waiting for the user.
+    pub sid: Option<Sid>,
+    /// The transcript's lines.
+    pub entries: Vec<Entry>,
+}
+
+thread_local! {
+    /// Where saves go when `sessionStorage` is blocked: (key, JSON text). A list, not a map: a
+    /// page holds one or two widgets, and a map's code costs kilobytes.
+    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The storage key of a widget configuration: one conversation per endpoint, tenant, bot and
+/// channel in a tab.
+pub fn key(options: &WidgetOptions) -> String {
+    format!("kefu-widget|{}|{}|{}|{}", options.endpoint, options.app_id, options.bot_id, options.channel)
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    // Blocked storage throws on access; that is `Err` here.
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Saves `saved` under `key`.
+pub fn save(key: &str, saved: &Saved) {
+    let Some(text) = JSON::stringify(&to_js(saved)).ok().and_then(|t| t.as_string()) else { return };
+    let stored = session_storage().is_some_and(|storage| storage.set_item(key, &text).is_ok());
+    if !stored {
+        MEMORY.with(|memory| {
+            let mut memory = memory.borrow_mut();
+            memory.retain(|(k, _)| k != key);
+            memory.push((key.to_owned(), text));
+        });
+    }
+}
+
+/// What was saved under `key`, if anything readable.
+pub fn load(key: &str) -> Option<Saved> {
+    let text = session_storage().and_then(|storage| storage.get_item(key).ok().flatten()).or_else(|| {
+        MEMORY.with(|memory| memory.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    })?;
+    from_js(&JSON::parse(&text).ok()?)
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+fn text(object: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(object, &JsValue::from_str(key)).ok()?.as_string()
+}
+
+fn to_js(saved: &Saved) -> JsValue {
+    let root = Object::new();
+    if let Some(sid) = &saved.sid {
+        set(&root, "sid", &JsValue::from_str(sid.as_str()));
+    }
+    let entries = Array::new();
+    let skip = saved.entries.len().saturating_sub(MAX_ENTRIES);
+    for entry in &saved.entries[skip..] {
+        let line = Object::new();
+        let put = |key: &str, value: &str| set(&line, key, &JsValue::from_str(value));
+        match entry {
+            Entry::Bot { text, truncated, time } => {
+                put("t", "bot");
+                put("text", text);
+                put("time", time);
+                if *truncated {
+                    put("cut", "1");
+                }
+            }
+            Entry::User { text, time, status, .. } => {
+                put("t", "user");
+                put("text", text);
+                put("time", time);
+                match status {
+                    Status::Sent => put("status", "sent"),
+                    Status::Sending => put("status", "sending"),
+                    Status::Failed(why) => {
+                        put("status", "failed");
+                        put("why", why);
+                    }
+                }
+            }
+            Entry::Notice { kind, time } => {
+                put("t", "notice");
+                put("time", time);
+                put(
+                    "kind",
+                    match kind {
+                        Notice::Transferred => "transferred",
+                        Notice::Finished => "finished",
+                        Notice::Expired => "expired",
+                        Notice::NewSession => "new",
+                    },
+                );
+            }
+        }
+        entries.push(&line);
+    }
+    set(&root, "entries", &entries);
+    root.into()
+}
+
+fn from_js(root: &JsValue) -> Option<Saved> {
+    let sid = text(root, "sid").and_then(|s| Sid::parse(&s).ok());
+    let list = Reflect::get(root, &JsValue::from_str("entries")).ok().filter(Array::is_array)?;
+    let entries = Array::from(&list)
+        .iter()
+        .filter_map(|line| {
+            let time = text(&line, "time").unwrap_or_default();
+            Some(match text(&line, "t")?.as_str() {
+                "bot" => {
+                    Entry::Bot { text: text(&line, "text")?, truncated: text(&line, "cut").is_some(), time }
+                }
+                "user" => Entry::User {
+                    id: RESTORED,
+                    text: text(&line, "text")?,
+                    time,
+                    status: match text(&line, "status").as_deref() {
+                        Some("sent") => Status::Sent,
+                        Some("failed") => Status::Failed(text(&line, "why").unwrap_or_default()),
+                        _ => Status::Sending,
+                    },
+                },
+                "notice" => Entry::Notice {
+                    kind: match text(&line, "kind")?.as_str() {
+                        "transferred" => Notice::Transferred,
+                        "finished" => Notice::Finished,
+                        "expired" => Notice::Expired,
+                        _ => Notice::NewSession,
+                    },
+                    time,
+                },
+                _ => return None,
+            })
+        })
+        .collect();
+    Some(Saved { sid, entries })
+}

@@ -1,0 +1,118 @@
+//! axe-core (the npm package, injected into the page) audits each channel's page, with the chat
+//! closed and open: no serious or critical violation. Keyboard use and focus are checked too.
+
+use kefu_e2e::{Browser, DESKTOP, Device, PHONE, Stack, root};
+
+/// axe-core's browser bundle, installed by `cargo xtask test` into `.tools/axe`.
+fn axe_source() -> String {
+    let path = root().join(".tools/axe/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; `cargo xtask test` installs axe-core there", path.display()))
+}
+
+/// Serious and critical violations on the current page, as `rule: target…` lines.
+async fn audit(browser: &Browser) -> Vec<String> {
+    browser.js(&format!("{}\nreturn true;", axe_source())).await;
+    let script = "const done = arguments[arguments.length - 1];
+        axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' ')).join(', '))));";
+    let found = browser.client.execute_async(script, Vec::new()).await.expect("axe ran");
+    found.as_array().cloned().unwrap_or_default().into_iter().map(|v| v.to_string()).collect()
+}
+
+async fn audit_page(page: &str, device: Device, open_with_launcher: bool) {
+    let stack = Stack::start().await;
+    let browser = Browser::start(device).await;
+    browser.open(&format!("{}/{page}.html", stack.url)).await;
+    if open_with_launcher {
+        browser.wait_count("the launcher", "button.kefu-launcher:not([hidden])", |n| n == 1).await;
+        let closed = audit(&browser).await;
+        assert!(closed.is_empty(), "{page} closed, {}: {closed:#?}", device.name);
+        browser.click("button.kefu-launcher").await;
+    }
+    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.say("怎么付钱").await;
+    browser.wait_count("suggestions", ".kefu-suggestion", |n| n > 0).await;
+    let open = audit(&browser).await;
+    assert!(open.is_empty(), "{page} open, {}: {open:#?}", device.name);
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h5_passes_axe_closed_and_open_on_a_laptop() {
+    audit_page("h5", DESKTOP, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_finds_a_violation_when_there_is_one() {
+    // The control: an unlabelled button and an image without alt text must be reported, or the
+    // audits above prove nothing.
+    let stack = Stack::start().await;
+    let browser = Browser::start(DESKTOP).await;
+    browser.open(&format!("{}/index.html", stack.url)).await;
+    browser
+        .js("const b = document.createElement('button'); document.body.append(b);
+             const i = document.createElement('img'); i.src = 'x.png'; document.body.append(i); return true;")
+        .await;
+    let found = audit(&browser).await;
+    assert!(found.iter().any(|v| v.contains("button-name")), "{found:?}");
+    assert!(found.iter().any(|v| v.contains("image-alt")), "{found:?}");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h5_passes_axe_closed_and_open_on_a_phone() {
+    audit_page("h5", PHONE, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wx_mp_passes_axe() {
+    audit_page("wx_mp", PHONE, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_passes_axe() {
+    audit_page("app", PHONE, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chat_works_from_the_keyboard_alone() {
+    let stack = Stack::start().await;
+    let browser = Browser::start(DESKTOP).await;
+    browser.open(&format!("{}/h5.html", stack.url)).await;
+    browser.wait_count("the launcher", "button.kefu-launcher:not([hidden])", |n| n == 1).await;
+    // Focus the launcher and press Enter, as a keyboard user would after tabbing to it.
+    browser.js("document.querySelector('.kefu-launcher').focus(); return true;").await;
+    let launcher = browser.client.active_element().await.expect("focused");
+    launcher.send_keys("\u{E007}").await.expect("Enter");
+    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    let focused = browser.js("return document.activeElement.className;").await;
+    assert_eq!(focused, "kefu-input", "the message box has the focus");
+    browser.say("怎么付钱").await;
+    browser.wait_count("the answer", ".kefu-suggestion", |n| n > 0).await;
+    let focused = browser.js("return document.activeElement.className;").await;
+    assert_eq!(focused, "kefu-input", "the focus is back in the message box after sending");
+    // Every control in the panel is reachable and labelled.
+    let unlabelled = browser
+        .js("return [...document.querySelectorAll('.kefu-panel button, .kefu-panel textarea')]
+             .filter((e) => !(e.getAttribute('aria-label') || e.textContent.trim())).length;")
+        .await;
+    assert_eq!(unlabelled, 0);
+    // A suggestion chosen from the keyboard.
+    browser.js("document.querySelector('.kefu-suggestion').focus(); return true;").await;
+    let chip = browser.client.active_element().await.expect("focused");
+    let users = browser.count(".kefu-user").await;
+    chip.send_keys("\u{E007}").await.expect("Enter");
+    browser.wait_count("the chosen suggestion sent", ".kefu-user", |n| n == users + 1).await;
+    // Escape closes and returns the focus to the launcher.
+    let input = browser.client.active_element().await.expect("focused");
+    input.send_keys("\u{E00C}").await.expect("Escape");
+    browser.wait_count("the closed window", ".kefu-window[hidden]", |n| n == 1).await;
+    let focused = browser.js("return document.activeElement.className;").await;
+    assert_eq!(focused, "kefu-launcher");
+    let outline =
+        browser.js("return getComputedStyle(document.querySelector('.kefu-launcher')).outlineStyle;").await;
+    assert_eq!(outline, "solid", "the focused launcher shows a visible focus ring");
+    browser.close().await;
+}
