@@ -45,3 +45,24 @@ async fn messages_typed_while_the_platform_is_down_are_never_lost_or_doubled() {
     assert_eq!(received, typed.to_vec(), "delivered exactly once, in order");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_that_cannot_start_says_so_and_starts_on_retry() {
+    let mut stack = Stack::start().await;
+    stack.kill_sandbox();
+    let browser = Browser::start(PHONE).await;
+    browser.open(&format!("{}/wx_mp.html", stack.url)).await;
+    browser.wait_count("the error banner", ".kefu-banner[role=alert]", |n| n == 1).await;
+    assert_eq!(browser.count(".kefu-typing").await, 0, "no endless typing indicator");
+    // The visitor may write meanwhile; the text waits for the session.
+    browser.say("你好").await;
+    browser.screenshot("start-failed-375x667").await;
+    stack.restart_sandbox().await;
+    browser.click(".kefu-retry").await;
+    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n >= 2).await;
+    browser.wait_count("the banner gone", ".kefu-banner", |n| n == 0).await;
+    browser.wait_count("the message delivered", ".kefu-user .kefu-status", |n| n == 0).await;
+    assert_eq!(browser.count(".kefu-user").await, 1, "the message typed during the outage is shown once");
+    assert_eq!(browser.count(".kefu-failed").await, 0);
+    browser.close().await;
+}

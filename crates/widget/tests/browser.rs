@@ -252,3 +252,34 @@ async fn a_bad_option_is_a_clear_error_naming_it() {
     let text = js_sys::Error::from(JsValue::from(error)).message().as_string().unwrap_or_default();
     assert!(text.contains("vars") && text.contains("nested"), "{text}");
 }
+
+#[wasm_bindgen_test]
+async fn unmount_removes_the_chat_from_the_page() {
+    let root = fresh_root();
+    let mut widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2).await;
+    widget.unmount();
+    sleep(50).await;
+    assert_eq!(count(&root, ".kefu-panel"), 0, "{}", root.inner_html());
+    widget.unmount(); // a second unmount is harmless
+}
+
+#[wasm_bindgen_test]
+async fn english_is_available() {
+    let root = fresh_root();
+    let options = Object::new();
+    for (key, value) in [
+        ("endpoint", PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`")),
+        ("appId", APP_ID),
+        ("botId", BOT_ID),
+        ("lang", "en"),
+    ] {
+        Reflect::set(&options, &key.into(), &value.into()).expect("set");
+    }
+    let _widget = mount(root.clone(), options.into()).expect("valid options");
+    wait_for("the panel", &root, |r| count(r, ".kefu-panel") == 1).await;
+    assert_eq!(texts(&root, ".kefu-title"), vec!["Customer service"]);
+    assert_eq!(texts(&root, ".kefu-send"), vec!["Send"]);
+    let label = root.query_selector(".kefu-input").ok().flatten().and_then(|e| e.get_attribute("aria-label"));
+    assert_eq!(label.as_deref(), Some("Message"));
+}
