@@ -138,6 +138,11 @@ pub struct Browser {
 impl Browser {
     /// Starts chromedriver and a Chromium emulating `device`.
     pub async fn start(device: Device) -> Browser {
+        Browser::start_with(device, &[]).await
+    }
+
+    /// As [`Browser::start`], with extra Chromium switches.
+    pub async fn start_with(device: Device, switches: &[&str]) -> Browser {
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
             probe.local_addr().expect("an address").port()
@@ -149,6 +154,19 @@ impl Browser {
             .kill_on_drop(true)
             .spawn()
             .expect("chromedriver on PATH (cargo xtask setup installs it)");
+        let mut args = vec![
+            "--headless=new".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--hide-scrollbars".into(),
+            format!("--window-size={},{}", device.width, device.height),
+        ];
+        args.extend(switches.iter().map(|s| (*s).to_owned()));
         let mut capabilities = serde_json::Map::new();
         let mut metrics = json!({ "width": device.width, "height": device.height, "pixelRatio": 1.0 });
         if device.mobile {
@@ -158,12 +176,7 @@ impl Browser {
         capabilities.insert(
             "goog:chromeOptions".into(),
             json!({
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--hide-scrollbars",
-                    format!("--window-size={},{}", device.width, device.height),
-                ],
+                "args": args,
                 "mobileEmulation": { "deviceMetrics": metrics },
             }),
         );

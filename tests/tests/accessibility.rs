@@ -116,3 +116,54 @@ async fn the_chat_works_from_the_keyboard_alone() {
     assert_eq!(outline, "solid", "the focused launcher shows a visible focus ring");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_message_is_added_to_the_log_alone_so_it_is_announced_once() {
+    // The transcript is a `role="log"` region (polite by definition): screen readers announce
+    // what is added to it. A turn must add its new lines and never remove or re-add old ones,
+    // or the history would be read again.
+    let stack = Stack::start().await;
+    let browser = Browser::start(PHONE).await;
+    browser.open(&format!("{}/wx_mp.html", stack.url)).await;
+    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    let live = browser
+        .js("const log = document.querySelector('.kefu-log');
+        return [log.getAttribute('role'), log.getAttribute('aria-live')];")
+        .await;
+    assert_eq!(live, serde_json::json!(["log", null]), "role=log, implicitly aria-live=polite");
+    browser
+        .js("window.logChanges = { added: 0, removed: 0 };
+             new MutationObserver((records) => records.forEach((r) => {
+               window.logChanges.added += r.addedNodes.length;
+               window.logChanges.removed += r.removedNodes.length;
+             })).observe(document.querySelector('.kefu-log'), { childList: true });
+             return true;")
+        .await;
+    browser.say("怎么付钱").await;
+    browser.wait_count("the answer", ".kefu-suggestion", |n| n > 0).await;
+    let changes = browser.js("return window.logChanges;").await;
+    assert_eq!(
+        changes,
+        serde_json::json!({ "added": 2, "removed": 0 }),
+        "one user line and one bot line added"
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reduced_motion_stops_the_typing_animation() {
+    let stack = Stack::start().await;
+    let browser = Browser::start_with(PHONE, &["--force-prefers-reduced-motion"]).await;
+    browser.open(&format!("{}/wx_mp.html", stack.url)).await;
+    browser.wait_count("the panel", ".kefu-panel", |n| n == 1).await;
+    let reduced = browser.js("return matchMedia('(prefers-reduced-motion: reduce)').matches;").await;
+    assert_eq!(reduced, true, "the switch is in force");
+    // Probe the rule on a stand-in dot (the real one shows only while the bot is due).
+    let animation = browser
+        .js("const dot = document.createElement('span'); dot.className = 'kefu-dot';
+             document.querySelector('.kefu-panel').append(dot);
+             const name = getComputedStyle(dot).animationName; dot.remove(); return name;")
+        .await;
+    assert_eq!(animation, "none");
+    browser.close().await;
+}

@@ -37,6 +37,12 @@ async fn h5_conversation(device: Device) {
 
     browser.click("button.kefu-launcher").await;
     browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    let rect = browser.js("const r = document.querySelector('.kefu-panel').getBoundingClientRect(); return [r.width, r.height];").await;
+    if device.width <= 480 {
+        assert_eq!(rect, serde_json::json!([device.width, device.height]), "full-screen on a narrow screen");
+    } else {
+        assert!(rect[0].as_f64().is_some_and(|w| w < 480.0), "a floating window on a wide screen: {rect}");
+    }
     assert_eq!(browser.count("[role=log]").await, 1);
     assert_eq!(browser.count("textarea.kefu-input[aria-label='输入消息']").await, 1);
     let focused = browser.js("return document.activeElement && document.activeElement.className;").await;
