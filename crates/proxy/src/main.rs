@@ -1,5 +1,6 @@
 //! `kefu-proxy`: signs and forwards the browser's allowed requests to the bot platform.
 
+use axum::serve::ListenerExt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -161,7 +162,10 @@ async fn serve_per_core(router: axum::Router, listen: SocketAddr) -> Result<(), 
         threads.push(std::thread::spawn(move || {
             runtime.block_on(async move {
                 let listener = match tokio::net::TcpListener::from_std(std_listener) {
-                    Ok(l) => l,
+                    // Answers go out at once, as nginx's `tcp_nodelay on` does.
+                    Ok(l) => l.tap_io(|tcp| {
+                        let _ = tcp.set_nodelay(true);
+                    }),
                     Err(e) => return tracing::error!("listener: {e}"),
                 };
                 let service = router.into_make_service_with_connect_info::<SocketAddr>();
