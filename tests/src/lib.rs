@@ -198,6 +198,21 @@ impl Browser {
         self.client.goto(url).await.expect("the page opens");
     }
 
+    /// Opens `path` (say `h5.html`) on the stack's proxy.
+    pub async fn visit(&self, stack: &Stack, path: &str) {
+        self.open(&format!("{}/{path}", stack.url)).await;
+    }
+
+    /// Waits for the h5 launcher to show.
+    pub async fn wait_launcher(&self) {
+        self.wait_count("the launcher", "button.kefu-launcher:not([hidden])", |n| n == 1).await;
+    }
+
+    /// Waits for the default bot's two welcome prompts.
+    pub async fn wait_welcome(&self) {
+        self.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    }
+
     /// Runs `script` (a function body) and returns its value.
     pub async fn js(&self, script: &str) -> Value {
         self.client

@@ -24,14 +24,14 @@ async fn audit(browser: &Browser) -> Vec<String> {
 async fn audit_page(page: &str, device: Device, open_with_launcher: bool) {
     let stack = Stack::start().await;
     let browser = Browser::start(device).await;
-    browser.open(&format!("{}/{page}.html", stack.url)).await;
+    browser.visit(&stack, &format!("{page}.html")).await;
     if open_with_launcher {
-        browser.wait_count("the launcher", "button.kefu-launcher:not([hidden])", |n| n == 1).await;
+        browser.wait_launcher().await;
         let closed = audit(&browser).await;
         assert!(closed.is_empty(), "{page} closed, {}: {closed:#?}", device.name);
         browser.click("button.kefu-launcher").await;
     }
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.wait_welcome().await;
     browser.say("怎么付钱").await;
     browser.wait_count("suggestions", ".kefu-suggestion", |n| n > 0).await;
     let open = audit(&browser).await;
@@ -50,7 +50,7 @@ async fn the_audit_finds_a_violation_when_there_is_one() {
     // audits above prove nothing.
     let stack = Stack::start().await;
     let browser = Browser::start(DESKTOP).await;
-    browser.open(&format!("{}/index.html", stack.url)).await;
+    browser.visit(&stack, "index.html").await;
     browser
         .js("const b = document.createElement('button'); document.body.append(b);
              const i = document.createElement('img'); i.src = 'x.png'; document.body.append(i); return true;")
@@ -80,13 +80,13 @@ async fn app_passes_axe() {
 async fn the_chat_works_from_the_keyboard_alone() {
     let stack = Stack::start().await;
     let browser = Browser::start(DESKTOP).await;
-    browser.open(&format!("{}/h5.html", stack.url)).await;
-    browser.wait_count("the launcher", "button.kefu-launcher:not([hidden])", |n| n == 1).await;
+    browser.visit(&stack, "h5.html").await;
+    browser.wait_launcher().await;
     // Focus the launcher and press Enter, as a keyboard user would after tabbing to it.
     browser.js("document.querySelector('.kefu-launcher').focus(); return true;").await;
     let launcher = browser.client.active_element().await.expect("focused");
     launcher.send_keys("\u{E007}").await.expect("Enter");
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.wait_welcome().await;
     let focused = browser.js("return document.activeElement.className;").await;
     assert_eq!(focused, "kefu-input", "the message box has the focus");
     browser.say("怎么付钱").await;
@@ -124,8 +124,8 @@ async fn a_new_message_is_added_to_the_log_alone_so_it_is_announced_once() {
     // or the history would be read again.
     let stack = Stack::start().await;
     let browser = Browser::start(PHONE).await;
-    browser.open(&format!("{}/wx_mp.html", stack.url)).await;
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.visit(&stack, "wx_mp.html").await;
+    browser.wait_welcome().await;
     let live = browser
         .js("const log = document.querySelector('.kefu-log');
         return [log.getAttribute('role'), log.getAttribute('aria-live')];")
@@ -154,7 +154,7 @@ async fn a_new_message_is_added_to_the_log_alone_so_it_is_announced_once() {
 async fn reduced_motion_stops_the_typing_animation() {
     let stack = Stack::start().await;
     let browser = Browser::start_with(PHONE, &["--force-prefers-reduced-motion"]).await;
-    browser.open(&format!("{}/wx_mp.html", stack.url)).await;
+    browser.visit(&stack, "wx_mp.html").await;
     browser.wait_count("the panel", ".kefu-panel", |n| n == 1).await;
     let reduced = browser.js("return matchMedia('(prefers-reduced-motion: reduce)').matches;").await;
     assert_eq!(reduced, true, "the switch is in force");

@@ -7,7 +7,7 @@ use kefu_e2e::{Browser, PHONE, Stack};
 async fn the_app_page_posts_transfer_to_the_ios_and_android_bridges() {
     let stack = Stack::start().await;
     let browser = Browser::start(PHONE).await;
-    browser.open(&format!("{}/app.html", stack.url)).await;
+    browser.visit(&stack, "app.html").await;
     // What an app's WebView would provide.
     browser
         .js("window.iosGot = []; window.androidGot = [];
@@ -15,7 +15,7 @@ async fn the_app_page_posts_transfer_to_the_ios_and_android_bridges() {
              window.KefuBridge = { postMessage: (m) => window.androidGot.push(m) };
              return true;")
         .await;
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.wait_welcome().await;
     browser.say("转人工").await;
     browser.wait_count("the hand-off notice", ".kefu-notice", |n| n == 1).await;
     let ios = browser.js("return window.iosGot;").await;
@@ -33,8 +33,8 @@ async fn the_app_page_posts_transfer_to_the_ios_and_android_bridges() {
 async fn the_mini_program_page_keeps_the_message_box_above_a_keyboard() {
     let stack = Stack::start().await;
     let browser = Browser::start(PHONE).await;
-    browser.open(&format!("{}/wx_mp.html", stack.url)).await;
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.visit(&stack, "wx_mp.html").await;
+    browser.wait_welcome().await;
     assert_eq!(browser.count("input[type=file]").await, 0, "no file input at all, so never a `multiple` one");
     // Headless Chromium has no on-screen keyboard: shrink the visual viewport as one would
     // (300 px left visible) and tell the page, as the browser does.
@@ -64,10 +64,10 @@ async fn the_mini_program_page_keeps_the_message_box_above_a_keyboard() {
 async fn the_h5_launcher_counts_unread_messages_while_closed() {
     let stack = Stack::start().await;
     let browser = Browser::start(PHONE).await;
-    browser.open(&format!("{}/h5.html", stack.url)).await;
-    browser.wait_count("the launcher", "button.kefu-launcher:not([hidden])", |n| n == 1).await;
+    browser.visit(&stack, "h5.html").await;
+    browser.wait_launcher().await;
     browser.click("button.kefu-launcher").await;
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.wait_welcome().await;
     browser.click(".kefu-close").await;
     browser.wait_count("the closed window", ".kefu-window[hidden]", |n| n == 1).await;
     assert_eq!(browser.count(".kefu-badge[hidden]").await, 1, "no badge before anything new");

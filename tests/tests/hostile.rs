@@ -46,7 +46,7 @@ answer = "ok"
 async fn no_payload_runs_and_every_payload_is_shown_as_text() {
     let stack = Stack::with_bot(&hostile_bot()).await;
     let browser = Browser::start(DESKTOP).await;
-    browser.open(&format!("{}/tests/hostile.html", stack.url)).await;
+    browser.visit(&stack, "tests/hostile.html").await;
     browser.wait_count("the four hostile prompts", ".kefu-bot", |n| n == 4).await;
     browser.say("payment question").await;
     browser.wait_count("the hostile answer", ".kefu-bot", |n| n == 5).await;

@@ -14,10 +14,10 @@ async fn last_sid(browser: &Browser) -> String {
 async fn a_reload_mid_conversation_continues_the_same_session() {
     let stack = Stack::start().await;
     let browser = Browser::start(DESKTOP).await;
-    browser.open(&format!("{}/h5.html", stack.url)).await;
-    browser.wait_count("the launcher", "button.kefu-launcher:not([hidden])", |n| n == 1).await;
+    browser.visit(&stack, "h5.html").await;
+    browser.wait_launcher().await;
     browser.click("button.kefu-launcher").await;
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.wait_welcome().await;
     browser.say("怎么付钱").await;
     browser.wait_count("the answer", ".kefu-suggestion", |n| n > 0).await;
     let bots = browser.count(".kefu-bot").await;
@@ -41,8 +41,8 @@ async fn a_reload_mid_conversation_continues_the_same_session() {
 async fn a_reload_after_the_session_ended_keeps_the_transcript_and_starts_anew() {
     let stack = Stack::start().await;
     let browser = Browser::start(PHONE).await;
-    browser.open(&format!("{}/wx_mp.html", stack.url)).await;
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.visit(&stack, "wx_mp.html").await;
+    browser.wait_welcome().await;
     browser.say("转人工").await;
     browser.wait_count("the hand-off", ".kefu-notice", |n| n == 1).await;
     browser.client.refresh().await.expect("reloaded");
@@ -56,10 +56,10 @@ async fn a_reload_after_the_session_ended_keeps_the_transcript_and_starts_anew()
 async fn with_storage_blocked_the_chat_still_converses() {
     let stack = Stack::start().await;
     let browser = Browser::start(PHONE).await;
-    browser.open(&format!("{}/tests/no-storage.html", stack.url)).await;
+    browser.visit(&stack, "tests/no-storage.html").await;
     let blocked = browser.js("try { window.sessionStorage; return false; } catch (e) { return true; }").await;
     assert_eq!(blocked, true, "the page really blocks storage");
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.wait_welcome().await;
     browser.say("怎么付钱").await;
     browser.wait_count("the answer", ".kefu-suggestion", |n| n > 0).await;
     browser.say("还没收到钱").await;

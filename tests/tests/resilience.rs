@@ -8,8 +8,8 @@ use kefu_e2e::{Browser, PHONE, Stack};
 async fn messages_typed_while_the_platform_is_down_are_never_lost_or_doubled() {
     let mut stack = Stack::start().await;
     let browser = Browser::start(PHONE).await;
-    browser.open(&format!("{}/wx_mp.html", stack.url)).await;
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.visit(&stack, "wx_mp.html").await;
+    browser.wait_welcome().await;
 
     stack.kill_sandbox();
     let typed = ["第一条消息", "第二条消息", "第三条消息"];
@@ -51,7 +51,7 @@ async fn a_chat_that_cannot_start_says_so_and_starts_on_retry() {
     let mut stack = Stack::start().await;
     stack.kill_sandbox();
     let browser = Browser::start(PHONE).await;
-    browser.open(&format!("{}/wx_mp.html", stack.url)).await;
+    browser.visit(&stack, "wx_mp.html").await;
     browser.wait_count("the error banner", ".kefu-banner[role=alert]", |n| n == 1).await;
     assert_eq!(browser.count(".kefu-typing").await, 0, "no endless typing indicator");
     // The visitor may write meanwhile; the text waits for the session.

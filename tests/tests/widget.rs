@@ -17,7 +17,7 @@ async fn csp_violations(browser: &Browser) -> Vec<String> {
 async fn h5_conversation(device: Device) {
     let stack = Stack::start().await;
     let browser = Browser::start(device).await;
-    browser.open(&format!("{}/h5.html", stack.url)).await;
+    browser.visit(&stack, "h5.html").await;
     let policy = browser
         .js("return document.querySelector('meta[http-equiv=Content-Security-Policy]').content;")
         .await;
@@ -36,7 +36,7 @@ async fn h5_conversation(device: Device) {
     browser.screenshot(&format!("h5-closed-{}", device.name)).await;
 
     browser.click("button.kefu-launcher").await;
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.wait_welcome().await;
     let rect = browser.js("const r = document.querySelector('.kefu-panel').getBoundingClientRect(); return [r.width, r.height];").await;
     if device.width <= 480 {
         assert_eq!(rect, serde_json::json!([device.width, device.height]), "full-screen on a narrow screen");
@@ -101,8 +101,8 @@ async fn h5_on_a_laptop_converses_to_transfer_and_finish() {
 async fn full_screen_page(page: &str) {
     let stack = Stack::start().await;
     let browser = Browser::start(PHONE).await;
-    browser.open(&format!("{}/{page}.html", stack.url)).await;
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.visit(&stack, &format!("{page}.html")).await;
+    browser.wait_welcome().await;
     assert_eq!(browser.count(".kefu-launcher").await, 0, "{page} has no launcher");
     let rect = browser
         .js("const r = document.querySelector('.kefu-panel').getBoundingClientRect(); return [r.width, r.height];")
@@ -135,8 +135,8 @@ async fn a_page_without_wasm_unsafe_eval_is_refused_so_the_policy_is_real() {
     // 'wasm-unsafe-eval' cannot start the widget, so the meta policy is in force.
     let stack = Stack::start().await;
     let browser = Browser::start(DESKTOP).await;
-    browser.open(&format!("{}/tests/csp-control.html", stack.url)).await;
-    browser.wait_count("the launcher", "button.kefu-launcher:not([hidden])", |n| n == 1).await;
+    browser.visit(&stack, "tests/csp-control.html").await;
+    browser.wait_launcher().await;
     browser.click("button.kefu-launcher").await;
     browser.wait_count("the load failure notice", ".kefu-load-error", |n| n == 1).await;
     assert_eq!(browser.count(".kefu-panel").await, 0);
@@ -147,8 +147,8 @@ async fn a_page_without_wasm_unsafe_eval_is_refused_so_the_policy_is_real() {
 async fn the_npm_package_built_with_vite_mounts_and_converses() {
     let stack = Stack::start().await;
     let browser = Browser::start(DESKTOP).await;
-    browser.open(&format!("{}/vite/index.html", stack.url)).await;
-    browser.wait_count("the welcome prompts", ".kefu-bot", |n| n == 2).await;
+    browser.visit(&stack, "vite/index.html").await;
+    browser.wait_welcome().await;
     let display = browser.js("return getComputedStyle(document.querySelector('.kefu-panel')).display;").await;
     assert_eq!(display, "flex", "the package's stylesheet is applied");
     browser.say("怎么付钱").await;
