@@ -3,8 +3,10 @@
 //! A Yew component on [`kefu_client`]: bot and user bubbles with safely rendered Markdown
 //! ([`markdown`]), suggested questions, a typing indicator, hand-off and end notices, an error
 //! banner with retry and per-message resend. The data side ([`transcript`], [`options`],
-//! [`markdown`]) is plain Rust and tested natively; the DOM side ([`view`], [`embed`]) runs in
-//! the browser and is exported to JavaScript as `mount(element, options)`.
+//! [`markdown`]) is plain Rust and tested natively; the DOM side ([`view`], [`embed`], and
+//! `persist`, which keeps the conversation across reloads) runs in the browser and is exported to
+//! JavaScript as `mount(element, options)`. The launcher, `<kefu-chat>` and the stylesheet are
+//! hand-written JavaScript and CSS in `assets/`, so they show before the wasm loads.
 
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
