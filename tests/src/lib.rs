@@ -110,6 +110,14 @@ fn serve_sandbox(listener: TcpListener, bot_script: Option<&str>) -> tokio::task
     })
 }
 
+/// The default sandbox and proxy, and a browser emulating `device` on `page` (say `h5.html`).
+pub async fn open_page(device: Device, page: &str) -> (Stack, Browser) {
+    let stack = Stack::start().await;
+    let browser = Browser::start(device).await;
+    browser.visit(&stack, page).await;
+    (stack, browser)
+}
+
 /// A viewport to test in.
 #[derive(Debug, Clone, Copy)]
 pub struct Device {
@@ -206,6 +214,13 @@ impl Browser {
     /// Waits for the h5 launcher to show.
     pub async fn wait_launcher(&self) {
         self.wait_count("the launcher", "button.kefu-launcher:not([hidden])", |n| n == 1).await;
+    }
+
+    /// Opens the h5 window with its launcher and waits for the welcome.
+    pub async fn open_launcher(&self) {
+        self.wait_launcher().await;
+        self.click("button.kefu-launcher").await;
+        self.wait_welcome().await;
     }
 
     /// Waits for the default bot's two welcome prompts.

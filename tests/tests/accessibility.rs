@@ -1,7 +1,7 @@
 //! axe-core (the npm package, injected into the page) audits each channel's page, with the chat
 //! closed and open: no serious or critical violation. Keyboard use and focus are checked too.
 
-use kefu_e2e::{Browser, DESKTOP, Device, PHONE, Stack, root};
+use kefu_e2e::{Browser, DESKTOP, Device, PHONE, Stack, open_page, root};
 
 /// axe-core's browser bundle, installed by `cargo xtask test` into `.tools/axe`.
 fn axe_source() -> String {
@@ -22,9 +22,7 @@ async fn audit(browser: &Browser) -> Vec<String> {
 }
 
 async fn audit_page(page: &str, device: Device, open_with_launcher: bool) {
-    let stack = Stack::start().await;
-    let browser = Browser::start(device).await;
-    browser.visit(&stack, &format!("{page}.html")).await;
+    let (_stack, browser) = open_page(device, &format!("{page}.html")).await;
     if open_with_launcher {
         browser.wait_launcher().await;
         let closed = audit(&browser).await;
@@ -48,9 +46,7 @@ async fn h5_passes_axe_closed_and_open_on_a_laptop() {
 async fn the_audit_finds_a_violation_when_there_is_one() {
     // The control: an unlabelled button and an image without alt text must be reported, or the
     // audits above prove nothing.
-    let stack = Stack::start().await;
-    let browser = Browser::start(DESKTOP).await;
-    browser.visit(&stack, "index.html").await;
+    let (_stack, browser) = open_page(DESKTOP, "index.html").await;
     browser
         .js("const b = document.createElement('button'); document.body.append(b);
              const i = document.createElement('img'); i.src = 'x.png'; document.body.append(i); return true;")
@@ -78,9 +74,7 @@ async fn app_passes_axe() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_chat_works_from_the_keyboard_alone() {
-    let stack = Stack::start().await;
-    let browser = Browser::start(DESKTOP).await;
-    browser.visit(&stack, "h5.html").await;
+    let (_stack, browser) = open_page(DESKTOP, "h5.html").await;
     browser.wait_launcher().await;
     // Focus the launcher and press Enter, as a keyboard user would after tabbing to it.
     browser.js("document.querySelector('.kefu-launcher').focus(); return true;").await;
@@ -122,9 +116,7 @@ async fn a_new_message_is_added_to_the_log_alone_so_it_is_announced_once() {
     // The transcript is a `role="log"` region (polite by definition): screen readers announce
     // what is added to it. A turn must add its new lines and never remove or re-add old ones,
     // or the history would be read again.
-    let stack = Stack::start().await;
-    let browser = Browser::start(PHONE).await;
-    browser.visit(&stack, "wx_mp.html").await;
+    let (_stack, browser) = open_page(PHONE, "wx_mp.html").await;
     browser.wait_welcome().await;
     let live = browser
         .js("const log = document.querySelector('.kefu-log');

@@ -1,13 +1,11 @@
 //! Each channel's own behaviour in Chromium on a phone (375×667, touch): the app page's native
 //! bridges, the mini-program page's keyboard handling, the h5 launcher's unread badge.
 
-use kefu_e2e::{Browser, PHONE, Stack};
+use kefu_e2e::{PHONE, open_page};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_page_posts_transfer_to_the_ios_and_android_bridges() {
-    let stack = Stack::start().await;
-    let browser = Browser::start(PHONE).await;
-    browser.visit(&stack, "app.html").await;
+    let (_stack, browser) = open_page(PHONE, "app.html").await;
     // What an app's WebView would provide.
     browser
         .js("window.iosGot = []; window.androidGot = [];
@@ -31,9 +29,7 @@ async fn the_app_page_posts_transfer_to_the_ios_and_android_bridges() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mini_program_page_keeps_the_message_box_above_a_keyboard() {
-    let stack = Stack::start().await;
-    let browser = Browser::start(PHONE).await;
-    browser.visit(&stack, "wx_mp.html").await;
+    let (_stack, browser) = open_page(PHONE, "wx_mp.html").await;
     browser.wait_welcome().await;
     assert_eq!(browser.count("input[type=file]").await, 0, "no file input at all, so never a `multiple` one");
     // Headless Chromium has no on-screen keyboard: shrink the visual viewport as one would
@@ -62,12 +58,8 @@ async fn the_mini_program_page_keeps_the_message_box_above_a_keyboard() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_h5_launcher_counts_unread_messages_while_closed() {
-    let stack = Stack::start().await;
-    let browser = Browser::start(PHONE).await;
-    browser.visit(&stack, "h5.html").await;
-    browser.wait_launcher().await;
-    browser.click("button.kefu-launcher").await;
-    browser.wait_welcome().await;
+    let (_stack, browser) = open_page(PHONE, "h5.html").await;
+    browser.open_launcher().await;
     browser.click(".kefu-close").await;
     browser.wait_count("the closed window", ".kefu-window[hidden]", |n| n == 1).await;
     assert_eq!(browser.count(".kefu-badge[hidden]").await, 1, "no badge before anything new");

@@ -1,7 +1,7 @@
 //! The conversation survives a page reload (sessionStorage) and carries on in the same platform
 //! session; with storage blocked the chat still works.
 
-use kefu_e2e::{Browser, DESKTOP, PHONE, Stack};
+use kefu_e2e::{Browser, DESKTOP, PHONE, open_page};
 
 async fn last_sid(browser: &Browser) -> String {
     let sid = browser
@@ -12,12 +12,8 @@ async fn last_sid(browser: &Browser) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reload_mid_conversation_continues_the_same_session() {
-    let stack = Stack::start().await;
-    let browser = Browser::start(DESKTOP).await;
-    browser.visit(&stack, "h5.html").await;
-    browser.wait_launcher().await;
-    browser.click("button.kefu-launcher").await;
-    browser.wait_welcome().await;
+    let (_stack, browser) = open_page(DESKTOP, "h5.html").await;
+    browser.open_launcher().await;
     browser.say("怎么付钱").await;
     browser.wait_count("the answer", ".kefu-suggestion", |n| n > 0).await;
     let bots = browser.count(".kefu-bot").await;
@@ -39,9 +35,7 @@ async fn a_reload_mid_conversation_continues_the_same_session() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reload_after_the_session_ended_keeps_the_transcript_and_starts_anew() {
-    let stack = Stack::start().await;
-    let browser = Browser::start(PHONE).await;
-    browser.visit(&stack, "wx_mp.html").await;
+    let (_stack, browser) = open_page(PHONE, "wx_mp.html").await;
     browser.wait_welcome().await;
     browser.say("转人工").await;
     browser.wait_count("the hand-off", ".kefu-notice", |n| n == 1).await;
@@ -54,9 +48,7 @@ async fn a_reload_after_the_session_ended_keeps_the_transcript_and_starts_anew()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_storage_blocked_the_chat_still_converses() {
-    let stack = Stack::start().await;
-    let browser = Browser::start(PHONE).await;
-    browser.visit(&stack, "tests/no-storage.html").await;
+    let (_stack, browser) = open_page(PHONE, "tests/no-storage.html").await;
     let blocked = browser.js("try { window.sessionStorage; return false; } catch (e) { return true; }").await;
     assert_eq!(blocked, true, "the page really blocks storage");
     browser.wait_welcome().await;

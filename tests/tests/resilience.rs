@@ -2,13 +2,11 @@
 //! platform comes back (having forgotten everything); every message ends up delivered exactly
 //! once, in order, or visibly failed with a resend action, and nothing typed disappears.
 
-use kefu_e2e::{Browser, PHONE, Stack};
+use kefu_e2e::{Browser, PHONE, Stack, open_page};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_typed_while_the_platform_is_down_are_never_lost_or_doubled() {
-    let mut stack = Stack::start().await;
-    let browser = Browser::start(PHONE).await;
-    browser.visit(&stack, "wx_mp.html").await;
+    let (mut stack, browser) = open_page(PHONE, "wx_mp.html").await;
     browser.wait_welcome().await;
 
     stack.kill_sandbox();

@@ -3,7 +3,7 @@
 //! full-screen wx_mp and app pages, and all of it under the strict Content-Security-Policy the
 //! pages declare. Screenshots at 375×667 and 1280×800 go to `target/e2e-screenshots/`.
 
-use kefu_e2e::{Browser, DESKTOP, Device, PHONE, Stack};
+use kefu_e2e::{Browser, DESKTOP, Device, PHONE, open_page};
 
 const STRICT_CSP: &str = "script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
@@ -15,9 +15,7 @@ async fn csp_violations(browser: &Browser) -> Vec<String> {
 }
 
 async fn h5_conversation(device: Device) {
-    let stack = Stack::start().await;
-    let browser = Browser::start(device).await;
-    browser.visit(&stack, "h5.html").await;
+    let (_stack, browser) = open_page(device, "h5.html").await;
     let policy = browser
         .js("return document.querySelector('meta[http-equiv=Content-Security-Policy]').content;")
         .await;
@@ -99,9 +97,7 @@ async fn h5_on_a_laptop_converses_to_transfer_and_finish() {
 }
 
 async fn full_screen_page(page: &str) {
-    let stack = Stack::start().await;
-    let browser = Browser::start(PHONE).await;
-    browser.visit(&stack, &format!("{page}.html")).await;
+    let (_stack, browser) = open_page(PHONE, &format!("{page}.html")).await;
     browser.wait_welcome().await;
     assert_eq!(browser.count(".kefu-launcher").await, 0, "{page} has no launcher");
     let rect = browser
@@ -133,9 +129,7 @@ async fn app_page_is_full_screen_and_converses() {
 async fn a_page_without_wasm_unsafe_eval_is_refused_so_the_policy_is_real() {
     // The control for the CSP assertions above: the same page with a policy lacking
     // 'wasm-unsafe-eval' cannot start the widget, so the meta policy is in force.
-    let stack = Stack::start().await;
-    let browser = Browser::start(DESKTOP).await;
-    browser.visit(&stack, "tests/csp-control.html").await;
+    let (_stack, browser) = open_page(DESKTOP, "tests/csp-control.html").await;
     browser.wait_launcher().await;
     browser.click("button.kefu-launcher").await;
     browser.wait_count("the load failure notice", ".kefu-load-error", |n| n == 1).await;
@@ -145,9 +139,7 @@ async fn a_page_without_wasm_unsafe_eval_is_refused_so_the_policy_is_real() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_npm_package_built_with_vite_mounts_and_converses() {
-    let stack = Stack::start().await;
-    let browser = Browser::start(DESKTOP).await;
-    browser.visit(&stack, "vite/index.html").await;
+    let (_stack, browser) = open_page(DESKTOP, "vite/index.html").await;
     browser.wait_welcome().await;
     let display = browser.js("return getComputedStyle(document.querySelector('.kefu-panel')).display;").await;
     assert_eq!(display, "flex", "the package's stylesheet is applied");
