@@ -2,7 +2,7 @@
 //! envelope style, with a status it can act on) and what stays in the log.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -28,9 +28,9 @@ pub enum ProxyError {
     /// The body is not what the route takes.
     #[error("bad request: {0}")]
     BadRequest(String),
-    /// The client sends too many requests.
-    #[error("too many requests; slow down")]
-    RateLimited,
+    /// The client sends too many requests; it may try again after this many seconds.
+    #[error("too many requests; try again in {0} s")]
+    RateLimited(u64),
     /// Too many requests in flight.
     #[error("the proxy is busy; try again shortly")]
     Overloaded,
@@ -56,7 +56,7 @@ impl ProxyError {
             ProxyError::Unauthorized => StatusCode::UNAUTHORIZED,
             ProxyError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ProxyError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ProxyError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ProxyError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ProxyError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             ProxyError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ProxyError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
@@ -70,7 +70,11 @@ impl ProxyError {
         let status = self.status();
         let key = if family == Some(Upstream::Outbound) { "message" } else { "msg" };
         let body = json!({ "code": status.as_u16(), key: self.to_string() });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let ProxyError::RateLimited(seconds) = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
+        }
+        response
     }
 }
 

@@ -1,45 +1,58 @@
 //! Forwarding: look the request up in the route policy, check who may call it and what it
 //! carries, sign it for seed 002, send it upstream, and relay the answer.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
+use http_body_util::Full;
 use kefu_protocol::chat::{StartRequest, StopRequest, TriggerRequest};
 use subtle::ConstantTimeEq;
 use tower::ServiceExt;
 
 use crate::Proxy;
+use crate::client::Failure;
 use crate::error::ProxyError;
+use crate::request_id;
 use crate::routes::{self, Access, Body, ChatCall, Route, Upstream};
 
 /// Largest upstream answer relayed (recordings are the big ones).
 const UPSTREAM_ANSWER_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Every request that is not `/healthz` or `/metrics` comes here.
-pub(crate) async fn dispatch(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
+pub(crate) async fn dispatch(State(proxy): State<Arc<Proxy>>, mut request: Request) -> Response {
     let started = Instant::now();
+    let request_id = proxy.request_ids.for_request(request.headers_mut());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let request_id =
-        request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let (name, response) = match routes::find(&method, &path) {
-        Some(route) => {
-            let response = match forward(&proxy, route, request).await {
-                Ok(response) => response,
-                Err(e) => e.to_response(Some(route.upstream)),
-            };
-            (route.name, response)
-        }
-        None => ("unmatched", not_an_api_route(&proxy, &method, &path, request).await),
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    // A permit is held until the answer is ready; with none free the request is shed at once.
+    let (name, mut response) = match (proxy.rate_limit.check(client), proxy.in_flight.try_acquire()) {
+        (Err(seconds), _) => ("rate_limited", ProxyError::RateLimited(seconds).into_response()),
+        (Ok(()), Err(_)) => ("overloaded", ProxyError::Overloaded.into_response()),
+        (Ok(()), Ok(_permit)) => match routes::find(&method, &path) {
+            Some(route) => {
+                let response = match forward(&proxy, route, request).await {
+                    Ok(response) => response,
+                    Err(e) => e.to_response(Some(route.upstream)),
+                };
+                (route.name, response)
+            }
+            None => ("unmatched", not_an_api_route(&proxy, &method, &path, request).await),
+        },
     };
+    response.headers_mut().insert(request_id::HEADER, request_id.clone());
     let status = response.status().as_u16();
     proxy.metrics.request(name, status);
     tracing::info!(
-        request_id = %request_id,
+        request_id = request_id.to_str().unwrap_or_default(),
         route = name,
         status,
         latency_ms = started.elapsed().as_secs_f64() * 1000.0,
@@ -86,8 +99,10 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
             url.push_str(query);
         }
     }
-    let mut upstream =
-        proxy.client().request(route.method.clone(), &url).header(header::ACCEPT, "application/json");
+    let mut upstream = axum::http::Request::builder()
+        .method(route.method.clone())
+        .uri(url.as_str())
+        .header(header::ACCEPT, "application/json");
     if let Some(id) = parts.headers.get("x-request-id") {
         upstream = upstream.header("x-request-id", id.clone());
     }
@@ -96,7 +111,7 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
             Body::Multipart => content_type.unwrap_or(HeaderValue::from_static("multipart/form-data")),
             _ => HeaderValue::from_static("application/json"),
         };
-        upstream = upstream.header(header::CONTENT_TYPE, content_type).body(body);
+        upstream = upstream.header(header::CONTENT_TYPE, content_type);
     }
     if route.upstream == Upstream::Platform {
         // Signed now, at send time: the platform accepts ±300 s.
@@ -107,16 +122,15 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
         );
         upstream = upstream.header(header::AUTHORIZATION, signature);
     }
+    let upstream = upstream.body(Full::new(body)).map_err(|e| {
+        tracing::error!(route = route.name, "cannot build the upstream request: {e}");
+        ProxyError::Internal
+    })?;
 
     let sent = Instant::now();
-    let answer = upstream.send().await.map_err(|e| upstream_error(route, &e))?;
-    let status = answer.status();
-    let answer_type = answer.headers().get(header::CONTENT_TYPE).cloned();
-    let bytes = answer.bytes().await.map_err(|e| upstream_error(route, &e))?;
-    if bytes.len() > UPSTREAM_ANSWER_LIMIT {
-        tracing::warn!(route = route.name, bytes = bytes.len(), "upstream answer too large");
-        return Err(ProxyError::UpstreamGarbage);
-    }
+    let answer =
+        proxy.client()?.send(upstream, UPSTREAM_ANSWER_LIMIT).await.map_err(|e| upstream_error(route, e))?;
+    let (status, answer_type, bytes) = (answer.status, answer.content_type, answer.body);
     proxy.metrics.upstream(route.name, sent.elapsed().as_secs_f64());
 
     let is_recording = route.name == "recording" && status.is_success();
@@ -137,10 +151,22 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
     Ok((status, [(header::CONTENT_TYPE, content_type)], bytes).into_response())
 }
 
-fn upstream_error(route: &Route, e: &reqwest::Error) -> ProxyError {
+fn upstream_error(route: &Route, failure: Failure) -> ProxyError {
     // The log keeps what happened; the browser learns only what it can act on.
-    tracing::warn!(route = route.name, error = %e, "upstream failed");
-    if e.is_timeout() { ProxyError::UpstreamTimeout } else { ProxyError::UpstreamUnavailable }
+    match failure {
+        Failure::Timeout => {
+            tracing::warn!(route = route.name, "upstream did not answer in time");
+            ProxyError::UpstreamTimeout
+        }
+        Failure::TooLarge => {
+            tracing::warn!(route = route.name, limit = UPSTREAM_ANSWER_LIMIT, "upstream answer too large");
+            ProxyError::UpstreamGarbage
+        }
+        Failure::Unreachable(why) => {
+            tracing::warn!(route = route.name, error = %why, "upstream failed");
+            ProxyError::UpstreamUnavailable
+        }
+    }
 }
 
 /// Compares the bearer token with every configured token, without an early exit.

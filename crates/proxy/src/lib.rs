@@ -7,27 +7,24 @@
 //! Bodies are size-limited, clients rate-limited per IP, in-flight requests capped, upstream calls
 //! timed out; each failure is a JSON answer in the platform's envelope style.
 
+mod client;
 pub mod config;
 pub mod error;
 mod forward;
 pub mod metrics;
+mod rate_limit;
+mod request_id;
 pub mod routes;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::error_handling::HandleErrorLayer;
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use tower::ServiceBuilder;
-use tower_governor::GovernorLayer;
-use tower_governor::errors::GovernorError;
-use tower_governor::governor::GovernorConfigBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 
 pub use config::{Clock, Config, Secret};
 pub use error::{ConfigError, ProxyError};
@@ -36,90 +33,61 @@ pub use error::{ConfigError, ProxyError};
 pub(crate) struct Proxy {
     pub(crate) config: Config,
     pub(crate) metrics: metrics::Metrics,
+    /// One permit per request being answered: none left means overloaded.
+    pub(crate) in_flight: tokio::sync::Semaphore,
+    pub(crate) request_ids: request_id::RequestIds,
+    pub(crate) rate_limit: rate_limit::RateLimit,
 }
 
 thread_local! {
     /// One upstream client (and connection pool) per thread: with one runtime per core (the
     /// binary), a request and its upstream connection stay on one thread.
-    static CLIENT: std::cell::OnceCell<reqwest::Client> = const { std::cell::OnceCell::new() };
+    static CLIENT: std::cell::OnceCell<client::UpstreamClient> = const { std::cell::OnceCell::new() };
 }
 
 impl Proxy {
     /// This thread's upstream client. `app()` built one from the same configuration already, so
-    /// building cannot fail here; the default client is only a formal fallback.
-    pub(crate) fn client(&self) -> reqwest::Client {
-        CLIENT.with(|c| c.get_or_init(|| build_client(&self.config).unwrap_or_default()).clone())
+    /// building cannot fail here.
+    pub(crate) fn client(&self) -> Result<client::UpstreamClient, ProxyError> {
+        CLIENT.with(|c| match c.get() {
+            Some(client) => Ok(client.clone()),
+            None => {
+                let client = client::UpstreamClient::new(self.config.upstream_timeout).map_err(|e| {
+                    tracing::error!("{e}");
+                    ProxyError::Internal
+                })?;
+                Ok(c.get_or_init(|| client).clone())
+            }
+        })
     }
 }
 
-fn build_client(config: &Config) -> Result<reqwest::Client, ConfigError> {
-    reqwest::Client::builder()
-        .timeout(config.upstream_timeout)
-        .connect_timeout(config.upstream_timeout.min(Duration::from_secs(5)))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| ConfigError(format!("HTTP client: {e}")))
-}
-
-/// The proxy as a router. Serve it with
-/// `into_make_service_with_connect_info::<SocketAddr>()`: the rate limit is per client IP.
+/// The proxy as a router. Give each request its client's `ConnectInfo<SocketAddr>` (as
+/// `into_make_service_with_connect_info::<SocketAddr>()` does): the rate limit is per client;
+/// requests without it share one bucket.
 pub fn app(config: Config) -> Result<Router, ConfigError> {
-    build_client(&config)?;
-    let governor = GovernorConfigBuilder::default()
-        .per_millisecond((1000 / config.rate_per_second.max(1)).max(1))
-        .burst_size(config.rate_burst.max(1))
-        .finish()
-        .ok_or_else(|| ConfigError("rate limit: per-second rate and burst must be positive".into()))?;
-    let governor = GovernorLayer::new(Arc::new(governor)).error_handler(|e| match e {
-        GovernorError::TooManyRequests { .. } => ProxyError::RateLimited.into_response(),
-        other => {
-            tracing::error!("rate limiter: {other}");
-            ProxyError::Internal.into_response()
-        }
-    });
+    client::UpstreamClient::new(config.upstream_timeout)?;
+    let rate_limit = rate_limit::RateLimit::new(config.rate_per_second, config.rate_burst)?;
     let cors = cors(&config.allowed_origins)?;
-    let max_concurrency = config.max_concurrency.max(1);
-    let proxy = Arc::new(Proxy { config, metrics: metrics::Metrics::default() });
-    let x_request_id = HeaderName::from_static("x-request-id");
+    let in_flight =
+        tokio::sync::Semaphore::new(config.max_concurrency.clamp(1, tokio::sync::Semaphore::MAX_PERMITS));
+    let proxy = Arc::new(Proxy {
+        config,
+        metrics: metrics::Metrics::default(),
+        in_flight,
+        request_ids: request_id::RequestIds::default(),
+        rate_limit,
+    });
 
+    // One layer only: each tower layer wraps every request's future once more, and under load
+    // the proxy's own CPU per request grew with each one (`cargo xtask bench proxy`). The rate
+    // limit, the in-flight limit and the request id are a few lines in `forward::dispatch`.
     Ok(Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics_text))
         .fallback(forward::dispatch)
         .with_state(proxy)
-        .layer(
-            ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(x_request_id.clone(), SequentialRequestId::default()))
-                .layer(PropagateRequestIdLayer::new(x_request_id))
-                .layer(cors)
-                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-                    ProxyError::Overloaded.into_response()
-                }))
-                .load_shed()
-                .concurrency_limit(max_concurrency)
-                .layer(governor),
-        ))
-}
-
-/// Request ids `<process-start-ms hex>-<sequence>`: unique per proxy run and cheap (a UUID would
-/// cost a `getrandom` system call on every request).
-#[derive(Clone, Default)]
-struct SequentialRequestId {
-    next: Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl MakeRequestId for SequentialRequestId {
-    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-        let start = START.get_or_init(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as u64)
-                .unwrap_or(0)
-        });
-        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{start:x}-{n}")).ok().map(RequestId::new)
-    }
+        .layer(cors))
 }
 
 async fn metrics_text(State(proxy): State<Arc<Proxy>>) -> impl IntoResponse {

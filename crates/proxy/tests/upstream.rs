@@ -224,7 +224,28 @@ async fn rate_limit_per_client_ip() {
     let limited = send(&a, stop()).await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(limited.body["code"], 429);
+    assert!(limited.headers.contains_key("retry-after"), "{:?}", limited.headers);
     assert_eq!(send(&b, stop()).await.status, StatusCode::OK, "another client is unaffected");
+}
+
+#[tokio::test]
+async fn a_rate_above_one_per_millisecond_is_honoured() {
+    // At 100,000/s one request's quota comes back every 10 µs: with a burst of one, requests
+    // 200 µs apart all pass (a limiter rounding the rate to 1/ms would refuse most of them).
+    let (upstream, _) = stub(Behaviour::Ok).await;
+    let mut c = config(&upstream);
+    c.rate_per_second = 100_000;
+    c.rate_burst = 1;
+    let client = common::layer_client(kefu_proxy::app(c).expect("config"), [198, 51, 100, 3]);
+    for i in 0..20 {
+        std::thread::sleep(Duration::from_micros(200));
+        let answer = send(
+            &client,
+            request(Method::POST, "/api/v1/gaia/botdm/stop", None, Some(json!({"sid": sid()}))),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::OK, "request {i}");
+    }
 }
 
 #[tokio::test]

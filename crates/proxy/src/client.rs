@@ -1,0 +1,94 @@
+//! The upstream HTTP client: hyper-util's pooled HTTP/1.1 client, over rustls (ring, Mozilla's
+//! roots) for `https://` upstreams.
+//!
+//! Not reqwest, which wraps this same client: on every request it re-parses the URL with the
+//! `url` crate (IDNA included), clones its connector and boxes its futures, and under load that
+//! showed in the profile. The whole exchange (connect, send, read the answer) runs under one
+//! timeout, and the answer is read whole up to a size limit.
+
+use std::time::Duration;
+
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+use crate::error::ConfigError;
+
+/// An upstream answer, read whole.
+pub(crate) struct Answer {
+    /// Its HTTP status.
+    pub(crate) status: StatusCode,
+    /// Its `Content-Type`, if any.
+    pub(crate) content_type: Option<HeaderValue>,
+    /// Its body.
+    pub(crate) body: Bytes,
+}
+
+/// Why an upstream exchange gave no answer.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// No complete answer within the timeout.
+    Timeout,
+    /// The answer is larger than the limit.
+    TooLarge,
+    /// No connection, or the connection broke; the text is for the log.
+    Unreachable(String),
+}
+
+/// A pooled client for the upstreams, cheap to clone (clones share the pool).
+#[derive(Clone)]
+pub(crate) struct UpstreamClient {
+    pooled: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    timeout: Duration,
+}
+
+impl UpstreamClient {
+    /// A client whose exchanges time out after `timeout` (connecting after at most 5 s).
+    pub(crate) fn new(timeout: Duration) -> Result<UpstreamClient, ConfigError> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(timeout.min(Duration::from_secs(5))));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .map_err(|e| ConfigError(format!("TLS: {e}")))?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        Ok(UpstreamClient { pooled: Client::builder(TokioExecutor::new()).build(https), timeout })
+    }
+
+    /// Sends `request` and reads the answer, at most `limit` bytes of it.
+    pub(crate) async fn send(&self, request: Request<Full<Bytes>>, limit: usize) -> Result<Answer, Failure> {
+        let exchange = async {
+            let answer = self.pooled.request(request).await.map_err(|e| Failure::Unreachable(chain(&e)))?;
+            let (parts, body) = answer.into_parts();
+            let body = Limited::new(body, limit).collect().await.map_err(|e| {
+                if e.is::<LengthLimitError>() { Failure::TooLarge } else { Failure::Unreachable(chain(&*e)) }
+            })?;
+            Ok(Answer {
+                status: parts.status,
+                content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
+                body: body.to_bytes(),
+            })
+        };
+        tokio::time::timeout(self.timeout, exchange).await.unwrap_or(Err(Failure::Timeout))
+    }
+}
+
+/// An error and its sources on one line: hyper's own message alone ("client error (Connect)")
+/// does not say what went wrong.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,72 @@
+//! Request ids: each answer carries one in `x-request-id`, the same id travels upstream and
+//! names the request in the log.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::http::{HeaderMap, HeaderValue};
+
+/// The header that carries the id.
+pub(crate) const HEADER: &str = "x-request-id";
+
+/// Longest id accepted from a client; longer ones are replaced.
+const MAX_LEN: usize = 64;
+
+/// Makes ids `<process-start-ms hex>-<sequence>`: unique per proxy run and cheap (a UUID would
+/// cost a `getrandom` system call on every request).
+pub(crate) struct RequestIds {
+    start_ms: u64,
+    next: AtomicU64,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        let start_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .unwrap_or(0);
+        RequestIds { start_ms, next: AtomicU64::new(0) }
+    }
+}
+
+impl RequestIds {
+    /// The request's id: the client's own when it sent a short printable one, else a new one,
+    /// which is then set on `headers` so it travels upstream.
+    pub(crate) fn for_request(&self, headers: &mut HeaderMap) -> HeaderValue {
+        if let Some(id) = headers.get(HEADER) {
+            if id.len() <= MAX_LEN && !id.is_empty() && id.to_str().is_ok() {
+                return id.clone();
+            }
+        }
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let id = HeaderValue::from_str(&format!("{:x}-{n}", self.start_ms))
+            .unwrap_or(HeaderValue::from_static("unknown"));
+        headers.insert(HEADER, id.clone());
+        id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_ids_are_sequential_and_a_clients_sane_id_is_kept() {
+        let ids = RequestIds::default();
+        let mut headers = HeaderMap::new();
+        let first = ids.for_request(&mut headers);
+        assert_eq!(headers.get(HEADER), Some(&first), "set for the upstream");
+        let second = ids.for_request(&mut HeaderMap::new());
+        assert_ne!(first, second);
+        assert!(first.to_str().is_ok_and(|s| s.ends_with("-0")), "{first:?}");
+
+        let mut headers = HeaderMap::new();
+        headers.insert(HEADER, HeaderValue::from_static("abc-123"));
+        assert_eq!(ids.for_request(&mut headers), "abc-123");
+
+        let mut headers = HeaderMap::new();
+        headers.insert(HEADER, HeaderValue::from_str(&"x".repeat(MAX_LEN + 1)).expect("ascii"));
+        let replaced = ids.for_request(&mut headers);
+        assert!(replaced.len() < MAX_LEN, "a too long id is replaced");
+        assert_eq!(headers.get(HEADER), Some(&replaced));
+    }
+}
