@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use http_body_util::Full;
@@ -24,7 +24,7 @@ use crate::routes::{self, Access, Body, ChatCall, Route, Upstream};
 const UPSTREAM_ANSWER_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Every request that is not `/healthz` or `/metrics` comes here.
-pub(crate) async fn dispatch(State(proxy): State<Arc<Proxy>>, mut request: Request) -> Response {
+pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Response {
     let started = Instant::now();
     let request_id = proxy.request_ids.for_request(request.headers_mut());
     let method = request.method().clone();
@@ -99,19 +99,26 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
             url.push_str(query);
         }
     }
-    let mut upstream = axum::http::Request::builder()
-        .method(route.method.clone())
-        .uri(url.as_str())
-        .header(header::ACCEPT, "application/json");
-    if let Some(id) = parts.headers.get("x-request-id") {
-        upstream = upstream.header("x-request-id", id.clone());
+    let uri: axum::http::Uri = url.parse().map_err(|e| {
+        tracing::error!(route = route.name, "cannot build the upstream URL: {e}");
+        ProxyError::Internal
+    })?;
+    // Built in place rather than with `Request::builder()`, which moves the whole request on
+    // every `.header()` call.
+    let mut upstream = axum::http::Request::new(Full::new(body));
+    *upstream.method_mut() = route.method.clone();
+    *upstream.uri_mut() = uri;
+    let headers = upstream.headers_mut();
+    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    if let Some(id) = parts.headers.get(&request_id::HEADER) {
+        headers.insert(request_id::HEADER, id.clone());
     }
     if route.body != Body::Query {
         let content_type = match route.body {
             Body::Multipart => content_type.unwrap_or(HeaderValue::from_static("multipart/form-data")),
             _ => HeaderValue::from_static("application/json"),
         };
-        upstream = upstream.header(header::CONTENT_TYPE, content_type);
+        headers.insert(header::CONTENT_TYPE, content_type);
     }
     if route.upstream == Upstream::Platform {
         // Signed now, at send time: the platform accepts ±300 s.
@@ -120,12 +127,12 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
             proxy.config.apisecret.expose(),
             proxy.config.clock.now_secs(),
         );
-        upstream = upstream.header(header::AUTHORIZATION, signature);
+        let signature = HeaderValue::try_from(signature).map_err(|_| {
+            tracing::error!(route = route.name, "the apikey cannot go in a header");
+            ProxyError::Internal
+        })?;
+        headers.insert(header::AUTHORIZATION, signature);
     }
-    let upstream = upstream.body(Full::new(body)).map_err(|e| {
-        tracing::error!(route = route.name, "cannot build the upstream request: {e}");
-        ProxyError::Internal
-    })?;
 
     let sent = Instant::now();
     let answer =

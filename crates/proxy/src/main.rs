@@ -12,7 +12,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
 use kefu_proxy::config::{FileConfig, read_secret_file, split_list};
-use kefu_proxy::{Config, ConfigError, Secret, app};
+use kefu_proxy::{Config, ConfigError, ProxyService, Secret, service};
 
 /// The tiny signing proxy between browsers and the bot platform. Every option can also come
 /// from the environment (shown) or from a TOML file given with --config (same names, kebab-case);
@@ -146,7 +146,7 @@ fn settings(args: Args) -> Result<(SocketAddr, Config), ConfigError> {
 /// upstream client is per thread too); measured with `cargo xtask bench proxy`, this forwards
 /// 25-30% more requests a second than one multi-threaded runtime, whose tasks woke each other
 /// across threads on every request.
-async fn serve_per_core(router: axum::Router, listen: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
+async fn serve_per_core(proxy: ProxyService, listen: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
     let first = bind_reuse(listen)?;
     let addr = first.local_addr()?;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
@@ -161,12 +161,12 @@ async fn serve_per_core(router: axum::Router, listen: SocketAddr) -> Result<(), 
     let (stop_tx, _) = tokio::sync::broadcast::channel::<()>(1);
     let mut threads = Vec::with_capacity(cores);
     for (std_listener, runtime) in workers {
-        let router = router.clone();
+        let proxy = proxy.clone();
         let stop = stop_tx.subscribe();
         threads.push(std::thread::spawn(move || {
             runtime.block_on(async move {
                 match tokio::net::TcpListener::from_std(std_listener) {
-                    Ok(listener) => serve_http1(listener, router, stop).await,
+                    Ok(listener) => serve_http1(listener, proxy, stop).await,
                     Err(e) => tracing::error!("listener: {e}"),
                 }
             });
@@ -190,7 +190,7 @@ const DRAIN: Duration = Duration::from_secs(30);
 /// front of this proxy, and it upgrades nothing.
 async fn serve_http1(
     listener: tokio::net::TcpListener,
-    router: axum::Router,
+    proxy: ProxyService,
     mut stop: tokio::sync::broadcast::Receiver<()>,
 ) {
     let http = hyper::server::conn::http1::Builder::new();
@@ -210,12 +210,13 @@ async fn serve_http1(
         };
         // Answers go out at once, as nginx's `tcp_nodelay on` does.
         let _ = tcp.set_nodelay(true);
-        let router = router.clone();
+        // One clone per connection; `ProxyService` is always ready, so `call` needs no `poll_ready`.
+        let proxy = std::cell::RefCell::new(proxy.clone());
         let service =
             hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
                 // The rate limiter keys on the client's address.
                 request.extensions_mut().insert(axum::extract::ConnectInfo(remote));
-                tower::ServiceExt::oneshot(router.clone(), request)
+                tower::Service::call(&mut *proxy.borrow_mut(), request)
             });
         let connection = graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(tcp), service));
         tokio::spawn(async move {
@@ -250,8 +251,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         operator_tokens = config.operator_tokens.len(),
         "starting"
     );
-    let router = app(config)?;
-    serve_per_core(router, listen).await?;
+    let proxy = service(config)?;
+    serve_per_core(proxy, listen).await?;
     tracing::info!("stopped");
     Ok(())
 }

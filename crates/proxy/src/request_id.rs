@@ -1,12 +1,13 @@
 //! Request ids: each answer carries one in `x-request-id`, the same id travels upstream and
 //! names the request in the log.
 
+use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
-/// The header that carries the id.
-pub(crate) const HEADER: &str = "x-request-id";
+/// The header that carries the id (a constant name: no parsing or allocation per use).
+pub(crate) const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Longest id accepted from a client; longer ones are replaced.
 const MAX_LEN: usize = 64;
@@ -32,13 +33,20 @@ impl RequestIds {
     /// The request's id: the client's own when it sent a short printable one, else a new one,
     /// which is then set on `headers` so it travels upstream.
     pub(crate) fn for_request(&self, headers: &mut HeaderMap) -> HeaderValue {
-        if let Some(id) = headers.get(HEADER) {
+        if let Some(id) = headers.get(&HEADER) {
             if id.len() <= MAX_LEN && !id.is_empty() && id.to_str().is_ok() {
                 return id.clone();
             }
         }
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let id = HeaderValue::from_str(&format!("{:x}-{n}", self.start_ms))
+        // Written on the stack: `u64::MAX` in hex, a dash and in decimal fit in 40 bytes.
+        let mut text = [0u8; 40];
+        let mut cursor = std::io::Cursor::new(&mut text[..]);
+        let written = write!(cursor, "{:x}-{n}", self.start_ms).is_ok();
+        let len = usize::try_from(cursor.position()).unwrap_or(0);
+        let id = written
+            .then(|| HeaderValue::from_bytes(&text[..len]).ok())
+            .flatten()
             .unwrap_or(HeaderValue::from_static("unknown"));
         headers.insert(HEADER, id.clone());
         id

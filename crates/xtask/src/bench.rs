@@ -15,8 +15,12 @@ use crate::servers;
 
 /// How a bench run is shaped.
 pub(crate) struct BenchOptions {
+    /// Seconds of each loaded run (light runs take half).
     pub(crate) seconds: u32,
+    /// wrk's connections in the loaded runs.
     pub(crate) connections: u32,
+    /// Loaded runs per target, taken in turn.
+    pub(crate) rounds: u32,
 }
 
 const KEY: &str = "bench-key";
@@ -57,12 +61,22 @@ struct Measured {
     rps: f64,
     p50_ms: f64,
     p99_ms: f64,
+    /// Requests completed in the run.
+    requests: u64,
 }
 
-/// A target measured twice: one request in flight (latency) and under load (throughput).
+/// One target: where wrk sends load, and whose CPU time it costs.
 struct Target {
-    light: Measured,
-    loaded: Measured,
+    name: &'static str,
+    port: u16,
+    /// The process under test (for nginx its master; its workers are counted with it).
+    pid: u32,
+}
+
+/// A loaded run, with the CPU the target's processes spent on it.
+struct Loaded {
+    measured: Measured,
+    cpu_us_per_request: f64,
 }
 
 /// Runs the proxy benchmark.
@@ -88,11 +102,11 @@ pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
         }
     }
     // Three separate processes in every run: wrk, the proxy under test (or none), the upstream.
-    let _upstream = start_upstream(&dir)?;
-    let _njs = start_njs(&dir)?;
+    let upstream = start_upstream(&dir)?;
+    let njs = start_njs(&dir)?;
     wait_for_port(UPSTREAM_PORT)?;
     wait_for_port(NJS_PORT)?;
-    let _proxy = start_proxy(&proxy_bin)?;
+    let proxy = start_proxy(&proxy_bin)?;
 
     let script = dir.join("post.lua");
     std::fs::write(
@@ -101,54 +115,146 @@ pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
     )
     .map_err(|e| XtaskError::new(e.to_string()))?;
 
-    let targets = [("direct", UPSTREAM_PORT), ("kefu-proxy", PROXY_PORT), ("nginx+njs", NJS_PORT)];
-    let mut results = Vec::new();
-    for (name, port) in targets {
-        // A short warm-up, then one connection (latency without queueing), then the load.
-        wrk(port, &script, 2, opts.connections, 2)?;
-        let light = parse_wrk(name, &wrk(port, &script, opts.seconds.div_ceil(2), 1, 1)?)?;
-        let loaded = parse_wrk(name, &wrk(port, &script, opts.seconds, opts.connections, 2)?)?;
-        results.push(Target { light, loaded });
+    let targets = [
+        Target { name: "direct", port: UPSTREAM_PORT, pid: upstream.master.id() },
+        Target { name: "kefu-proxy", port: PROXY_PORT, pid: proxy.pid() },
+        Target { name: "nginx+njs", port: NJS_PORT, pid: njs.master.id() },
+    ];
+    let tick = clock_ticks_per_second();
+
+    // A short warm-up, then one connection: latency without queueing.
+    let mut light = Vec::new();
+    for t in &targets {
+        println!("== {}: warm-up and light load", t.name);
+        wrk(t.port, &script, 2, opts.connections, 2)?;
+        light.push(parse_wrk(t.name, &wrk(t.port, &script, opts.seconds.div_ceil(2), 1, 1)?)?);
+    }
+    // Loaded runs in turn, round after round: a slow spell of this shared machine then touches
+    // every target alike instead of only the one measured during it.
+    let mut loaded: [Vec<Loaded>; 3] = Default::default();
+    for round in 1..=opts.rounds {
+        for (t, runs) in targets.iter().zip(&mut loaded) {
+            println!("== {}: loaded, round {round} of {}", t.name, opts.rounds);
+            let before = cpu_seconds(t.pid, tick);
+            let measured = parse_wrk(t.name, &wrk(t.port, &script, opts.seconds, opts.connections, 2)?)?;
+            let spent = cpu_seconds(t.pid, tick) - before;
+            let cpu_us_per_request = 1e6 * spent / measured.requests.max(1) as f64;
+            runs.push(Loaded { measured, cpu_us_per_request });
+        }
     }
 
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let mut report = format!(
-        "proxy benchmark: POST {PATH} on loopback, {cores} cores shared by wrk, the proxy under test and the \
-         upstream (each its own process)\n\
-         light: 1 connection, {} s (latency without queueing); loaded: {} connections, wrk -t2, {} s\n\n\
-         {:<12} {:>12} {:>12} {:>12} {:>12} {:>12}\n",
-        opts.seconds.div_ceil(2),
-        opts.connections,
-        opts.seconds,
-        "target",
-        "light p50 ms",
-        "light p99 ms",
-        "loaded req/s",
-        "loaded p50",
-        "loaded p99"
-    );
-    for t in &results {
-        report.push_str(&format!(
-            "{:<12} {:>12.3} {:>12.3} {:>12.0} {:>12.3} {:>12.3}\n",
-            t.light.name, t.light.p50_ms, t.light.p99_ms, t.loaded.rps, t.loaded.p50_ms, t.loaded.p99_ms
-        ));
-    }
-    let (direct, proxy, njs) = (&results[0], &results[1], &results[2]);
-    let added_p50 = proxy.light.p50_ms - direct.light.p50_ms;
-    let added_p99 = proxy.light.p99_ms - direct.light.p99_ms;
-    let njs_p99 = njs.light.p99_ms - direct.light.p99_ms;
-    report.push_str(&format!(
-        "\nkefu-proxy added latency (light): p50 {added_p50:.3} ms, p99 {added_p99:.3} ms \
-         (nginx+njs adds p99 {njs_p99:.3} ms; target p99 < 1 ms: {})\n\
-         kefu-proxy throughput vs nginx+njs (loaded): {:.0}% (target >= 100%: {})\n",
-        if added_p99 < 1.0 { "met" } else { "NOT met" },
-        100.0 * proxy.loaded.rps / njs.loaded.rps.max(1.0),
-        if proxy.loaded.rps >= njs.loaded.rps { "met" } else { "NOT met" },
-    ));
+    let report = report(opts, &light, &loaded);
     println!("\n{report}");
     std::fs::write(dir.join("proxy.txt"), &report).map_err(|e| XtaskError::new(e.to_string()))?;
     println!("written to target/bench/proxy.txt");
     Ok(())
+}
+
+/// The printed report: light latency, loaded medians, each round's ratio, and the verdicts.
+fn report(opts: &BenchOptions, light: &[Measured], loaded: &[Vec<Loaded>; 3]) -> String {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut out = format!(
+        "proxy benchmark: POST {PATH} on loopback, {cores} cores shared by wrk, the proxy under test and the \
+         upstream (each its own process)\n\n\
+         light: 1 connection, {} s (latency without queueing)\n\
+         {:<12} {:>10} {:>10}\n",
+        opts.seconds.div_ceil(2),
+        "target",
+        "p50 ms",
+        "p99 ms"
+    );
+    for m in light {
+        out.push_str(&format!("{:<12} {:>10.3} {:>10.3}\n", m.name, m.p50_ms, m.p99_ms));
+    }
+    out.push_str(&format!(
+        "\nloaded: {} connections, wrk -t2, {} s a run; median of {} rounds\n\
+         {:<12} {:>10} {:>10} {:>10} {:>14}\n",
+        opts.connections, opts.seconds, opts.rounds, "target", "req/s", "p50 ms", "p99 ms", "CPU µs/req"
+    ));
+    for runs in loaded {
+        let of = |f: fn(&Loaded) -> f64| median(runs.iter().map(f).collect());
+        out.push_str(&format!(
+            "{:<12} {:>10.0} {:>10.3} {:>10.3} {:>14.1}\n",
+            runs.first().map_or("", |r| r.measured.name),
+            of(|r| r.measured.rps),
+            of(|r| r.measured.p50_ms),
+            of(|r| r.measured.p99_ms),
+            of(|r| r.cpu_us_per_request),
+        ));
+    }
+    out.push_str("(CPU: the target's own processes, user + system, per request; the proxy's excludes the upstream's)\n");
+
+    let [_, proxy, njs] = loaded;
+    let ratios: Vec<f64> =
+        proxy.iter().zip(njs).map(|(p, n)| p.measured.rps / n.measured.rps.max(1.0)).collect();
+    let rounds: Vec<String> = proxy
+        .iter()
+        .zip(njs)
+        .zip(&ratios)
+        .map(|((p, n), r)| format!("{:.0}/{:.0} ({:.0}%)", p.measured.rps, n.measured.rps, 100.0 * r))
+        .collect();
+    let ratio = median(ratios);
+    let (direct, proxy_light, njs_light) = (&light[0], &light[1], &light[2]);
+    let added_p50 = proxy_light.p50_ms - direct.p50_ms;
+    let added_p99 = proxy_light.p99_ms - direct.p99_ms;
+    let njs_p99 = njs_light.p99_ms - direct.p99_ms;
+    out.push_str(&format!(
+        "\nkefu-proxy / nginx+njs req/s by round: {}\n\
+         kefu-proxy added latency (light): p50 {added_p50:.3} ms, p99 {added_p99:.3} ms \
+         (nginx+njs adds p99 {njs_p99:.3} ms; target p99 < 1 ms: {})\n\
+         kefu-proxy throughput vs nginx+njs (loaded, median of rounds): {:.0}% (target >= 100%: {})\n",
+        rounds.join(", "),
+        if added_p99 < 1.0 { "met" } else { "NOT met" },
+        100.0 * ratio,
+        if ratio >= 1.0 { "met" } else { "NOT met" },
+    ));
+    out
+}
+
+/// The middle value (the mean of the two middle ones for an even count); 0 for none.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// `getconf CLK_TCK`: the unit of `/proc/<pid>/stat`'s CPU times (100 almost everywhere).
+fn clock_ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// CPU time, user + system, spent so far by process `pid` (all its threads) and its children
+/// (nginx's workers), in seconds.
+fn cpu_seconds(pid: u32, tick: f64) -> f64 {
+    let mut ticks = 0;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        let own = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) == Some(pid);
+        if let Some((parent, cpu)) = parse_stat(&stat) {
+            if own || parent == pid {
+                ticks += cpu;
+            }
+        }
+    }
+    ticks as f64 / tick
+}
+
+/// From a `/proc/<pid>/stat` line: the parent's pid, and utime + stime in clock ticks.
+fn parse_stat(stat: &str) -> Option<(u32, u64)> {
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+    let rest: Vec<&str> = stat.get(stat.rfind(')')? + 1..)?.split_whitespace().collect();
+    let parent = rest.get(1)?.parse().ok()?;
+    let utime: u64 = rest.get(11)?.parse().ok()?;
+    let stime: u64 = rest.get(12)?.parse().ok()?;
+    Some((parent, utime + stime))
 }
 
 fn ensure_tools() -> Result<()> {
@@ -281,8 +387,16 @@ fn parse_wrk(name: &'static str, out: &str) -> Result<Measured> {
     let rps = field("Requests/sec:").and_then(|v| v.parse().ok());
     let p50 = field("50%").and_then(parse_duration_ms);
     let p99 = field("99%").and_then(parse_duration_ms);
-    match (rps, p50, p99) {
-        (Some(rps), Some(p50_ms), Some(p99_ms)) => Ok(Measured { name, rps, p50_ms, p99_ms }),
+    // `  123456 requests in 10.00s, 12.34MB read`
+    let requests = out
+        .lines()
+        .find(|l| l.contains(" requests in "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok());
+    match (rps, p50, p99, requests) {
+        (Some(rps), Some(p50_ms), Some(p99_ms), Some(requests)) => {
+            Ok(Measured { name, rps, p50_ms, p99_ms, requests })
+        }
         _ => Err(XtaskError::new(format!("{name}: cannot read wrk's output:\n{out}"))),
     }
 }
@@ -313,7 +427,18 @@ mod tests {
         assert!((m.rps - 45_678.9).abs() < 1e-6);
         assert!((m.p50_ms - 0.812).abs() < 1e-9);
         assert!((m.p99_ms - 3.21).abs() < 1e-9);
+        assert_eq!(m.requests, 100);
         assert!(parse_wrk("x", "Non-2xx or 3xx responses: 5\n").is_err());
         assert_eq!(parse_duration_ms("2.00s"), Some(2000.0));
+    }
+
+    #[test]
+    fn reads_proc_stat_and_takes_medians() {
+        let stat = "4242 (nginx: worker) S 4241 4241 4241 0 -1 4194624 100 0 0 0 250 31 0 0 20 0 1 0 99 0 0";
+        assert_eq!(parse_stat(stat), Some((4241, 281)));
+        assert_eq!(parse_stat("garbage"), None);
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(median(Vec::new()), 0.0);
     }
 }

@@ -57,12 +57,15 @@ enum Command {
 enum BenchTarget {
     /// kefu-proxy against a fixed upstream, directly, and nginx+njs doing the same signing.
     Proxy {
-        /// Seconds of measured load per target.
-        #[arg(long, default_value_t = 10)]
+        /// Seconds of each loaded run (light runs take half).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=300))]
         seconds: u32,
-        /// Concurrent connections.
-        #[arg(long, default_value_t = 64)]
+        /// Concurrent connections of the loaded runs.
+        #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
         connections: u32,
+        /// Loaded runs per target, taken in turn; the report gives their medians.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+        rounds: u32,
     },
 }
 
@@ -74,8 +77,8 @@ fn main() -> ExitCode {
             tools.and_then(|tools| suites::run_all(&tools))
         }
         Command::Setup => setup::ensure().map(|_| ()),
-        Command::Bench { what: BenchTarget::Proxy { seconds, connections } } => {
-            bench::proxy(&bench::BenchOptions { seconds, connections })
+        Command::Bench { what: BenchTarget::Proxy { seconds, connections, rounds } } => {
+            bench::proxy(&bench::BenchOptions { seconds, connections, rounds })
         }
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),

@@ -19,7 +19,7 @@ impl Drop for Running {
 
 /// A server of ours, started and ready.
 pub(crate) struct Server {
-    _process: Running,
+    process: Running,
     /// `http://127.0.0.1:PORT`.
     pub(crate) url: String,
 }
@@ -27,8 +27,13 @@ pub(crate) struct Server {
 impl Server {
     /// Waits until the server exits (for the demo, which runs until interrupted).
     pub(crate) fn wait(mut self) -> Result<()> {
-        let status = self._process.0.wait().map_err(|e| XtaskError::new(e.to_string()))?;
+        let status = self.process.0.wait().map_err(|e| XtaskError::new(e.to_string()))?;
         Err(XtaskError::new(format!("the server stopped ({status})")))
+    }
+
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.process.0.id()
     }
 }
 
@@ -92,5 +97,5 @@ pub(crate) fn start(program: &Path, args: &[&str], envs: &[(&str, String)]) -> R
         .ok_or_else(|| XtaskError::new(format!("{} did not start", program.display())))?;
     // Keep reading (and dropping) its output so it never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    Ok(Server { _process: process, url })
+    Ok(Server { process, url })
 }
