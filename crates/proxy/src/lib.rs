@@ -6,6 +6,9 @@
 //! own `Authorization`. Chat routes are public; every other route needs an operator bearer token.
 //! Bodies are size-limited, clients rate-limited per IP, in-flight requests capped, upstream calls
 //! timed out; each failure is a JSON answer in the platform's envelope style.
+//!
+//! [`service`] gives the proxy as one tower service ([`ProxyService`], what the binary serves);
+//! [`app`] mounts that service in an axum `Router`.
 
 mod client;
 pub mod config;
