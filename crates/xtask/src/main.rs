@@ -64,7 +64,7 @@ enum BenchTarget {
         #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
         connections: u32,
         /// Loaded runs per target, taken in turn; the report gives their medians.
-        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
         rounds: u32,
     },
 }
