@@ -45,7 +45,7 @@ thread_local! {
 }
 
 impl Proxy {
-    /// This thread's upstream client. `app()` built one from the same configuration already, so
+    /// This thread's upstream client. `service()` built one from the same configuration already, so
     /// building cannot fail here.
     pub(crate) fn client(&self) -> Result<client::UpstreamClient, ProxyError> {
         CLIENT.with(|c| match c.get() {
