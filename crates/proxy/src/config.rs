@@ -78,10 +78,12 @@ pub struct Config {
     pub apisecret: Secret,
     /// Seed 002 upstream (the bot platform), e.g. `https://api.xinyaoai.com`.
     pub platform_url: String,
-    /// Seed 000 upstream (the outbound-call service).
-    pub outbound_url: String,
-    /// Seed 001 upstream (the call-center).
-    pub callcenter_url: String,
+    /// Seed 000 upstream (the outbound-call service); `None`: its routes answer 503.
+    pub outbound_url: Option<String>,
+    /// Seed 001 upstream (the call-center); `None`: its routes answer 503.
+    pub callcenter_url: Option<String>,
+    /// The upstream path of each seed 001 endpoint (the browser-facing paths do not change).
+    pub callcenter_paths: CallCenterPaths,
     /// Origins allowed to call from a browser (CORS); empty: same origin only.
     pub allowed_origins: Vec<String>,
     /// Bearer tokens accepted on operator routes; empty: operator routes are closed.
@@ -102,6 +104,21 @@ pub struct Config {
     pub max_concurrency: usize,
     /// The signer's clock.
     pub clock: Clock,
+    /// Longest a client may take to send a request's head, counted from when the proxy starts
+    /// waiting for it.
+    pub header_read_timeout: Duration,
+    /// Longest a connection may sit with no request in progress and no bytes moving.
+    pub idle_timeout: Duration,
+    /// Longest a client may take to send a request's body.
+    pub body_read_timeout: Duration,
+    /// Connections open at once from one client address (IPv6: one /64); trusted proxies are
+    /// exempt.
+    pub max_connections_per_client: usize,
+    /// Connections open at once in all.
+    pub max_connections: usize,
+    /// Peers whose `Forwarded` / `X-Forwarded-For` name the client (load balancers); empty: the
+    /// TCP peer is always the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -111,8 +128,9 @@ impl Config {
         Config {
             apikey: apikey.into(),
             apisecret,
-            outbound_url: platform_url.clone(),
-            callcenter_url: platform_url.clone(),
+            outbound_url: None,
+            callcenter_url: None,
+            callcenter_paths: CallCenterPaths::default(),
             platform_url,
             allowed_origins: Vec::new(),
             operator_tokens: Vec::new(),
@@ -124,8 +142,116 @@ impl Config {
             rate_burst: 60,
             max_concurrency: 512,
             clock: Clock::system(),
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(5),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections_per_client: 128,
+            max_connections: 8192,
+            trusted_proxies: Vec::new(),
         }
     }
+
+    /// Where each route family goes, one line each, for the start log: the upstream URL without
+    /// any `user:password@`, or that the family is off and which setting turns it on.
+    pub fn route_families(&self) -> Vec<String> {
+        let family = |name: &str, url: Option<&String>, setting: &str| match url {
+            Some(url) => format!("{name} -> {}", without_userinfo(url)),
+            None => format!("{name} -> off (set {setting})"),
+        };
+        vec![
+            family("chat and coeus (seed 002)", Some(&self.platform_url), "KEFU_PLATFORM_URL"),
+            family("outbound-bot (seed 000)", self.outbound_url.as_ref(), "KEFU_OUTBOUND_URL"),
+            family("aicall and recordings (seed 001)", self.callcenter_url.as_ref(), "KEFU_CALLCENTER_URL"),
+        ]
+    }
+}
+
+/// A URL with any `user:password@` removed.
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+/// The upstream path of each seed 001 endpoint. The document lists `POST /aicall/stopTasks`
+/// without the `/api` prefix its other endpoints have; each path defaults to the document's
+/// literal text and can be changed when the real call-center differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallCenterPaths {
+    /// `records/list` (default `/api/aicall/records/list`).
+    pub records_list: String,
+    /// `calltask/list` (default `/api/aicall/calltask/list`).
+    pub calltask_list: String,
+    /// `createTasks` (default `/api/aicall/createTasks`).
+    pub create_tasks: String,
+    /// `stopTasks` (default `/aicall/stopTasks`, as the document writes it).
+    pub stop_tasks: String,
+    /// Recordings (default `/recordings/files`).
+    pub recordings: String,
+}
+
+impl Default for CallCenterPaths {
+    fn default() -> Self {
+        use kefu_protocol::callcenter as cc;
+        CallCenterPaths {
+            records_list: cc::RECORDS_LIST_PATH.to_owned(),
+            calltask_list: cc::CALLTASK_LIST_PATH.to_owned(),
+            create_tasks: cc::CREATE_TASKS_PATH.to_owned(),
+            stop_tasks: cc::STOP_TASKS_PATH.to_owned(),
+            recordings: cc::RECORDINGS_PATH.to_owned(),
+        }
+    }
+}
+
+impl CallCenterPaths {
+    /// Checks that every path is an absolute path without query, fragment, `..` or spaces.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for (name, path) in [
+            ("records-list", &self.records_list),
+            ("calltask-list", &self.calltask_list),
+            ("create-tasks", &self.create_tasks),
+            ("stop-tasks", &self.stop_tasks),
+            ("recordings", &self.recordings),
+        ] {
+            let plain = path.starts_with('/')
+                && !path.split('/').any(|segment| segment == "..")
+                && path.parse::<axum::http::uri::PathAndQuery>().is_ok_and(|p| p.query().is_none())
+                && !path.contains(['#', '?']);
+            if !plain {
+                return Err(ConfigError(format!(
+                    "call-center {name} path {path:?} must be an absolute path (\"/…\") without query or \"..\""
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The upstream path of a seed 001 route, by the route's name.
+    pub(crate) fn for_route(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            "records_list" => &self.records_list,
+            "calltask_list" => &self.calltask_list,
+            "create_tasks" => &self.create_tasks,
+            "stop_tasks" | "stop_tasks_api" => &self.stop_tasks,
+            "recording" => &self.recordings,
+            _ => return None,
+        })
+    }
+}
+
+/// Parses a list of trusted proxies: CIDRs (`10.0.0.0/8`) or single addresses.
+pub fn parse_trusted_proxies(items: &[String]) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    items
+        .iter()
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError(format!("trusted proxy {item:?} is not an address or a CIDR")))
+        })
+        .collect()
 }
 
 /// The TOML file's shape: every key optional, names as on the command line.
@@ -164,6 +290,28 @@ pub struct FileConfig {
     pub rate_burst: Option<u32>,
     /// Global concurrency limit.
     pub max_concurrency: Option<usize>,
+    /// Seed 001 upstream path of records/list.
+    pub callcenter_records_list_path: Option<String>,
+    /// Seed 001 upstream path of calltask/list.
+    pub callcenter_calltask_list_path: Option<String>,
+    /// Seed 001 upstream path of createTasks.
+    pub callcenter_create_tasks_path: Option<String>,
+    /// Seed 001 upstream path of stopTasks.
+    pub callcenter_stop_tasks_path: Option<String>,
+    /// Seed 001 upstream path of the recordings.
+    pub callcenter_recordings_path: Option<String>,
+    /// Header read timeout in milliseconds.
+    pub header_read_timeout_ms: Option<u64>,
+    /// Idle keep-alive timeout in milliseconds.
+    pub idle_timeout_ms: Option<u64>,
+    /// Body read timeout in milliseconds.
+    pub body_read_timeout_ms: Option<u64>,
+    /// Connections per client address.
+    pub max_connections_per_client: Option<usize>,
+    /// Connections in all.
+    pub max_connections: Option<usize>,
+    /// Trusted proxies (CIDRs or addresses).
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 impl FileConfig {
@@ -185,4 +333,42 @@ pub fn read_secret_file(path: &std::path::Path) -> Result<Secret, ConfigError> {
 /// Splits a comma-separated list, dropping empty entries.
 pub fn split_list(s: &str) -> Vec<String> {
     s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_route_families_say_where_each_goes_without_credentials() {
+        let mut c = Config::new("k", Secret::new("s"), "https://user:pw@api.example.com/base");
+        c.callcenter_url = Some("http://127.0.0.1:8899".into());
+        assert_eq!(
+            c.route_families(),
+            [
+                "chat and coeus (seed 002) -> https://api.example.com/base",
+                "outbound-bot (seed 000) -> off (set KEFU_OUTBOUND_URL)",
+                "aicall and recordings (seed 001) -> http://127.0.0.1:8899",
+            ]
+        );
+        assert_eq!(without_userinfo("http://h/p@q"), "http://h/p@q", "an @ in the path is not userinfo");
+    }
+
+    #[test]
+    fn trusted_proxies_take_cidrs_and_addresses() {
+        let list = parse_trusted_proxies(&["10.0.0.0/8".into(), "192.0.2.7".into(), "2001:db8::/32".into()])
+            .expect("valid");
+        assert_eq!(list.len(), 3);
+        assert!(list[1].contains(&"192.0.2.7".parse::<std::net::IpAddr>().expect("ip")));
+        let err = parse_trusted_proxies(&["10.0.0.0/33".into()]).expect_err("invalid");
+        assert!(err.to_string().contains("10.0.0.0/33"));
+    }
+
+    #[test]
+    fn default_callcenter_paths_are_the_documents_text() {
+        let paths = CallCenterPaths::default();
+        assert_eq!(paths.stop_tasks, "/aicall/stopTasks");
+        assert_eq!(paths.records_list, "/api/aicall/records/list");
+        assert!(paths.validate().is_ok());
+    }
 }

@@ -34,6 +34,12 @@ pub enum ProxyError {
     /// Too many requests in flight.
     #[error("the proxy is busy; try again shortly")]
     Overloaded,
+    /// The route's upstream is not configured: the route is off until this setting is given.
+    #[error("this route is off: its upstream is not configured (set {0})")]
+    UpstreamNotConfigured(&'static str),
+    /// The client took longer than the body read timeout to send the request body.
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
     /// Something inside the proxy failed (details in the log).
     #[error("internal proxy error")]
     Internal,
@@ -57,7 +63,8 @@ impl ProxyError {
             ProxyError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ProxyError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ProxyError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            ProxyError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            ProxyError::Overloaded | ProxyError::UpstreamNotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ProxyError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ProxyError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ProxyError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             ProxyError::UpstreamUnavailable | ProxyError::UpstreamGarbage => StatusCode::BAD_GATEWAY,
@@ -71,8 +78,15 @@ impl ProxyError {
         let key = if family == Some(Upstream::Outbound) { "message" } else { "msg" };
         let body = json!({ "code": status.as_u16(), key: self.to_string() });
         let mut response = (status, Json(body)).into_response();
-        if let ProxyError::RateLimited(seconds) = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
+        match self {
+            ProxyError::RateLimited(seconds) => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
+            }
+            // The rest of the body may still be on its way: this connection is done.
+            ProxyError::BodyTimeout => {
+                response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
         }
         response
     }

@@ -29,10 +29,11 @@ pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Respons
     let request_id = proxy.request_ids.for_request(request.headers_mut());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let client = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let client = crate::client_ip::resolve(peer, request.headers(), &proxy.config.trusted_proxies);
     // A permit is held until the answer is ready; with none free the request is shed at once.
     let (name, mut response) = match (proxy.rate_limit.check(client), proxy.in_flight.try_acquire()) {
         (Err(seconds), _) => ("rate_limited", ProxyError::RateLimited(seconds).into_response()),
@@ -41,7 +42,12 @@ pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Respons
             Some(route) => {
                 let response = match forward(&proxy, route, request).await {
                     Ok(response) => response,
-                    Err(e) => e.to_response(Some(route.upstream)),
+                    Err(e) => {
+                        if let ProxyError::BodyTimeout = e {
+                            proxy.metrics.cut(crate::metrics::Cut::BodyTimeout, peer);
+                        }
+                        e.to_response(Some(route.upstream))
+                    }
                 };
                 (route.name, response)
             }
@@ -78,21 +84,30 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
     if route.access == Access::Operator && !operator_allowed(proxy, &parts.headers) {
         return Err(ProxyError::Unauthorized);
     }
+    let (base, path) = match route.upstream {
+        Upstream::Platform => (Some(&proxy.config.platform_url), route.path),
+        Upstream::Outbound => (proxy.config.outbound_url.as_ref(), route.path),
+        Upstream::CallCenter => (
+            proxy.config.callcenter_url.as_ref(),
+            proxy.config.callcenter_paths.for_route(route.name).unwrap_or(route.path),
+        ),
+    };
+    let base = base.ok_or(ProxyError::UpstreamNotConfigured(route.upstream.setting()))?;
     let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
     let body = match route.body {
         Body::Query => Bytes::new(),
-        _ => axum::body::to_bytes(body, route.body_limit())
-            .await
-            .map_err(|_| ProxyError::TooLarge(route.body_limit()))?,
+        // The timer only starts if the body is not all there at the first look.
+        _ => tokio::time::timeout(
+            proxy.config.body_read_timeout,
+            axum::body::to_bytes(body, route.body_limit()),
+        )
+        .await
+        .map_err(|_| ProxyError::BodyTimeout)?
+        .map_err(|_| ProxyError::TooLarge(route.body_limit()))?,
     };
     let body = check_body(proxy, route, body, content_type.as_ref())?;
 
-    let base = match route.upstream {
-        Upstream::Platform => &proxy.config.platform_url,
-        Upstream::Outbound => &proxy.config.outbound_url,
-        Upstream::CallCenter => &proxy.config.callcenter_url,
-    };
-    let mut url = format!("{}{}", base.trim_end_matches('/'), route.path);
+    let mut url = format!("{}{}", base.trim_end_matches('/'), path);
     if route.body == Body::Query {
         if let Some(query) = parts.uri.query() {
             url.push('?');

@@ -7,10 +7,15 @@
 //! Bodies are size-limited, clients rate-limited per IP, in-flight requests capped, upstream calls
 //! timed out; each failure is a JSON answer in the platform's envelope style.
 //!
-//! [`service`] gives the proxy as one tower service ([`ProxyService`], what the binary serves);
-//! [`app`] mounts that service in an axum `Router`.
+//! Routes of seeds 000 and 001 exist only when their upstream is configured; otherwise they
+//! answer a JSON 503 naming the missing setting.
+//!
+//! [`service`] gives the proxy as one tower service ([`ProxyService`]); [`server::serve`] is the
+//! binary's connection loop around it (timeouts and connection caps for slow clients); [`app`]
+//! mounts the service in an axum `Router`.
 
 mod client;
+mod client_ip;
 pub mod config;
 pub mod error;
 mod forward;
@@ -18,6 +23,7 @@ pub mod metrics;
 mod rate_limit;
 mod request_id;
 pub mod routes;
+pub mod server;
 mod service;
 
 use std::sync::Arc;
@@ -36,6 +42,8 @@ pub(crate) struct Proxy {
     pub(crate) in_flight: tokio::sync::Semaphore,
     pub(crate) request_ids: request_id::RequestIds,
     pub(crate) rate_limit: rate_limit::RateLimit,
+    /// The client connections open now (the binary's serving loop, [`server`]).
+    pub(crate) connections: server::Connections,
 }
 
 thread_local! {
@@ -71,6 +79,7 @@ pub fn app(config: Config) -> Result<Router, ConfigError> {
 
 /// The proxy as one tower service (what the binary serves, without a router in the way).
 pub fn service(config: Config) -> Result<ProxyService, ConfigError> {
+    config.callcenter_paths.validate()?;
     client::UpstreamClient::new(config.upstream_timeout)?;
     let rate_limit = rate_limit::RateLimit::new(config.rate_per_second, config.rate_burst)?;
     let in_flight =
@@ -81,5 +90,6 @@ pub fn service(config: Config) -> Result<ProxyService, ConfigError> {
         in_flight,
         request_ids: request_id::RequestIds::default(),
         rate_limit,
+        connections: server::Connections::default(),
     }))
 }

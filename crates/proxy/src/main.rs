@@ -11,8 +11,8 @@ use std::time::Duration;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
-use kefu_proxy::config::{FileConfig, read_secret_file, split_list};
-use kefu_proxy::{Config, ConfigError, ProxyService, Secret, service};
+use kefu_proxy::config::{FileConfig, parse_trusted_proxies, read_secret_file, split_list};
+use kefu_proxy::{Config, ConfigError, Secret, server, service};
 
 /// The tiny signing proxy between browsers and the bot platform. Every option can also come
 /// from the environment (shown) or from a TOML file given with --config (same names, kebab-case);
@@ -38,12 +38,27 @@ struct Args {
     /// Seed 002 upstream (the bot platform) [default: https://api.xinyaoai.com].
     #[arg(long, env = "KEFU_PLATFORM_URL")]
     platform_url: Option<String>,
-    /// Seed 000 upstream (the outbound-call service) [default: the platform URL].
+    /// Seed 000 upstream (the outbound-call service) [default: none, its routes answer 503].
     #[arg(long, env = "KEFU_OUTBOUND_URL")]
     outbound_url: Option<String>,
-    /// Seed 001 upstream (the call-center) [default: the platform URL].
+    /// Seed 001 upstream (the call-center) [default: none, its routes answer 503].
     #[arg(long, env = "KEFU_CALLCENTER_URL")]
     callcenter_url: Option<String>,
+    /// Seed 001 upstream path of records/list [default: /api/aicall/records/list].
+    #[arg(long, env = "KEFU_CALLCENTER_RECORDS_LIST_PATH")]
+    callcenter_records_list_path: Option<String>,
+    /// Seed 001 upstream path of calltask/list [default: /api/aicall/calltask/list].
+    #[arg(long, env = "KEFU_CALLCENTER_CALLTASK_LIST_PATH")]
+    callcenter_calltask_list_path: Option<String>,
+    /// Seed 001 upstream path of createTasks [default: /api/aicall/createTasks].
+    #[arg(long, env = "KEFU_CALLCENTER_CREATE_TASKS_PATH")]
+    callcenter_create_tasks_path: Option<String>,
+    /// Seed 001 upstream path of stopTasks [default: /aicall/stopTasks, as the document has it].
+    #[arg(long, env = "KEFU_CALLCENTER_STOP_TASKS_PATH")]
+    callcenter_stop_tasks_path: Option<String>,
+    /// Seed 001 upstream path of the recordings [default: /recordings/files].
+    #[arg(long, env = "KEFU_CALLCENTER_RECORDINGS_PATH")]
+    callcenter_recordings_path: Option<String>,
     /// Comma-separated origins allowed to call from a browser (CORS).
     #[arg(long, env = "KEFU_ALLOWED_ORIGINS")]
     allowed_origins: Option<String>,
@@ -71,6 +86,24 @@ struct Args {
     /// Requests in flight at once [default: 512].
     #[arg(long, env = "KEFU_MAX_CONCURRENCY")]
     max_concurrency: Option<usize>,
+    /// Longest wait for a whole request head, in milliseconds [default: 10000].
+    #[arg(long, env = "KEFU_HEADER_READ_TIMEOUT_MS")]
+    header_read_timeout_ms: Option<u64>,
+    /// Longest a connection may sit idle between requests, in milliseconds [default: 5000].
+    #[arg(long, env = "KEFU_IDLE_TIMEOUT_MS")]
+    idle_timeout_ms: Option<u64>,
+    /// Longest wait for a whole request body, in milliseconds [default: 30000].
+    #[arg(long, env = "KEFU_BODY_READ_TIMEOUT_MS")]
+    body_read_timeout_ms: Option<u64>,
+    /// Connections open at once from one client address [default: 128].
+    #[arg(long, env = "KEFU_MAX_CONNECTIONS_PER_CLIENT")]
+    max_connections_per_client: Option<usize>,
+    /// Connections open at once in all [default: 8192].
+    #[arg(long, env = "KEFU_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// Comma-separated CIDRs of proxies whose Forwarded / X-Forwarded-For name the client.
+    #[arg(long, env = "KEFU_TRUSTED_PROXIES")]
+    trusted_proxies: Option<String>,
 }
 
 #[tokio::main]
@@ -106,8 +139,21 @@ fn settings(args: Args) -> Result<(SocketAddr, Config), ConfigError> {
     let platform_url =
         args.platform_url.or(file.platform_url).unwrap_or_else(|| "https://api.xinyaoai.com".into());
     let mut config = Config::new(apikey, secret, platform_url.clone());
-    config.outbound_url = args.outbound_url.or(file.outbound_url).unwrap_or_else(|| platform_url.clone());
-    config.callcenter_url = args.callcenter_url.or(file.callcenter_url).unwrap_or(platform_url);
+    config.outbound_url = args.outbound_url.or(file.outbound_url).filter(|url| !url.is_empty());
+    config.callcenter_url = args.callcenter_url.or(file.callcenter_url).filter(|url| !url.is_empty());
+    let paths = &mut config.callcenter_paths;
+    for (arg, from_file, path) in [
+        (args.callcenter_records_list_path, file.callcenter_records_list_path, &mut paths.records_list),
+        (args.callcenter_calltask_list_path, file.callcenter_calltask_list_path, &mut paths.calltask_list),
+        (args.callcenter_create_tasks_path, file.callcenter_create_tasks_path, &mut paths.create_tasks),
+        (args.callcenter_stop_tasks_path, file.callcenter_stop_tasks_path, &mut paths.stop_tasks),
+        (args.callcenter_recordings_path, file.callcenter_recordings_path, &mut paths.recordings),
+    ] {
+        if let Some(value) = arg.or(from_file) {
+            *path = value;
+        }
+    }
+    config.callcenter_paths.validate()?;
     config.allowed_origins =
         args.allowed_origins.map(|s| split_list(&s)).or(file.allowed_origins).unwrap_or_default();
     config.operator_tokens = args
@@ -133,7 +179,29 @@ fn settings(args: Args) -> Result<(SocketAddr, Config), ConfigError> {
     if let Some(n) = args.max_concurrency.or(file.max_concurrency) {
         config.max_concurrency = n;
     }
-    for url in [&config.platform_url, &config.outbound_url, &config.callcenter_url] {
+    let millis = |ms: u64| Duration::from_millis(ms.max(1));
+    if let Some(ms) = args.header_read_timeout_ms.or(file.header_read_timeout_ms) {
+        config.header_read_timeout = millis(ms);
+    }
+    if let Some(ms) = args.idle_timeout_ms.or(file.idle_timeout_ms) {
+        config.idle_timeout = millis(ms);
+    }
+    if let Some(ms) = args.body_read_timeout_ms.or(file.body_read_timeout_ms) {
+        config.body_read_timeout = millis(ms);
+    }
+    if let Some(n) = args.max_connections_per_client.or(file.max_connections_per_client) {
+        config.max_connections_per_client = n;
+    }
+    if let Some(n) = args.max_connections.or(file.max_connections) {
+        config.max_connections = n;
+    }
+    if let Some(list) = args.trusted_proxies.map(|s| split_list(&s)).or(file.trusted_proxies) {
+        config.trusted_proxies = parse_trusted_proxies(&list)?;
+    }
+    for url in std::iter::once(&config.platform_url)
+        .chain(config.outbound_url.as_ref())
+        .chain(config.callcenter_url.as_ref())
+    {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(ConfigError(format!("upstream URL {url:?} must start with http:// or https://")));
         }
@@ -141,118 +209,39 @@ fn settings(args: Args) -> Result<(SocketAddr, Config), ConfigError> {
     Ok((listen, config))
 }
 
-/// Serves on one single-threaded runtime per core, all accepting on the same `SO_REUSEPORT`
-/// port. Each request, its handler and its upstream connection then stay on one thread (the
-/// upstream client is per thread too); measured with `cargo xtask bench proxy`, this forwards
-/// 25-30% more requests a second than one multi-threaded runtime, whose tasks woke each other
-/// across threads on every request.
-async fn serve_per_core(proxy: ProxyService, listen: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
-    let first = bind_reuse(listen)?;
-    let addr = first.local_addr()?;
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let mut workers = Vec::with_capacity(cores);
-    for i in 0..cores {
-        let listener = if i == 0 { first.try_clone()? } else { bind_reuse(addr)? };
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        workers.push((listener, runtime));
-    }
-    drop(first);
-    kefu_serve::announce(addr);
-    let (stop_tx, _) = tokio::sync::broadcast::channel::<()>(1);
-    let mut threads = Vec::with_capacity(cores);
-    for (std_listener, runtime) in workers {
-        let proxy = proxy.clone();
-        let stop = stop_tx.subscribe();
-        threads.push(std::thread::spawn(move || {
-            runtime.block_on(async move {
-                match tokio::net::TcpListener::from_std(std_listener) {
-                    Ok(listener) => serve_http1(listener, proxy, stop).await,
-                    Err(e) => tracing::error!("listener: {e}"),
-                }
-            });
-        }));
-    }
-    kefu_serve::shutdown_signal().await;
-    let _ = stop_tx.send(());
-    for t in threads {
-        let _ = t.join();
-    }
-    Ok(())
-}
-
-/// Longest a graceful stop waits for requests in flight.
-const DRAIN: Duration = Duration::from_secs(30);
-
-/// Serves HTTP/1.1 on `listener` until `stop`, then lets the requests in flight finish.
-///
-/// hyper's HTTP/1 connection directly rather than `axum::serve`, which sniffs every connection
-/// for HTTP/2 and wraps it for upgrades: browsers speak HTTP/2 only over TLS, which ends in
-/// front of this proxy, and it upgrades nothing.
-async fn serve_http1(
-    listener: tokio::net::TcpListener,
-    proxy: ProxyService,
-    mut stop: tokio::sync::broadcast::Receiver<()>,
-) {
-    let http = hyper::server::conn::http1::Builder::new();
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    loop {
-        let (tcp, remote) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(e) => {
-                    // Out of file descriptors, most likely: wait rather than spin.
-                    tracing::warn!("accept: {e}");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-            _ = stop.recv() => break,
-        };
-        // Answers go out at once, as nginx's `tcp_nodelay on` does.
-        let _ = tcp.set_nodelay(true);
-        // One clone per connection; `ProxyService` is always ready, so `call` needs no `poll_ready`.
-        let proxy = std::cell::RefCell::new(proxy.clone());
-        let service =
-            hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
-                // The rate limiter keys on the client's address.
-                request.extensions_mut().insert(axum::extract::ConnectInfo(remote));
-                tower::Service::call(&mut *proxy.borrow_mut(), request)
-            });
-        let connection = graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(tcp), service));
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!("connection from {remote}: {e}");
-            }
-        });
-    }
-    drop(listener);
-    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
-        tracing::warn!("stopped with requests still in flight after {DRAIN:?}");
-    }
-}
-
-/// A listening socket with `SO_REUSEPORT`, so several threads can accept on one port.
-fn bind_reuse(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
-    let socket =
-        if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
-    socket.set_reuseaddr(true)?;
-    #[cfg(unix)]
-    socket.set_reuseport(true)?;
-    socket.bind(addr)?;
-    socket.listen(1024)?.into_std()
-}
-
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let (listen, config) = settings(args)?;
+    for family in config.route_families() {
+        tracing::info!("routes: {family}");
+    }
     tracing::info!(
-        platform = %config.platform_url,
-        outbound = %config.outbound_url,
-        callcenter = %config.callcenter_url,
         operator_tokens = config.operator_tokens.len(),
+        trusted_proxies = config.trusted_proxies.len(),
+        header_read_timeout_ms = config.header_read_timeout.as_millis() as u64,
+        idle_timeout_ms = config.idle_timeout.as_millis() as u64,
+        body_read_timeout_ms = config.body_read_timeout.as_millis() as u64,
+        max_connections = config.max_connections,
+        max_connections_per_client = config.max_connections_per_client,
         "starting"
     );
+    raise_fd_limit(config.max_connections);
     let proxy = service(config)?;
-    serve_per_core(proxy, listen).await?;
+    server::serve_per_core(proxy, listen, kefu_serve::announce, kefu_serve::shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Raises the soft open-files limit to the hard one: each connection is a descriptor, and the
+/// usual soft limit (1024) is below the default connection cap.
+fn raise_fd_limit(max_connections: usize) {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        // A few for the upstream pool, listeners and logs besides the client connections.
+        Ok(limit) if limit < max_connections as u64 + 64 => tracing::warn!(
+            limit,
+            max_connections,
+            "the open-files limit is below the connection cap; raise it (ulimit -n) or lower KEFU_MAX_CONNECTIONS"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("cannot raise the open-files limit: {e}"),
+    }
 }

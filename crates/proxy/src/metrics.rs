@@ -1,8 +1,13 @@
-//! Prometheus metrics: requests by route and status, upstream latency by route.
+//! Prometheus metrics: requests by route and status, upstream latency by route, open
+//! connections, and slow or abusive clients cut off (by reason).
+
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
@@ -17,11 +22,62 @@ struct RouteLabel {
     route: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabel {
+    reason: &'static str,
+}
+
+/// Why a client was cut off or refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// It did not send a whole request head within the header read timeout.
+    HeaderTimeout,
+    /// Its connection sat idle longer than the idle timeout.
+    IdleTimeout,
+    /// It did not send a request body within the body read timeout.
+    BodyTimeout,
+    /// Its address already had the most connections allowed.
+    PerClientCap,
+    /// The proxy already had the most connections allowed.
+    TotalCap,
+}
+
+impl Cut {
+    const ALL: [Cut; 5] =
+        [Cut::HeaderTimeout, Cut::IdleTimeout, Cut::BodyTimeout, Cut::PerClientCap, Cut::TotalCap];
+
+    /// Its label in `/metrics`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Cut::HeaderTimeout => "header_timeout",
+            Cut::IdleTimeout => "idle_timeout",
+            Cut::BodyTimeout => "body_timeout",
+            Cut::PerClientCap => "per_client_cap",
+            Cut::TotalCap => "total_cap",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// At most one log line a second per kind of cut, saying how many happened since the last.
+#[derive(Default)]
+struct Throttle {
+    last_second: AtomicU64,
+    since_logged: AtomicU64,
+}
+
 /// The proxy's metrics.
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabel, Histogram>,
+    cuts: Family<ReasonLabel, Counter>,
+    open: Gauge,
+    throttles: [Throttle; 5],
+    started: std::time::Instant,
 }
 
 impl Default for Metrics {
@@ -41,7 +97,27 @@ impl Default for Metrics {
             "Time from sending a request upstream to its answer, by route",
             latency.clone(),
         );
-        Metrics { registry, requests, latency }
+        let cuts = Family::<ReasonLabel, Counter>::default();
+        registry.register(
+            "kefu_proxy_clients_cut",
+            "Connections closed or refused to slow or abusive clients, by reason",
+            cuts.clone(),
+        );
+        let open = Gauge::default();
+        registry.register("kefu_proxy_connections_open", "Client connections open now", open.clone());
+        for cut in Cut::ALL {
+            // Every reason shows from the start, at 0.
+            drop(cuts.get_or_create(&ReasonLabel { reason: cut.label() }));
+        }
+        Metrics {
+            registry,
+            requests,
+            latency,
+            cuts,
+            open,
+            throttles: Default::default(),
+            started: std::time::Instant::now(),
+        }
     }
 }
 
@@ -56,6 +132,34 @@ impl Metrics {
         self.latency.get_or_create(&RouteLabel { route }).observe(seconds);
     }
 
+    /// Counts a client cut off, and logs it (at most one line a second for each reason).
+    pub fn cut(&self, cut: Cut, client: IpAddr) {
+        self.cuts.get_or_create(&ReasonLabel { reason: cut.label() }).inc();
+        let throttle = &self.throttles[cut.index()];
+        throttle.since_logged.fetch_add(1, Ordering::Relaxed);
+        let second = self.started.elapsed().as_secs() + 1;
+        let last = throttle.last_second.load(Ordering::Relaxed);
+        if last != second
+            && throttle
+                .last_second
+                .compare_exchange(last, second, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            let count = throttle.since_logged.swap(0, Ordering::Relaxed);
+            tracing::warn!(reason = cut.label(), %client, count, "slow or abusive client cut off (count: since the last such line)");
+        }
+    }
+
+    /// One more client connection open.
+    pub(crate) fn connection_opened(&self) {
+        self.open.inc();
+    }
+
+    /// One client connection fewer.
+    pub(crate) fn connection_closed(&self) {
+        self.open.dec();
+    }
+
     /// The text exposition format.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -63,5 +167,50 @@ impl Metrics {
             out.clear();
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// Collects what the log writes.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_flood_of_cuts_is_counted_in_full_and_logged_once_a_second() {
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber =
+            tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+        let metrics = Metrics::default();
+        let client: IpAddr = "198.51.100.1".parse().expect("ip");
+        tracing::subscriber::with_default(subscriber, || {
+            for _ in 0..1000 {
+                metrics.cut(Cut::HeaderTimeout, client);
+            }
+            metrics.cut(Cut::PerClientCap, client);
+        });
+        let log = String::from_utf8(lines.0.lock().expect("lock").clone()).expect("utf-8");
+        assert_eq!(log.lines().count(), 2, "one line per reason in this second: {log}");
+        assert!(log.contains("reason=\"header_timeout\"") || log.contains("reason=header_timeout"), "{log}");
+        let text = metrics.render();
+        assert!(text.contains("kefu_proxy_clients_cut_total{reason=\"header_timeout\"} 1000"), "{text}");
+        assert!(text.contains("kefu_proxy_clients_cut_total{reason=\"per_client_cap\"} 1"), "{text}");
+        assert!(text.contains("kefu_proxy_clients_cut_total{reason=\"idle_timeout\"} 0"), "{text}");
     }
 }

@@ -60,7 +60,7 @@ impl RateLimit {
 }
 
 /// The bucket a client address counts against.
-fn bucket(client: IpAddr) -> IpAddr {
+pub(crate) fn bucket(client: IpAddr) -> IpAddr {
     match client {
         IpAddr::V4(_) => client,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

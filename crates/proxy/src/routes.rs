@@ -48,6 +48,17 @@ pub enum ChatCall {
     Stop,
 }
 
+impl Upstream {
+    /// The setting that configures this upstream.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Upstream::Platform => "KEFU_PLATFORM_URL",
+            Upstream::Outbound => "KEFU_OUTBOUND_URL",
+            Upstream::CallCenter => "KEFU_CALLCENTER_URL",
+        }
+    }
+}
+
 /// One allowed route.
 #[derive(Debug, Clone)]
 pub struct Route {
@@ -55,7 +66,8 @@ pub struct Route {
     pub name: &'static str,
     /// The only method allowed.
     pub method: Method,
-    /// The exact path.
+    /// The exact path the browser calls (for seed 001, the upstream path is configurable:
+    /// [`crate::config::CallCenterPaths`]).
     pub path: &'static str,
     /// Where it goes.
     pub upstream: Upstream,
@@ -157,6 +169,16 @@ pub const ROUTES: &[Route] = &[
         "stop_tasks",
         Method::POST,
         cc::STOP_TASKS_PATH,
+        Upstream::CallCenter,
+        Access::Operator,
+        Body::Json,
+    ),
+    // The document writes stopTasks without `/api`; a client may call either reading. Both go
+    // to the one configured upstream path (`CallCenterPaths::stop_tasks`).
+    route(
+        "stop_tasks_api",
+        Method::POST,
+        "/api/aicall/stopTasks",
         Upstream::CallCenter,
         Access::Operator,
         Body::Json,

@@ -30,12 +30,18 @@ use crate::{Proxy, forward, request_id};
 #[derive(Clone)]
 pub struct ProxyService {
     inner: Cors<Endpoints>,
+    proxy: Arc<Proxy>,
 }
 
 impl ProxyService {
     pub(crate) fn new(proxy: Arc<Proxy>) -> Result<ProxyService, ConfigError> {
         let cors = cors(&proxy.config.allowed_origins)?;
-        Ok(ProxyService { inner: cors.layer(Endpoints { proxy }) })
+        Ok(ProxyService { inner: cors.layer(Endpoints { proxy: proxy.clone() }), proxy })
+    }
+
+    /// What the handlers share (configuration, metrics, connection counts).
+    pub(crate) fn shared(&self) -> &Arc<Proxy> {
+        &self.proxy
     }
 }
 

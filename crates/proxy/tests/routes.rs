@@ -51,7 +51,11 @@ async fn every_documented_route_is_forwarded() {
     let (upstream, seen) = stub(Behaviour::Ok).await;
     let proxy = proxy(config(&upstream));
     let routes = documented();
-    assert_eq!(routes.len() + 1, kefu_proxy::routes::ROUTES.len(), "outnum is covered by its own test");
+    assert_eq!(
+        routes.len() + 2,
+        kefu_proxy::routes::ROUTES.len(),
+        "outnum and the /api reading of stopTasks are covered by their own tests"
+    );
     for (method, path, body, _) in &routes {
         // The browser's own Authorization (here the operator token) must not travel on.
         let a = send(&proxy, request(method.clone(), path, Some(OPERATOR), body.clone())).await;
@@ -116,7 +120,8 @@ async fn everything_else_is_refused_before_any_upstream() {
         (Method::POST, "/api/v1/gaia/botdm/%2e%2e/botdm/start"),
         (Method::POST, "/api/v1/gaia/botdm/st%61rt"),
         (Method::POST, "/api/v1/coeus/apiserver/agent/deltask"),
-        (Method::POST, "/api/aicall/stopTasks"),
+        (Method::POST, "/api/aicall/stopTasks/"),
+        (Method::POST, "/aicall/stoptasks"),
         (Method::GET, "/recordings/files/../../etc/passwd"),
         (Method::GET, "/metrics/../api/v1/gaia/botdm/start"),
         // Wrong methods on real paths.
@@ -225,5 +230,97 @@ async fn chat_bodies_are_checked_and_reencoded() {
         .body(Body::from("{oops"))
         .expect("request");
     assert_eq!(send(&proxy, not_json).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(seen.lock().expect("lock").len(), 1);
+}
+
+#[tokio::test]
+async fn callcenter_upstream_paths_are_configurable() {
+    let (upstream, seen) = stub(Behaviour::Ok).await;
+    let mut c = config(&upstream);
+    c.callcenter_paths.stop_tasks = "/api/aicall/stopTasks".into();
+    c.callcenter_paths.records_list = "/cc/v2/records".into();
+    c.callcenter_paths.recordings = "/cc/files".into();
+    let proxy = proxy(c);
+    let cases = [
+        (Method::POST, "/aicall/stopTasks", Some(json!({"batchIds": [1]})), "/api/aicall/stopTasks"),
+        (Method::POST, "/api/aicall/stopTasks", Some(json!({"batchIds": [2]})), "/api/aicall/stopTasks"),
+        (Method::POST, "/api/aicall/records/list", Some(json!({"callType": "02"})), "/cc/v2/records"),
+        (Method::GET, "/recordings/files?filename=ai_call/a.wav", None, "/cc/files?filename=ai_call/a.wav"),
+        (Method::POST, "/api/aicall/createTasks", Some(json!([])), "/api/aicall/createTasks"),
+    ];
+    for (method, path, body, expected) in cases {
+        let a = send(&proxy, request(method.clone(), path, Some(OPERATOR), body)).await;
+        assert_eq!(a.status, StatusCode::OK, "{method} {path}: {}", a.body);
+        let last = seen.lock().expect("lock").last().cloned().expect("reached the upstream");
+        assert_eq!(last.path_and_query, expected, "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn both_readings_of_stop_tasks_go_to_the_documents_path_by_default() {
+    let (upstream, seen) = stub(Behaviour::Ok).await;
+    let proxy = proxy(config(&upstream));
+    for path in ["/aicall/stopTasks", "/api/aicall/stopTasks"] {
+        let a =
+            send(&proxy, request(Method::POST, path, Some(OPERATOR), Some(json!({"batchIds": [1]})))).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}");
+        assert_eq!(seen.lock().expect("lock").last().expect("forwarded").path_and_query, "/aicall/stopTasks");
+    }
+    let a =
+        send(&proxy, request(Method::POST, "/api/aicall/stopTasks", None, Some(json!({"batchIds": [1]}))))
+            .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "an operator route either way");
+}
+
+#[test]
+fn unusable_callcenter_paths_are_refused_with_their_name() {
+    for bad in ["aicall/stopTasks", "", "/a/../b", "/a?x=1", "/a#b", "/a b"] {
+        let mut c = config("http://127.0.0.1:9");
+        c.callcenter_paths.stop_tasks = bad.into();
+        let err = kefu_proxy::service(c).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("stop-tasks path"), "{bad:?}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn routes_without_an_upstream_answer_503_naming_the_setting() {
+    let (upstream, seen) = stub(Behaviour::Ok).await;
+    let mut c = config(&upstream);
+    (c.outbound_url, c.callcenter_url) = (None, None);
+    let proxy = proxy(c);
+    let off = [
+        (
+            Method::POST,
+            "/api/v1/outbound-bot/call-v2",
+            Some(json!({"caseId": "c"})),
+            "message",
+            "KEFU_OUTBOUND_URL",
+        ),
+        (Method::GET, "/api/v1/outbound-bot/status?caseRef=c", None, "message", "KEFU_OUTBOUND_URL"),
+        (
+            Method::POST,
+            "/api/aicall/records/list",
+            Some(json!({"callType": "02"})),
+            "msg",
+            "KEFU_CALLCENTER_URL",
+        ),
+        (Method::POST, "/aicall/stopTasks", Some(json!({"batchIds": [1]})), "msg", "KEFU_CALLCENTER_URL"),
+        (Method::GET, "/recordings/files?filename=a.wav", None, "msg", "KEFU_CALLCENTER_URL"),
+    ];
+    for (method, path, body, key, setting) in off {
+        let a = send(&proxy, request(method.clone(), path, Some(OPERATOR), body.clone())).await;
+        assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{method} {path}");
+        assert_eq!(a.body["code"], 503, "{method} {path}: {}", a.body);
+        let text = a.body[key].as_str().unwrap_or_default();
+        assert!(text.contains(setting), "{method} {path}: {}", a.body);
+        // Still an operator route: without a token, 401 comes first.
+        let a = send(&proxy, request(method.clone(), path, None, body)).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{method} {path}");
+    }
+    assert!(seen.lock().expect("lock").is_empty(), "nothing went to the platform's host instead");
+    // The chat and seed 002 operator routes are unaffected.
+    let a = send(&proxy, request(Method::POST, "/api/v1/gaia/botdm/stop", None, Some(json!({"sid": sid()}))))
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
     assert_eq!(seen.lock().expect("lock").len(), 1);
 }

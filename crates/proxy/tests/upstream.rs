@@ -228,6 +228,49 @@ async fn rate_limit_per_client_ip() {
     assert_eq!(send(&b, stop()).await.status, StatusCode::OK, "another client is unaffected");
 }
 
+/// A stop request claiming, through `header`, to come from `claimed`.
+fn stop_forwarded(header: &str, claimed: &str) -> axum::http::Request<axum::body::Body> {
+    let mut r = request(Method::POST, "/api/v1/gaia/botdm/stop", None, Some(json!({"sid": sid()})));
+    r.headers_mut().insert(
+        axum::http::HeaderName::from_bytes(header.as_bytes()).expect("name"),
+        claimed.parse().expect("value"),
+    );
+    r
+}
+
+#[tokio::test]
+async fn forwarded_addresses_from_an_untrusted_peer_are_ignored() {
+    let (upstream, _) = stub(Behaviour::Ok).await;
+    let mut c = config(&upstream);
+    (c.rate_per_second, c.rate_burst) = (1, 1);
+    c.trusted_proxies = vec!["10.0.0.0/8".parse().expect("cidr")];
+    let peer = common::layer_client(kefu_proxy::app(c).expect("config"), [198, 51, 100, 20]);
+    assert_eq!(send(&peer, stop_forwarded("x-forwarded-for", "192.0.2.1")).await.status, StatusCode::OK);
+    for (header, spoofed) in [("x-forwarded-for", "192.0.2.2"), ("forwarded", "for=192.0.2.3")] {
+        let a = send(&peer, stop_forwarded(header, spoofed)).await;
+        assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS, "{header}: {spoofed} is the same untrusted peer");
+    }
+}
+
+#[tokio::test]
+async fn forwarded_clients_of_a_trusted_proxy_get_their_own_buckets() {
+    let (upstream, seen) = stub(Behaviour::Ok).await;
+    let mut c = config(&upstream);
+    (c.rate_per_second, c.rate_burst) = (1, 1);
+    c.trusted_proxies = vec!["10.0.0.0/8".parse().expect("cidr")];
+    let balancer = common::layer_client(kefu_proxy::app(c).expect("config"), [10, 1, 2, 3]);
+    assert_eq!(send(&balancer, stop_forwarded("x-forwarded-for", "192.0.2.1")).await.status, StatusCode::OK);
+    assert_eq!(send(&balancer, stop_forwarded("x-forwarded-for", "192.0.2.2")).await.status, StatusCode::OK);
+    assert_eq!(send(&balancer, stop_forwarded("forwarded", "for=192.0.2.3")).await.status, StatusCode::OK);
+    let again = send(&balancer, stop_forwarded("x-forwarded-for", "192.0.2.1")).await;
+    assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS, "the first client's bucket is its own");
+    // A client cannot escape its bucket by prepending addresses: the balancer appends the real one.
+    let prepended = send(&balancer, stop_forwarded("x-forwarded-for", "203.0.113.99, 192.0.2.2")).await;
+    assert_eq!(prepended.status, StatusCode::TOO_MANY_REQUESTS);
+    // The forwarding headers themselves never travel upstream.
+    assert!(seen.lock().expect("lock").iter().all(|s| !s.headers.contains_key("x-forwarded-for")));
+}
+
 #[tokio::test]
 async fn a_rate_above_one_per_millisecond_is_honoured() {
     // At 100,000/s one request's quota comes back every 10 µs: with a burst of one, requests

@@ -104,6 +104,8 @@ async fn stub_handler(State(s): State<StubState>, req: Request) -> axum::respons
 /// A proxy configuration pointing every family at `upstream`, with one operator token.
 pub fn config(upstream: &str) -> Config {
     let mut c = Config::new(KEY, Secret::new(SECRET), upstream);
+    c.outbound_url = Some(upstream.to_owned());
+    c.callcenter_url = Some(upstream.to_owned());
     c.operator_tokens = vec![Secret::new(OPERATOR)];
     c.upstream_timeout = Duration::from_secs(5);
     c.rate_burst = 10_000;
@@ -162,4 +164,14 @@ pub fn sid() -> String {
 /// A router seen from client `ip`.
 pub fn layer_client(router: Router, ip: [u8; 4]) -> Router {
     router.layer(axum::Extension(ConnectInfo(SocketAddr::from((ip, 40000)))))
+}
+
+/// The proxy served by the binary's own connection loop (`kefu_proxy::server::serve`) on a free
+/// loopback port, until the test ends.
+pub async fn serve_proxy(config: Config) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let service = kefu_proxy::service(config).expect("valid config");
+    tokio::spawn(kefu_proxy::server::serve(listener, service, std::future::pending()));
+    addr
 }
