@@ -61,6 +61,9 @@ impl Stack {
         let sandbox_addr = sandbox_listener.local_addr().expect("an address");
         let sandbox = Some(serve_sandbox(sandbox_listener, bot_script.as_deref()));
         let mut config = ProxyConfig::new(APIKEY, Secret::new(APISECRET), format!("http://{sandbox_addr}"));
+        // The sandbox answers all three families; seeds 000 and 001 are off unless configured.
+        config.outbound_url = Some(format!("http://{sandbox_addr}"));
+        config.callcenter_url = Some(format!("http://{sandbox_addr}"));
         config.static_dir = Some(site);
         config.operator_tokens = vec![Secret::new(OPERATOR_TOKEN)];
         config.rate_per_second = 1000;

@@ -24,7 +24,7 @@ pub(crate) fn run(tools: &Tools, listen: &str) -> Result<()> {
     println!("  wx_mp (mini-program web-view): {url}/wx_mp.html");
     println!("  app (in-app WebView):          {url}/app.html");
     println!(
-        "widget in the browser -> kefu-proxy {url} (signs) -> kefu-sandbox {}. Ctrl-C stops.",
+        "widget in the browser -> kefu-proxy {url} (signs) -> kefu-sandbox {} (chat, outbound-bot and call-center routes alike). Ctrl-C stops.",
         sandbox.url
     );
     proxy.wait()

@@ -57,8 +57,9 @@ pub(crate) fn start_sandbox(extra: &[&str]) -> Result<Server> {
     )
 }
 
-/// The environment of a kefu-proxy on `listen` in front of `upstream` (all three API families),
-/// with generous rate limits for tests.
+/// The environment of a kefu-proxy on `listen` in front of `upstream` for all three API
+/// families, with generous rate limits for tests. The seed 000 and 001 upstreams are given
+/// explicitly: without them the proxy turns those routes off (JSON 503).
 pub(crate) fn proxy_env(upstream: &str, listen: &str) -> Vec<(&'static str, String)> {
     vec![
         ("KEFU_LISTEN", listen.to_owned()),
