@@ -96,7 +96,7 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
     let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
     let body = match route.body {
         Body::Query => Bytes::new(),
-        // The timer only starts if the body is not all there at the first look.
+        // The timer is registered only if the body is not all there at the first look.
         _ => tokio::time::timeout(
             proxy.config.body_read_timeout,
             axum::body::to_bytes(body, route.body_limit()),

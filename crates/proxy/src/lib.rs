@@ -72,7 +72,8 @@ impl Proxy {
 /// The proxy as a router, for embedding in an axum application: [`ProxyService`] as its
 /// fallback. Give each request its client's `ConnectInfo<SocketAddr>` (as
 /// `into_make_service_with_connect_info::<SocketAddr>()` does): the rate limit is per client;
-/// requests without it share one bucket.
+/// requests without it share one bucket. The connection limits (timeouts, caps) belong to the
+/// serving loop, [`server::serve`], and do not apply here.
 pub fn app(config: Config) -> Result<Router, ConfigError> {
     Ok(Router::new().fallback_service(service(config)?))
 }
@@ -80,6 +81,9 @@ pub fn app(config: Config) -> Result<Router, ConfigError> {
 /// The proxy as one tower service (what the binary serves, without a router in the way).
 pub fn service(config: Config) -> Result<ProxyService, ConfigError> {
     config.callcenter_paths.validate()?;
+    if config.max_connections == 0 || config.max_connections_per_client == 0 {
+        return Err(ConfigError("connection caps must be at least 1".into()));
+    }
     client::UpstreamClient::new(config.upstream_timeout)?;
     let rate_limit = rate_limit::RateLimit::new(config.rate_per_second, config.rate_burst)?;
     let in_flight =

@@ -282,6 +282,14 @@ fn unusable_callcenter_paths_are_refused_with_their_name() {
     }
 }
 
+#[test]
+fn zero_connection_caps_are_refused() {
+    let mut c = config("http://127.0.0.1:9");
+    c.max_connections_per_client = 0;
+    let err = kefu_proxy::service(c).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("connection caps"), "{err}");
+}
+
 #[tokio::test]
 async fn routes_without_an_upstream_answer_503_naming_the_setting() {
     let (upstream, seen) = stub(Behaviour::Ok).await;
