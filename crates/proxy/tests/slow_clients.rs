@@ -211,6 +211,28 @@ async fn the_per_client_cap_refuses_the_next_connection_until_one_closes() {
 }
 
 #[tokio::test]
+async fn a_trusted_proxy_is_exempt_from_the_per_client_cap() {
+    let (upstream, _) = stub(Behaviour::Ok).await;
+    let mut c = patient(&upstream);
+    c.max_connections_per_client = 2;
+    c.trusted_proxies = vec!["127.0.0.0/8".parse().expect("cidr")];
+    let addr = common::serve_proxy(c).await;
+    let held: Vec<TcpStream> = connect_many(addr, 4).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(metric(addr, "kefu_proxy_connections_open").await, 5, "four held and this one");
+    assert_eq!(cuts(addr, "per_client_cap").await, 0);
+    drop(held);
+}
+
+async fn connect_many(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(TcpStream::connect(addr).await.expect("connects"));
+    }
+    out
+}
+
+#[tokio::test]
 async fn the_total_cap_refuses_with_503() {
     let (upstream, _) = stub(Behaviour::Ok).await;
     let mut c = patient(&upstream);
