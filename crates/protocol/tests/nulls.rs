@@ -541,7 +541,7 @@ fn one_bad_row_is_skipped_and_reported_not_fatal() {
     assert_eq!(push.calls[1].dialogs.skipped[0].index, 1);
 
     // A page encodes its report: the JavaScript API shows it as `skipped`.
-    let json = serde_json::to_value(&decode::<PlatformPage<Task>>(200, body.as_slice()).expect("decodes"))
+    let json = serde_json::to_value(decode::<PlatformPage<Task>>(200, body.as_slice()).expect("decodes"))
         .expect("encodes");
     assert_eq!(json["skipped"][0]["index"], 1);
 }

@@ -148,7 +148,7 @@ impl CallCenterStore {
                 telephone: task.phone.clone(),
                 call_type: Some(CallType::AiOutbound),
                 callout_time: Timestamp(callout),
-                answered_time: (!answered.is_empty()).then(|| Timestamp(answered)),
+                answered_time: (!answered.is_empty()).then_some(Timestamp(answered)),
                 call_end_time: Timestamp(end.to_plain()),
                 hangup_cause: cause.into(),
                 wav_file_url: wav,
