@@ -138,7 +138,7 @@ const KEYS: &[&str] = &[
 ];
 
 fn cases() -> u32 {
-    std::env::var("KEFU_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
+    std::env::var("KEFU_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(1500)
 }
 
 fn text() -> impl Strategy<Value = String> {
