@@ -4,7 +4,7 @@ use kefu_protocol::callcenter::{
     CALLTASK_LIST_PATH, CREATE_TASKS_PATH, CallRecord, CallTask, CallTaskQuery, CreatedTask, RECORDINGS_PATH,
     RECORDS_LIST_PATH, RecordsQuery, STOP_TASKS_PATH, StopTasksRequest, Ticket, recording_segments,
 };
-use kefu_protocol::{CallCenterAnswer, CallCenterPage, Page};
+use kefu_protocol::{CallCenterAnswer, CallCenterPage, Page, Rows};
 
 use crate::ClientError;
 use crate::client::{KefuClient, with_query};
@@ -27,9 +27,10 @@ impl CallCenter<'_> {
         self.client.post::<CallCenterPage<CallTask>>(CALLTASK_LIST_PATH, query, true).await
     }
 
-    /// `POST createTasks`. Never retried.
-    pub async fn create_tasks(&self, tickets: &[Ticket]) -> Result<Vec<CreatedTask>, ClientError> {
-        self.client.post::<CallCenterAnswer<Vec<CreatedTask>>>(CREATE_TASKS_PATH, &tickets, false).await
+    /// `POST createTasks` (an item that does not decode is skipped and reported in
+    /// [`Rows::skipped`]). Never retried.
+    pub async fn create_tasks(&self, tickets: &[Ticket]) -> Result<Rows<CreatedTask>, ClientError> {
+        self.client.post::<CallCenterAnswer<Rows<CreatedTask>>>(CREATE_TASKS_PATH, &tickets, false).await
     }
 
     /// `POST /aicall/stopTasks` (stopping twice is harmless, so it may be retried).

@@ -5,7 +5,7 @@ use kefu_protocol::coeus::{
     FollowedDialog, OUTNUM_PATH, OutnumForm, OutnumResult, SYNCPROMPT_PATH, SyncPromptRequest, TASKLIST_PATH,
     Task, TaskListRequest,
 };
-use kefu_protocol::{JsonList, Page, PlatformAnswer, PlatformPage};
+use kefu_protocol::{Page, PlatformAnswer, PlatformPage, Rows};
 use wasm_bindgen::JsValue;
 use web_sys::{Blob, FormData};
 
@@ -48,19 +48,17 @@ impl Coeus<'_> {
         self.client.post::<PlatformPage<Task>>(TASKLIST_PATH, request, true).await
     }
 
-    /// `POST syncprompt`: the tenant's bots.
-    pub async fn sync_prompt(&self, app_id: &str) -> Result<Vec<BotSummary>, ClientError> {
+    /// `POST syncprompt`: the tenant's bots (a bot entry that does not decode is skipped and
+    /// reported in [`Rows::skipped`]).
+    pub async fn sync_prompt(&self, app_id: &str) -> Result<Rows<BotSummary>, ClientError> {
         let request = SyncPromptRequest { app_id: app_id.to_owned() };
-        self.client.post::<PlatformAnswer<Vec<BotSummary>>>(SYNCPROMPT_PATH, &request, true).await
+        self.client.post::<PlatformAnswer<Rows<BotSummary>>>(SYNCPROMPT_PATH, &request, true).await
     }
 
-    /// `POST followed/data`: the dialogue that came with a transferred session.
-    pub async fn followed_data(&self, session_id: &str) -> Result<Vec<FollowedDialog>, ClientError> {
+    /// `POST followed/data`: the dialogue that came with a transferred session (a line that
+    /// does not decode is skipped and reported in [`Rows::skipped`]).
+    pub async fn followed_data(&self, session_id: &str) -> Result<Rows<FollowedDialog>, ClientError> {
         let request = FollowedDataRequest { session_id: session_id.to_owned() };
-        let lines = self
-            .client
-            .post::<PlatformAnswer<JsonList<FollowedDialog>>>(FOLLOWED_DATA_PATH, &request, true)
-            .await?;
-        Ok(lines.0)
+        self.client.post::<PlatformAnswer<Rows<FollowedDialog>>>(FOLLOWED_DATA_PATH, &request, true).await
     }
 }

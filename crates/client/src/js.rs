@@ -370,7 +370,7 @@ impl JsKefuClient {
             .map(|l| ConversationLogView {
                 call_type: l.call_type,
                 job_id: l.job_id,
-                conversations: l.conversations.0,
+                conversations: l.conversations.0.items,
                 call_status: l.call_status,
                 record_url: l.record_url,
             })

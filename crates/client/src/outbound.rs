@@ -1,10 +1,10 @@
 //! Seed 000: place calls, read transcripts, check a call's status.
 
-use kefu_protocol::OutboundAnswer;
 use kefu_protocol::outbound::{
     CALL_V2_PATH, CONVERSATION_LOG_PATH, CallRequest, ConversationLog, ConversationLogQuery, JobStatus,
     PlacedCall, STATUS_PATH, StatusQuery,
 };
+use kefu_protocol::{OutboundAnswer, Rows};
 
 use crate::ClientError;
 use crate::client::{KefuClient, with_query};
@@ -17,18 +17,20 @@ pub struct Outbound<'a> {
 }
 
 impl Outbound<'_> {
-    /// `POST call-v2`: one item per party, each with its own `errorCode`. Never retried.
-    pub async fn call(&self, request: &CallRequest) -> Result<Vec<PlacedCall>, ClientError> {
-        self.client.post::<OutboundAnswer<Vec<PlacedCall>>>(CALL_V2_PATH, request, false).await
+    /// `POST call-v2`: one item per party, each with its own `errorCode` (an item that does not
+    /// decode is skipped and reported in [`Rows::skipped`]). Never retried.
+    pub async fn call(&self, request: &CallRequest) -> Result<Rows<PlacedCall>, ClientError> {
+        self.client.post::<OutboundAnswer<Rows<PlacedCall>>>(CALL_V2_PATH, request, false).await
     }
 
-    /// `GET conversation-log`: transcripts of finished calls, turns decoded.
+    /// `GET conversation-log`: transcripts of finished calls, turns decoded (a transcript or turn
+    /// that does not decode is skipped and reported in its list's [`Rows::skipped`]).
     pub async fn conversation_log(
         &self,
         query: &ConversationLogQuery,
-    ) -> Result<Vec<ConversationLog>, ClientError> {
+    ) -> Result<Rows<ConversationLog>, ClientError> {
         let path = with_query(CONVERSATION_LOG_PATH, &query.pairs());
-        self.client.call::<OutboundAnswer<Vec<ConversationLog>>>("GET", &path, Body::Empty, true).await
+        self.client.call::<OutboundAnswer<Rows<ConversationLog>>>("GET", &path, Body::Empty, true).await
     }
 
     /// `GET status`: one call's state.

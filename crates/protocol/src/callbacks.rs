@@ -8,6 +8,7 @@ use crate::enums::{DialogType, HangupBy, NumberState, RecallFlag, SmsState};
 use crate::envelope::Answer;
 use crate::error::Result;
 use crate::lenient;
+use crate::rows::Rows;
 use crate::time::Timestamp;
 
 /// §7 话单推送: the records of a batch's calls.
@@ -17,7 +18,7 @@ pub struct CallRecordPush {
     #[serde(deserialize_with = "lenient::id")]
     pub task_id: String,
     /// 任务名称.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub task_name: String,
     /// 号码批次.
     #[serde(deserialize_with = "lenient::id")]
@@ -26,14 +27,14 @@ pub struct CallRecordPush {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_sn_name: Option<String>,
     /// 话术id.
-    #[serde(default, deserialize_with = "lenient::id")]
+    #[serde(default, deserialize_with = "lenient::id_or_empty")]
     pub bot_id: String,
     /// 话术名称.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub bot_name: String,
-    /// 号码节点: the calls.
+    /// 号码节点: the calls; a call that does not decode is skipped and reported.
     #[serde(default)]
-    pub calls: Vec<PushedCall>,
+    pub calls: Rows<PushedCall>,
 }
 
 /// One call of a [`CallRecordPush`].
@@ -74,9 +75,9 @@ pub struct PushedCall {
     /// 是否发送短信.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_state: Option<SmsState>,
-    /// 对话详情.
+    /// 对话详情; a line that does not decode is skipped and reported.
     #[serde(default)]
-    pub dialogs: Vec<PushedDialog>,
+    pub dialogs: Rows<PushedDialog>,
 }
 
 /// One line of a pushed call's dialogue. The table names the kind `type`, the example sends
@@ -87,13 +88,13 @@ pub struct PushedDialog {
     #[serde(rename = "type", alias = "dialog_type", default, skip_serializing_if = "Option::is_none")]
     pub dialog_type: Option<DialogType>,
     /// 消息文本内容; bot lines may be SSML (see [`crate::ssml_to_text`]).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub dialog_text: String,
     /// 消息时间.
     #[serde(default)]
     pub msg_time: Timestamp,
     /// 命中的意图名称 (user lines).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub intention_name: String,
 }
 
@@ -104,7 +105,7 @@ pub struct IntentPush {
     #[serde(deserialize_with = "lenient::id")]
     pub task_id: String,
     /// 任务名称.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub task_name: String,
     /// 号码批次.
     #[serde(deserialize_with = "lenient::id")]
@@ -112,9 +113,9 @@ pub struct IntentPush {
     /// 批次名称.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_sn_name: Option<String>,
-    /// 意向度结果节点.
+    /// 意向度结果节点; a number that does not decode is skipped and reported.
     #[serde(default)]
-    pub degrees: Vec<Degree>,
+    pub degrees: Rows<Degree>,
 }
 
 /// One number's intent grade.
@@ -143,10 +144,10 @@ pub struct CallerLookupAnswer {
     /// 请求状态码 (0 success).
     pub code: Code,
     /// 状态描述.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub msg: String,
     /// 播放话术: what the bot says.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub prompt: String,
     /// 转接号码: where to transfer, if anywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]

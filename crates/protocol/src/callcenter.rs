@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::enums::CallType;
 use crate::error::{Error, Result};
-use crate::lenient::{self, JsonList};
+use crate::lenient;
+use crate::rows::Rows;
 use crate::time::Timestamp;
 
 /// Path of the call-record query.
@@ -81,7 +82,7 @@ pub struct CallRecord {
     #[serde(deserialize_with = "lenient::id")]
     pub uuid: String,
     /// 主叫号码.
-    #[serde(default, deserialize_with = "lenient::id")]
+    #[serde(default, deserialize_with = "lenient::id_or_empty")]
     pub telephone: String,
     /// 类型 (in the table, not in the example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,26 +90,33 @@ pub struct CallRecord {
     /// 外呼/呼入时间.
     #[serde(default)]
     pub callout_time: Timestamp,
-    /// 接通时间; `""` when unanswered.
-    #[serde(default)]
-    pub answered_time: Timestamp,
+    /// 接通时间: `None` when the call was not answered (sent as `""`, `null` or not at all;
+    /// encoded as `""`, as the document shows).
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_timestamp",
+        serialize_with = "lenient::timestamp_or_empty"
+    )]
+    #[cfg_attr(feature = "tsify", tsify(type = "Timestamp"))]
+    pub answered_time: Option<Timestamp>,
     /// 挂机时间.
     #[serde(default)]
     pub call_end_time: Timestamp,
     /// 挂机原因, e.g. `NORMAL_CLEARING:sip:200`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub hangup_cause: String,
     /// 录音文件url; `""` when none.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub wav_file_url: String,
-    /// 对话内容 (typed String, sent as a list: both decode).
+    /// 对话内容 (typed String, sent as a list: both decode); a line that does not decode is
+    /// skipped and reported.
     #[serde(default)]
-    pub dialogue: JsonList<DialogueLine>,
+    pub dialogue: Rows<DialogueLine>,
     /// 分机号 (`null` in the example).
     #[serde(default)]
     pub extnum: Option<String>,
     /// 通话时长 in seconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::nullable")]
     pub time_len: u32,
 }
 
@@ -120,7 +128,7 @@ impl CallRecord {
 
     /// Whether the call was answered.
     pub fn answered(&self) -> bool {
-        !self.answered_time.is_empty()
+        self.answered_time.is_some()
     }
 }
 
@@ -131,7 +139,7 @@ pub struct DialogueLine {
     /// `assistant` or `user`.
     pub role: String,
     /// What was said.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub content: String,
 }
 
@@ -166,10 +174,10 @@ pub struct CallTask {
     /// 任务 id.
     pub batch_id: i64,
     /// 任务类型.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::nullable")]
     pub task_type: i64,
     /// 创建时间, ms since the epoch (note the lower-case `t` on the wire).
-    #[serde(rename = "createtime", alias = "createTime", default)]
+    #[serde(rename = "createtime", alias = "createTime", default, deserialize_with = "lenient::nullable")]
     pub create_time: i64,
     /// 结束时间, ms since the epoch.
     #[serde(default)]
@@ -178,22 +186,22 @@ pub struct CallTask {
     #[serde(default)]
     pub connected: Option<bool>,
     /// 工单编号.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub ticket_no: String,
     /// 手机号码.
-    #[serde(default, deserialize_with = "lenient::id")]
+    #[serde(default, deserialize_with = "lenient::id_or_empty")]
     pub phone: String,
     /// 用户姓名.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub username: String,
     /// 工单类型.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub ticket_type: String,
     /// 工单内容.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub ticket_content: String,
     /// 任务状态, e.g. `已完成`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub status: String,
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::enums::{Channel, Cmd, IntentSource, PromptSource};
+use crate::lenient;
 use crate::sid::Sid;
 use crate::vars::VarMap;
 
@@ -19,10 +20,10 @@ pub const STOP_PATH: &str = "/api/v1/gaia/botdm/stop";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartRequest {
     /// 租户id: the tenant. (Decodes as empty when absent, so a proxy that pins it can fill it in.)
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub app_id: String,
     /// 机器人 id: the bot. (Decodes as empty when absent, as `app_id`.)
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub bot_id: String,
     /// 会话id: chosen by the client.
     pub sid: Sid,
@@ -45,7 +46,7 @@ pub struct TriggerRequest {
     pub cmd: Cmd,
     /// The user's text. The table marks it required for every trigger, so it is always sent
     /// (empty for `evt.complete`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub text: String,
     /// The prompt being acknowledged; required with `evt.complete`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,21 +76,21 @@ pub struct StopRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BotTurn {
     /// The session (kept as sent).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub sid: String,
     /// `evt.say`, `evt.wait`, `evt.finish` or `evt.transfer`.
     pub cmd: Cmd,
     /// 话术文字内容: the text to show; may carry Markdown.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub prompt: String,
     /// 机器人话术id: acknowledge it with `evt.complete` after showing `prompt`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub prompt_id: String,
     /// 渠道标识.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<Channel>,
     /// 关联问题列表: suggested follow-up questions (trigger only).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient::nullable")]
     pub relation_list: Vec<Relation>,
     /// 扩展字段.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,10 +104,10 @@ pub struct BotTurn {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Relation {
     /// 关联问标题: the title to show.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub relation_title: String,
     /// 常见问题: the question to send when tapped.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub question_name: String,
 }
 
@@ -117,7 +118,7 @@ pub struct Ext {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// 变量: the session's variables (decoded leniently: any JSON values).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "lenient::nullable")]
     pub g_vars: BTreeMap<String, serde_json::Value>,
 }
 

@@ -192,31 +192,31 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient::opt_id")]
     pub task_id: Option<String>,
     /// 租户id.
-    #[serde(default, deserialize_with = "lenient::id")]
+    #[serde(default, deserialize_with = "lenient::id_or_empty")]
     pub app_id: String,
     /// 任务名称.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub task_name: String,
     /// 是否录音: 1 off, 2 on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_record: Option<u8>,
     /// 机器人id.
-    #[serde(default, deserialize_with = "lenient::id")]
+    #[serde(default, deserialize_with = "lenient::id_or_empty")]
     pub bot_id: String,
     /// 发音人.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub voice: String,
     /// 外显号码.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub disnumber: String,
     /// 回调地址.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_url: Option<String>,
     /// 禁呼时间段.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::nullable")]
     pub forbid_policy: Vec<String>,
     /// 重呼策略.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::nullable")]
     pub recall_policy: Vec<String>,
     /// 重呼间隔 in minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,7 +238,7 @@ pub struct BotSummary {
     #[serde(deserialize_with = "lenient::id")]
     pub bot_id: String,
     /// 话术机器人名称.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub bot_name: String,
 }
 
@@ -259,7 +259,7 @@ pub struct FollowedDialog {
     /// 1 bot, 2 user.
     pub dialog_type: DialogType,
     /// 对话内容.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub content: String,
     /// 会话产生时间, `yyyy-MM-dd HH:mm:ss`.
     #[serde(default)]

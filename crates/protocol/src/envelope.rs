@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::code::Code;
 use crate::error::{Error, Result};
-use crate::lenient::JsonList;
+use crate::lenient;
+use crate::rows::{Rows, SkippedRow};
 
 /// The platform said no: its `code` and `msg` / `message`, kept as sent.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -194,6 +195,10 @@ pub struct Page<T> {
     pub page_size: Option<u32>,
     /// Number of pages, when the answer says.
     pub total_pages: Option<u32>,
+    /// Rows of this page that could not be decoded and are not in `rows`: their position on the
+    /// page and why. Empty when every row decoded.
+    #[serde(default)]
+    pub skipped: Vec<SkippedRow>,
 }
 
 /// Seed 001's paged envelope: `{code, msg, total, rows}`.
@@ -201,11 +206,11 @@ pub struct Page<T> {
 #[serde(bound(serialize = "T: Serialize", deserialize = "T: DeserializeOwned"))]
 pub struct CallCenterPage<T> {
     /// Rows in all pages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::nullable")]
     pub total: u64,
-    /// This page's rows.
-    #[serde(default = "Vec::new")]
-    pub rows: Vec<T>,
+    /// This page's rows; a row that does not decode is skipped and reported.
+    #[serde(default = "Rows::default")]
+    pub rows: Rows<T>,
     /// Status code (`0` or `200` on success).
     #[serde(default)]
     pub code: Option<Code>,
@@ -223,7 +228,14 @@ impl<T: DeserializeOwned> Answer for CallCenterPage<T> {
         self.msg.as_deref()
     }
     fn into_output(self) -> Result<Page<T>> {
-        Ok(Page { rows: self.rows, total: self.total, page_no: None, page_size: None, total_pages: None })
+        Ok(Page {
+            rows: self.rows.items,
+            total: self.total,
+            page_no: None,
+            page_size: None,
+            total_pages: None,
+            skipped: self.rows.skipped,
+        })
     }
 }
 
@@ -239,20 +251,20 @@ pub struct PlatformPage<T> {
     #[serde(default, alias = "message")]
     pub msg: Option<String>,
     /// Rows per page.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::nullable")]
     pub num_per_page: u32,
     /// Rows in all pages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::nullable")]
     pub total_rows: u64,
     /// Number of pages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::nullable")]
     pub total_pages: u32,
     /// This page's number (1-based).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::nullable")]
     pub current_page: u32,
-    /// This page's rows.
-    #[serde(default = "JsonList::default")]
-    pub result: JsonList<T>,
+    /// This page's rows; a row that does not decode is skipped and reported.
+    #[serde(default = "Rows::default")]
+    pub result: Rows<T>,
 }
 
 impl<T: DeserializeOwned> Answer for PlatformPage<T> {
@@ -265,11 +277,12 @@ impl<T: DeserializeOwned> Answer for PlatformPage<T> {
     }
     fn into_output(self) -> Result<Page<T>> {
         Ok(Page {
-            rows: self.result.0,
+            rows: self.result.items,
             total: self.total_rows,
             page_no: Some(self.current_page),
             page_size: Some(self.num_per_page),
             total_pages: Some(self.total_pages),
+            skipped: self.result.skipped,
         })
     }
 }

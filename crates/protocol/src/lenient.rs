@@ -8,10 +8,70 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeOwned};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Decodes an identifier sent either as a string or as an integer, keeping every digit: 18–19
-/// digit ids exceed 2^53 and must never pass through a float.
+use crate::rows::Rows;
+use crate::time::Timestamp;
+
+/// Decodes a required identifier sent either as a string or as an integer, keeping every digit:
+/// 18–19 digit ids exceed 2^53 and must never pass through a float. `null` is refused.
 pub(crate) fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(IdVisitor)?
+        .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &"an identifier (string or integer)"))
+}
+
+/// [`id`] for fields that may be `null` (with `#[serde(default)]`, absent too): empty then.
+pub(crate) fn id_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     d.deserialize_any(IdVisitor).map(Option::unwrap_or_default)
+}
+
+/// Decodes a field that may be `null`: `null` becomes the type's default (with
+/// `#[serde(default)]`, absence too).
+pub(crate) fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+}
+
+/// Decodes free text that may be `null` (empty then); a number or boolean is taken as its text.
+pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(TextVisitor)
+}
+
+struct TextVisitor;
+
+impl<'de> de::Visitor<'de> for TextVisitor {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("text (a string, a number, a boolean or null)")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Ok(String::new())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<String, E> {
+        Ok(String::new())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
 }
 
 /// [`id`] for optional fields: absent or `null` is `None`.
@@ -69,9 +129,10 @@ pub(crate) fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D:
 pub struct JsonList<T>(pub Vec<T>);
 
 /// A list that travels as JSON text inside a string (seed 000's `conversations`). It decodes
-/// every form [`JsonList`] does and encodes as a string, as the document sends it.
+/// every form [`Rows`] does (an item that does not decode is skipped and reported in
+/// [`Rows::skipped`]) and encodes as a string, as the document sends it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EmbeddedJsonList<T>(pub Vec<T>);
+pub struct EmbeddedJsonList<T>(pub Rows<T>);
 
 impl<T> Default for JsonList<T> {
     fn default() -> Self {
@@ -81,7 +142,13 @@ impl<T> Default for JsonList<T> {
 
 impl<T> Default for EmbeddedJsonList<T> {
     fn default() -> Self {
-        EmbeddedJsonList(Vec::new())
+        EmbeddedJsonList(Rows::default())
+    }
+}
+
+impl<T> From<Vec<T>> for EmbeddedJsonList<T> {
+    fn from(items: Vec<T>) -> Self {
+        EmbeddedJsonList(Rows::from(items))
     }
 }
 
@@ -93,8 +160,8 @@ impl<T> std::ops::Deref for JsonList<T> {
 }
 
 impl<T> std::ops::Deref for EmbeddedJsonList<T> {
-    type Target = Vec<T>;
-    fn deref(&self) -> &Vec<T> {
+    type Target = Rows<T>;
+    fn deref(&self) -> &Rows<T> {
         &self.0
     }
 }
@@ -107,7 +174,7 @@ impl<T: Serialize> Serialize for JsonList<T> {
 
 impl<T: Serialize> Serialize for EmbeddedJsonList<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let text = serde_json::to_string(&self.0).map_err(serde::ser::Error::custom)?;
+        let text = serde_json::to_string(&self.0.items).map_err(serde::ser::Error::custom)?;
         s.serialize_str(&text)
     }
 }
@@ -120,7 +187,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for JsonList<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for EmbeddedJsonList<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ListVisitor(PhantomData)).map(EmbeddedJsonList)
+        Rows::deserialize(d).map(EmbeddedJsonList)
     }
 }
 
@@ -158,4 +225,14 @@ impl<'de, T: DeserializeOwned> de::Visitor<'de> for ListVisitor<T> {
         let one = T::deserialize(de::value::MapAccessDeserializer::new(map))?;
         Ok(vec![one])
     }
+}
+
+/// An optional timestamp: `""`, `null` and absence (with `#[serde(default)]`) are all `None`.
+pub(crate) fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+    Option::<Timestamp>::deserialize(d).map(|t| t.filter(|t| !t.is_empty()))
+}
+
+/// Encodes an optional timestamp as the documents do: `""` for none.
+pub(crate) fn timestamp_or_empty<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(t.as_ref().map_or("", Timestamp::as_str))
 }

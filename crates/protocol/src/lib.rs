@@ -28,6 +28,7 @@ mod envelope;
 mod error;
 mod lenient;
 pub mod outbound;
+mod rows;
 mod sid;
 mod ssml;
 mod time;
@@ -45,6 +46,7 @@ pub use envelope::{
 };
 pub use error::{Error, Result};
 pub use lenient::{EmbeddedJsonList, JsonList};
+pub use rows::{Rows, SkippedRow};
 pub use sid::Sid;
 pub use ssml::ssml_to_text;
 pub use time::{DateTime, PLATFORM_OFFSET_MINUTES, Timestamp};

@@ -39,7 +39,7 @@ pub struct PlacedCall {
     /// 0 placed, 1001 must wait, 1002 limit reached.
     pub error_code: CallErrorCode,
     /// The item's own message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub message: String,
     /// 调解记录ID.
     #[serde(default, deserialize_with = "lenient::opt_int")]
@@ -141,10 +141,10 @@ impl ConversationLogQuery {
 #[serde(rename_all = "camelCase")]
 pub struct ConversationLog {
     /// 阶段类型, e.g. `follow_up`, `agreement`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub call_type: String,
     /// 工作ID.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub job_id: String,
     /// 通话列表: JSON text inside a string on the wire; decoded into turns here.
     #[serde(default)]
@@ -152,7 +152,7 @@ pub struct ConversationLog {
     /// 通话状态.
     pub call_status: CallStatus,
     /// 音频地址: a signed URL that expires; keep it byte for byte.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub record_url: String,
 }
 
@@ -203,13 +203,13 @@ impl StatusQuery {
 #[serde(rename_all = "camelCase")]
 pub struct JobStatus {
     /// 案件ID.
-    #[serde(default, deserialize_with = "lenient::id")]
+    #[serde(default, deserialize_with = "lenient::id_or_empty")]
     pub case_ref: String,
     /// 手机号.
-    #[serde(default, deserialize_with = "lenient::id")]
+    #[serde(default, deserialize_with = "lenient::id_or_empty")]
     pub phone_number: String,
     /// 工作ID.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub job_id: String,
     /// 呼叫状态.
     pub call_status: CallStatus,
@@ -217,9 +217,9 @@ pub struct JobStatus {
     #[serde(default)]
     pub fetch_time: Timestamp,
     /// 工作组ID.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub job_group_id: String,
     /// 场景ID.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub instance_id: String,
 }

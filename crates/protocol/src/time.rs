@@ -7,15 +7,50 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, de};
 
 /// The offset the platform's naive times are in (China Standard Time, UTC+8), in minutes.
 pub const PLATFORM_OFFSET_MINUTES: i32 = 8 * 60;
 
-/// A timestamp kept exactly as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// A timestamp kept exactly as sent. It decodes from a string, from `null` (empty: "none") and
+/// from an integer (its digits, e.g. milliseconds since the epoch); it encodes as a string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(transparent)]
 pub struct Timestamp(pub String);
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a timestamp (a string, an integer or null)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
+                Ok(Timestamp(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Timestamp, E> {
+                Ok(Timestamp(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Timestamp, E> {
+                Ok(Timestamp(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Timestamp, E> {
+                Ok(Timestamp(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Timestamp, E> {
+                Ok(Timestamp::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Timestamp, E> {
+                Ok(Timestamp::default())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Timestamp, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 /// A parsed calendar time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +161,8 @@ impl DateTime {
 
     /// The calendar time of a Unix time, seen at `offset_minutes` from UTC.
     pub fn from_unix_seconds(secs: i64, offset_minutes: i32) -> DateTime {
-        let local = secs + i64::from(offset_minutes) * 60;
+        // Saturating: a time beyond any calendar the platform uses must not overflow.
+        let local = secs.saturating_add(i64::from(offset_minutes) * 60);
         let days = local.div_euclid(86_400);
         let of_day = local.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
@@ -169,8 +205,8 @@ impl DateTime {
             self.hour,
             self.minute,
             self.second,
-            offset.abs() / 60,
-            offset.abs() % 60
+            offset.unsigned_abs() / 60,
+            offset.unsigned_abs() % 60
         )
     }
 }

@@ -9,6 +9,8 @@ const TS_DECLARATIONS: &str = r#"
 export type Timestamp = string;
 /** A list (the platform may send it as a list, one object, or JSON text; it arrives as a list). */
 export type JsonList<T> = T[];
+/** A list of records (rows that did not decode are left out; pages report them in `skipped`). */
+export type Rows<T> = T[];
 export type Channel = "h5" | "wx_oa" | "wx_mp" | "wx_work" | "weibo" | "email" | "app" | (string & {});
 export type Cmd = "evt.say" | "evt.wait" | "evt.finish" | "evt.transfer" | "evt.input" | "evt.complete" | (string & {});
 export type CallStatus = "Scheduling" | "Executing" | "Succeeded" | "Paused" | "Failed" | "Cancelled" | "Drafted" | (string & {});

@@ -12,7 +12,7 @@ use kefu_protocol::callcenter::{
     recording_segments,
 };
 use kefu_protocol::{
-    CallCenterAnswer, CallCenterPage, CallType, Code, DateTime, JsonList, PLATFORM_OFFSET_MINUTES, Timestamp,
+    CallCenterAnswer, CallCenterPage, CallType, Code, DateTime, PLATFORM_OFFSET_MINUTES, Timestamp,
 };
 use serde::Deserialize;
 
@@ -148,11 +148,11 @@ impl CallCenterStore {
                 telephone: task.phone.clone(),
                 call_type: Some(CallType::AiOutbound),
                 callout_time: Timestamp(callout),
-                answered_time: Timestamp(answered),
+                answered_time: (!answered.is_empty()).then_some(Timestamp(answered)),
                 call_end_time: Timestamp(end.to_plain()),
                 hangup_cause: cause.into(),
                 wav_file_url: wav,
-                dialogue: JsonList(dialogue),
+                dialogue: dialogue.into(),
                 extnum: None,
                 time_len: len,
             });

@@ -120,7 +120,7 @@ pub(crate) async fn tasklist(
         total_rows: total as u64,
         total_pages: total.div_ceil(page_size as usize) as u32,
         current_page: page_no,
-        result: JsonList(rows),
+        result: rows.into(),
     }))
 }
 

@@ -10,8 +10,8 @@ use kefu_protocol::outbound::{
     CallRequest, ConversationLog, ConversationLogQuery, JobStatus, PlacedCall, StatusQuery, Turn,
 };
 use kefu_protocol::{
-    Action, CallErrorCode, CallStatus, Code, DateTime, EmbeddedJsonList, OutboundAnswer,
-    PLATFORM_OFFSET_MINUTES, Speaker, Timestamp,
+    Action, CallErrorCode, CallStatus, Code, DateTime, OutboundAnswer, PLATFORM_OFFSET_MINUTES, Speaker,
+    Timestamp,
 };
 
 use crate::error::{OutboundFailure, SandboxError, parse_json};
@@ -247,7 +247,7 @@ fn transcript(job: &Job, status: CallStatus, shared: &Shared) -> ConversationLog
     ConversationLog {
         call_type: "follow_up".into(),
         job_id: job.job_id.clone(),
-        conversations: EmbeddedJsonList(conversations),
+        conversations: conversations.into(),
         call_status: status,
         record_url,
     }
