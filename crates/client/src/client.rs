@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::ClientError;
 use crate::error::Failure;
+use crate::paths::CallCenterPaths;
 use crate::recovery::RecoveryPolicy;
 use crate::transport::{Body, Http};
 
@@ -13,6 +14,7 @@ use crate::transport::{Body, Http};
 pub struct KefuClient {
     pub(crate) http: Http,
     pub(crate) recovery: RecoveryPolicy,
+    pub(crate) callcenter_paths: CallCenterPaths,
 }
 
 /// Default per-request timeout.
@@ -25,7 +27,16 @@ impl KefuClient {
         KefuClient {
             http: Http::new(endpoint, operator_token, timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)),
             recovery: RecoveryPolicy::default(),
+            callcenter_paths: CallCenterPaths::default(),
         }
+    }
+
+    /// Sends seed 001 calls to `paths` instead of the document's (see [`CallCenterPaths`]);
+    /// refused when a path is not a plain absolute path.
+    pub fn with_callcenter_paths(mut self, paths: CallCenterPaths) -> Result<KefuClient, ClientError> {
+        paths.validate()?;
+        self.callcenter_paths = paths;
+        Ok(self)
     }
 
     /// Chats started from now on recover by `policy` (see [`crate::recovery`]).

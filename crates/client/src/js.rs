@@ -25,7 +25,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use crate::conversation::{ChatOptions, Event, MessageId};
-use crate::{ChatSession, ClientError, KefuClient};
+use crate::{CallCenterPaths, ChatSession, ClientError, KefuClient};
 
 /// Options of `KefuClient.create`.
 #[derive(Debug, Tsify, Deserialize)]
@@ -39,6 +39,45 @@ pub struct ClientOptions {
     /// Per-request timeout (default 15000).
     #[tsify(optional)]
     pub timeout_ms: Option<u32>,
+    /// Where the seed 001 calls go, for any path that differs from the document's.
+    #[tsify(optional)]
+    pub callcenter_paths: Option<CallCenterPathOptions>,
+}
+
+/// Seed 001 paths on the proxy; each left out keeps the document's (`stopTasks`:
+/// `/aicall/stopTasks`, the others under `/api/aicall/`, recordings `/recordings/files`).
+#[derive(Debug, Default, Tsify, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallCenterPathOptions {
+    /// `records/list`.
+    #[tsify(optional)]
+    pub records_list: Option<String>,
+    /// `calltask/list`.
+    #[tsify(optional)]
+    pub call_task_list: Option<String>,
+    /// `createTasks`.
+    #[tsify(optional)]
+    pub create_tasks: Option<String>,
+    /// `stopTasks`.
+    #[tsify(optional)]
+    pub stop_tasks: Option<String>,
+    /// Recording downloads.
+    #[tsify(optional)]
+    pub recordings: Option<String>,
+}
+
+impl CallCenterPathOptions {
+    /// The document's paths with these set over them.
+    fn resolve(self) -> CallCenterPaths {
+        let d = CallCenterPaths::default();
+        CallCenterPaths {
+            records_list: self.records_list.unwrap_or(d.records_list),
+            calltask_list: self.call_task_list.unwrap_or(d.calltask_list),
+            create_tasks: self.create_tasks.unwrap_or(d.create_tasks),
+            stop_tasks: self.stop_tasks.unwrap_or(d.stop_tasks),
+            recordings: self.recordings.unwrap_or(d.recordings),
+        }
+    }
 }
 
 /// Options of `client.startChat`.
@@ -269,9 +308,11 @@ impl JsKefuClient {
         if !(options.endpoint.starts_with("http://") || options.endpoint.starts_with("https://")) {
             return Err(JsError::new("endpoint must be an http:// or https:// URL"));
         }
-        Ok(JsKefuClient {
-            inner: KefuClient::new(&options.endpoint, options.operator_token, options.timeout_ms),
-        })
+        let paths = options.callcenter_paths.unwrap_or_default().resolve();
+        let inner = KefuClient::new(&options.endpoint, options.operator_token, options.timeout_ms)
+            .with_callcenter_paths(paths)
+            .map_err(js_error)?;
+        Ok(JsKefuClient { inner })
     }
 
     /// Starts a chat session; its events arrive through `session.on(…)`.

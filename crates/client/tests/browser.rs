@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use kefu_client::{ChatOptions, ChatSession, ClientError, Event, Failure, KefuClient, Phase, RecoveryPolicy};
+use kefu_client::{
+    CallCenterPaths, ChatOptions, ChatSession, ClientError, Event, Failure, KefuClient, Phase, RecoveryPolicy,
+};
 use kefu_protocol::callcenter::{CallTaskQuery, RecordsQuery, Ticket};
 use kefu_protocol::coeus::{AddTaskRequest, OutnumForm, TaskListRequest};
 use kefu_protocol::outbound::{CallRequest, ConversationLogQuery, StatusQuery};
@@ -20,6 +22,8 @@ const PROXY: Option<&str> = option_env!("KEFU_TEST_PROXY_URL");
 const SLOW_PROXY: Option<&str> = option_env!("KEFU_TEST_SLOW_PROXY_URL");
 /// A proxy in front of a sandbox started with `--errors documented --session-ttl-secs 2`.
 const DOCUMENTED_PROXY: Option<&str> = option_env!("KEFU_TEST_DOCUMENTED_PROXY_URL");
+/// The (precise) sandbox itself, whose seed 001 routes are unsigned and open to any origin.
+const SANDBOX: Option<&str> = option_env!("KEFU_TEST_SANDBOX_URL");
 /// The documented sandbox's session lifetime.
 const DOCUMENTED_TTL_MS: u64 = 2_000;
 const TOKEN: Option<&str> = option_env!("KEFU_TEST_OPERATOR_TOKEN");
@@ -368,4 +372,48 @@ async fn documented_errors_a_wrong_prompt_resynchronises() {
     }
     let id = session.send("怎么付钱").expect("queued");
     until("the answer", || session.history().contains(&Event::MessageSent { id })).await;
+}
+
+#[wasm_bindgen_test]
+async fn seed_001_paths_are_the_clients_to_choose() {
+    let sandbox = SANDBOX.expect("KEFU_TEST_SANDBOX_URL is set by `cargo xtask test`");
+    let at = |stop_tasks: &str| {
+        KefuClient::new(sandbox, None, None)
+            .with_callcenter_paths(CallCenterPaths {
+                stop_tasks: stop_tasks.into(),
+                ..CallCenterPaths::default()
+            })
+            .expect("a plain path")
+    };
+    let ticket = |n: &str| Ticket {
+        ticket_no: n.into(),
+        phone: "13912345678".into(),
+        username: "张三".into(),
+        ticket_type: "回访".into(),
+        ticket_content: "路径测试".into(),
+    };
+    let client = at("/aicall/stopTasks");
+    let created =
+        client.callcenter().create_tasks(&[ticket("T-path-1"), ticket("T-path-2")]).await.expect("created");
+    // The document's path (the default) and the /api reading both stop a task on the sandbox.
+    client.callcenter().stop_tasks(&[created[0].batch_id]).await.expect("stopped at /aicall/stopTasks");
+    at("/api/aicall/stopTasks")
+        .callcenter()
+        .stop_tasks(&[created[1].batch_id])
+        .await
+        .expect("stopped at /api/aicall/stopTasks");
+    // The configured path is the one called: a path the sandbox does not serve fails.
+    match at("/elsewhere/stopTasks").callcenter().stop_tasks(&[created[0].batch_id]).await {
+        Err(ClientError::Delivery(Failure::NotDelivered(m))) => {
+            assert!(m.contains("404") || m.contains("not found"), "{m}")
+        }
+        other => panic!("expected the sandbox's 404, got {other:?}"),
+    }
+    assert!(matches!(
+        KefuClient::new(sandbox, None, None).with_callcenter_paths(CallCenterPaths {
+            stop_tasks: "aicall/stopTasks".into(),
+            ..CallCenterPaths::default()
+        }),
+        Err(ClientError::InvalidPath { .. })
+    ));
 }

@@ -161,6 +161,7 @@ pub fn app(mut config: Config) -> Router {
         .route(cc::CALLTASK_LIST_PATH, post(callcenter::calltask_list))
         .route(cc::CREATE_TASKS_PATH, post(callcenter::create_tasks))
         .route(cc::STOP_TASKS_PATH, post(callcenter::stop_tasks))
+        .route(callcenter::STOP_TASKS_API_PATH, post(callcenter::stop_tasks))
         .route(cc::RECORDINGS_PATH, get(callcenter::recording))
         .route("/healthz", get(|| async { "ok" }));
 

@@ -132,6 +132,7 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
             .env("KEFU_TEST_PROXY_URL", &proxy.url)
             .env("KEFU_TEST_SLOW_PROXY_URL", &slow_proxy.url)
             .env("KEFU_TEST_DOCUMENTED_PROXY_URL", &documented_proxy.url)
+            .env("KEFU_TEST_SANDBOX_URL", &sandbox.url)
             .env("KEFU_TEST_OPERATOR_TOKEN", BROWSER_OPERATOR_TOKEN);
         outcomes.push(cargo_tests(name, test)?);
     }
