@@ -163,6 +163,7 @@ pub fn app(mut config: Config) -> Router {
         .route(cc::STOP_TASKS_PATH, post(callcenter::stop_tasks))
         .route(callcenter::STOP_TASKS_API_PATH, post(callcenter::stop_tasks))
         .route(cc::RECORDINGS_PATH, get(callcenter::recording))
+        .route("/sandbox/calls", get(coeus::calls))
         .route("/healthz", get(|| async { "ok" }));
 
     platform
