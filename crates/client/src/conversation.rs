@@ -75,7 +75,8 @@ pub enum Phase {
     /// The platform no longer serves the session (it expired, ended on its side, or was
     /// forgotten); a fresh start follows by itself, or [`Conversation::restart`] continues.
     Expired,
-    /// Something went wrong that needs [`Conversation::retry`] or a restart.
+    /// Something went wrong: a resynchronising fresh start follows by itself, or (once that was
+    /// tried) [`Conversation::retry`] or a restart is needed.
     Failed,
 }
 

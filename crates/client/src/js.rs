@@ -25,7 +25,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use crate::conversation::{ChatOptions, Event, MessageId};
-use crate::{CallCenterPaths, ChatSession, ClientError, KefuClient};
+use crate::{CallCenterPaths, ChatSession, ClientError, KefuClient, RecoveryPolicy};
 
 /// Options of `KefuClient.create`.
 #[derive(Debug, Tsify, Deserialize)]
@@ -42,6 +42,10 @@ pub struct ClientOptions {
     /// Where the seed 001 calls go, for any path that differs from the document's.
     #[tsify(optional)]
     pub callcenter_paths: Option<CallCenterPathOptions>,
+    /// How long the platform keeps an idle chat session, in ms (default 600000): a refused
+    /// message after this long idle is taken as an expiry, and the chat restarts by itself.
+    #[tsify(optional)]
+    pub session_ttl_ms: Option<u32>,
 }
 
 /// Seed 001 paths on the proxy; each left out keeps the document's (`stopTasks`:
@@ -309,9 +313,14 @@ impl JsKefuClient {
             return Err(JsError::new("endpoint must be an http:// or https:// URL"));
         }
         let paths = options.callcenter_paths.unwrap_or_default().resolve();
+        let mut recovery = RecoveryPolicy::default();
+        if let Some(ttl) = options.session_ttl_ms {
+            recovery.session_ttl_ms = u64::from(ttl);
+        }
         let inner = KefuClient::new(&options.endpoint, options.operator_token, options.timeout_ms)
             .with_callcenter_paths(paths)
-            .map_err(js_error)?;
+            .map_err(js_error)?
+            .with_recovery(recovery);
         Ok(JsKefuClient { inner })
     }
 
