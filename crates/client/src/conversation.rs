@@ -410,7 +410,7 @@ impl Conversation {
         }
         let at = self.failed.iter().position(|m| m.id == id).ok_or(ClientError::NotResendable(id))?;
         let message = self.failed.remove(at);
-        self.attempts.reset();
+        self.attempts.new_row();
         self.events.push_back(Event::MessageQueued { id, text: message.text.clone() });
         self.queued.push_back(message);
         Ok(())
@@ -630,6 +630,8 @@ impl Conversation {
         match origin {
             _ if idle => Trouble::Expired,
             Origin::Input if self.attempts.restarted_for_input() => Trouble::MessageRefused,
+            // Resumed from an earlier page and never started here: it expired meanwhile.
+            Origin::Input if !self.started_ok => Trouble::Expired,
             Origin::Input => Trouble::Gone,
             Origin::Complete => Trouble::OutOfStep,
         }

@@ -10,10 +10,12 @@
 //! | failed call | what is known | judged | recovery |
 //! |---|---|---|---|
 //! | any but `start`, refused | idle longer than the TTL | [`Trouble::Expired`] | a fresh `start`, same variables and user data, unsent messages kept |
-//! | `evt.input`, refused | the session was resumed, or is not idle | [`Trouble::Gone`] (ended or forgotten) | the same |
+//! | `evt.input`, refused | resumed from an earlier page, no `start` succeeded here | [`Trouble::Expired`] | the same |
+//! | `evt.input`, refused | a `start` succeeded, not idle | [`Trouble::Gone`] (ended on the platform's side, or forgotten) | the same |
 //! | `evt.input`, refused | a fresh start was just made for this message | [`Trouble::MessageRefused`] | the message fails alone |
 //! | `evt.complete`, refused | not idle | [`Trouble::OutOfStep`] | resynchronise: a fresh `start` |
 //! | `evt.complete`, no answer | | [`Trouble::LostAck`] | acknowledge again |
+//! | `start`, refused or no answer | | | reported (a start is never repeated by itself) |
 //!
 //! Bounded: at most one automatic attempt per kind of trouble in a row (the row ends when the call
 //! that failed later succeeds, or the host acts), each after a backoff that doubles along the row;
@@ -150,9 +152,14 @@ impl Attempts {
         self.row.retain(|(o, _)| *o != origin);
     }
 
-    /// The host acted (retry, restart, resend): a new row begins.
+    /// The host acted (retry, restart): a new row begins, and what was scheduled is moot.
     pub(crate) fn reset(&mut self) {
         self.row.clear();
         self.due = None;
+    }
+
+    /// The user resent a message: a new row begins; what is scheduled stays.
+    pub(crate) fn new_row(&mut self) {
+        self.row.clear();
     }
 }

@@ -621,3 +621,26 @@ fn the_host_restarting_first_is_not_an_error() {
     assert!(matches!(out(&mut c).call, Call::Start(_)), "at once, no backoff for the host");
     assert_eq!(c.wake_at(), None);
 }
+
+#[test]
+fn resending_while_a_restart_is_scheduled_keeps_it() {
+    let mut c = waiting(true);
+    c.tick(1_000);
+    let lost = c.send("lost").expect("queued");
+    let i = out(&mut c);
+    c.on_delivery(i.ticket, Err(Failure::Uncertain("no answer".into())));
+    c.send("kept").expect("queued");
+    let i = out(&mut c);
+    c.on_delivery(i.ticket, Err(refusal(Style::Documented, 41002)));
+    assert_eq!(c.phase(), Phase::Expired);
+    c.resend(lost).expect("the user resends the uncertain one");
+    assert_eq!(c.wake_at(), Some(1_000 + BACKOFF), "the scheduled restart stands");
+    c.tick(1_000 + BACKOFF);
+    answer_start(&mut c);
+    let mut texts = Vec::new();
+    while let Some(o) = c.poll_outgoing() {
+        texts.push(input_text(&o));
+        c.on_delivery(o.ticket, Ok(turn(Cmd::Wait, "", "")));
+    }
+    assert_eq!(texts, ["kept", "lost"], "in the order they were queued");
+}
