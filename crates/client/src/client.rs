@@ -5,12 +5,16 @@ use serde::Serialize;
 
 use crate::ClientError;
 use crate::error::Failure;
+use crate::paths::CallCenterPaths;
+use crate::recovery::RecoveryPolicy;
 use crate::transport::{Body, Http};
 
 /// A client of the platform, through kefu-proxy at `endpoint`.
 #[derive(Debug, Clone)]
 pub struct KefuClient {
     pub(crate) http: Http,
+    pub(crate) recovery: RecoveryPolicy,
+    pub(crate) callcenter_paths: CallCenterPaths,
 }
 
 /// Default per-request timeout.
@@ -20,7 +24,25 @@ impl KefuClient {
     /// A client of the proxy at `endpoint` (its base URL). The operator token, when given, is
     /// sent as `Authorization: Bearer` and opens the operator routes.
     pub fn new(endpoint: &str, operator_token: Option<String>, timeout_ms: Option<u32>) -> KefuClient {
-        KefuClient { http: Http::new(endpoint, operator_token, timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)) }
+        KefuClient {
+            http: Http::new(endpoint, operator_token, timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)),
+            recovery: RecoveryPolicy::default(),
+            callcenter_paths: CallCenterPaths::default(),
+        }
+    }
+
+    /// Sends seed 001 calls to `paths` instead of the document's (see [`CallCenterPaths`]);
+    /// refused when a path is not a plain absolute path.
+    pub fn with_callcenter_paths(mut self, paths: CallCenterPaths) -> Result<KefuClient, ClientError> {
+        paths.validate()?;
+        self.callcenter_paths = paths;
+        Ok(self)
+    }
+
+    /// Chats started from now on recover by `policy` (see [`crate::recovery`]).
+    pub fn with_recovery(mut self, policy: RecoveryPolicy) -> KefuClient {
+        self.recovery = policy;
+        self
     }
 
     /// Seed 000: the outbound-call service.

@@ -12,8 +12,11 @@
 //!
 //! Messages are never lost and never sent twice: text typed while the bot speaks waits in order;
 //! when a delivery is uncertain (timeout, network) the message is marked failed, not retried, and
-//! the user may [`Conversation::resend`] it. An expired session keeps its queued messages and
-//! [`Conversation::restart`]s with the same variables.
+//! the user may [`Conversation::resend`] it. A session that expired, ended on the platform's side
+//! or fell out of step is restarted by itself with the same variables, keeping queued messages;
+//! a lost acknowledgement is sent again. How failures are judged, and the bounds on these
+//! automatic attempts, are in [`crate::recovery`]; the host tells the time with
+//! [`Conversation::tick`] and wakes up at [`Conversation::wake_at`].
 
 use std::collections::VecDeque;
 
@@ -23,6 +26,7 @@ use kefu_protocol::chat::{
 use kefu_protocol::{Channel, Cmd, PlatformAnswer, PlatformError, Sid, VarMap, decode};
 
 use crate::error::{ClientError, Failure};
+use crate::recovery::{self, Action, Attempts, Origin, RecoveryPolicy, Trouble};
 
 /// Longest message accepted, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 2_000;
@@ -68,9 +72,11 @@ pub enum Phase {
     Transferred,
     /// The host stopped the session.
     Stopped,
-    /// The platform forgot the session after it sat idle; [`Conversation::restart`] continues.
+    /// The platform no longer serves the session (it expired, ended on its side, or was
+    /// forgotten); a fresh start follows by itself, or [`Conversation::restart`] continues.
     Expired,
-    /// Something went wrong that needs [`Conversation::retry`] or a restart.
+    /// Something went wrong: a resynchronising fresh start follows by itself, or (once that was
+    /// tried) [`Conversation::retry`] or a restart is needed.
     Failed,
 }
 
@@ -189,7 +195,8 @@ pub enum Event {
         /// Why.
         error: ClientError,
     },
-    /// The platform forgot the idle session; queued messages wait for a restart.
+    /// The platform no longer serves the session (expired, ended on its side, forgotten);
+    /// queued messages wait for the fresh start that follows.
     Expired,
     /// The host stopped the session.
     Stopped,
@@ -229,6 +236,14 @@ pub struct Conversation {
     events: VecDeque<Event>,
     next_ticket: Ticket,
     next_message: MessageId,
+    policy: RecoveryPolicy,
+    /// The host's clock, once told.
+    now_ms: Option<u64>,
+    /// When the last answer arrived.
+    last_answer_ms: Option<u64>,
+    /// Whether a `start` succeeded in this conversation.
+    started_ok: bool,
+    attempts: Attempts,
 }
 
 impl Conversation {
@@ -248,7 +263,31 @@ impl Conversation {
             events: VecDeque::new(),
             next_ticket: 1,
             next_message: 1,
+            policy: RecoveryPolicy::default(),
+            now_ms: None,
+            last_answer_ms: None,
+            started_ok: false,
+            attempts: Attempts::default(),
         }
+    }
+
+    /// Recovers by `policy` instead of [`RecoveryPolicy::default`].
+    pub fn with_recovery(mut self, policy: RecoveryPolicy) -> Conversation {
+        self.policy = policy;
+        self
+    }
+
+    /// Tells the conversation the time, in ms from any fixed origin that does not go back. The
+    /// idle time and the backoff of automatic recovery are measured with it; without it, idle
+    /// time is unknown and recovery does not wait.
+    pub fn tick(&mut self, now_ms: u64) {
+        self.now_ms = Some(self.now_ms.map_or(now_ms, |t| t.max(now_ms)));
+    }
+
+    /// When an automatic recovery is due: call [`Conversation::tick`] and
+    /// [`Conversation::poll_outgoing`] then.
+    pub fn wake_at(&self) -> Option<u64> {
+        self.attempts.due_at()
     }
 
     /// Where the conversation is.
@@ -316,6 +355,10 @@ impl Conversation {
     /// Starts a new session with the same options after expiry, failure or the end of the last
     /// one. Queued messages are sent once the bot waits; failed ones stay failed.
     pub fn restart(&mut self) -> Result<(), ClientError> {
+        if self.phase == Phase::Starting && self.restarted {
+            // Already restarting (an automatic recovery got there first).
+            return Ok(());
+        }
         if matches!(self.phase, Phase::Idle | Phase::Starting | Phase::BotSpeaking | Phase::WaitingForUser) {
             return Err(self.wrong_phase("restart"));
         }
@@ -323,6 +366,7 @@ impl Conversation {
             return Err(self.wrong_phase("restart"));
         }
         self.restarted = true;
+        self.attempts.reset();
         self.begin(fresh_sid()?);
         Ok(())
     }
@@ -366,6 +410,7 @@ impl Conversation {
         }
         let at = self.failed.iter().position(|m| m.id == id).ok_or(ClientError::NotResendable(id))?;
         let message = self.failed.remove(at);
+        self.attempts.new_row();
         self.events.push_back(Event::MessageQueued { id, text: message.text.clone() });
         self.queued.push_back(message);
         Ok(())
@@ -385,6 +430,7 @@ impl Conversation {
     pub fn retry(&mut self) -> Result<(), ClientError> {
         match self.phase {
             Phase::BotSpeaking if self.ack.is_none() && self.options.auto_acknowledge => {
+                self.attempts.reset();
                 self.ack = self.pending_prompt.clone();
                 Ok(())
             }
@@ -396,6 +442,7 @@ impl Conversation {
     /// Ends the session. Queued messages are failed (so they are not lost) and no more are taken.
     pub fn stop(&mut self) {
         let live = matches!(self.phase, Phase::Starting | Phase::BotSpeaking | Phase::WaitingForUser);
+        self.attempts.cancel();
         self.fail_queued(&ClientError::WrongPhase { action: "send a message", phase: "stopped" });
         if live && self.sid.is_some() {
             self.stop_requested = true;
@@ -409,6 +456,24 @@ impl Conversation {
     pub fn poll_outgoing(&mut self) -> Option<Outgoing> {
         if self.in_flight.is_some() {
             return None;
+        }
+        if !self.stop_requested {
+            match self.attempts.take_due(self.now_ms) {
+                Some(Action::Restart) => {
+                    self.restarted = true;
+                    match fresh_sid() {
+                        Ok(sid) => self.begin(sid),
+                        Err(e) => {
+                            self.phase = Phase::Failed;
+                            self.events.push_back(Event::Error(e));
+                            return None;
+                        }
+                    }
+                }
+                Some(Action::Reacknowledge) => self.ack = self.pending_prompt.clone(),
+                None if self.attempts.pending().is_some() => return None,
+                None => {}
+            }
         }
         let sid = self.sid.clone()?;
         let (kind, call) = if self.stop_requested {
@@ -477,6 +542,9 @@ impl Conversation {
             _ => return,
         };
         self.in_flight = None;
+        if matches!(delivery, Ok(Some(_))) {
+            self.last_answer_ms = self.now_ms;
+        }
         let delivery = match (kind, delivery) {
             (InFlight::Stop, d) => d.map(|_| None),
             (_, Ok(None)) => Err(Failure::Uncertain("the answer has no result".into())),
@@ -491,6 +559,7 @@ impl Conversation {
             }
             (_, Ok(None)) => {}
             (InFlight::Start, Ok(Some(turn))) => {
+                self.started_ok = true;
                 if let Some(sid) = self.sid.clone() {
                     self.events.push_back(Event::Started { sid, restarted: self.restarted });
                 }
@@ -501,20 +570,14 @@ impl Conversation {
                 self.events.push_back(Event::Error(failure.into()));
             }
             (InFlight::Complete, Ok(Some(turn))) => {
+                self.attempts.succeeded(Origin::Complete);
                 self.pending_prompt = None;
                 self.ack = None;
                 self.apply(turn);
             }
-            (InFlight::Complete, Err(failure)) => {
-                self.ack = None;
-                match &failure {
-                    Failure::Platform(e) if is_expired(e) => self.expire(),
-                    Failure::Platform(e) if is_ended(e) => self.end_by_platform(failure.clone()),
-                    Failure::Platform(e) if is_wrong_prompt(e) => self.out_of_step(e),
-                    _ => self.events.push_back(Event::Error(failure.into())),
-                }
-            }
+            (InFlight::Complete, Err(failure)) => self.acknowledgement_failed(failure),
             (InFlight::Input(id), Ok(Some(turn))) => {
+                self.attempts.succeeded(Origin::Input);
                 if self.queued.front().is_some_and(|m| m.id == id) {
                     self.queued.pop_front();
                 }
@@ -555,22 +618,90 @@ impl Conversation {
         }
     }
 
+    /// Judges a refusal of a call that is not `start` (see [`crate::recovery`]).
+    fn judge(&self, origin: Origin, error: &PlatformError) -> Trouble {
+        if let Some(trouble) = recovery::precise(error.code.as_i64(), origin) {
+            return trouble;
+        }
+        let idle = match (self.now_ms, self.last_answer_ms) {
+            (Some(now), Some(last)) => now.saturating_sub(last) >= self.policy.session_ttl_ms,
+            _ => false,
+        };
+        match origin {
+            _ if idle => Trouble::Expired,
+            Origin::Input if self.attempts.restarted_for_input() => Trouble::MessageRefused,
+            // Resumed from an earlier page and never started here: it expired meanwhile.
+            Origin::Input if !self.started_ok => Trouble::Expired,
+            Origin::Input => Trouble::Gone,
+            Origin::Complete => Trouble::OutOfStep,
+        }
+    }
+
+    /// Restarts by itself after `trouble`, once in a row; otherwise reports `error`.
+    fn recover_by_restart(&mut self, origin: Origin, trouble: Trouble, error: ClientError) {
+        self.pending_prompt = None;
+        self.ack = None;
+        if !self.attempts.allowed(origin, trouble) {
+            self.phase = Phase::Failed;
+            self.events.push_back(Event::Error(error));
+            return;
+        }
+        self.attempts.schedule(origin, trouble, Action::Restart, self.now_ms, &self.policy);
+        if trouble == Trouble::OutOfStep {
+            // Nothing to tell the visitor but the new session's divider.
+            self.phase = Phase::Failed;
+        } else {
+            self.phase = Phase::Expired;
+            self.events.push_back(Event::Expired);
+        }
+    }
+
+    fn acknowledgement_failed(&mut self, failure: Failure) {
+        self.ack = None;
+        match failure {
+            Failure::Platform(e) => {
+                let mut trouble = self.judge(Origin::Complete, &e);
+                if trouble == Trouble::MessageRefused {
+                    trouble = Trouble::OutOfStep;
+                }
+                self.recover_by_restart(Origin::Complete, trouble, ClientError::OutOfStep(e.message));
+            }
+            other => {
+                // No answer: the platform may have taken it or not; acknowledging again is safe
+                // (a second one is refused, and that refusal says we are out of step).
+                if self.attempts.allowed(Origin::Complete, Trouble::LostAck) && self.pending_prompt.is_some()
+                {
+                    self.attempts.schedule(
+                        Origin::Complete,
+                        Trouble::LostAck,
+                        Action::Reacknowledge,
+                        self.now_ms,
+                        &self.policy,
+                    );
+                } else {
+                    self.events.push_back(Event::Error(other.into()));
+                }
+            }
+        }
+    }
+
     fn input_failed(&mut self, id: MessageId, failure: Failure) {
-        match &failure {
-            // Not processed: keep it queued for the restarted session.
-            Failure::Platform(e) if is_expired(e) => self.expire(),
-            Failure::Platform(e) if is_ended(e) => {
-                self.end_by_platform(failure.clone());
-            }
-            Failure::Platform(e) if is_prompt_pending(e) => {
-                self.fail_message(id, ClientError::OutOfStep(e.message.clone()));
-                self.out_of_step(e);
-            }
-            // The platform refused this message (say, too long): fail it, send the rest.
-            Failure::Platform(_) => self.fail_message(id, failure.into()),
+        match failure {
+            // Refused: the platform did not take it, so it may go again in a fresh session.
+            Failure::Platform(e) => match self.judge(Origin::Input, &e) {
+                Trouble::MessageRefused => self.fail_message(id, Failure::Platform(e).into()),
+                trouble => {
+                    let error = if trouble == Trouble::OutOfStep {
+                        ClientError::OutOfStep(e.message.clone())
+                    } else {
+                        ClientError::Delivery(Failure::Platform(e))
+                    };
+                    self.recover_by_restart(Origin::Input, trouble, error);
+                }
+            },
             // The channel is broken or the delivery uncertain: fail this one and those behind it,
             // so none is sent out of order or twice; the user resends them.
-            Failure::NotDelivered(_) | Failure::Uncertain(_) => {
+            failure @ (Failure::NotDelivered(_) | Failure::Uncertain(_)) => {
                 let error = ClientError::from(failure);
                 self.fail_message(id, error.clone());
                 self.fail_queued(&error);
@@ -598,36 +729,10 @@ impl Conversation {
         }
     }
 
-    fn expire(&mut self) {
-        self.phase = Phase::Expired;
-        self.pending_prompt = None;
-        self.ack = None;
-        self.events.push_back(Event::Expired);
-    }
-
-    fn end_by_platform(&mut self, failure: Failure) {
-        self.phase = Phase::Finished;
-        self.pending_prompt = None;
-        self.ack = None;
-        let error = ClientError::from(failure);
-        self.fail_queued(&error);
-        self.events.push_back(Event::Error(error));
-    }
-
-    fn out_of_step(&mut self, e: &PlatformError) {
-        self.phase = Phase::Failed;
-        self.pending_prompt = None;
-        self.ack = None;
-        self.events.push_back(Event::Error(ClientError::OutOfStep(e.message.clone())));
-    }
-
     fn wrong_phase(&self, action: &'static str) -> ClientError {
         ClientError::WrongPhase { action, phase: self.phase.name() }
     }
 }
-
-// The documents define no error codes for sessions. These are kefu-sandbox's
-// (crates/sandbox/ERRORS.md), with the message as a fallback for a platform that words it.
 
 /// A new session id. The error names only what failed: formatting any protocol error here would
 /// link every error message of the protocol crate into the widget.
@@ -635,26 +740,4 @@ fn fresh_sid() -> Result<Sid, ClientError> {
     Sid::random().map_err(|_| {
         ClientError::Protocol(crate::error::ProtocolErrorText("no random source for a session id".into()))
     })
-}
-
-/// The session expired, or the platform no longer knows it: a restart continues.
-fn is_expired(e: &PlatformError) -> bool {
-    matches!(e.code.as_i64(), Some(41001 | 40402))
-        || e.message.contains("expired")
-        || e.message.contains("过期")
-}
-
-/// The session already ended on the platform's side.
-fn is_ended(e: &PlatformError) -> bool {
-    e.code.as_i64() == Some(41002)
-}
-
-/// `evt.complete` named a prompt the platform is not waiting on.
-fn is_wrong_prompt(e: &PlatformError) -> bool {
-    e.code.as_i64() == Some(40903)
-}
-
-/// `evt.input` while the platform still waits for an acknowledgement.
-fn is_prompt_pending(e: &PlatformError) -> bool {
-    e.code.as_i64() == Some(40902)
 }

@@ -78,6 +78,14 @@ pub enum ClientError {
     /// The platform answered with a command the documents do not define.
     #[error("unexpected command \"{0}\" from the platform")]
     UnexpectedCommand(String),
+    /// A configured endpoint path is not a plain absolute path.
+    #[error("the {name} path {path:?} must start with / and hold no query, fragment, .. or spaces")]
+    InvalidPath {
+        /// Which path.
+        name: &'static str,
+        /// What was given.
+        path: String,
+    },
     /// A request could not be built (bad variables, no random source).
     #[error(transparent)]
     Protocol(#[from] ProtocolErrorText),

@@ -25,7 +25,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use crate::conversation::{ChatOptions, Event, MessageId};
-use crate::{ChatSession, ClientError, KefuClient};
+use crate::{CallCenterPaths, ChatSession, ClientError, KefuClient, RecoveryPolicy};
 
 /// Options of `KefuClient.create`.
 #[derive(Debug, Tsify, Deserialize)]
@@ -39,6 +39,49 @@ pub struct ClientOptions {
     /// Per-request timeout (default 15000).
     #[tsify(optional)]
     pub timeout_ms: Option<u32>,
+    /// Where the seed 001 calls go, for any path that differs from the document's.
+    #[tsify(optional)]
+    pub callcenter_paths: Option<CallCenterPathOptions>,
+    /// How long the platform keeps an idle chat session, in ms (default 600000): a refused
+    /// message after this long idle is taken as an expiry, and the chat restarts by itself.
+    #[tsify(optional)]
+    pub session_ttl_ms: Option<u32>,
+}
+
+/// Seed 001 paths on the proxy; each left out keeps the document's (`stopTasks`:
+/// `/aicall/stopTasks`, the others under `/api/aicall/`, recordings `/recordings/files`).
+#[derive(Debug, Default, Tsify, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallCenterPathOptions {
+    /// `records/list`.
+    #[tsify(optional)]
+    pub records_list: Option<String>,
+    /// `calltask/list`.
+    #[tsify(optional)]
+    pub call_task_list: Option<String>,
+    /// `createTasks`.
+    #[tsify(optional)]
+    pub create_tasks: Option<String>,
+    /// `stopTasks`.
+    #[tsify(optional)]
+    pub stop_tasks: Option<String>,
+    /// Recording downloads.
+    #[tsify(optional)]
+    pub recordings: Option<String>,
+}
+
+impl CallCenterPathOptions {
+    /// The document's paths with these set over them.
+    fn resolve(self) -> CallCenterPaths {
+        let d = CallCenterPaths::default();
+        CallCenterPaths {
+            records_list: self.records_list.unwrap_or(d.records_list),
+            calltask_list: self.call_task_list.unwrap_or(d.calltask_list),
+            create_tasks: self.create_tasks.unwrap_or(d.create_tasks),
+            stop_tasks: self.stop_tasks.unwrap_or(d.stop_tasks),
+            recordings: self.recordings.unwrap_or(d.recordings),
+        }
+    }
 }
 
 /// Options of `client.startChat`.
@@ -269,9 +312,16 @@ impl JsKefuClient {
         if !(options.endpoint.starts_with("http://") || options.endpoint.starts_with("https://")) {
             return Err(JsError::new("endpoint must be an http:// or https:// URL"));
         }
-        Ok(JsKefuClient {
-            inner: KefuClient::new(&options.endpoint, options.operator_token, options.timeout_ms),
-        })
+        let paths = options.callcenter_paths.unwrap_or_default().resolve();
+        let mut recovery = RecoveryPolicy::default();
+        if let Some(ttl) = options.session_ttl_ms {
+            recovery.session_ttl_ms = u64::from(ttl);
+        }
+        let inner = KefuClient::new(&options.endpoint, options.operator_token, options.timeout_ms)
+            .with_callcenter_paths(paths)
+            .map_err(js_error)?
+            .with_recovery(recovery);
+        Ok(JsKefuClient { inner })
     }
 
     /// Starts a chat session; its events arrive through `session.on(…)`.

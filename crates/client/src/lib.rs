@@ -20,6 +20,8 @@ mod error;
 pub mod js;
 #[cfg(target_arch = "wasm32")]
 pub mod outbound;
+pub mod paths;
+pub mod recovery;
 #[cfg(target_arch = "wasm32")]
 mod session;
 #[cfg(target_arch = "wasm32")]
@@ -29,6 +31,8 @@ pub use conversation::{
     Call, ChatOptions, Conversation, Delivery, Event, MessageId, Outgoing, Phase, Ticket,
 };
 pub use error::{ClientError, Failure};
+pub use paths::CallCenterPaths;
+pub use recovery::{RecoveryPolicy, Trouble};
 #[cfg(target_arch = "wasm32")]
 pub use {
     client::{DEFAULT_TIMEOUT_MS, KefuClient},

@@ -9,7 +9,13 @@ use crate::client::KefuClient;
 use kefu_protocol::Sid;
 
 use crate::conversation::{ChatOptions, Conversation, Event, MessageId, Phase};
-use crate::transport::{Body, Http};
+use crate::transport::{Body, Http, sleep};
+
+/// The browser's clock, in ms.
+fn now_ms() -> u64 {
+    // Date.now() is a whole, non-negative number of ms.
+    js_sys::Date::now().max(0.0) as u64
+}
 
 type Listener = Box<dyn Fn(&Event)>;
 
@@ -37,14 +43,14 @@ impl std::fmt::Debug for ChatSession {
 impl KefuClient {
     /// Starts a chat. Events arrive through [`ChatSession::on_event`].
     pub fn start_chat(&self, options: ChatOptions) -> Result<ChatSession, ClientError> {
-        let mut conversation = Conversation::new(options);
+        let mut conversation = Conversation::new(options).with_recovery(self.recovery);
         conversation.start()?;
         Ok(self.drive(conversation))
     }
 
     /// Continues session `sid`, last seen waiting for the user (see [`Conversation::resume`]).
     pub fn resume_chat(&self, options: ChatOptions, sid: Sid) -> ChatSession {
-        self.drive(Conversation::resume(options, sid))
+        self.drive(Conversation::resume(options, sid).with_recovery(self.recovery))
     }
 
     fn drive(&self, conversation: Conversation) -> ChatSession {
@@ -154,15 +160,35 @@ impl ChatSession {
 
     async fn pump(&self) {
         loop {
-            let outgoing = self.inner.conversation.borrow_mut().poll_outgoing();
-            let Some(out) = outgoing else { break };
+            let outgoing = {
+                let mut conversation = self.inner.conversation.borrow_mut();
+                conversation.tick(now_ms());
+                conversation.poll_outgoing()
+            };
+            let Some(out) = outgoing else {
+                // An automatic recovery waits out its backoff here.
+                let wake = self.inner.conversation.borrow().wake_at();
+                match wake {
+                    Some(at) => {
+                        self.dispatch();
+                        let wait = at.saturating_sub(now_ms()).min(60_000);
+                        sleep(i32::try_from(wait).unwrap_or(60_000).max(1)).await;
+                        continue;
+                    }
+                    None => break,
+                }
+            };
             let body = Body::Json(browser_json::encode_call(&out.call));
             let delivery =
                 match self.inner.http.send("POST", out.call.path(), &body, out.call.retry_safe()).await {
                     Ok((status, bytes)) => browser_json::decode_turn(status, &bytes),
                     Err(failure) => Err(failure),
                 };
-            self.inner.conversation.borrow_mut().on_delivery(out.ticket, delivery);
+            {
+                let mut conversation = self.inner.conversation.borrow_mut();
+                conversation.tick(now_ms());
+                conversation.on_delivery(out.ticket, delivery);
+            }
             self.dispatch();
         }
         self.dispatch();

@@ -1,14 +1,15 @@
 //! The conversation core driven against the real kefu-sandbox, through a minimal native
 //! transport (in-process requests, signed as kefu-proxy signs them): a full chat to transfer,
-//! to finish, and across an expiry.
+//! to finish, and across an expiry; and the recovery scenarios against the sandbox in both of its
+//! error styles (precise codes, and only what seed 002 documents).
 #![cfg(not(target_arch = "wasm32"))]
 
 use axum::body::Body;
 use axum::http::{Request, header};
 use http_body_util::BodyExt;
-use kefu_client::{ChatOptions, Conversation, Event, Failure, Phase};
+use kefu_client::{ChatOptions, Conversation, Event, Failure, Phase, RecoveryPolicy};
 use kefu_protocol::{Channel, Code, PlatformError, VarMap};
-use kefu_sandbox::{Clock, Config, app, auth};
+use kefu_sandbox::{Clock, Config, ErrorStyle, app, auth};
 use tower::ServiceExt;
 
 struct Platform {
@@ -18,16 +19,59 @@ struct Platform {
 
 impl Platform {
     fn new(ttl_ms: i64) -> Platform {
+        Platform::styled(ttl_ms, ErrorStyle::Precise)
+    }
+
+    fn styled(ttl_ms: i64, errors: ErrorStyle) -> Platform {
         let clock = Clock::manual(1_712_109_190_000);
         let mut config = Config::new("k", "s");
         config.clock = clock.clone();
         config.session_ttl_ms = ttl_ms;
+        config.errors = errors;
         Platform { router: app(config), clock }
+    }
+
+    /// The platform's clock, as the conversation's.
+    fn now(&self) -> u64 {
+        u64::try_from(self.clock.now_ms()).expect("after 1970")
+    }
+
+    /// As [`Platform::pump`], telling the conversation the time and letting the clock run on to
+    /// each recovery that waits out a backoff.
+    async fn pump_timed(&self, c: &mut Conversation) -> Vec<Event> {
+        let mut events = Vec::new();
+        for _ in 0..20 {
+            c.tick(self.now());
+            events.extend(self.pump(c).await);
+            match c.wake_at() {
+                Some(at) => {
+                    self.clock.advance(i64::try_from(at.saturating_sub(self.now())).expect("small"));
+                }
+                None => return events,
+            }
+        }
+        panic!("recovery did not settle: {events:?}");
+    }
+
+    /// A raw signed seed 002 call behind the conversation's back; the answer's JSON.
+    async fn aside(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, auth::header_value("k", "s", self.clock.now_secs()))
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status().as_u16();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        (status, serde_json::from_slice(&bytes).expect("JSON"))
     }
 
     /// Sends every due request and feeds the answers back until nothing is due.
     async fn pump(&self, c: &mut Conversation) -> Vec<Event> {
-        while let Some(out) = c.poll_outgoing() {
+        while let Some(out) = {
+            c.tick(self.now());
+            c.poll_outgoing()
+        } {
             let req = Request::post(out.call.path())
                 .header(header::CONTENT_TYPE, "application/json")
                 .header(header::AUTHORIZATION, auth::header_value("k", "s", self.clock.now_secs()))
@@ -154,4 +198,87 @@ fn failures_are_classified_by_who_answered() {
     let garbage =
         kefu_protocol::decode::<kefu_protocol::PlatformAnswer<()>>(200, b"<html>").expect_err("garbage");
     assert!(matches!(Failure::from_answer(200, garbage), Failure::Uncertain(_)));
+}
+
+const STYLES: [ErrorStyle; 2] = [ErrorStyle::Precise, ErrorStyle::Documented];
+const TTL_MS: i64 = 60_000;
+
+fn recovering() -> Conversation {
+    Conversation::new(options()).with_recovery(RecoveryPolicy {
+        session_ttl_ms: u64::try_from(TTL_MS).expect("small"),
+        backoff_ms: 500,
+    })
+}
+
+fn restarted(evs: &[Event]) -> usize {
+    evs.iter().filter(|e| matches!(e, Event::Started { restarted: true, .. })).count()
+}
+
+#[tokio::test]
+async fn recovery_an_expired_session_restarts_by_itself() {
+    for style in STYLES {
+        let p = Platform::styled(TTL_MS, style);
+        let mut c = recovering();
+        c.start().expect("starts");
+        p.pump_timed(&mut c).await;
+        let first = c.sid().cloned().expect("sid");
+        p.clock.advance(TTL_MS + 1);
+        let id = c.send("还在吗").expect("queued");
+        let evs = p.pump_timed(&mut c).await;
+        assert!(evs.contains(&Event::Expired), "{style:?}: {evs:?}");
+        assert_eq!(restarted(&evs), 1, "{style:?}");
+        assert!(prompts(&evs)[0].contains("刘先生"), "the same variables");
+        assert!(evs.contains(&Event::MessageSent { id }), "{style:?}: {evs:?}");
+        assert_ne!(c.sid(), Some(&first));
+        assert_eq!(c.phase(), Phase::WaitingForUser);
+        assert!(!evs.iter().any(|e| matches!(e, Event::Error(_) | Event::MessageFailed { .. })), "{evs:?}");
+    }
+}
+
+#[tokio::test]
+async fn recovery_a_session_stopped_elsewhere_restarts_by_itself() {
+    for style in STYLES {
+        let p = Platform::styled(TTL_MS, style);
+        let mut c = recovering();
+        c.start().expect("starts");
+        p.pump_timed(&mut c).await;
+        let sid = c.sid().cloned().expect("sid");
+        let (_, stopped) = p.aside("/api/v1/gaia/botdm/stop", serde_json::json!({"sid": sid.as_str()})).await;
+        assert_eq!(stopped["code"], 0);
+        let id = c.send("能分期吗").expect("queued");
+        let evs = p.pump_timed(&mut c).await;
+        assert_eq!(restarted(&evs), 1, "{style:?}: {evs:?}");
+        assert!(evs.contains(&Event::MessageSent { id }), "{style:?}: {evs:?}");
+        assert!(prompts(&evs).iter().any(|p| p.contains("分期")));
+    }
+}
+
+#[tokio::test]
+async fn recovery_a_stale_acknowledgement_resynchronises() {
+    for style in STYLES {
+        let p = Platform::styled(TTL_MS, style);
+        let mut manual = options();
+        manual.auto_acknowledge = false;
+        let mut c = Conversation::new(manual).with_recovery(RecoveryPolicy {
+            session_ttl_ms: u64::try_from(TTL_MS).expect("small"),
+            backoff_ms: 500,
+        });
+        c.start().expect("starts");
+        p.pump_timed(&mut c).await;
+        let prompt = c.pending_prompt().expect("a prompt shown").to_owned();
+        let sid = c.sid().cloned().expect("sid");
+        let (_, acked) = p
+            .aside(
+                "/api/v1/gaia/botdm/trigger",
+                serde_json::json!({"sid": sid.as_str(), "cmd": "evt.complete", "text": "", "prompt_id": prompt}),
+            )
+            .await;
+        assert_eq!(acked["code"], 0);
+        c.acknowledge(&prompt).expect("the prompt shown");
+        let evs = p.pump_timed(&mut c).await;
+        assert_eq!(restarted(&evs), 1, "{style:?}: {evs:?}");
+        assert!(!evs.iter().any(|e| matches!(e, Event::Error(_))), "{evs:?}");
+        assert_eq!(c.phase(), Phase::BotSpeaking, "the fresh session's greeting");
+        assert_ne!(c.sid(), Some(&sid));
+    }
 }

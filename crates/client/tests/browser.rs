@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use kefu_client::{ChatOptions, ChatSession, ClientError, Event, Failure, KefuClient, Phase};
+use kefu_client::{
+    CallCenterPaths, ChatOptions, ChatSession, ClientError, Event, Failure, KefuClient, Phase, RecoveryPolicy,
+};
 use kefu_protocol::callcenter::{CallTaskQuery, RecordsQuery, Ticket};
 use kefu_protocol::coeus::{AddTaskRequest, OutnumForm, TaskListRequest};
 use kefu_protocol::outbound::{CallRequest, ConversationLogQuery, StatusQuery};
@@ -18,6 +20,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const PROXY: Option<&str> = option_env!("KEFU_TEST_PROXY_URL");
 const SLOW_PROXY: Option<&str> = option_env!("KEFU_TEST_SLOW_PROXY_URL");
+/// A proxy in front of a sandbox started with `--errors documented --session-ttl-secs 2`.
+const DOCUMENTED_PROXY: Option<&str> = option_env!("KEFU_TEST_DOCUMENTED_PROXY_URL");
+/// The (precise) sandbox itself, whose seed 001 routes are unsigned and open to any origin.
+const SANDBOX: Option<&str> = option_env!("KEFU_TEST_SANDBOX_URL");
+/// The documented sandbox's session lifetime.
+const DOCUMENTED_TTL_MS: u64 = 2_000;
 const TOKEN: Option<&str> = option_env!("KEFU_TEST_OPERATOR_TOKEN");
 const APP_ID: &str = "200000000";
 const BOT_ID: &str = "134614200106471424";
@@ -240,4 +248,172 @@ async fn platform_and_proxy_refusals_are_typed() {
         Err(ClientError::Delivery(Failure::NotDelivered(m))) => assert!(m.contains("401"), "{m}"),
         other => panic!("expected the proxy's refusal, got {other:?}"),
     }
+}
+
+// ---- Recovery against a sandbox that answers failures only as seed 002 documents them ----
+
+fn documented_proxy() -> &'static str {
+    DOCUMENTED_PROXY.expect("KEFU_TEST_DOCUMENTED_PROXY_URL is set by `cargo xtask test`")
+}
+
+/// A client of the documented-errors sandbox that knows its session lifetime.
+fn documented_client() -> KefuClient {
+    KefuClient::new(documented_proxy(), None, None)
+        .with_recovery(RecoveryPolicy { session_ttl_ms: DOCUMENTED_TTL_MS, backoff_ms: 200 })
+}
+
+/// POSTs `body` to `path` on the documented proxy behind the session's back; the answer's text.
+async fn post_aside(path: &str, body: &str) -> String {
+    let fetch = js_sys::Function::new_with_args(
+        "url, body",
+        "return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+           .then((r) => r.text().then((t) => r.status + ' ' + t));",
+    );
+    let url = format!("{}{path}", documented_proxy());
+    let promise =
+        fetch.call2(&JsValue::NULL, &JsValue::from_str(&url), &JsValue::from_str(body)).expect("fetch");
+    let text = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await.expect("answered");
+    text.as_string().unwrap_or_default()
+}
+
+fn restarts(session: &ChatSession) -> usize {
+    session.history().iter().filter(|e| matches!(e, Event::Started { restarted: true, .. })).count()
+}
+
+/// Sends `text` and waits until it is delivered; returns its id.
+async fn delivered(session: &ChatSession, text: &str) -> u64 {
+    let id = session.send(text).expect("queued");
+    until("the message delivered", || {
+        session.history().contains(&Event::MessageSent { id }) && session.phase() == Phase::WaitingForUser
+    })
+    .await;
+    id
+}
+
+#[wasm_bindgen_test]
+async fn documented_errors_an_expired_session_restarts_with_the_message() {
+    let session = documented_client().start_chat(options()).expect("starts");
+    until("the greeting", || session.phase() == Phase::WaitingForUser).await;
+    let first = session.sid().expect("sid");
+    sleep(u32::try_from(DOCUMENTED_TTL_MS).unwrap_or(2_000) + 500).await;
+    delivered(&session, "怎么付钱").await;
+    let history = session.history();
+    assert!(history.contains(&Event::Expired), "{history:?}");
+    assert_eq!(restarts(&session), 1);
+    assert_ne!(session.sid().expect("sid"), first, "a fresh session");
+    // The fresh session greeted with the same variables, then answered the kept message.
+    let said = says(&session);
+    assert!(said.iter().filter(|p| p.contains("浏览器")).count() >= 2, "{said:?}");
+    assert!(said.iter().any(|p| p.contains("银行转账")), "{said:?}");
+    assert!(
+        !history.iter().any(|e| matches!(e, Event::MessageFailed { .. } | Event::Error(_))),
+        "{history:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn documented_errors_a_session_stopped_elsewhere_restarts_with_the_message() {
+    let session = documented_client().start_chat(options()).expect("starts");
+    until("the greeting", || session.phase() == Phase::WaitingForUser).await;
+    let first = session.sid().expect("sid");
+    let stopped = post_aside("/api/v1/gaia/botdm/stop", &format!("{{\"sid\":\"{first}\"}}")).await;
+    assert!(stopped.starts_with("200") && stopped.contains("\"code\":0"), "{stopped}");
+    // The platform now refuses the session with HTTP 500 and an opaque code.
+    let refused = post_aside(
+        "/api/v1/gaia/botdm/trigger",
+        &format!("{{\"sid\":\"{first}\",\"cmd\":\"evt.input\",\"text\":\"x\"}}"),
+    )
+    .await;
+    assert!(refused.starts_with("500") && refused.contains("\"code\":-"), "{refused}");
+    delivered(&session, "能分期吗").await;
+    assert_eq!(restarts(&session), 1);
+    assert_ne!(session.sid().expect("sid"), first);
+    assert!(says(&session).iter().any(|p| p.contains("分期")));
+}
+
+#[wasm_bindgen_test]
+async fn documented_errors_a_wrong_prompt_resynchronises() {
+    let mut manual = options();
+    manual.auto_acknowledge = false;
+    let session = documented_client().start_chat(manual).expect("starts");
+    until("the first prompt", || session.phase() == Phase::BotSpeaking).await;
+    let first = session.sid().expect("sid");
+    let prompt = session
+        .history()
+        .into_iter()
+        .find_map(|e| if let Event::Say(t) = e { Some(t.prompt_id) } else { None })
+        .expect("a prompt");
+    // Someone else acknowledged it: our acknowledgement is now of a stale prompt.
+    let aside = post_aside(
+        "/api/v1/gaia/botdm/trigger",
+        &format!("{{\"sid\":\"{first}\",\"cmd\":\"evt.complete\",\"text\":\"\",\"prompt_id\":\"{prompt}\"}}"),
+    )
+    .await;
+    assert!(aside.contains("\"code\":0"), "{aside}");
+    session.acknowledge(&prompt).expect("the prompt shown");
+    until("the resynchronised session", || restarts(&session) == 1 && session.phase() == Phase::BotSpeaking)
+        .await;
+    assert_ne!(session.sid().expect("sid"), first);
+    assert!(!session.history().iter().any(|e| matches!(e, Event::Error(_))), "recovered, not reported");
+    // The fresh session goes on as usual.
+    for _ in 0..200 {
+        if session.phase() == Phase::WaitingForUser {
+            break;
+        }
+        let pending = session
+            .history()
+            .into_iter()
+            .rev()
+            .find_map(|e| if let Event::Say(t) = e { Some(t.prompt_id) } else { None });
+        if let Some(id) = pending {
+            let _ = session.acknowledge(&id);
+        }
+        sleep(50).await;
+    }
+    let id = session.send("怎么付钱").expect("queued");
+    until("the answer", || session.history().contains(&Event::MessageSent { id })).await;
+}
+
+#[wasm_bindgen_test]
+async fn seed_001_paths_are_the_clients_to_choose() {
+    let sandbox = SANDBOX.expect("KEFU_TEST_SANDBOX_URL is set by `cargo xtask test`");
+    let at = |stop_tasks: &str| {
+        KefuClient::new(sandbox, None, None)
+            .with_callcenter_paths(CallCenterPaths {
+                stop_tasks: stop_tasks.into(),
+                ..CallCenterPaths::default()
+            })
+            .expect("a plain path")
+    };
+    let ticket = |n: &str| Ticket {
+        ticket_no: n.into(),
+        phone: "13912345678".into(),
+        username: "张三".into(),
+        ticket_type: "回访".into(),
+        ticket_content: "路径测试".into(),
+    };
+    let client = at("/aicall/stopTasks");
+    let created =
+        client.callcenter().create_tasks(&[ticket("T-path-1"), ticket("T-path-2")]).await.expect("created");
+    // The document's path (the default) and the /api reading both stop a task on the sandbox.
+    client.callcenter().stop_tasks(&[created[0].batch_id]).await.expect("stopped at /aicall/stopTasks");
+    at("/api/aicall/stopTasks")
+        .callcenter()
+        .stop_tasks(&[created[1].batch_id])
+        .await
+        .expect("stopped at /api/aicall/stopTasks");
+    // The configured path is the one called: a path the sandbox does not serve fails.
+    match at("/elsewhere/stopTasks").callcenter().stop_tasks(&[created[0].batch_id]).await {
+        Err(ClientError::Delivery(Failure::NotDelivered(m))) => {
+            assert!(m.contains("404") || m.contains("not found"), "{m}")
+        }
+        other => panic!("expected the sandbox's 404, got {other:?}"),
+    }
+    assert!(matches!(
+        KefuClient::new(sandbox, None, None).with_callcenter_paths(CallCenterPaths {
+            stop_tasks: "aicall/stopTasks".into(),
+            ..CallCenterPaths::default()
+        }),
+        Err(ClientError::InvalidPath { .. })
+    ));
 }

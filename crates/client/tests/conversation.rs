@@ -4,7 +4,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use kefu_client::conversation::MAX_MESSAGE_CHARS;
-use kefu_client::{Call, ChatOptions, ClientError, Conversation, Event, Failure, Outgoing, Phase};
+use kefu_client::{
+    Call, ChatOptions, ClientError, Conversation, Event, Failure, Outgoing, Phase, RecoveryPolicy,
+};
 use kefu_protocol::chat::BotTurn;
 use kefu_protocol::{Channel, Cmd, Code, PlatformError};
 
@@ -13,8 +15,8 @@ fn options(auto: bool) -> ChatOptions {
         app_id: "200000000".into(),
         bot_id: "134614200106471424".into(),
         channel: Channel::H5,
-        vars: None,
-        user_data: None,
+        vars: Some(kefu_protocol::VarMap::new().with("name", "刘先生")),
+        user_data: Some("ud-7".into()),
         auto_acknowledge: auto,
     }
 }
@@ -54,7 +56,8 @@ fn events(c: &mut Conversation) -> Vec<Event> {
 
 /// A conversation started and waiting for the user, events drained.
 fn waiting(auto: bool) -> Conversation {
-    let mut c = Conversation::new(options(auto));
+    let mut c = Conversation::new(options(auto)).with_recovery(POLICY);
+    c.tick(0);
     c.start().expect("starts");
     let o = out(&mut c);
     c.on_delivery(o.ticket, Ok(turn(Cmd::Wait, "", "")));
@@ -267,30 +270,17 @@ fn a_failed_acknowledgement_is_retried_on_request() {
     let ack = out(&mut c);
     c.on_delivery(ack.ticket, Err(Failure::Uncertain("network".into())));
     assert_eq!(c.phase(), Phase::BotSpeaking);
-    assert_eq!(c.poll_outgoing(), None);
+    // Acknowledged again by itself, once (no clock: at once).
+    let again = out(&mut c);
+    assert_eq!(complete_id(&again), "p1");
+    c.on_delivery(again.ticket, Err(Failure::Uncertain("network".into())));
+    assert_eq!(c.poll_outgoing(), None, "not a third time by itself");
+    assert!(matches!(
+        events(&mut c).last(),
+        Some(Event::Error(ClientError::Delivery(Failure::Uncertain(_))))
+    ));
     c.retry().expect("re-arms");
     assert_eq!(complete_id(&out(&mut c)), "p1");
-}
-
-#[test]
-fn out_of_step_answers_fail_the_conversation() {
-    // A prompt the platform never showed us: our input is refused as "not acknowledged".
-    let mut c = waiting(true);
-    let id = c.send("hi").expect("queued");
-    let i = out(&mut c);
-    c.on_delivery(i.ticket, Err(platform(40902)));
-    assert_eq!(c.phase(), Phase::Failed);
-    let evs = events(&mut c);
-    assert!(evs.iter().any(|e| matches!(e, Event::MessageFailed { id: m, .. } if *m == id)));
-    assert!(evs.iter().any(|e| matches!(e, Event::Error(ClientError::OutOfStep(_)))));
-    // And an acknowledgement of the wrong prompt.
-    let mut c = Conversation::new(options(true));
-    c.start().expect("starts");
-    let s = out(&mut c);
-    c.on_delivery(s.ticket, Ok(say("p1")));
-    let ack = out(&mut c);
-    c.on_delivery(ack.ticket, Err(platform(40903)));
-    assert_eq!(c.phase(), Phase::Failed);
 }
 
 #[test]
@@ -356,4 +346,301 @@ fn a_resumed_conversation_continues_the_session_when_the_user_writes() {
         other => panic!("{other:?}"),
     }
     assert_eq!(c.resumable_sid(), None, "not while it is on its way");
+}
+
+// ---- Recovery, in both of kefu-sandbox's error styles (see kefu_client::recovery) ----
+
+const TTL: u64 = 60_000;
+const BACKOFF: u64 = 1_000;
+const POLICY: RecoveryPolicy = RecoveryPolicy { session_ttl_ms: TTL, backoff_ms: BACKOFF };
+
+/// How the platform words its failures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Style {
+    /// kefu-sandbox's precise codes.
+    Precise,
+    /// Only what seed 002 documents: HTTP 500 or 200, an opaque negative code, a generic msg.
+    Documented,
+}
+
+const STYLES: [Style; 2] = [Style::Precise, Style::Documented];
+
+/// A refusal: in the precise style with `code`; in the documented style opaque, with HTTP 500
+/// for a session that is gone (as kefu-sandbox answers it) and 200 otherwise.
+fn refusal(style: Style, code: i64) -> Failure {
+    match style {
+        Style::Precise => platform(code),
+        Style::Documented => Failure::Platform(PlatformError {
+            code: Code::Int(-174_791),
+            message: "调用失败".into(),
+            http_status: if matches!(code, 40402 | 41001 | 41002) { 500 } else { 200 },
+        }),
+    }
+}
+
+/// Answers a due `start` with a greeting and its acknowledgement with `wait`; returns the start
+/// request's sid, vars and user data.
+fn answer_start(c: &mut Conversation) -> (String, Option<kefu_protocol::VarMap>, Option<String>) {
+    let s = out(c);
+    let Call::Start(req) = &s.call else { panic!("a start is due, got {:?}", s.call) };
+    let seen = (req.sid.to_string(), req.var_json.clone(), req.user_data.clone());
+    c.on_delivery(s.ticket, Ok(say("hello-again")));
+    let ack = out(c);
+    assert_eq!(complete_id(&ack), "hello-again");
+    c.on_delivery(ack.ticket, Ok(turn(Cmd::Wait, "", "")));
+    seen
+}
+
+fn started_again(evs: &[Event]) -> bool {
+    evs.iter().any(|e| matches!(e, Event::Started { restarted: true, .. }))
+}
+
+/// The restart after a refused `input`: waits out the backoff, starts with the same context,
+/// then sends the kept message once.
+fn restarts_and_delivers(c: &mut Conversation, at: u64, first_sid: &str, id: u64, text: &str) {
+    assert_eq!(c.queued().map(|(i, _)| i).collect::<Vec<_>>(), [id], "kept, not failed");
+    assert_eq!(c.poll_outgoing(), None, "backoff first");
+    assert_eq!(c.wake_at(), Some(at + BACKOFF));
+    c.tick(at + BACKOFF);
+    let (sid, vars, user_data) = answer_start(c);
+    assert_ne!(sid, first_sid, "a fresh session");
+    assert_eq!(vars, options(true).vars, "the same visitor variables");
+    assert_eq!(user_data.as_deref(), Some("ud-7"), "the same user data");
+    let resent = out(c);
+    assert_eq!(input_text(&resent), text);
+    c.on_delivery(resent.ticket, Ok(turn(Cmd::Wait, "", "")));
+    let evs = events(c);
+    assert!(started_again(&evs), "{evs:?}");
+    assert!(evs.contains(&Event::MessageSent { id }));
+    assert_eq!(c.poll_outgoing(), None);
+}
+
+#[test]
+fn an_expired_session_restarts_by_itself_keeping_the_message() {
+    for style in STYLES {
+        let mut c = waiting(true);
+        let first = c.sid().map(ToString::to_string).expect("sid");
+        // Idle past the lifetime: the documented refusal says nothing, the idle time does.
+        c.tick(TTL + 5);
+        let id = c.send("还在吗").expect("queued");
+        let i = out(&mut c);
+        c.on_delivery(i.ticket, Err(refusal(style, 41001)));
+        assert_eq!(c.phase(), Phase::Expired, "{style:?}");
+        assert!(events(&mut c).contains(&Event::Expired));
+        restarts_and_delivers(&mut c, TTL + 5, &first, id, "还在吗");
+    }
+}
+
+#[test]
+fn a_session_ended_on_the_platform_side_restarts_keeping_the_message() {
+    for style in STYLES {
+        let mut c = waiting(true);
+        let first = c.sid().map(ToString::to_string).expect("sid");
+        c.tick(10_000);
+        let id = c.send("hello").expect("queued");
+        let i = out(&mut c);
+        c.on_delivery(i.ticket, Err(refusal(style, 41002)));
+        assert_eq!(c.phase(), Phase::Expired, "{style:?}");
+        restarts_and_delivers(&mut c, 10_000, &first, id, "hello");
+    }
+}
+
+#[test]
+fn input_refused_as_out_of_step_restarts_keeping_the_message() {
+    // The platform still waits for an acknowledgement we never saw (precise 40902).
+    for style in STYLES {
+        let mut c = waiting(true);
+        let first = c.sid().map(ToString::to_string).expect("sid");
+        c.tick(3_000);
+        let id = c.send("hi").expect("queued");
+        let i = out(&mut c);
+        c.on_delivery(i.ticket, Err(refusal(style, 40902)));
+        restarts_and_delivers(&mut c, 3_000, &first, id, "hi");
+    }
+}
+
+#[test]
+fn a_resumed_session_the_platform_forgot_restarts() {
+    // No start ever succeeded here: a refusal means the old session is gone, whatever the time.
+    for style in STYLES {
+        let sid = kefu_protocol::Sid::parse("0123456789abcdef0123456789abcdef").expect("valid");
+        let mut c = Conversation::resume(options(true), sid.clone()).with_recovery(POLICY);
+        c.tick(50);
+        events(&mut c);
+        let id = c.send("我回来了").expect("queued");
+        let i = out(&mut c);
+        c.on_delivery(i.ticket, Err(refusal(style, 40402)));
+        assert!(events(&mut c).contains(&Event::Expired), "{style:?}");
+        restarts_and_delivers(&mut c, 50, sid.as_str(), id, "我回来了");
+    }
+}
+
+#[test]
+fn a_lost_acknowledgement_is_sent_again_and_a_refused_one_resynchronises() {
+    for style in STYLES {
+        let mut c = waiting(true);
+        let first = c.sid().map(ToString::to_string).expect("sid");
+        c.tick(2_000);
+        c.send("怎么付钱").expect("queued");
+        let i = out(&mut c);
+        c.on_delivery(i.ticket, Ok(say("p2")));
+        let ack = out(&mut c);
+        c.on_delivery(ack.ticket, Err(Failure::Uncertain("no answer within 15000 ms".into())));
+        assert_eq!(c.phase(), Phase::BotSpeaking);
+        assert_eq!(c.poll_outgoing(), None, "backoff first");
+        assert_eq!(c.wake_at(), Some(2_000 + BACKOFF));
+        c.tick(2_000 + BACKOFF);
+        let again = out(&mut c);
+        assert_eq!(complete_id(&again), "p2", "the same prompt acknowledged again");
+        // The first one had arrived: the platform refuses the second. Out of step: a fresh
+        // start, after a longer backoff (the second attempt in a row).
+        c.on_delivery(again.ticket, Err(refusal(style, 40903)));
+        assert_eq!(c.phase(), Phase::Failed, "{style:?}");
+        assert!(!events(&mut c).iter().any(|e| matches!(e, Event::Error(_))), "not reported: recovering");
+        assert_eq!(c.wake_at(), Some(2_000 + BACKOFF + 2 * BACKOFF), "the backoff doubles");
+        c.tick(2_000 + 3 * BACKOFF);
+        let (sid, vars, _) = answer_start(&mut c);
+        assert_ne!(sid, first);
+        assert_eq!(vars, options(true).vars);
+        assert!(started_again(&events(&mut c)));
+        assert_eq!(c.phase(), Phase::WaitingForUser);
+    }
+}
+
+#[test]
+fn a_wrong_prompt_resynchronises_once_then_reports() {
+    for style in STYLES {
+        let mut c = Conversation::new(options(true)).with_recovery(POLICY);
+        c.tick(0);
+        c.start().expect("starts");
+        let s = out(&mut c);
+        c.on_delivery(s.ticket, Ok(say("p1")));
+        let ack = out(&mut c);
+        c.on_delivery(ack.ticket, Err(refusal(style, 40903)));
+        assert_eq!(c.phase(), Phase::Failed, "{style:?}");
+        c.tick(BACKOFF);
+        let restart = out(&mut c);
+        assert!(matches!(restart.call, Call::Start(_)), "resynchronised by a fresh start");
+        c.on_delivery(restart.ticket, Ok(say("p1b")));
+        let ack = out(&mut c);
+        // Refused again, in a row: no storm, the error is reported.
+        c.on_delivery(ack.ticket, Err(refusal(style, 40903)));
+        assert_eq!(c.phase(), Phase::Failed);
+        assert!(matches!(events(&mut c).last(), Some(Event::Error(ClientError::OutOfStep(_)))));
+        c.tick(100 * BACKOFF);
+        assert_eq!(c.poll_outgoing(), None, "nothing more by itself");
+        assert_eq!(c.wake_at(), None);
+        c.retry().expect("the host may try again");
+        assert!(matches!(out(&mut c).call, Call::Start(_)));
+    }
+}
+
+#[test]
+fn a_message_refused_again_in_the_fresh_session_fails_alone() {
+    for style in STYLES {
+        let mut c = waiting(true);
+        let first = c.sid().map(ToString::to_string).expect("sid");
+        c.tick(1_000);
+        let bad = c.send("bad").expect("queued");
+        let good = c.send("good").expect("queued");
+        let i = out(&mut c);
+        // Precise: the sandbox says "session gone"; documented: opaque, so judged gone at first.
+        c.on_delivery(i.ticket, Err(refusal(style, 41002)));
+        c.tick(1_000 + BACKOFF);
+        let (sid, _, _) = answer_start(&mut c);
+        assert_ne!(sid, first);
+        let again = out(&mut c);
+        assert_eq!(input_text(&again), "bad");
+        // Refused again right after a fresh start: it is the message, not the session.
+        c.on_delivery(again.ticket, Err(refusal(style, 40001)));
+        let evs = events(&mut c);
+        assert!(evs.iter().any(|e| matches!(e, Event::MessageFailed { id, .. } if *id == bad)), "{evs:?}");
+        assert_eq!(evs.iter().filter(|e| matches!(e, Event::Started { .. })).count(), 1, "one restart only");
+        assert_eq!(c.phase(), Phase::WaitingForUser, "{style:?}");
+        let next = out(&mut c);
+        assert_eq!(input_text(&next), "good", "the rest still goes");
+        c.on_delivery(next.ticket, Ok(turn(Cmd::Wait, "", "")));
+        assert!(events(&mut c).contains(&Event::MessageSent { id: good }));
+        assert_eq!(c.failed().map(|(i, _)| i).collect::<Vec<_>>(), [bad]);
+    }
+}
+
+#[test]
+fn a_failed_automatic_restart_is_reported_and_keeps_the_messages() {
+    for style in STYLES {
+        let mut c = waiting(true);
+        c.tick(TTL * 2);
+        let id = c.send("hello").expect("queued");
+        let i = out(&mut c);
+        c.on_delivery(i.ticket, Err(refusal(style, 41001)));
+        c.tick(TTL * 2 + BACKOFF);
+        let s = out(&mut c);
+        assert!(matches!(s.call, Call::Start(_)));
+        c.on_delivery(s.ticket, Err(Failure::Uncertain("network".into())));
+        assert_eq!(c.phase(), Phase::Failed, "{style:?}");
+        assert!(matches!(events(&mut c).last(), Some(Event::Error(_))));
+        assert_eq!(c.poll_outgoing(), None, "no second start by itself");
+        assert_eq!(c.queued().map(|(i, _)| i).collect::<Vec<_>>(), [id], "still kept");
+    }
+}
+
+#[test]
+fn an_uncertain_message_is_never_resent_by_a_recovery() {
+    for style in STYLES {
+        let mut c = waiting(true);
+        c.tick(1_000);
+        let lost = c.send("maybe arrived").expect("queued");
+        let i = out(&mut c);
+        c.on_delivery(i.ticket, Err(Failure::Uncertain("no answer".into())));
+        let next = c.send("next").expect("queued");
+        let i = out(&mut c);
+        assert_eq!(input_text(&i), "next");
+        // The platform may be waiting for an acknowledgement of a reply we never got.
+        c.on_delivery(i.ticket, Err(refusal(style, 40902)));
+        c.tick(1_000 + BACKOFF);
+        answer_start(&mut c);
+        let sent = out(&mut c);
+        assert_eq!(input_text(&sent), "next", "only the refused one, never the uncertain one");
+        c.on_delivery(sent.ticket, Ok(turn(Cmd::Wait, "", "")));
+        assert_eq!(c.poll_outgoing(), None, "{style:?}");
+        assert!(events(&mut c).contains(&Event::MessageSent { id: next }));
+        assert_eq!(c.failed().map(|(i, _)| i).collect::<Vec<_>>(), [lost], "left to the user");
+    }
+}
+
+#[test]
+fn the_host_restarting_first_is_not_an_error() {
+    // The widget restarts on Event::Expired at once; the scheduled restart then has nothing to do.
+    let mut c = waiting(true);
+    c.tick(TTL + 1);
+    c.send("x").expect("queued");
+    let i = out(&mut c);
+    c.on_delivery(i.ticket, Err(refusal(Style::Documented, 41001)));
+    c.restart().expect("the host restarts");
+    assert_eq!(c.restart(), Ok(()), "already restarting");
+    assert!(matches!(out(&mut c).call, Call::Start(_)), "at once, no backoff for the host");
+    assert_eq!(c.wake_at(), None);
+}
+
+#[test]
+fn resending_while_a_restart_is_scheduled_keeps_it() {
+    let mut c = waiting(true);
+    c.tick(1_000);
+    let lost = c.send("lost").expect("queued");
+    let i = out(&mut c);
+    c.on_delivery(i.ticket, Err(Failure::Uncertain("no answer".into())));
+    c.send("kept").expect("queued");
+    let i = out(&mut c);
+    c.on_delivery(i.ticket, Err(refusal(Style::Documented, 41002)));
+    assert_eq!(c.phase(), Phase::Expired);
+    c.resend(lost).expect("the user resends the uncertain one");
+    assert_eq!(c.wake_at(), Some(1_000 + BACKOFF), "the scheduled restart stands");
+    c.tick(1_000 + BACKOFF);
+    answer_start(&mut c);
+    let mut texts = Vec::new();
+    while let Some(o) = c.poll_outgoing() {
+        texts.push(input_text(&o));
+        c.on_delivery(o.ticket, Ok(turn(Cmd::Wait, "", "")));
+    }
+    assert_eq!(texts, ["kept", "lost"], "in the order they were queued");
 }

@@ -298,7 +298,11 @@ pub(crate) async fn create_tasks(
     Ok(Json(CallCenterAnswer::ok(Code::Int(200), "任务创建成功", created)))
 }
 
-/// `POST /aicall/stopTasks`: all ids must exist, or nothing is stopped.
+/// `stopTasks` under `/api`, like seed 001's other endpoints. The document lists
+/// `/aicall/stopTasks` (served too); which one the real server uses, only a deployment can say.
+pub(crate) const STOP_TASKS_API_PATH: &str = "/api/aicall/stopTasks";
+
+/// `POST /aicall/stopTasks` (and [`STOP_TASKS_API_PATH`]): all ids must exist, or nothing is stopped.
 pub(crate) async fn stop_tasks(
     State(state): State<AppState>,
     body: Bytes,

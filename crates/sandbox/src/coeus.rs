@@ -1,24 +1,103 @@
-//! Outbound tasks and number lists (seed 002 §6, §10–13).
+//! Outbound tasks and number lists (seed 002 §6, §10–13), and the simulated calls of each
+//! uploaded batch.
+//!
+//! Every number kept from an `outnum` upload becomes a simulated call that the task's bot
+//! answered and then transferred to an agent. Each call has a session id, the 16-digit value
+//! the platform hands the call-center in SIP UserToUser (the shape of §13's example), and its
+//! dialogue, which `followed/data` answers. The session ids of a batch are listed by the
+//! sandbox-only `GET /sandbox/calls?call_sn=…` (the platform has no such call; it tells the
+//! call-center on transfer).
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, State};
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Multipart, Query, State};
 use kefu_protocol::coeus::{
     AddTaskRequest, AddTaskResult, BotSummary, FollowedDataRequest, FollowedDialog, OutnumForm, OutnumResult,
     SyncPromptRequest, TASKLIST_MAX_PAGE_SIZE, Task, TaskListRequest,
 };
-use kefu_protocol::{Code, JsonList, PlatformAnswer, PlatformPage};
+use kefu_protocol::{
+    Code, DateTime, DialogType, JsonList, PLATFORM_OFFSET_MINUTES, PlatformAnswer, PlatformPage, Timestamp,
+};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{PlatformFailure, SandboxError, parse_json};
+use crate::ids::stable_hash;
 use crate::numbers;
-use crate::state::{AppState, lock, platform_ok};
+use crate::state::{AppState, Shared, lock, platform_ok};
 
-/// The tenant's outbound tasks. (Uploaded numbers are validated and counted; the sandbox does
-/// not dial seed 002 batches, so it keeps no copy of them.)
+/// The tenant's outbound tasks and the batches of numbers uploaded to them.
 #[derive(Debug, Default)]
 pub(crate) struct CoeusStore {
     tasks: Vec<Task>,
+    batches: Vec<Batch>,
+}
+
+/// One uploaded batch: its numbers were called, in order, one second apart.
+#[derive(Debug)]
+struct Batch {
+    call_sn: String,
+    /// The task's bot (an index into the configured bots).
+    bot: usize,
+    numbers: Vec<String>,
+    placed_ms: i64,
+}
+
+/// The first digit of every call session id, and how many digits the batch and call parts
+/// take: `9` + 9 digits of batch + 6 of call (a batch holds at most 150,000 numbers).
+const SESSION_PREFIX: char = '9';
+const BATCH_DIGITS: usize = 9;
+const CALL_DIGITS: usize = 6;
+
+/// The session id of call `call` of batch `batch` (16 digits, like §13's `9082792453545984`).
+fn session_id(batch: usize, call: usize) -> String {
+    format!("{SESSION_PREFIX}{:0BATCH_DIGITS$}{:0CALL_DIGITS$}", batch + 1, call)
+}
+
+/// The batch and call of a session id made by [`session_id`].
+fn parse_session_id(id: &str) -> Option<(usize, usize)> {
+    let digits = id.strip_prefix(SESSION_PREFIX)?;
+    if digits.len() != BATCH_DIGITS + CALL_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let batch: usize = digits[..BATCH_DIGITS].parse().ok()?;
+    let call: usize = digits[BATCH_DIGITS..].parse().ok()?;
+    Some((batch.checked_sub(1)?, call))
+}
+
+/// What the caller of a simulated call says first, chosen by the number.
+const FIRST_LINES: [&str; 3] = ["怎么付钱", "能分期吗", "我想了解一下调解协议"];
+
+impl Batch {
+    /// The dialogue of call `call`: the bot's greeting, a question and its answer, then the
+    /// caller asks for an agent and the bot hands over. Lines are three seconds apart.
+    fn dialogue(&self, state: &Shared, call: usize) -> Option<Vec<FollowedDialog>> {
+        let num = self.numbers.get(call)?;
+        let bot = state.config.bots.get(self.bot)?;
+        let vars = BTreeMap::from([("phone".to_owned(), num.clone())]);
+        let first = FIRST_LINES[(stable_hash(num) % FIRST_LINES.len() as u64) as usize];
+        let mut lines: Vec<(DialogType, String)> = Vec::new();
+        lines.extend(bot.greet(&vars).prompts.into_iter().map(|p| (DialogType::Bot, p)));
+        for said in [first, "转人工"] {
+            lines.push((DialogType::User, said.to_owned()));
+            lines.extend(bot.answer(said, &vars).prompts.into_iter().map(|p| (DialogType::Bot, p)));
+        }
+        let start_ms = self.placed_ms + 1_000 * i64::try_from(call).ok()?;
+        Some(
+            lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, (dialog_type, content))| {
+                    let ms = start_ms + 3_000 * i as i64;
+                    let time = DateTime::from_unix_seconds(ms.div_euclid(1000), PLATFORM_OFFSET_MINUTES);
+                    FollowedDialog { dialog_type, content, create_time: Timestamp(time.to_plain()) }
+                })
+                .collect(),
+        )
+    }
 }
 
 /// `POST …/agent/addtask`.
@@ -140,17 +219,66 @@ pub(crate) async fn syncprompt(
     Ok(platform_ok(bots))
 }
 
-/// `POST /api/v1/coeus/apiserver/followed/data`: the dialogue of a chat session (the sid is
-/// the session id an agent receives on transfer).
+/// `POST /api/v1/coeus/apiserver/followed/data`: the dialogue of a call, by the call's session
+/// id (from SIP UserToUser). A sandbox extension the document does not describe: a chat sid
+/// answers that chat's dialogue too.
 pub(crate) async fn followed_data(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Json<PlatformAnswer<JsonList<FollowedDialog>>>, PlatformFailure> {
     let req: FollowedDataRequest = parse_json(&body)?;
+    if let Some((batch, call)) = parse_session_id(&req.session_id) {
+        let store = lock(&state.coeus);
+        if let Some(lines) = store.batches.get(batch).and_then(|b| b.dialogue(&state, call)) {
+            return Ok(platform_ok(JsonList(lines)));
+        }
+    }
     let session = state.sessions.get(&req.session_id).ok_or_else(|| {
         SandboxError::NotFound(format!("no follow-along data for session {:?}", req.session_id))
     })?;
     Ok(platform_ok(JsonList(session.history.clone())))
+}
+
+/// The query of `GET /sandbox/calls`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CallsQuery {
+    call_sn: String,
+}
+
+/// One simulated call, as `GET /sandbox/calls` lists it.
+#[derive(Debug, Serialize)]
+pub(crate) struct SimulatedCall {
+    session_id: String,
+    num: String,
+}
+
+/// The simulated calls of a batch.
+#[derive(Debug, Serialize)]
+pub(crate) struct BatchCalls {
+    call_sn: String,
+    calls: Vec<SimulatedCall>,
+}
+
+/// `GET /sandbox/calls?call_sn=…` (sandbox only): the session ids of a batch's calls.
+pub(crate) async fn calls(
+    State(state): State<AppState>,
+    query: Result<Query<CallsQuery>, QueryRejection>,
+) -> Result<Json<PlatformAnswer<BatchCalls>>, PlatformFailure> {
+    let Query(query) = query.map_err(|e| SandboxError::BadRequest(e.body_text()))?;
+    let store = lock(&state.coeus);
+    let (index, batch) = store
+        .batches
+        .iter()
+        .enumerate()
+        .find(|(_, b)| b.call_sn == query.call_sn)
+        .ok_or_else(|| SandboxError::NotFound(format!("no batch with call_sn {:?}", query.call_sn)))?;
+    let calls = batch
+        .numbers
+        .iter()
+        .enumerate()
+        .map(|(i, num)| SimulatedCall { session_id: session_id(index, i), num: num.clone() })
+        .collect();
+    Ok(platform_ok(BatchCalls { call_sn: batch.call_sn.clone(), calls }))
 }
 
 /// `POST …/agent/outnum` (multipart/form-data).
@@ -182,12 +310,23 @@ pub(crate) async fn outnum(
         .map_err(|e| SandboxError::BadRequest(e.to_string()))?;
     state.check_tenant(&form.app_id)?;
     let file = file.ok_or_else(|| SandboxError::BadRequest("form field `file`: is required".into()))?;
-    if !lock(&state.coeus).tasks.iter().any(|t| t.task_id.as_deref() == Some(form.task_id.as_str())) {
-        return Err(SandboxError::UnknownTask(form.task_id).into());
-    }
+    let bot_id = lock(&state.coeus)
+        .tasks
+        .iter()
+        .find(|t| t.task_id.as_deref() == Some(form.task_id.as_str()))
+        .map(|t| t.bot_id.clone())
+        .ok_or_else(|| SandboxError::UnknownTask(form.task_id.clone()))?;
     let list = numbers::parse(&file, &form.file_suffix)?;
     let call_sn = state.ids.snowflake(state.now_ms());
     let call_count = list.kept.len() as u64;
     tracing::info!(task_id = %form.task_id, kept = call_count, dropped = list.dropped, "outnum batch");
+    if let Some((bot, _)) = state.bot(&bot_id) {
+        let mut store = lock(&state.coeus);
+        if store.batches.len() < 10usize.pow(BATCH_DIGITS as u32) - 1 {
+            let batch =
+                Batch { call_sn: call_sn.clone(), bot, numbers: list.kept, placed_ms: state.now_ms() };
+            store.batches.push(batch);
+        }
+    }
     Ok(platform_ok(OutnumResult { call_sn, call_count }))
 }

@@ -6,12 +6,30 @@
 //! failure (bad request, expired session, wrong `prompt_id`, …) answers **HTTP 200 with
 //! `code != 0`**. Seed 000 failures answer HTTP 400 / 404 with `{code, message}`; seed 001
 //! failures answer HTTP 200 with the document's codes (`405` bad parameter, `500` system error).
+//!
+//! That is the [`ErrorStyle::Precise`] style. In [`ErrorStyle::Documented`] every seed 002
+//! failure is answered only as the document shows one: HTTP 500, or HTTP 200 with an opaque
+//! negative `code`, plus a `msg` that does not say which failure it was (see [`documented`]).
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kefu_protocol::{CallCenterAnswer, Code, OutboundAnswer, PlatformAnswer};
 use kefu_signature::SignatureError;
+
+/// How the sandbox words seed 002 failures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ErrorStyle {
+    /// A distinct code per failure (the table in ERRORS.md); the default.
+    #[default]
+    Precise,
+    /// Only what seed 002 documents: HTTP 500, or HTTP 200 with an opaque negative code, and a
+    /// generic `msg`. A client must recover from what it knows itself.
+    Documented,
+}
+
+/// The `msg` of every failure in [`ErrorStyle::Documented`].
+pub const DOCUMENTED_MSG: &str = "调用失败";
 
 /// Everything that can go wrong in the sandbox.
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +115,17 @@ impl SandboxError {
         matches!(self, SandboxError::Signature(_))
     }
 
+    /// Whether the session itself is gone (unknown, expired or ended): in the documented style
+    /// these answer HTTP 500, like the document's failure example.
+    fn is_session_gone(&self) -> bool {
+        matches!(
+            self,
+            SandboxError::SessionNotFound(_)
+                | SandboxError::SessionExpired { .. }
+                | SandboxError::SessionEnded(_)
+        )
+    }
+
     fn is_not_found(&self) -> bool {
         matches!(
             self,
@@ -138,12 +167,44 @@ impl From<SandboxError> for CallCenterFailure {
     }
 }
 
+/// What a seed 002 failure answer was, kept in the response's extensions so that
+/// [`documented`] can reword it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FailureKind {
+    /// Whether it answers HTTP 500 in the documented style.
+    http_500: bool,
+    /// The precise code, for the log.
+    code: i64,
+}
+
 impl IntoResponse for PlatformFailure {
     fn into_response(self) -> Response {
         let status = if self.0.is_auth() { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK };
         let body = PlatformAnswer::<()>::failure(Code::Int(self.0.code()), self.0.to_string());
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        response.extensions_mut().insert(FailureKind {
+            http_500: self.0.is_auth() || self.0.is_session_gone(),
+            code: self.0.code(),
+        });
+        response
     }
+}
+
+/// Rewords a seed 002 failure answer as the document shows failures, when `style` is
+/// [`ErrorStyle::Documented`]: HTTP 500 for signature failures and sessions that are gone, HTTP
+/// 200 for every other failure, each with a fresh negative code from `opaque` (in
+/// -999999..=-100000, so it cannot be told apart by value) and [`DOCUMENTED_MSG`]. Other answers
+/// pass unchanged.
+pub(crate) fn documented(style: ErrorStyle, response: Response, opaque: u64) -> Response {
+    let Some(kind) = response.extensions().get::<FailureKind>().copied() else { return response };
+    if style == ErrorStyle::Precise {
+        return response;
+    }
+    let status = if kind.http_500 { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK };
+    let code = -100_000 - i64::try_from(opaque % 900_000).unwrap_or(0);
+    tracing::info!(precise = kind.code, opaque = code, "failure answered in the documented style");
+    let body = PlatformAnswer::<()>::failure(Code::Int(code), DOCUMENTED_MSG.to_owned());
+    (status, Json(body)).into_response()
 }
 
 impl IntoResponse for OutboundFailure {

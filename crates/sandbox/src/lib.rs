@@ -21,6 +21,6 @@ mod state;
 mod wav;
 
 pub use clock::Clock;
-pub use error::SandboxError;
+pub use error::{ErrorStyle, SandboxError};
 pub use outbound::{phone_of, will_fail};
 pub use state::{Config, app};

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use kefu_sandbox::bot::{Bot, BotScript};
-use kefu_sandbox::{Config, app};
+use kefu_sandbox::{Config, ErrorStyle, app};
 
 /// A local implementation of the bot platform's three documented APIs, with a scripted bot.
 #[derive(Parser)]
@@ -36,6 +36,10 @@ struct Args {
     /// Milliseconds an outbound job stays Scheduling.
     #[arg(long, default_value_t = 2000)]
     call_schedule_ms: i64,
+    /// How seed 002 failures are answered: `precise` (a distinct code per failure, see
+    /// ERRORS.md) or `documented` (only HTTP 500 / an opaque negative code, as seed 002 shows).
+    #[arg(long, env = "KEFU_SANDBOX_ERRORS", value_enum, default_value = "precise")]
+    errors: ErrorStyle,
     /// Milliseconds an outbound job stays Executing.
     #[arg(long, default_value_t = 8000)]
     call_duration_ms: i64,
@@ -69,6 +73,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     config.call_schedule_ms = args.call_schedule_ms;
     config.call_duration_ms = args.call_duration_ms;
     config.public_url = format!("http://{addr}");
+    config.errors = args.errors;
     // These are sandbox credentials, printed on purpose so a developer can sign requests.
     println!(
         "sandbox credentials: apikey={} apisecret={} app_id={}",

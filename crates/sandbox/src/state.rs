@@ -18,7 +18,7 @@ use crate::callcenter::CallCenterStore;
 use crate::chat::Session;
 use crate::clock::Clock;
 use crate::coeus::CoeusStore;
-use crate::error::{PlatformFailure, SandboxError};
+use crate::error::{ErrorStyle, PlatformFailure, SandboxError};
 use crate::ids::Ids;
 use crate::outbound::OutboundStore;
 use crate::{auth, callcenter, coeus, outbound};
@@ -45,6 +45,8 @@ pub struct Config {
     pub public_url: String,
     /// The clock (a manual one in tests).
     pub clock: Clock,
+    /// How seed 002 failures are answered (default: a precise code per failure).
+    pub errors: ErrorStyle,
 }
 
 impl Config {
@@ -61,6 +63,7 @@ impl Config {
             call_duration_ms: 8_000,
             public_url: "http://127.0.0.1:7700".into(),
             clock: Clock::system(),
+            errors: ErrorStyle::Precise,
         }
     }
 }
@@ -78,6 +81,7 @@ impl std::fmt::Debug for Config {
             .field("call_duration_ms", &self.call_duration_ms)
             .field("public_url", &self.public_url)
             .field("clock", &self.clock)
+            .field("errors", &self.errors)
             .finish()
     }
 }
@@ -146,7 +150,8 @@ pub fn app(mut config: Config) -> Router {
         .route(co::TASKLIST_PATH, post(coeus::tasklist))
         .route(co::SYNCPROMPT_PATH, post(coeus::syncprompt))
         .route(co::FOLLOWED_DATA_PATH, post(coeus::followed_data))
-        .route_layer(middleware::from_fn_with_state(state.clone(), require_signature));
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_signature))
+        .layer(middleware::map_response_with_state(state.clone(), reword_failure));
 
     let unsigned = Router::new()
         .route(ob::CALL_V2_PATH, post(outbound::call_v2))
@@ -156,7 +161,9 @@ pub fn app(mut config: Config) -> Router {
         .route(cc::CALLTASK_LIST_PATH, post(callcenter::calltask_list))
         .route(cc::CREATE_TASKS_PATH, post(callcenter::create_tasks))
         .route(cc::STOP_TASKS_PATH, post(callcenter::stop_tasks))
+        .route(callcenter::STOP_TASKS_API_PATH, post(callcenter::stop_tasks))
         .route(cc::RECORDINGS_PATH, get(callcenter::recording))
+        .route("/sandbox/calls", get(coeus::calls))
         .route("/healthz", get(|| async { "ok" }));
 
     platform
@@ -169,6 +176,11 @@ pub fn app(mut config: Config) -> Router {
         .with_state(state)
         // Browser tests call the sandbox directly from a random local origin.
         .layer(CorsLayer::very_permissive())
+}
+
+/// Seed 002 failures in the configured [`ErrorStyle`].
+async fn reword_failure(State(state): State<AppState>, response: Response) -> Response {
+    crate::error::documented(state.config.errors, response, state.ids.random())
 }
 
 /// Seed 002 §3: every request carries a valid signature.

@@ -130,3 +130,39 @@ fn a_broken_bot_script_is_refused_with_its_reason() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read bot script"));
 }
+
+#[test]
+fn the_error_style_is_chosen_by_flag_or_environment() {
+    let unknown = r#"{"sid":"0123456789abcdef0123456789abcdef","cmd":"evt.input","text":"x"}"#;
+    let ask = |sb: &Running| {
+        let (status, body) =
+            http(&sb.addr, "POST", "/api/v1/gaia/botdm/trigger", &signed("bin-key", "bin-secret"), unknown);
+        let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        (status, json["code"].as_i64().expect("a code"))
+    };
+    assert_eq!(ask(&start(&[])), (200, 40402), "precise by default");
+    let (status, code) = ask(&start(&["--errors", "documented"]));
+    assert_eq!(status, 500);
+    assert!(code < -99_999, "{code}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kefu-sandbox"))
+        .args(["--listen", "127.0.0.1:0"])
+        .env("KEFU_SANDBOX_ERRORS", "documented")
+        .env("KEFU_SANDBOX_APIKEY", "bin-key")
+        .env("KEFU_SANDBOX_APISECRET", "bin-secret")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sandbox starts");
+    let addr = BufReader::new(child.stdout.take().expect("stdout"))
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("listening on http://").map(str::to_owned))
+        .expect("listening");
+    let by_env = Running { child, addr, credentials: String::new() };
+    assert_eq!(ask(&by_env).0, 500, "KEFU_SANDBOX_ERRORS=documented");
+    // A style that does not exist is refused at start.
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_kefu-sandbox")).args(["--errors", "vague"]).output().expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("documented"), "names the choices");
+}

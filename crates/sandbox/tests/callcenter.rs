@@ -158,3 +158,29 @@ async fn recordings_refuse_to_leave_their_folder() {
     let none = sb.get("/recordings/files?filename=ai_call/2025/08/16/20/2508162057160110001.wav").await;
     assert_eq!(none.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn stop_tasks_is_served_with_and_without_api() {
+    let sb = sandbox();
+    let tickets = json!([
+        {"ticketNo": "T1", "phone": "13912345678", "username": "张三", "ticketType": "回访", "ticketContent": "a"},
+        {"ticketNo": "T2", "phone": "13912345679", "username": "李四", "ticketType": "回访", "ticketContent": "b"}
+    ]);
+    let created = sb.post("/api/aicall/createTasks", tickets).await;
+    let created = decode::<CallCenterAnswer<Vec<CreatedTask>>>(200, &created.bytes).expect("decodes");
+    for (path, task) in [("/aicall/stopTasks", &created[0]), ("/api/aicall/stopTasks", &created[1])] {
+        let stop = sb.post(path, json!({"batchIds": [task.batch_id]})).await;
+        assert_eq!(stop.body, json!({"code": 0, "msg": "操作成功"}), "{path}");
+        let one = sb
+            .post(
+                "/api/aicall/calltask/list",
+                json!({"pageNum": 1, "pageSize": 10, "batchId": task.batch_id}),
+            )
+            .await;
+        assert_eq!(one.body["rows"][0]["status"], "已停止", "{path}: {}", one.body);
+        // The same checks on both.
+        assert_eq!(code(&sb.post(path, json!({"batchIds": []})).await), 405, "{path}");
+    }
+    // Only these two spellings.
+    assert_eq!(sb.post("/api/api/aicall/stopTasks", json!({"batchIds": [1]})).await.status, 404);
+}

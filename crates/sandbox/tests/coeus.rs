@@ -200,3 +200,63 @@ async fn outnum_caps_rows_at_150000() {
     let a = upload(&sb, &task, "csv", Some(("max.csv", exactly.as_bytes()))).await;
     assert_eq!(a.body["result"]["call_count"], 150_000);
 }
+
+#[tokio::test]
+async fn followed_data_is_keyed_by_the_session_ids_of_simulated_calls() {
+    let sb = sandbox();
+    let task = addtask(&sb, "转坐席").await;
+    let csv = "phone,name\n13800138000,张三\n13800138001,李四\nabc,坏号码\n";
+    let a = upload(&sb, &task, "csv", Some(("numbers.csv", csv.as_bytes()))).await;
+    let call_sn = a.body["result"]["call_sn"].as_str().expect("call_sn").to_owned();
+    // The sandbox lists each kept number's call with its session id (the platform tells the
+    // call-center on transfer, in SIP UserToUser).
+    let listed = sb.get(&format!("/sandbox/calls?call_sn={call_sn}")).await;
+    assert_eq!(code(&listed), 0, "{}", listed.body);
+    let calls = listed.body["result"]["calls"].as_array().cloned().expect("calls");
+    assert_eq!(
+        calls.iter().map(|c| c["num"].clone()).collect::<Vec<_>>(),
+        [json!("13800138000"), json!("13800138001")]
+    );
+    let mut ids = Vec::new();
+    for call in &calls {
+        let id = call["session_id"].as_str().expect("a string id").to_owned();
+        assert_eq!(id.len(), 16, "the shape of §13's example: {id}");
+        assert!(id.bytes().all(|b| b.is_ascii_digit()));
+        let data = sb.post("/api/v1/coeus/apiserver/followed/data", json!({"session_id": id})).await;
+        assert_eq!(code(&data), 0, "{}", data.body);
+        let lines = kefu_protocol::decode::<
+            kefu_protocol::PlatformAnswer<kefu_protocol::JsonList<kefu_protocol::coeus::FollowedDialog>>,
+        >(200, &data.bytes)
+        .expect("decodes as the document's answer")
+        .0;
+        assert_eq!(lines[0].dialog_type, kefu_protocol::DialogType::Bot, "the bot speaks first");
+        let user: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.dialog_type == kefu_protocol::DialogType::User)
+            .map(|l| l.content.as_str())
+            .collect();
+        assert_eq!(user.len(), 2);
+        assert_eq!(user[1], "转人工", "handed to an agent, which is when followed/data is asked");
+        let times: Vec<String> = lines.iter().map(|l| l.create_time.0.clone()).collect();
+        assert!(
+            times.iter().all(|t| kefu_protocol::Timestamp::new(t.as_str()).parse().is_some()),
+            "{times:?}"
+        );
+        assert!(times.windows(2).all(|w| w[0] < w[1]), "in order: {times:?}");
+        ids.push(id);
+    }
+    assert_ne!(ids[0], ids[1]);
+    // The same id answers the same dialogue; ids of no call do not answer.
+    let again = sb.post("/api/v1/coeus/apiserver/followed/data", json!({"session_id": ids[0]})).await;
+    let first = sb.post("/api/v1/coeus/apiserver/followed/data", json!({"session_id": ids[0]})).await;
+    assert_eq!(again.body, first.body);
+    let past_the_end = format!("{}{:06}", &ids[0][..10], 2);
+    let none = sb.post("/api/v1/coeus/apiserver/followed/data", json!({"session_id": past_the_end})).await;
+    assert_eq!(code(&none), 40404);
+    // A session id may come as a JSON number too (ids are decoded leniently).
+    let numeric: u64 = ids[1].parse().expect("digits");
+    let n = sb.post("/api/v1/coeus/apiserver/followed/data", json!({"session_id": numeric})).await;
+    assert_eq!(code(&n), 0, "{}", n.body);
+    // Unknown batches are refused.
+    assert_eq!(code(&sb.get("/sandbox/calls?call_sn=123").await), 40404);
+}

@@ -118,6 +118,10 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
     env.push(("KEFU_STATIC_DIR", site.to_string_lossy().into_owned()));
     let proxy = servers::start(&proxy_bin, &[], &env)?;
     let slow_proxy = servers::start(&proxy_bin, &[], &proxy_env(&blackhole_url))?;
+    // A second pair whose sandbox answers failures only as seed 002 documents them, with short
+    // sessions: the client's recovery scenarios run against it.
+    let documented_sandbox = servers::start_sandbox(&["--errors", "documented", "--session-ttl-secs", "2"])?;
+    let documented_proxy = servers::start(&proxy_bin, &[], &proxy_env(&documented_sandbox.url))?;
     let chromedriver =
         cmd::output_line("which", &["chromedriver"], &[]).unwrap_or_else(|| "chromedriver".into());
     let mut outcomes = Vec::new();
@@ -127,6 +131,8 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
         test.env("CHROMEDRIVER", &chromedriver)
             .env("KEFU_TEST_PROXY_URL", &proxy.url)
             .env("KEFU_TEST_SLOW_PROXY_URL", &slow_proxy.url)
+            .env("KEFU_TEST_DOCUMENTED_PROXY_URL", &documented_proxy.url)
+            .env("KEFU_TEST_SANDBOX_URL", &sandbox.url)
             .env("KEFU_TEST_OPERATOR_TOKEN", BROWSER_OPERATOR_TOKEN);
         outcomes.push(cargo_tests(name, test)?);
     }
