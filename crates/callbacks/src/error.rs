@@ -40,6 +40,9 @@ pub enum Error {
     /// A contacts file cannot be read at all (bad rows are reported, not errors).
     #[error("contacts file: {0}")]
     Import(String),
+    /// The CSV export could not be encoded.
+    #[error("CSV export: {0}")]
+    Export(String),
     /// Reading a file failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -53,7 +56,7 @@ impl Error {
             Error::Forbidden => StatusCode::FORBIDDEN,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::BadRequest(_) | Error::Import(_) => StatusCode::BAD_REQUEST,
-            Error::Config(_) | Error::Store(_) | Error::Migrate(_) | Error::Io(_) => {
+            Error::Config(_) | Error::Store(_) | Error::Migrate(_) | Error::Io(_) | Error::Export(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         }

@@ -112,13 +112,32 @@ fn csv_record(row: &CallRow) -> [String; 15] {
     ]
 }
 
+/// A cell a spreadsheet would not run as a formula: platform text starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return gets a leading `'`; numbers (`+8613800000000`, `-1`) stay as they are.
+fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let numeric = {
+        let rest = cell.trim_start_matches(['+', '-']);
+        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '.')
+    };
+    if risky && !numeric {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Encodes records as CSV (RFC 4180 quoting).
 fn encode<I: IntoIterator<Item = [String; 15]>>(records: I) -> Result<bytes::Bytes> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     for record in records {
-        writer.write_record(&record).map_err(|e| Error::Import(e.to_string()))?;
+        writer
+            .write_record(
+                record.iter().map(|cell| defused(cell)).collect::<Vec<_>>().iter().map(|c| c.as_bytes()),
+            )
+            .map_err(|e| Error::Export(e.to_string()))?;
     }
-    writer.into_inner().map(bytes::Bytes::from).map_err(|e| Error::Import(e.to_string()))
+    writer.into_inner().map(bytes::Bytes::from).map_err(|e| Error::Export(e.to_string()))
 }
 
 /// `GET /kefu/v1/tasks/{task_id}/calls.csv`: a UTF-8 BOM (so spreadsheets read the Chinese
@@ -155,4 +174,22 @@ async fn calls_csv(
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_numbers_kept() {
+        assert_eq!(defused("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defused("+8613800000000"), "+8613800000000");
+        assert_eq!(defused("-1"), "-1");
+        assert_eq!(defused("A类"), "A类");
+        let csv =
+            encode([std::array::from_fn(|i| if i == 0 { "a,\"b\"".to_owned() } else { String::new() })])
+                .expect("encodes");
+        assert!(csv.starts_with(b"\"a,\"\"b\"\"\",,"), "{csv:?}");
+    }
 }

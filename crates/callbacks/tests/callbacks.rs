@@ -135,6 +135,30 @@ async fn exactly_once(url: String) {
     assert_eq!(detail["state"], 785);
 }
 
+async fn concurrent_repeats_store_once(url: String) {
+    let (store, router) = app(&url, settings()).await;
+    // Four pushes of 50 calls overlapping by half (c0..c124), each sent three times at once.
+    let bodies: Vec<String> = (0..4)
+        .map(|k| {
+            let calls =
+                (0..50).map(|i| call(&format!("c{}", i + k * 25), &format!("138{i:08}"), 785, 5)).collect();
+            json_body(&calls_push("t1", calls))
+        })
+        .collect();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..3 {
+        for body in &bodies {
+            let (router, body) = (router.clone(), body.clone());
+            tasks.spawn(async move { post(&router, &push_path(), body).await });
+        }
+    }
+    while let Some(answer) = tasks.join_next().await {
+        ok(&answer.expect("task"));
+    }
+    let c = counts(&store).await;
+    assert_eq!((c.tasks, c.calls, c.turns), (1, 125, 250), "{c:?}");
+}
+
 async fn invalid_push_writes_nothing(url: String) {
     let (store, router) = app(&url, settings()).await;
     // The second call lacks call_id: the push fails decoding, nothing of the first is written.
@@ -505,6 +529,7 @@ macro_rules! cases {
 
 cases!(
     exactly_once,
+    concurrent_repeats_store_once,
     invalid_push_writes_nothing,
     retries_after_failures,
     lenient_pushes_and_labels,
