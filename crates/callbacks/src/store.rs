@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
@@ -20,7 +21,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use tokio::sync::mpsc;
+use tokio::sync::{Mutex, MutexGuard, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
 use crate::error::{Error, Result};
@@ -37,6 +38,9 @@ const ROW_CHUNK: usize = 1000;
 #[derive(Debug, Clone)]
 pub struct Store {
     backend: Backend,
+    /// SQLite takes one writer at a time: writers queue here, in order, instead of polling in
+    /// SQLite's sleeping busy handler (which multiplies the answer time under load).
+    writer: Option<Arc<Mutex<()>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -286,7 +290,16 @@ impl Store {
                 url.split(':').next().unwrap_or_default()
             )));
         };
-        Ok(Store { backend })
+        let writer = matches!(backend, Backend::Sqlite(_)).then(|| Arc::new(Mutex::new(())));
+        Ok(Store { backend, writer })
+    }
+
+    /// Waits for this process's turn to write (SQLite only).
+    async fn write_turn(&self) -> Option<MutexGuard<'_, ()>> {
+        match &self.writer {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        }
     }
 
     /// `"sqlite"` or `"postgres"`.
@@ -308,11 +321,12 @@ impl Store {
         let mut seen = HashSet::new();
         let calls: Vec<&PushedCall> = push.calls.iter().filter(|c| seen.insert(c.call_id.as_str())).collect();
         let now = now_ms();
+        let _turn = self.write_turn().await;
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             // A write first: SQLite takes the write lock before reading anything.
             sqlx::query(
-                "INSERT INTO tasks (task_id, task_name, label, first_seen_ms, last_seen_ms) VALUES ($1, $2, $3, $4, $4) \
+                "INSERT INTO tasks (task_id, task_name, label, first_seen_ms) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (task_id) DO UPDATE SET task_name = excluded.task_name \
                  WHERE tasks.task_name = '' AND excluded.task_name <> ''",
             )
@@ -393,10 +407,11 @@ impl Store {
     pub async fn store_grades(&self, label: &str, push: &IntentPush) -> Result<PushOutcome> {
         validate_grades(push)?;
         let now = now_ms();
+        let _turn = self.write_turn().await;
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query(
-                "INSERT INTO tasks (task_id, task_name, label, first_seen_ms, last_seen_ms) VALUES ($1, $2, $3, $4, $4) \
+                "INSERT INTO tasks (task_id, task_name, label, first_seen_ms) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (task_id) DO UPDATE SET task_name = excluded.task_name \
                  WHERE tasks.task_name = '' AND excluded.task_name <> ''",
             )
@@ -623,6 +638,7 @@ impl Store {
             .into_values()
             .map(|c| (c, serde_json::to_string(&c.variables).unwrap_or_else(|_| "{}".into())))
             .collect();
+        let _turn = self.write_turn().await;
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in unique.chunks(ROW_CHUNK) {

@@ -3,8 +3,7 @@ CREATE TABLE tasks (
     task_id TEXT PRIMARY KEY,
     task_name TEXT NOT NULL DEFAULT '',
     label TEXT NOT NULL,
-    first_seen_ms BIGINT NOT NULL,
-    last_seen_ms BIGINT NOT NULL
+    first_seen_ms BIGINT NOT NULL
 );
 
 -- §7 calls, exactly once by call_id.
