@@ -184,9 +184,20 @@ fn validate_calls(push: &CallRecordPush) -> Result<()> {
     if push.task_id.trim().is_empty() || push.call_sn.trim().is_empty() {
         return Err(Error::BadRequest("task_id and call_sn must not be empty".into()));
     }
+    // A call or line the protocol skipped would be lost for good once the push is answered
+    // success: the whole push is refused instead (and the platform retries it).
+    if let Some(skipped) = push.calls.skipped.first() {
+        return Err(Error::BadRequest(format!("calls[{}]: {}", skipped.index, skipped.reason)));
+    }
     for (i, call) in push.calls.iter().enumerate() {
         if call.call_id.trim().is_empty() || call.num.trim().is_empty() {
             return Err(Error::BadRequest(format!("calls[{i}]: call_id and num must not be empty")));
+        }
+        if let Some(skipped) = call.dialogs.skipped.first() {
+            return Err(Error::BadRequest(format!(
+                "calls[{i}].dialogs[{}]: {}",
+                skipped.index, skipped.reason
+            )));
         }
     }
     Ok(())
@@ -196,6 +207,9 @@ fn validate_calls(push: &CallRecordPush) -> Result<()> {
 fn validate_grades(push: &IntentPush) -> Result<()> {
     if push.task_id.trim().is_empty() || push.call_sn.trim().is_empty() {
         return Err(Error::BadRequest("task_id and call_sn must not be empty".into()));
+    }
+    if let Some(skipped) = push.degrees.skipped.first() {
+        return Err(Error::BadRequest(format!("degrees[{}]: {}", skipped.index, skipped.reason)));
     }
     for (i, d) in push.degrees.iter().enumerate() {
         if d.num.trim().is_empty() {

@@ -53,8 +53,9 @@ fn call(id: &str, num: &str, state: i64, duration: u32) -> PushedCall {
                     intention_name: "肯定".into(),
                 },
             ]
+            .into()
         } else {
-            Vec::new()
+            Default::default()
         },
     }
 }
@@ -67,7 +68,7 @@ fn calls_push(task_id: &str, calls: Vec<PushedCall>) -> CallRecordPush {
         call_sn_name: Some("第一批".into()),
         bot_id: "b1".into(),
         bot_name: "回访话术".into(),
-        calls,
+        calls: calls.into(),
     }
 }
 
@@ -167,6 +168,12 @@ async fn invalid_push_writes_nothing(url: String) {
             .expect("value");
     value["calls"][1].as_object_mut().expect("object").remove("call_id");
     failed(&post(&router, &push_path(), value.to_string()).await, StatusCode::BAD_REQUEST);
+    // A dialog line that does not decode (type is not a number) refuses the whole push too.
+    let mut value = serde_json::to_value(calls_push("t1", vec![call("c1", "1", 785, 5)])).expect("value");
+    value["calls"][0]["dialogs"][1]["type"] = json!({"not": "a number"});
+    let answer = post(&router, &push_path(), value.to_string()).await;
+    failed(&answer, StatusCode::BAD_REQUEST);
+    assert!(answer.1["msg"].as_str().is_some_and(|m| m.contains("calls[0].dialogs[1]")), "{answer:?}");
     // An empty call_id passes decoding and fails validation.
     let mut empty = calls_push("t1", vec![call("c1", "1", 785, 5), call("", "2", 785, 5)]);
     failed(&post(&router, &push_path(), json_body(&empty)).await, StatusCode::BAD_REQUEST);
@@ -207,7 +214,7 @@ async fn lenient_pushes_and_labels(url: String) {
             "call_id": 99, "num": 13800000009u64, "state": 1, "state_desc": "成功",
             "start_time": "2024-04-03T09:53:10+08:00", "answered_time": null, "end_time": "2024-04-03 09:54:10",
             "duration": 12, "record_url": "record/99.wav", "round": null, "hangup_by": 2, "sms_state": null,
-            "dialogs": [{"dialog_type": 1, "dialog_text": "<speak>喂</speak>", "msg_time": "2024-04-03T09:53:11+08:00", "intention_name": ""}]
+            "dialogs": [{"dialog_type": 1, "dialog_text": "<speak>喂</speak>", "msg_time": "2024-04-03T09:53:11+08:00", "intention_name": null}]
         }]
     });
     ok(&post(&router, &format!("/callbacks/{TOKEN_BANK}"), body.to_string()).await);
