@@ -20,7 +20,8 @@ use axum::{Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use kefu_protocol::Code;
 use kefu_protocol::callbacks::{CallRecordPush, CallerLookupAnswer, CallerLookupRequest, IntentPush};
-use serde_json::{Value, json};
+use serde::de::IgnoredAny;
+use serde_json::json;
 
 use crate::error::{Error, Result};
 use crate::settings::Settings;
@@ -97,6 +98,13 @@ async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes> {
     }
 }
 
+/// Which push a body is: §7 carries `calls`, §8 `degrees`.
+#[derive(serde::Deserialize)]
+struct Shape {
+    calls: Option<IgnoredAny>,
+    degrees: Option<IgnoredAny>,
+}
+
 fn success() -> Response {
     Json(json!({ "code": 0, "msg": "success" })).into_response()
 }
@@ -115,21 +123,24 @@ async fn push(
         return Err(Error::TooLarge(receiver.inner.settings.body_limit));
     }
     let body = read_body(request.into_body(), receiver.inner.settings.body_limit).await?;
-    let value: Value =
-        serde_json::from_slice(&body).map_err(|e| Error::BadRequest(format!("the body is not JSON: {e}")))?;
-    let Some(object) = value.as_object() else {
-        return Err(Error::BadRequest("the body is not a JSON object".into()));
-    };
+    // The shape first, skimming the values (no tree is built), then the typed decode.
+    let shape: Shape = serde_json::from_slice(&body).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            Error::BadRequest(format!("the body is not JSON: {e}"))
+        } else {
+            Error::BadRequest("the body is not a JSON object".into())
+        }
+    })?;
     let store = &receiver.inner.store;
-    match (object.contains_key("calls"), object.contains_key("degrees")) {
+    match (shape.calls.is_some(), shape.degrees.is_some()) {
         (true, false) => {
-            let push: CallRecordPush = serde_json::from_value(value)
+            let push: CallRecordPush = serde_json::from_slice(&body)
                 .map_err(|e| Error::BadRequest(format!("not a call-record push (§7): {e}")))?;
             let outcome = store.store_calls(label, &push).await?;
             tracing::info!(label, task_id = %push.task_id, stored = outcome.stored, repeated = outcome.repeated, "callbacks: call records");
         }
         (false, true) => {
-            let push: IntentPush = serde_json::from_value(value)
+            let push: IntentPush = serde_json::from_slice(&body)
                 .map_err(|e| Error::BadRequest(format!("not an intent push (§8): {e}")))?;
             let outcome = store.store_grades(label, &push).await?;
             tracing::info!(label, task_id = %push.task_id, stored = outcome.stored, repeated = outcome.repeated, "callbacks: intent grades");
