@@ -28,6 +28,7 @@ mod envelope;
 mod error;
 mod lenient;
 pub mod outbound;
+pub mod results;
 mod rows;
 mod sid;
 mod ssml;

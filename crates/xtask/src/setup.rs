@@ -39,6 +39,7 @@ pub(crate) fn ensure() -> Result<Tools> {
     let tools = ensure_build_tools()?;
     chromium()?;
     axe_core()?;
+    postgresql()?;
     Ok(tools)
 }
 
@@ -190,6 +191,22 @@ fn chromium() -> Result<()> {
         return Ok(());
     }
     apt_install(&["chromium", "chromium-driver", "fonts-wqy-zenhei"], "chromium, chromedriver and a CJK font")
+}
+
+/// PostgreSQL's server binaries, from which kefu-callbacks' tests start a throwaway cluster
+/// (unless `KEFU_TEST_POSTGRES_URL` names one).
+fn postgresql() -> Result<()> {
+    let initdb = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path().join("bin").join("initdb"))
+        .find(|path| path.exists());
+    if let Some(initdb) = initdb {
+        println!("ok: postgresql ({})", initdb.display());
+        return Ok(());
+    }
+    apt_install(&["postgresql"], "postgresql (for the callback store tests)")
 }
 
 /// Installs Debian packages when running as root; otherwise says what to install.

@@ -1,0 +1,183 @@
+//! What the operators' result routes answer (`/kefu/v1/tasks`, `/kefu/v1/tasks/{task_id}/calls`,
+//! `/kefu/v1/calls/{call_id}`): campaign outcomes as received from the platform's callbacks
+//! (seed 002 §7–8) and stored by `kefu-callbacks`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::enums::{DialogType, HangupBy};
+use crate::time::Timestamp;
+
+/// `GET /kefu/v1/tasks`: every task seen in a push.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaskList {
+    /// The tasks, most recently first seen first.
+    pub tasks: Vec<TaskSummary>,
+}
+
+/// One task and the counts of its calls.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaskSummary {
+    /// 任务 id.
+    pub task_id: String,
+    /// 任务名称, as last pushed.
+    pub task_name: String,
+    /// The label of the callback token its first push came through.
+    pub label: String,
+    /// When the first push of the task arrived (ms since the Unix epoch).
+    pub first_seen_ms: i64,
+    /// Calls stored.
+    pub calls: u64,
+    /// Calls by number state (§18), most frequent first.
+    pub states: Vec<StateCount>,
+    /// Numbers by intent grade (their latest grade), most frequent first.
+    pub grades: Vec<GradeCount>,
+}
+
+/// How many calls ended in one number state.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StateCount {
+    /// The state code (§18, e.g. 775), or another code the platform sent.
+    pub state: i64,
+    /// The document's Chinese label (`无人接听`), empty for codes it does not list.
+    pub label: String,
+    /// Calls in this state.
+    pub count: u64,
+}
+
+/// How many numbers got one intent grade.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GradeCount {
+    /// 意向度名称, e.g. `A类`.
+    pub grade: String,
+    /// Numbers with this grade.
+    pub count: u64,
+}
+
+/// `GET /kefu/v1/tasks/{task_id}/calls`: one page of calls and how many match in all.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallPage {
+    /// Calls matching the filters, over all pages.
+    pub total: u64,
+    /// This page's calls, by start time then `call_id`.
+    pub rows: Vec<CallRow>,
+}
+
+/// One call, as listed.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallRow {
+    /// 呼叫id.
+    pub call_id: String,
+    /// 任务 id.
+    pub task_id: String,
+    /// 号码批次.
+    pub call_sn: String,
+    /// 被叫号码.
+    pub num: String,
+    /// 状态码 (§18).
+    pub state: i64,
+    /// The state's Chinese label (§18), or the pushed `state_desc` for codes §18 does not list.
+    pub state_label: String,
+    /// Whether the callee answered (an answer time or a talk duration was pushed).
+    pub answered: bool,
+    /// 呼叫开始时间, as pushed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<Timestamp>,
+    /// 接听时间, as pushed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_time: Option<Timestamp>,
+    /// 通话结束时间, as pushed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<Timestamp>,
+    /// 通话时长 in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u32>,
+    /// 挂机方式.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hangup_by: Option<HangupBy>,
+    /// 通话轮次.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<u32>,
+    /// The number's latest intent grade (§8), once pushed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    /// The recording link (relative paths resolved against the configured recording base).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording: Option<String>,
+}
+
+/// `GET /kefu/v1/calls/{call_id}`: one call with its dialogue.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallDetail {
+    /// The call as listed.
+    #[serde(flatten)]
+    pub call: CallRow,
+    /// 任务名称.
+    pub task_name: String,
+    /// 业务名称.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_sn_name: Option<String>,
+    /// 话术id.
+    pub bot_id: String,
+    /// 话术名称.
+    pub bot_name: String,
+    /// The label of the callback token the call arrived through.
+    pub label: String,
+    /// The dialogue, in order.
+    pub turns: Vec<CallTurn>,
+}
+
+/// One line of a call's dialogue.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallTurn {
+    /// 1 bot, 2 user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialog_type: Option<DialogType>,
+    /// What was said, SSML made readable.
+    pub text: String,
+    /// 消息时间, as pushed.
+    pub msg_time: Timestamp,
+    /// 命中的意图名称 (user lines).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub intention_name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_detail_flattens_the_row_and_round_trips() {
+        let detail = CallDetail {
+            call: CallRow {
+                call_id: "c1".into(),
+                task_id: "t1".into(),
+                num: "13800000000".into(),
+                state: 775,
+                state_label: "无人接听".into(),
+                hangup_by: Some(HangupBy::User),
+                ..CallRow::default()
+            },
+            turns: vec![CallTurn {
+                dialog_type: Some(DialogType::Bot),
+                text: "您好".into(),
+                ..CallTurn::default()
+            }],
+            ..CallDetail::default()
+        };
+        let json = serde_json::to_value(&detail).expect("serialises");
+        assert_eq!(json["call_id"], "c1");
+        assert_eq!(json["hangup_by"], 1);
+        assert_eq!(json["turns"][0]["dialog_type"], 1);
+        assert!(json.get("recording").is_none());
+        let back: CallDetail = serde_json::from_value(json).expect("decodes");
+        assert_eq!(back, detail);
+    }
+}
