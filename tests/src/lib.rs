@@ -53,7 +53,7 @@ impl Stack {
     async fn start_with(bot_script: Option<String>) -> Stack {
         let site = root().join("target").join("www");
         assert!(
-            site.join("kefu").join("kefu_widget_bg.wasm").exists(),
+            site.join("kefu").join("kefu-loader.js").exists(),
             "{} has no widget package; run the end-to-end tests through `cargo xtask test`, which builds it",
             site.display()
         );

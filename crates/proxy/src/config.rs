@@ -92,7 +92,8 @@ pub struct Config {
     pub app_id: Option<String>,
     /// When set, chat start always uses this `bot_id`.
     pub bot_id: Option<String>,
-    /// A folder served for GET requests outside the API (demo pages, widget package).
+    /// A folder served for GET requests outside the API (demo pages, widget package), with its
+    /// `.br` / `.gz` siblings by `Accept-Encoding`, validators and cache lifetimes.
     pub static_dir: Option<PathBuf>,
     /// How long to wait for an upstream answer.
     pub upstream_timeout: Duration,

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::Full;
 use kefu_protocol::chat::{StartRequest, StopRequest, TriggerRequest};
 use subtle::ConstantTimeEq;
-use tower::ServiceExt;
 
 use crate::Proxy;
 use crate::client::Failure;
@@ -70,11 +69,8 @@ pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Respons
 /// Static files for GET outside the API when a folder is configured; otherwise 404.
 async fn not_an_api_route(proxy: &Proxy, method: &Method, path: &str, request: Request) -> Response {
     let wants_file = matches!(*method, Method::GET | Method::HEAD) && !Route::is_api_path(path);
-    match (&proxy.config.static_dir, wants_file) {
-        (Some(dir), true) => match tower_http::services::ServeDir::new(dir).oneshot(request).await {
-            Ok(res) => res.into_response(),
-            Err(never) => match never {},
-        },
+    match (&proxy.static_files, wants_file) {
+        (Some(files), true) => files.serve(request).await,
         _ => ProxyError::NotFound.into_response(),
     }
 }

@@ -25,6 +25,7 @@ mod request_id;
 pub mod routes;
 pub mod server;
 mod service;
+mod static_files;
 
 use std::sync::Arc;
 
@@ -44,6 +45,8 @@ pub(crate) struct Proxy {
     pub(crate) rate_limit: rate_limit::RateLimit,
     /// The client connections open now (the binary's serving loop, [`server`]).
     pub(crate) connections: server::Connections,
+    /// The static folder, when one is configured.
+    pub(crate) static_files: Option<static_files::StaticFiles>,
 }
 
 thread_local! {
@@ -88,8 +91,10 @@ pub fn service(config: Config) -> Result<ProxyService, ConfigError> {
     let rate_limit = rate_limit::RateLimit::new(config.rate_per_second, config.rate_burst)?;
     let in_flight =
         tokio::sync::Semaphore::new(config.max_concurrency.clamp(1, tokio::sync::Semaphore::MAX_PERMITS));
+    let static_files = config.static_dir.as_deref().map(static_files::StaticFiles::new);
     ProxyService::new(Arc::new(Proxy {
         config,
+        static_files,
         metrics: metrics::Metrics::default(),
         in_flight,
         request_ids: request_id::RequestIds::default(),

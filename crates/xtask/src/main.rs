@@ -10,6 +10,7 @@
 
 mod bench;
 mod cmd;
+mod deliver;
 mod demo;
 mod package;
 mod servers;

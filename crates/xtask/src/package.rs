@@ -4,11 +4,15 @@
 //! from the npm `binaryen`) plus the hand-written files in `crates/widget/assets`: the launcher
 //! and custom element (`kefu-loader.js`), the stylesheet, and the `mount()` entry (`index.js`).
 //! `target/www` is `www/` with that package under `/kefu/` (and the end-to-end tests' own pages
-//! under `/tests/`), which kefu-proxy serves.
+//! under `/tests/`), which kefu-proxy serves: there the wasm, its glue and the stylesheet have
+//! content-hashed names that `kefu-loader.js` (and `index.js`) refer to, and every page, script,
+//! stylesheet and wasm has `.br` and `.gz` siblings ([`deliver`]). The npm package itself keeps
+//! plain names: bundlers hash what they emit.
 
 use std::path::{Path, PathBuf};
 
 use crate::cmd::{self, Result, XtaskError};
+use crate::deliver;
 use crate::setup::{self, Tools};
 
 /// The hand-written files of the package, beside wasm-pack's output.
@@ -92,7 +96,8 @@ fn package_json(generated: &str) -> Result<String> {
     serde_json::to_string_pretty(&json).map_err(|e| XtaskError::new(e.to_string()))
 }
 
-/// Copies `www/` to `target/www` and the package to `target/www/kefu`; returns the site folder.
+/// Copies `www/` to `target/www` and the package to `target/www/kefu`, with hashed names and
+/// compressed siblings ([`deliver`]); returns the site folder.
 pub(crate) fn assemble_site(package: &Path) -> Result<PathBuf> {
     let site = site_dir();
     let _ = std::fs::remove_dir_all(&site);
@@ -103,11 +108,14 @@ pub(crate) fn assemble_site(package: &Path) -> Result<PathBuf> {
     copy_tree(package, &site.join("kefu"), &|_| true)?;
     // Pages only the end-to-end tests open (a page with a weaker policy, as a control).
     copy_tree(&cmd::root().join("tests").join("pages"), &site.join("tests"), &|_| true)?;
+    deliver::hash_names(&site.join("kefu"), &deliver::WIDGET_HASHED)?;
+    deliver::compress_tree(&site)?;
     Ok(site)
 }
 
-/// Builds `www/vite-example` with Vite against the built package into `<site>/vite`, talking to
-/// the proxy that serves it (same origin).
+/// Builds `www/vite-example` with Vite against the built package into `<site>/vite` (with
+/// compressed siblings; Vite hashes its own names), talking to the proxy that serves it (same
+/// origin).
 pub(crate) fn build_vite_example(site: &Path) -> Result<()> {
     let example = cmd::root().join("www").join("vite-example");
     let mut install = cmd::command("npm", &["install", "--no-audit", "--no-fund", "--loglevel=error"], &[]);
@@ -117,7 +125,8 @@ pub(crate) fn build_vite_example(site: &Path) -> Result<()> {
     let mut build =
         cmd::command("npx", &["vite", "build", "--base", "./", "--outDir", &out_dir, "--emptyOutDir"], &[]);
     build.current_dir(&example).env("VITE_KEFU_ENDPOINT", "");
-    cmd::run(build)
+    cmd::run(build)?;
+    deliver::compress_tree(&site.join("vite")).map(drop)
 }
 
 fn copy_tree(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<()> {

@@ -1,10 +1,13 @@
 //! `cargo xtask size`: what the widget costs a page, raw, gzip and brotli, against its budget;
 //! and where the wasm bytes go (twiggy), in `target/size/`.
+//!
+//! The sizes are those of the files the proxy sends: the package as the demo site delivers it
+//! ([`deliver`]: content-hashed names, `.gz` and `.br` siblings), in `target/size/kefu`.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::cmd::{self, Result, XtaskError};
+use crate::deliver::{self, Delivered};
 use crate::package;
 use crate::setup::{self, Tools};
 
@@ -15,7 +18,7 @@ const FULL_BUDGET_GZIP: usize = 120 * 1024;
 
 /// What a page downloads to show the launcher: the loader script and the stylesheet.
 const LOADER_FILES: [&str; 2] = ["kefu-loader.js", "kefu-widget.css"];
-/// What a page downloads for the whole widget.
+/// What a page downloads for the whole widget (by their names in the package).
 const FULL_FILES: [&str; 4] = ["kefu-loader.js", "kefu-widget.css", "kefu_widget.js", "kefu_widget_bg.wasm"];
 
 /// Sizes of some bytes.
@@ -33,25 +36,34 @@ impl std::ops::Add for Sizes {
     }
 }
 
-/// Raw, gzip -9 and brotli -q 11 sizes of `bytes`.
-pub(crate) fn measure(bytes: &[u8]) -> Sizes {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let gzip = gz.write_all(bytes).and_then(|()| gz.finish()).map(|v| v.len()).unwrap_or(usize::MAX);
-    let mut br = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
-    let brotli =
-        brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).map(|_| br.len()).unwrap_or(usize::MAX);
-    Sizes { raw: bytes.len(), gzip, brotli }
-}
-
-fn measure_files(dir: &Path, names: &[&str]) -> Result<Vec<(String, Sizes)>> {
-    names
+/// Copies the package to `target/size/kefu`, delivers it as the demo site does, and gives each
+/// of [`FULL_FILES`] with its delivered name and the sizes the wire carries.
+fn delivered_sizes(package: &Path) -> Result<Vec<(&'static str, String, Sizes)>> {
+    let wire = cmd::root().join("target").join("size").join("kefu");
+    let _ = std::fs::remove_dir_all(&wire);
+    std::fs::create_dir_all(&wire).map_err(|e| XtaskError::new(format!("{}: {e}", wire.display())))?;
+    for entry in
+        std::fs::read_dir(package).map_err(|e| XtaskError::new(format!("{}: {e}", package.display())))?
+    {
+        let path = entry.map_err(|e| XtaskError::new(e.to_string()))?.path();
+        if path.is_file() {
+            let to = wire.join(path.file_name().unwrap_or_default());
+            std::fs::copy(&path, &to).map_err(|e| XtaskError::new(format!("{}: {e}", path.display())))?;
+        }
+    }
+    let (hashed, delivered) = deliver::prepare(&wire, &deliver::WIDGET_HASHED)?;
+    FULL_FILES
         .iter()
         .map(|name| {
-            let path = dir.join(name);
-            let bytes =
-                std::fs::read(&path).map_err(|e| XtaskError::new(format!("{}: {e}", path.display())))?;
-            Ok(((*name).to_owned(), measure(&bytes)))
+            let sent = deliver::WIDGET_HASHED
+                .iter()
+                .position(|h| h == name)
+                .map_or_else(|| (*name).to_owned(), |i| hashed[i].clone());
+            let Delivered { raw, gzip, brotli, .. } = delivered
+                .iter()
+                .find(|d| d.name == sent)
+                .ok_or_else(|| XtaskError::new(format!("{sent} was not delivered")))?;
+            Ok((*name, sent, Sizes { raw: *raw, gzip: *gzip, brotli: *brotli }))
         })
         .collect()
 }
@@ -59,16 +71,14 @@ fn measure_files(dir: &Path, names: &[&str]) -> Result<Vec<(String, Sizes)>> {
 /// Builds the package, prints and saves the report, and fails when a budget is exceeded.
 pub(crate) fn run(tools: &Tools) -> Result<()> {
     let dir = package::build(tools)?;
-    let mut report = String::from("file                      raw      gzip    brotli\n");
-    let line = |name: &str, s: Sizes| format!("{name:<20} {:>8} {:>9} {:>9}\n", s.raw, s.gzip, s.brotli);
-    let full = measure_files(&dir, &FULL_FILES)?;
-    for (name, sizes) in &full {
-        report.push_str(&line(name, *sizes));
+    let mut report = String::from("file (as sent)                              raw      gzip    brotli\n");
+    let line = |name: &str, s: Sizes| format!("{name:<38} {:>8} {:>9} {:>9}\n", s.raw, s.gzip, s.brotli);
+    let full = delivered_sizes(&dir)?;
+    for (_, sent, sizes) in &full {
+        report.push_str(&line(sent, *sizes));
     }
     let sum = |names: &[&str]| {
-        full.iter()
-            .filter(|(n, _)| names.contains(&n.as_str()))
-            .fold(Sizes::default(), |acc, (_, s)| acc + *s)
+        full.iter().filter(|(n, _, _)| names.contains(n)).fold(Sizes::default(), |acc, (_, _, s)| acc + *s)
     };
     let loader = sum(&LOADER_FILES);
     let total = sum(&FULL_FILES);
@@ -108,11 +118,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn compression_shrinks_repetitive_bytes_and_sizes_add_up() {
-        let bytes = "kefu ".repeat(1000).into_bytes();
-        let s = measure(&bytes);
-        assert_eq!(s.raw, 5000);
-        assert!(s.gzip < 200 && s.brotli < 200, "{s:?}");
-        assert_eq!((s + s).raw, 10_000);
+    fn sizes_add_up() {
+        let s = Sizes { raw: 5000, gzip: 120, brotli: 100 };
+        assert_eq!(s + s, Sizes { raw: 10_000, gzip: 240, brotli: 200 });
+        assert_eq!(Sizes::default() + s, s);
     }
 }
