@@ -6,6 +6,7 @@
 //! - `cargo xtask setup`: only the installs.
 //! - `cargo xtask demo`: the widget in a browser, through kefu-proxy, to kefu-sandbox.
 //! - `cargo xtask size`: the widget's bytes (raw, gzip, brotli) against its budget.
+//! - `cargo xtask tsc`: the client package's TypeScript declarations under `tsc --strict`.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
 
 mod bench;
@@ -16,6 +17,7 @@ mod servers;
 mod setup;
 mod size;
 mod suites;
+mod typecheck;
 
 use std::process::ExitCode;
 
@@ -46,6 +48,8 @@ enum Command {
     },
     /// Build the widget package and report its size against the budget.
     Size,
+    /// Build the client's npm package and check its TypeScript declarations with `tsc --strict`.
+    Tsc,
     /// Benchmarks (bounded, loopback only).
     Bench {
         #[command(subcommand)]
@@ -82,6 +86,9 @@ fn main() -> ExitCode {
         }
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),
+        Command::Tsc => setup::ensure_build_tools()
+            .and_then(|tools| setup::typescript().map(|()| tools))
+            .and_then(|tools| typecheck::run(&tools)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
