@@ -8,10 +8,12 @@
 //! - `cargo xtask size`: the widget's bytes (raw, gzip, brotli) against its budget.
 //! - `cargo xtask tsc`: the client package's TypeScript declarations under `tsc --strict`.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
+//! - `cargo xtask bench load`: concurrent chats through proxy and sandbox, slow clients present.
 
 mod bench;
 mod cmd;
 mod demo;
+mod load;
 mod package;
 mod servers;
 mod setup;
@@ -71,6 +73,18 @@ enum BenchTarget {
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
         rounds: u32,
     },
+    /// Concurrent chats through kefu-proxy to kefu-sandbox, with slow clients connected.
+    Load {
+        /// Concurrent chats.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=5000))]
+        chats: u32,
+        /// User inputs per chat.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=200))]
+        turns: u32,
+        /// Connections that trickle a never-finished request to the proxy throughout.
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(0..=5000))]
+        slow_clients: u32,
+    },
 }
 
 fn main() -> ExitCode {
@@ -83,6 +97,9 @@ fn main() -> ExitCode {
         Command::Setup => setup::ensure().map(|_| ()),
         Command::Bench { what: BenchTarget::Proxy { seconds, connections, rounds } } => {
             bench::proxy(&bench::BenchOptions { seconds, connections, rounds })
+        }
+        Command::Bench { what: BenchTarget::Load { chats, turns, slow_clients } } => {
+            load::run(&load::LoadOptions { chats, turns, slow_clients })
         }
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),
