@@ -412,7 +412,8 @@ fn report(opts: &LoadOptions, o: &Outcome) -> String {
     out.push_str(&format!(
         "slow clients: {} connected when the chats began, {} when they ended; cut off by the proxy {} times \
          (each connected again)\n\
-         proxy RSS:    {:.1} MiB before, {:.1} MiB after (peak {:.1} MiB)\n",
+         proxy RSS:    {:.1} MiB before the chats (slow clients already connected), {:.1} MiB after \
+         (peak {:.1} MiB)\n",
         o.slow_at_start,
         o.slow_at_end,
         o.slow_cut_off,
