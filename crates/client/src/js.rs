@@ -351,7 +351,7 @@ impl JsKefuClient {
     }
 
     /// Seed 002 syncprompt: the tenant's bots.
-    #[wasm_bindgen(js_name = syncPrompt, unchecked_return_type = "Promise<BotSummary[]>")]
+    #[wasm_bindgen(js_name = syncPrompt, unchecked_return_type = "BotSummary[]")]
     pub async fn sync_prompt(
         &self,
         #[wasm_bindgen(js_name = appId)] app_id: String,
@@ -360,21 +360,21 @@ impl JsKefuClient {
     }
 
     /// Seed 002 addtask.
-    #[wasm_bindgen(js_name = addTask, unchecked_return_type = "Promise<AddTaskResult>")]
+    #[wasm_bindgen(js_name = addTask, unchecked_return_type = "AddTaskResult")]
     pub async fn add_task(&self, request: Ts<AddTaskRequest>) -> Result<JsValue, JsError> {
         let request = request.to_rust().map_err(js_error)?;
         to_js(&self.inner.coeus().add_task(&request).await.map_err(js_error)?)
     }
 
     /// Seed 002 tasklist: one page.
-    #[wasm_bindgen(js_name = taskList, unchecked_return_type = "Promise<Page<Task>>")]
+    #[wasm_bindgen(js_name = taskList, unchecked_return_type = "Page<Task>")]
     pub async fn task_list(&self, request: Ts<TaskListRequest>) -> Result<JsValue, JsError> {
         let request = request.to_rust().map_err(js_error)?;
         to_js(&self.inner.coeus().task_list(&request).await.map_err(js_error)?)
     }
 
     /// Seed 002 followed/data: the dialogue of a transferred session.
-    #[wasm_bindgen(js_name = followedData, unchecked_return_type = "Promise<FollowedDialog[]>")]
+    #[wasm_bindgen(js_name = followedData, unchecked_return_type = "FollowedDialog[]")]
     pub async fn followed_data(
         &self,
         #[wasm_bindgen(js_name = sessionId)] session_id: String,
@@ -383,7 +383,7 @@ impl JsKefuClient {
     }
 
     /// Seed 002 outnum: uploads a number file (a `File` or `Blob`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<OutnumResult>")]
+    #[wasm_bindgen(unchecked_return_type = "OutnumResult")]
     pub async fn outnum(
         &self,
         fields: Ts<OutnumFields>,
@@ -404,14 +404,14 @@ impl JsKefuClient {
     }
 
     /// Seed 000 call-v2: one item per party, each with its own `errorCode`.
-    #[wasm_bindgen(js_name = placeCall, unchecked_return_type = "Promise<PlacedCall[]>")]
+    #[wasm_bindgen(js_name = placeCall, unchecked_return_type = "PlacedCall[]")]
     pub async fn place_call(&self, request: Ts<CallRequest>) -> Result<JsValue, JsError> {
         let request = request.to_rust().map_err(js_error)?;
         to_js(&self.inner.outbound().call(&request).await.map_err(js_error)?)
     }
 
     /// Seed 000 conversation-log: transcripts with their turns decoded.
-    #[wasm_bindgen(js_name = conversationLog, unchecked_return_type = "Promise<ConversationLogView[]>")]
+    #[wasm_bindgen(js_name = conversationLog, unchecked_return_type = "ConversationLogView[]")]
     pub async fn conversation_log(&self, query: Ts<ConversationLogQuery>) -> Result<JsValue, JsError> {
         let query = query.to_rust().map_err(js_error)?;
         let logs = self.inner.outbound().conversation_log(&query).await.map_err(js_error)?;
@@ -429,28 +429,28 @@ impl JsKefuClient {
     }
 
     /// Seed 000 status.
-    #[wasm_bindgen(js_name = callStatus, unchecked_return_type = "Promise<JobStatus>")]
+    #[wasm_bindgen(js_name = callStatus, unchecked_return_type = "JobStatus")]
     pub async fn call_status(&self, query: Ts<StatusQuery>) -> Result<JsValue, JsError> {
         let query = query.to_rust().map_err(js_error)?;
         to_js(&self.inner.outbound().status(&query).await.map_err(js_error)?)
     }
 
     /// Seed 001 records/list: one page.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Page<CallRecord>>")]
+    #[wasm_bindgen(unchecked_return_type = "Page<CallRecord>")]
     pub async fn records(&self, query: Ts<RecordsQuery>) -> Result<JsValue, JsError> {
         let query = query.to_rust().map_err(js_error)?;
         to_js(&self.inner.callcenter().records(&query).await.map_err(js_error)?)
     }
 
     /// Seed 001 calltask/list: one page.
-    #[wasm_bindgen(js_name = callTasks, unchecked_return_type = "Promise<Page<CallTask>>")]
+    #[wasm_bindgen(js_name = callTasks, unchecked_return_type = "Page<CallTask>")]
     pub async fn call_tasks(&self, query: Ts<CallTaskQuery>) -> Result<JsValue, JsError> {
         let query = query.to_rust().map_err(js_error)?;
         to_js(&self.inner.callcenter().call_tasks(&query).await.map_err(js_error)?)
     }
 
     /// Seed 001 createTasks.
-    #[wasm_bindgen(js_name = createTasks, unchecked_return_type = "Promise<CreatedTask[]>")]
+    #[wasm_bindgen(js_name = createTasks, unchecked_return_type = "CreatedTask[]")]
     pub async fn create_tasks(&self, tickets: Vec<Ts<Ticket>>) -> Result<JsValue, JsError> {
         let tickets = tickets.iter().map(Ts::to_rust).collect::<Result<Vec<_>, _>>().map_err(js_error)?;
         to_js(&self.inner.callcenter().create_tasks(&tickets).await.map_err(js_error)?)

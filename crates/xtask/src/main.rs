@@ -6,17 +6,21 @@
 //! - `cargo xtask setup`: only the installs.
 //! - `cargo xtask demo`: the widget in a browser, through kefu-proxy, to kefu-sandbox.
 //! - `cargo xtask size`: the widget's bytes (raw, gzip, brotli) against its budget.
+//! - `cargo xtask tsc`: the client package's TypeScript declarations under `tsc --strict`.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
+//! - `cargo xtask bench load`: concurrent chats through proxy and sandbox, slow clients present.
 
 mod bench;
 mod cmd;
 mod deliver;
 mod demo;
+mod load;
 mod package;
 mod servers;
 mod setup;
 mod size;
 mod suites;
+mod typecheck;
 
 use std::process::ExitCode;
 
@@ -47,6 +51,8 @@ enum Command {
     },
     /// Build the widget package and report its size against the budget.
     Size,
+    /// Build the client's npm package and check its TypeScript declarations with `tsc --strict`.
+    Tsc,
     /// Benchmarks (bounded, loopback only).
     Bench {
         #[command(subcommand)]
@@ -68,6 +74,18 @@ enum BenchTarget {
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
         rounds: u32,
     },
+    /// Concurrent chats through kefu-proxy to kefu-sandbox, with slow clients connected.
+    Load {
+        /// Concurrent chats.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=5000))]
+        chats: u32,
+        /// User inputs per chat.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=200))]
+        turns: u32,
+        /// Connections that trickle a never-finished request to the proxy throughout.
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(0..=5000))]
+        slow_clients: u32,
+    },
 }
 
 fn main() -> ExitCode {
@@ -81,8 +99,14 @@ fn main() -> ExitCode {
         Command::Bench { what: BenchTarget::Proxy { seconds, connections, rounds } } => {
             bench::proxy(&bench::BenchOptions { seconds, connections, rounds })
         }
+        Command::Bench { what: BenchTarget::Load { chats, turns, slow_clients } } => {
+            load::run(&load::LoadOptions { chats, turns, slow_clients })
+        }
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),
+        Command::Tsc => setup::ensure_build_tools()
+            .and_then(|tools| setup::typescript().map(|()| tools))
+            .and_then(|tools| typecheck::run(&tools)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -48,10 +48,15 @@ const SANDBOX_SECRET: &str = "demo-secret";
 
 /// Starts the debug kefu-sandbox on a free port, with the demo credentials.
 pub(crate) fn start_sandbox(extra: &[&str]) -> Result<Server> {
+    start_sandbox_profile("debug", extra)
+}
+
+/// Starts the kefu-sandbox built with `profile` on a free port, with the demo credentials.
+pub(crate) fn start_sandbox_profile(profile: &str, extra: &[&str]) -> Result<Server> {
     let mut args = vec!["--listen", "127.0.0.1:0"];
     args.extend_from_slice(extra);
     start(
-        &binary("debug", "kefu-sandbox"),
+        &binary(profile, "kefu-sandbox"),
         &args,
         &[("KEFU_SANDBOX_APIKEY", SANDBOX_KEY.into()), ("KEFU_SANDBOX_APISECRET", SANDBOX_SECRET.into())],
     )

@@ -40,7 +40,33 @@ pub(crate) fn ensure() -> Result<Tools> {
     chromium()?;
     axe_core()?;
     postgresql()?;
+    typescript()?;
     Ok(tools)
+}
+
+/// The TypeScript compiler the declarations are checked with; pinned, so a new release cannot
+/// change what `tsc --strict` accepts.
+const TYPESCRIPT: &str = "5.9.3";
+
+/// TypeScript (npm) in `.tools/typescript`, whose `tsc --strict` checks the client package's
+/// declarations.
+pub(crate) fn typescript() -> Result<()> {
+    let found = cmd::output_line(&tsc_bin().to_string_lossy(), &["--version"], &[]);
+    if found.as_deref() == Some(&format!("Version {TYPESCRIPT}")) {
+        println!("ok: tsc {TYPESCRIPT} (npm typescript, .tools/typescript)");
+        return Ok(());
+    }
+    println!("installing: npm typescript@{TYPESCRIPT} into .tools/typescript");
+    let dir = cmd::root().join(".tools").join("typescript");
+    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    let prefix = dir.to_string_lossy().into_owned();
+    let spec = format!("typescript@{TYPESCRIPT}");
+    cmd::run(cmd::command("npm", &["install", "--prefix", &prefix, "--no-audit", "--no-fund", &spec], &[]))
+}
+
+/// The project-local tsc.
+pub(crate) fn tsc_bin() -> PathBuf {
+    cmd::root().join(".tools").join("typescript").join("node_modules").join(".bin").join("tsc")
 }
 
 /// axe-core (npm) in `.tools/axe`, injected into pages by the accessibility tests.

@@ -2,7 +2,7 @@
 
 use crate::cmd::{self, Result, XtaskError};
 use crate::setup::Tools;
-use crate::{package, servers};
+use crate::{package, servers, typecheck};
 
 /// The browser crates, built for the browser.
 const BROWSER_CRATES: [&str; 8] =
@@ -137,7 +137,7 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
         outcomes.push(cargo_tests(name, test)?);
     }
     drop(blackhole);
-    outcomes.push(npm_package_page(tools, &site, &proxy.url)?);
+    outcomes.extend(npm_package_page(tools, &site, &proxy.url)?);
     outcomes.push(end_to_end(tools, &chromedriver)?);
     Ok(outcomes)
 }
@@ -161,20 +161,21 @@ fn end_to_end(tools: &Tools, chromedriver: &str) -> Result<Outcome> {
 }
 
 /// Builds the npm package (`wasm-pack build --target web`, release, wasm-opt from binaryen),
-/// puts it beside a plain page that converses through the JavaScript API, and loads that page in
-/// headless Chromium.
-fn npm_package_page(tools: &Tools, site: &std::path::Path, proxy_url: &str) -> Result<Outcome> {
+/// checks its TypeScript declarations (the `tsc` suite), puts it beside a plain page that
+/// converses through the JavaScript API, and loads that page in headless Chromium (the
+/// `npm-package` suite).
+fn npm_package_page(tools: &Tools, site: &std::path::Path, proxy_url: &str) -> Result<Vec<Outcome>> {
     println!("\n== npm-package: the built package in a plain page, in headless Chromium");
-    let package = cmd::root().join("target").join("npm").join("kefu-client");
-    let out_dir = package.to_string_lossy().into_owned();
-    let build = cmd::command(
-        "wasm-pack",
-        &["build", "--target", "web", "--release", "crates/client", "--out-dir", &out_dir],
-        &tools.path_prefix,
-    );
-    if cmd::run(build).is_err() {
-        return Ok(Outcome { name: "npm-package", passed: 0, failed: 1, note: "" });
-    }
+    let tsc_note = "kefu_client.d.ts: used in full by check.ts, tsc --strict";
+    let Ok(package) = typecheck::build_package(tools) else {
+        return Ok(vec![
+            Outcome { name: "tsc", passed: 0, failed: 1, note: tsc_note },
+            Outcome { name: "npm-package", passed: 0, failed: 1, note: "" },
+        ]);
+    };
+    println!("\n== tsc: {tsc_note}");
+    let typed = typecheck::check(&package)?;
+    let tsc = Outcome { name: "tsc", passed: u64::from(typed), failed: u64::from(!typed), note: tsc_note };
     let io = |e: std::io::Error| XtaskError::new(format!("{}: {e}", site.display()));
     let _ = std::fs::remove_dir_all(site);
     std::fs::create_dir_all(site.join("pkg")).map_err(io)?;
@@ -209,7 +210,10 @@ fn npm_package_page(tools: &Tools, site: &std::path::Path, proxy_url: &str) -> R
         dom.split("<pre id=\"result\">").nth(1).and_then(|r| r.split("</pre>").next()).unwrap_or("no result");
     println!("{result}");
     let passed = result.starts_with("PASS");
-    Ok(Outcome { name: "npm-package", passed: u64::from(passed), failed: u64::from(!passed), note: "" })
+    Ok(vec![
+        tsc,
+        Outcome { name: "npm-package", passed: u64::from(passed), failed: u64::from(!passed), note: "" },
+    ])
 }
 
 /// The operator token of the proxy the browser tests use (a test value, not a secret).
