@@ -16,6 +16,11 @@ import init, {
   type BotSummary,
   type CallErrorCode,
   type CallMode,
+  type CallCenterPathOptions,
+  type CallDetail,
+  type CallPage,
+  type CallRow,
+  type CallTurn,
   type CallRecord,
   type CallRequest,
   type CallStatus,
@@ -34,6 +39,7 @@ import init, {
   type DialogueLine,
   type FileSuffix,
   type FollowedDialog,
+  type GradeCount,
   type HangupBy,
   type InitInput,
   type InitOutput,
@@ -46,12 +52,17 @@ import init, {
   type PlacedCall,
   type PromptSource,
   type RecordsQuery,
+  type Rows,
+  type SkippedRow,
   type Speaker,
+  type StateCount,
   type StartChatOptions,
   type StatusQuery,
   type Suggestion,
   type SyncInitInput,
   type Task,
+  type TaskList,
+  type TaskSummary,
   type TaskListRequest,
   type Ticket,
   type Timestamp,
@@ -196,6 +207,12 @@ async function coeus(ops: KefuClient): Promise<void> {
   const pageNo: number | undefined = page.page_no;
   const pageSize: number | undefined = page.page_size;
   const pages: number | undefined = page.total_pages;
+  const skipped: SkippedRow[] | undefined = page.skipped;
+  for (const s of skipped ?? []) {
+    const at: number = s.index;
+    const why: string = s.reason;
+    void [at, why];
+  }
   for (const t of page.rows) {
     const fields: [string?, string?, string?, number?, string?, string?, string?, string?, string[]?, string[]?, number?] = [
       t.task_id, t.app_id, t.task_name, t.is_record, t.bot_id, t.voice, t.disnumber, t.team_url,
@@ -326,12 +343,64 @@ async function callcenter(ops: KefuClient): Promise<void> {
   void [ticketNos, url];
 }
 
+/** A list of records as the declarations name it. */
+export function rowCount(lines: Rows<DialogueLine>): number {
+  return lines.length;
+}
+
+/** The callback results' types (kefu-callbacks' `/kefu/v1/` routes), read field by field. */
+export function results(list: TaskList, page: CallPage, detail: CallDetail): void {
+  for (const t of list.tasks as TaskSummary[]) {
+    const head: [string, string, string, number, number] = [t.task_id, t.task_name, t.label, t.first_seen_ms, t.calls];
+    for (const s of t.states as StateCount[]) {
+      const state: [number, string, number] = [s.state, s.label, s.count];
+      void state;
+    }
+    for (const g of t.grades as GradeCount[]) {
+      const grade: [string, number] = [g.grade, g.count];
+      void grade;
+    }
+    void head;
+  }
+  const total: number = page.total;
+  const rows: CallRow[] = page.rows;
+  for (const r of rows) {
+    const ids: [string, string, string, string, number, string, boolean] = [
+      r.call_id, r.task_id, r.call_sn, r.num, r.state, r.state_label, r.answered,
+    ];
+    const times: [Timestamp?, Timestamp?, Timestamp?] = [r.start_time, r.answered_time, r.end_time];
+    const rest: [number?, HangupBy?, number?, string?, string?] = [r.duration, r.hangup_by, r.round, r.grade, r.recording];
+    void [ids, times, rest];
+  }
+  const about: [string, string, string, string, string?] = [
+    detail.task_name, detail.bot_id, detail.bot_name, detail.label, detail.call_sn_name,
+  ];
+  for (const turn of detail.turns as CallTurn[]) {
+    const line: [string, Timestamp, DialogType?, string?] = [turn.text, turn.msg_time, turn.dialog_type, turn.intention_name];
+    void line;
+  }
+  void [total, about];
+}
+
 /** Loading the module, both ways, and the client's own lifecycle. */
 export async function main(wasm: InitInput, bytes: SyncInitInput): Promise<void> {
   const loaded: InitOutput = await init({ module_or_path: wasm });
   const memory: WebAssembly.Memory = loaded.memory;
   const again: InitOutput = initSync({ module: bytes });
-  const clientOptions: ClientOptions = { endpoint: "https://kefu.example.com", operatorToken: "t", timeoutMs: 10_000 };
+  const callcenterPaths: CallCenterPathOptions = {
+    recordsList: "/api/aicall/records/list",
+    callTaskList: "/api/aicall/calltask/list",
+    createTasks: "/api/aicall/createTasks",
+    stopTasks: "/aicall/stopTasks",
+    recordings: "/recordings/files",
+  };
+  const clientOptions: ClientOptions = {
+    endpoint: "https://kefu.example.com",
+    operatorToken: "t",
+    timeoutMs: 10_000,
+    sessionTtlMs: 600_000,
+    callcenterPaths,
+  };
   const created: Promise<KefuClient> = KefuClient.create(clientOptions);
   const client: KefuClient = await created;
   await chat(client);
