@@ -10,13 +10,17 @@
 pub mod auth;
 pub mod bot;
 mod callcenter;
+mod campaign;
 mod chat;
 pub mod clock;
 mod coeus;
 pub mod error;
 mod ids;
+mod inbound;
 mod numbers;
 mod outbound;
+mod pushes;
+mod simcall;
 mod state;
 mod wav;
 
