@@ -1,10 +1,11 @@
 //! Outbound tasks and number lists (seed 002 §6, §10–13), and the simulated calls of each
 //! uploaded batch.
 //!
-//! Every number kept from an `outnum` upload becomes a simulated call that the task's bot
-//! answered and then transferred to an agent. Each call has a session id, the 16-digit value
-//! the platform hands the call-center in SIP UserToUser (the shape of §13's example), and its
-//! dialogue, which `followed/data` answers. The session ids of a batch are listed by the
+//! Every number kept from an `outnum` upload becomes a simulated call ([`crate::simcall`]) run
+//! by the task's bot; when the task has a `team_url` it is also pushed ([`crate::campaign`]).
+//! Each call has a session id, the 16-digit value the platform hands the call-center in SIP
+//! UserToUser (the shape of §13's example) and the call's §7 `call_id`, and its dialogue, which
+//! `followed/data` answers. The session ids of a batch are listed by the
 //! sandbox-only `GET /sandbox/calls?call_sn=…` (the platform has no such call; it tells the
 //! call-center on transfer).
 
@@ -35,7 +36,7 @@ pub(crate) struct CoeusStore {
     batches: Vec<Batch>,
 }
 
-/// One uploaded batch: its numbers were called, in order, one second apart.
+/// One uploaded batch: its numbers are called in order; simulated times are one second apart.
 #[derive(Debug, Clone)]
 pub(crate) struct Batch {
     pub(crate) call_sn: String,
