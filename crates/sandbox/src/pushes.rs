@@ -17,6 +17,10 @@ use hyper_util::rt::TokioExecutor;
 /// The document's retry delays, in seconds, after the first attempt fails.
 pub(crate) const RETRY_DELAYS_SECS: [u64; 3] = [5, 10, 15];
 
+/// At most this many attempts are in flight at once (a batch of 150,000 numbers called with no
+/// interval must not open 150,000 connections to the receiver).
+const MAX_IN_FLIGHT: usize = 64;
+
 /// The most of a receiver's answer that is read.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
@@ -26,6 +30,7 @@ pub(crate) struct Pusher {
     client: Client<HttpConnector, Full<Bytes>>,
     timeout: Duration,
     retry_scale: f64,
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 /// What one push is, for the log.
@@ -46,7 +51,12 @@ impl Pusher {
     pub(crate) fn new(timeout: Duration, retry_scale: f64) -> Pusher {
         let client = Client::builder(TokioExecutor::new()).build_http();
         let retry_scale = if retry_scale.is_finite() && retry_scale >= 0.0 { retry_scale } else { 1.0 };
-        Pusher { client, timeout, retry_scale }
+        Pusher {
+            client,
+            timeout,
+            retry_scale,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
+        }
     }
 
     /// POSTs `body` as JSON once; the answer's bytes on HTTP 200, else why not.
@@ -79,6 +89,7 @@ impl Pusher {
 
     /// One push attempt: accepted only on HTTP 200 with a JSON `code` of 0.
     async fn attempt(&self, url: &str, body: &[u8]) -> Result<(), String> {
+        let _permit = self.in_flight.acquire().await.map_err(|_| "the sandbox is stopping".to_owned())?;
         let answer = self.post_json(url, body.to_vec()).await?;
         let value: serde_json::Value =
             serde_json::from_slice(&answer).map_err(|_| "the answer is not JSON".to_owned())?;

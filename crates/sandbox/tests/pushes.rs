@@ -74,9 +74,14 @@ async fn receive(State(r): State<Receiver>, Json(body): Json<Value>) -> Response
 
 /// A receiver on 127.0.0.1; its URL.
 async fn receiver(mode: Mode) -> (Receiver, String) {
+    receiver_at("127.0.0.1:0", mode).await
+}
+
+/// A receiver listening on `addr`; its URL.
+async fn receiver_at(addr: &str, mode: Mode) -> (Receiver, String) {
     let r = Receiver { mode, got: Arc::default() };
     let app = axum::Router::new().route("/report", post(receive)).with_state(r.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, app).await });
     (r, format!("http://{addr}/report"))
@@ -311,17 +316,30 @@ async fn a_failing_receiver_gets_four_attempts_then_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_receiver_that_is_down_does_not_hold_up_the_api() {
-    // A port with nothing listening: every attempt is refused.
+async fn a_receiver_down_for_two_attempts_gets_the_third() {
+    // Nothing listens on the port at first: the first two attempts are refused.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}/report", listener.local_addr().expect("addr"));
+    let addr = listener.local_addr().expect("addr").to_string();
     drop(listener);
-    let sb = fast_sandbox(None);
-    let task_id = addtask(&sb, &url, 1).await;
-    let numbers: Vec<String> = (0..50).map(|i| format!("1360000{i:04}")).collect();
-    let call_sn = outnum(&sb, &task_id, &numbers).await;
-    let listed = sb.get(&format!("/sandbox/calls?call_sn={call_sn}")).await;
-    assert_eq!(code(&listed), 0);
+    // Scale 0.1: attempts at 0, 0.5, 1.5 and 3 s; the receiver comes up at 1 s.
+    let sb = sandbox_with(|c| {
+        c.dial_interval_ms = 0;
+        c.retry_scale = 0.1;
+    });
+    let task_id = addtask(&sb, &format!("http://{addr}/report"), 1).await;
+    let uploaded = Instant::now();
+    outnum(&sb, &task_id, &["13800138000".to_owned()]).await;
+    assert!(uploaded.elapsed() < Duration::from_millis(500), "the upload does not wait for the pushes");
+    tokio::time::sleep(Duration::from_millis(1_000).saturating_sub(uploaded.elapsed())).await;
+    let (r, _) = receiver_at(&addr, Mode::Accept).await;
+    wait_for(&r, |got| got.len() == 2).await;
+    // Past the time of a fourth attempt: the accepted third was the last.
+    tokio::time::sleep(Duration::from_millis(3_300).saturating_sub(uploaded.elapsed())).await;
+    for (key, attempts) in r.attempts() {
+        assert_eq!(attempts.len(), 1, "{key}: only the third attempt reached it");
+        let at = attempts[0].at - uploaded;
+        assert!(at >= Duration::from_millis(1_400) && at < Duration::from_millis(2_900), "{key}: {at:?}");
+    }
 }
 
 /// A §9 lookup server: a known caller is transferred, anyone else greeted.
