@@ -37,7 +37,7 @@ pub(crate) fn start(state: &AppState, index: usize) {
 async fn run(state: &AppState, index: usize, batch: &Batch) {
     let Some(url) = batch.team_url.clone() else { return };
     let Some(bot) = state.config.bots.get(batch.bot) else { return };
-    let interval = u64::try_from(state.config.dial_interval_ms).unwrap_or(0);
+    let interval = u64::try_from(batch.dial_interval_ms).unwrap_or(0);
     let mut degrees = Vec::with_capacity(batch.numbers.len());
     for (i, num) in batch.numbers.iter().enumerate() {
         if interval > 0 {

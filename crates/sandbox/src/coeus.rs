@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::bot::Bot;
 use crate::error::{PlatformFailure, SandboxError, parse_json};
 use crate::numbers;
-use crate::simcall::{SimCall, plain, simulate};
+use crate::simcall::{SimCall, plain, simulate_ended_at};
 use crate::state::{AppState, Shared, lock, platform_ok};
 use std::sync::Arc;
 
@@ -36,7 +36,8 @@ pub(crate) struct CoeusStore {
     batches: Vec<Batch>,
 }
 
-/// One uploaded batch: its numbers are called in order; simulated times are one second apart.
+/// One uploaded batch: its numbers are called in order, `dial_interval_ms` apart; each call
+/// ends (and is pushed) at its turn, so its times lie before then.
 #[derive(Debug, Clone)]
 pub(crate) struct Batch {
     pub(crate) call_sn: String,
@@ -52,6 +53,8 @@ pub(crate) struct Batch {
     pub(crate) bot: usize,
     pub(crate) numbers: Arc<Vec<String>>,
     pub(crate) placed_ms: i64,
+    /// The configured `--dial-interval-ms` when the batch was uploaded.
+    pub(crate) dial_interval_ms: i64,
 }
 
 impl CoeusStore {
@@ -89,8 +92,9 @@ impl Batch {
     /// call did, for §7, §8, §13 and its recording.
     pub(crate) fn call(&self, bot: &Bot, call: usize) -> Option<SimCall> {
         let num = self.numbers.get(call)?;
-        let start_ms = self.placed_ms + 1_000 * i64::try_from(call).ok()?;
-        Some(simulate(bot, num, start_ms))
+        let ended_ms =
+            self.placed_ms.saturating_add(self.dial_interval_ms.saturating_mul(i64::try_from(call).ok()?));
+        Some(simulate_ended_at(bot, num, ended_ms))
     }
 
     /// The §13 dialogue of call `call`: empty when nobody answered.
@@ -344,6 +348,7 @@ pub(crate) async fn outnum(
                     bot,
                     numbers: Arc::new(list.kept),
                     placed_ms: state.now_ms(),
+                    dial_interval_ms: state.config.dial_interval_ms.max(0),
                 });
                 store.batches.len() - 1
             })

@@ -168,6 +168,19 @@ pub(crate) fn simulate(bot: &Bot, num: &str, start_ms: i64) -> SimCall {
     }
 }
 
+/// The call of `num` that ended at `end_ms` (the platform pushes a call once it has ended).
+pub(crate) fn simulate_ended_at(bot: &Bot, num: &str, end_ms: i64) -> SimCall {
+    let mut call = simulate(bot, num, 0);
+    let shift = end_ms - call.end_ms;
+    call.start_ms += shift;
+    call.end_ms += shift;
+    call.answered_ms = call.answered_ms.map(|ms| ms + shift);
+    for turn in &mut call.dialog {
+        turn.at_ms += shift;
+    }
+    call
+}
+
 /// `ms` as RFC 3339 in the platform's `+08:00`.
 pub(crate) fn rfc3339(ms: i64) -> String {
     DateTime::from_unix_seconds(ms.div_euclid(1000), PLATFORM_OFFSET_MINUTES).to_rfc3339()
@@ -197,5 +210,8 @@ mod tests {
             assert!(c.end_ms >= c.start_ms);
         }
         assert_eq!(simulate(&bot, "13800138000", 5), simulate(&bot, "13800138000", 5));
+        let ended = simulate_ended_at(&bot, "13800138000", 100_000);
+        let started = simulate(&bot, "13800138000", ended.start_ms);
+        assert_eq!((ended.end_ms, &ended), (100_000, &started), "the same call, shifted");
     }
 }

@@ -195,6 +195,10 @@ async fn a_batch_of_200_is_called_pushed_once_each_and_graded() {
             assert!(time.ends_with("+08:00"), "{time}");
             assert!(kefu_protocol::Timestamp::new(time).parse().is_some(), "{time}");
         }
+        // Dialled with no interval at the sandbox's (manual) time of the upload: every call
+        // ended then, and is pushed after it ended.
+        assert_eq!(call["end_time"], "2024-04-03T09:53:10+08:00");
+        assert!(call["start_time"].as_str() < call["end_time"].as_str());
         let dialogs = call["dialogs"].as_array().expect("dialogs");
         if answered {
             assert!(call["answered_time"].as_str().is_some_and(|t| t.ends_with("+08:00")));
