@@ -1,17 +1,17 @@
 //! Outbound tasks and number lists (seed 002 §6, §10–13), and the simulated calls of each
 //! uploaded batch.
 //!
-//! Every number kept from an `outnum` upload becomes a simulated call that the task's bot
-//! answered and then transferred to an agent. Each call has a session id, the 16-digit value
-//! the platform hands the call-center in SIP UserToUser (the shape of §13's example), and its
-//! dialogue, which `followed/data` answers. The session ids of a batch are listed by the
+//! Every number kept from an `outnum` upload becomes a simulated call ([`crate::simcall`]) run
+//! by the task's bot; when the task has a `team_url` it is also pushed ([`crate::campaign`]).
+//! Each call has a session id, the 16-digit value the platform hands the call-center in SIP
+//! UserToUser (the shape of §13's example) and the call's §7 `call_id`, and its dialogue, which
+//! `followed/data` answers. The session ids of a batch are listed by the
 //! sandbox-only `GET /sandbox/calls?call_sn=…` (the platform has no such call; it tells the
 //! call-center on transfer).
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
-use std::collections::BTreeMap;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Multipart, Query, State};
@@ -19,15 +19,15 @@ use kefu_protocol::coeus::{
     AddTaskRequest, AddTaskResult, BotSummary, FollowedDataRequest, FollowedDialog, OutnumForm, OutnumResult,
     SyncPromptRequest, TASKLIST_MAX_PAGE_SIZE, Task, TaskListRequest,
 };
-use kefu_protocol::{
-    Code, DateTime, DialogType, JsonList, PLATFORM_OFFSET_MINUTES, PlatformAnswer, PlatformPage, Timestamp,
-};
+use kefu_protocol::{Code, JsonList, PlatformAnswer, PlatformPage, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::bot::Bot;
 use crate::error::{PlatformFailure, SandboxError, parse_json};
-use crate::ids::stable_hash;
 use crate::numbers;
+use crate::simcall::{SimCall, plain, simulate_ended_at};
 use crate::state::{AppState, Shared, lock, platform_ok};
+use std::sync::Arc;
 
 /// The tenant's outbound tasks and the batches of numbers uploaded to them.
 #[derive(Debug, Default)]
@@ -36,14 +36,32 @@ pub(crate) struct CoeusStore {
     batches: Vec<Batch>,
 }
 
-/// One uploaded batch: its numbers were called, in order, one second apart.
-#[derive(Debug)]
-struct Batch {
-    call_sn: String,
+/// One uploaded batch: its numbers are called in order, `dial_interval_ms` apart; each call
+/// ends (and is pushed) at its turn, so its times lie before then.
+#[derive(Debug, Clone)]
+pub(crate) struct Batch {
+    pub(crate) call_sn: String,
+    /// The batch's name (outnum `call_sn_name`).
+    pub(crate) call_sn_name: Option<String>,
+    pub(crate) task_id: String,
+    pub(crate) task_name: String,
+    /// The task's callback URL (§7–8 pushes go there).
+    pub(crate) team_url: Option<String>,
+    /// Whether the task records calls (`is_record` 1).
+    pub(crate) record: bool,
     /// The task's bot (an index into the configured bots).
-    bot: usize,
-    numbers: Vec<String>,
-    placed_ms: i64,
+    pub(crate) bot: usize,
+    pub(crate) numbers: Arc<Vec<String>>,
+    pub(crate) placed_ms: i64,
+    /// The configured `--dial-interval-ms` when the batch was uploaded.
+    pub(crate) dial_interval_ms: i64,
+}
+
+impl CoeusStore {
+    /// Batch `index`.
+    pub(crate) fn batch(&self, index: usize) -> Option<&Batch> {
+        self.batches.get(index)
+    }
 }
 
 /// The first digit of every call session id, and how many digits the batch and call parts
@@ -52,13 +70,14 @@ const SESSION_PREFIX: char = '9';
 const BATCH_DIGITS: usize = 9;
 const CALL_DIGITS: usize = 6;
 
-/// The session id of call `call` of batch `batch` (16 digits, like §13's `9082792453545984`).
-fn session_id(batch: usize, call: usize) -> String {
+/// The session id of call `call` of batch `batch` (16 digits, like §13's `9082792453545984`);
+/// it is also the call's §7 `call_id`.
+pub(crate) fn session_id(batch: usize, call: usize) -> String {
     format!("{SESSION_PREFIX}{:0BATCH_DIGITS$}{:0CALL_DIGITS$}", batch + 1, call)
 }
 
 /// The batch and call of a session id made by [`session_id`].
-fn parse_session_id(id: &str) -> Option<(usize, usize)> {
+pub(crate) fn parse_session_id(id: &str) -> Option<(usize, usize)> {
     let digits = id.strip_prefix(SESSION_PREFIX)?;
     if digits.len() != BATCH_DIGITS + CALL_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -68,32 +87,27 @@ fn parse_session_id(id: &str) -> Option<(usize, usize)> {
     Some((batch.checked_sub(1)?, call))
 }
 
-/// What the caller of a simulated call says first, chosen by the number.
-const FIRST_LINES: [&str; 3] = ["怎么付钱", "能分期吗", "我想了解一下调解协议"];
-
 impl Batch {
-    /// The dialogue of call `call`: the bot's greeting, a question and its answer, then the
-    /// caller asks for an agent and the bot hands over. Lines are three seconds apart.
-    fn dialogue(&self, state: &Shared, call: usize) -> Option<Vec<FollowedDialog>> {
+    /// Call `call` of the batch, run by `bot` (the batch's bot): the one source of what the
+    /// call did, for §7, §8, §13 and its recording.
+    pub(crate) fn call(&self, bot: &Bot, call: usize) -> Option<SimCall> {
         let num = self.numbers.get(call)?;
+        let ended_ms =
+            self.placed_ms.saturating_add(self.dial_interval_ms.saturating_mul(i64::try_from(call).ok()?));
+        Some(simulate_ended_at(bot, num, ended_ms))
+    }
+
+    /// The §13 dialogue of call `call`: empty when nobody answered.
+    fn dialogue(&self, state: &Shared, call: usize) -> Option<Vec<FollowedDialog>> {
         let bot = state.config.bots.get(self.bot)?;
-        let vars = BTreeMap::from([("phone".to_owned(), num.clone())]);
-        let first = FIRST_LINES[(stable_hash(num) % FIRST_LINES.len() as u64) as usize];
-        let mut lines: Vec<(DialogType, String)> = Vec::new();
-        lines.extend(bot.greet(&vars).prompts.into_iter().map(|p| (DialogType::Bot, p)));
-        for said in [first, "转人工"] {
-            lines.push((DialogType::User, said.to_owned()));
-            lines.extend(bot.answer(said, &vars).prompts.into_iter().map(|p| (DialogType::Bot, p)));
-        }
-        let start_ms = self.placed_ms + 1_000 * i64::try_from(call).ok()?;
+        let call = self.call(bot, call)?;
         Some(
-            lines
+            call.dialog
                 .into_iter()
-                .enumerate()
-                .map(|(i, (dialog_type, content))| {
-                    let ms = start_ms + 3_000 * i as i64;
-                    let time = DateTime::from_unix_seconds(ms.div_euclid(1000), PLATFORM_OFFSET_MINUTES);
-                    FollowedDialog { dialog_type, content, create_time: Timestamp(time.to_plain()) }
+                .map(|t| FollowedDialog {
+                    dialog_type: t.kind,
+                    content: t.text,
+                    create_time: Timestamp(plain(t.at_ms)),
                 })
                 .collect(),
         )
@@ -310,23 +324,67 @@ pub(crate) async fn outnum(
         .map_err(|e| SandboxError::BadRequest(e.to_string()))?;
     state.check_tenant(&form.app_id)?;
     let file = file.ok_or_else(|| SandboxError::BadRequest("form field `file`: is required".into()))?;
-    let bot_id = lock(&state.coeus)
+    let task = lock(&state.coeus)
         .tasks
         .iter()
         .find(|t| t.task_id.as_deref() == Some(form.task_id.as_str()))
-        .map(|t| t.bot_id.clone())
+        .cloned()
         .ok_or_else(|| SandboxError::UnknownTask(form.task_id.clone()))?;
     let list = numbers::parse(&file, &form.file_suffix)?;
     let call_sn = state.ids.snowflake(state.now_ms());
     let call_count = list.kept.len() as u64;
     tracing::info!(task_id = %form.task_id, kept = call_count, dropped = list.dropped, "outnum batch");
-    if let Some((bot, _)) = state.bot(&bot_id) {
-        let mut store = lock(&state.coeus);
-        if store.batches.len() < 10usize.pow(BATCH_DIGITS as u32) - 1 {
-            let batch =
-                Batch { call_sn: call_sn.clone(), bot, numbers: list.kept, placed_ms: state.now_ms() };
-            store.batches.push(batch);
+    if let Some((bot, _)) = state.bot(&task.bot_id) {
+        let index = {
+            let mut store = lock(&state.coeus);
+            (store.batches.len() < 10usize.pow(BATCH_DIGITS as u32) - 1).then(|| {
+                store.batches.push(Batch {
+                    call_sn: call_sn.clone(),
+                    call_sn_name: form.call_sn_name.clone(),
+                    task_id: form.task_id.clone(),
+                    task_name: task.task_name.clone(),
+                    team_url: task.team_url.clone(),
+                    record: task.is_record != Some(2),
+                    bot,
+                    numbers: Arc::new(list.kept),
+                    placed_ms: state.now_ms(),
+                    dial_interval_ms: state.config.dial_interval_ms.max(0),
+                });
+                store.batches.len() - 1
+            })
+        };
+        if let Some(index) = index {
+            crate::campaign::start(&state, index);
         }
     }
     Ok(platform_ok(OutnumResult { call_sn, call_count }))
+}
+
+/// `GET /sandbox/recordings/{call_id}.wav` (sandbox only; §7's `record_url` is a path relative to
+/// the platform's recording host, and this is where the sandbox keeps them): the recording of an
+/// answered call of a task that records, as a generated WAV as long as the call (at most 30 s).
+pub(crate) async fn recording(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let found = file.strip_suffix(".wav").and_then(parse_session_id).and_then(|(batch, call)| {
+        let store = lock(&state.coeus);
+        let batch = store.batch(batch)?;
+        let bot = state.config.bots.get(batch.bot)?;
+        let sim = batch.call(bot, call)?;
+        (batch.record && sim.answered()).then(|| sim.duration_secs().clamp(1, 30))
+    });
+    match found {
+        Some(secs) => {
+            ([(axum::http::header::CONTENT_TYPE, "audio/wav")], crate::wav::recording(&file, secs * 1000))
+                .into_response()
+        }
+        None => {
+            let mut res =
+                PlatformFailure(SandboxError::NotFound(format!("no recording {file:?}"))).into_response();
+            *res.status_mut() = axum::http::StatusCode::NOT_FOUND;
+            res
+        }
+    }
 }

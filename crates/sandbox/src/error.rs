@@ -82,6 +82,12 @@ pub enum SandboxError {
     /// An uploaded number file over the limit.
     #[error("number file holds {0} rows; at most 150000 are allowed")]
     TooManyRows(usize),
+    /// `POST /sandbox/inbound` without `--inbound-url`.
+    #[error("no inbound lookup URL is configured (--inbound-url or KEFU_SANDBOX_INBOUND_URL)")]
+    InboundNotConfigured,
+    /// The §9 lookup URL failed or answered something else than the document's answer.
+    #[error("the inbound lookup URL failed: {0}")]
+    InboundFailed(String),
 }
 
 impl SandboxError {
@@ -108,6 +114,8 @@ impl SandboxError {
             SandboxError::SessionEnded(_) => 41002,
             SandboxError::BadFile(_) => 42201,
             SandboxError::TooManyRows(_) => 42202,
+            SandboxError::InboundFailed(_) => 50201,
+            SandboxError::InboundNotConfigured => 50301,
         }
     }
 

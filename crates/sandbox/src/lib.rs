@@ -2,21 +2,26 @@
 //!
 //! [`app`] serves every client→platform endpoint of the three documents with their paths,
 //! methods, bodies and envelopes: seed 002's chat sessions (run by a scripted [`bot::Bot`]) and
-//! outbound tasks, seed 000's outbound calls (simulated jobs that progress over time), and
-//! seed 001's call-center (records, tasks, recordings). Seed 002 routes check the `Authorization`
-//! signature exactly as §3 describes.
+//! outbound tasks (uploaded batches are called and pushed to the task's `team_url` as §7–8
+//! callbacks, retried as the document says), seed 000's outbound calls (simulated jobs that
+//! progress over time), and seed 001's call-center (records, tasks, recordings). Seed 002
+//! routes check the `Authorization` signature exactly as §3 describes.
 #![doc = include_str!("../ERRORS.md")]
 
 pub mod auth;
 pub mod bot;
 mod callcenter;
+mod campaign;
 mod chat;
 pub mod clock;
 mod coeus;
 pub mod error;
 mod ids;
+mod inbound;
 mod numbers;
 mod outbound;
+mod pushes;
+mod simcall;
 mod state;
 mod wav;
 

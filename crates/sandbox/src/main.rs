@@ -43,6 +43,19 @@ struct Args {
     /// Milliseconds an outbound job stays Executing.
     #[arg(long, default_value_t = 8000)]
     call_duration_ms: i64,
+    /// Milliseconds between two calls of an uploaded batch whose task has a `team_url` (each
+    /// call is pushed there as seed 002 §7, then the batch's §8 grades).
+    #[arg(long, default_value_t = 1000)]
+    dial_interval_ms: i64,
+    /// Scales the push retry delays of 5, 10 and 15 s (e.g. 0.01 for tests).
+    #[arg(long, default_value_t = 1.0)]
+    retry_scale: f64,
+    /// Milliseconds one push attempt or inbound lookup may take.
+    #[arg(long, default_value_t = 10_000)]
+    push_timeout_ms: u64,
+    /// The seed 002 §9 inbound lookup URL that `POST /sandbox/inbound` asks.
+    #[arg(long, env = "KEFU_SANDBOX_INBOUND_URL")]
+    inbound_url: Option<String>,
 }
 
 #[tokio::main]
@@ -74,6 +87,13 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     config.call_duration_ms = args.call_duration_ms;
     config.public_url = format!("http://{addr}");
     config.errors = args.errors;
+    if !(args.retry_scale.is_finite() && args.retry_scale >= 0.0) {
+        return Err(format!("--retry-scale must be a number ≥ 0, not {}", args.retry_scale).into());
+    }
+    config.dial_interval_ms = args.dial_interval_ms.max(0);
+    config.retry_scale = args.retry_scale;
+    config.push_timeout_ms = args.push_timeout_ms;
+    config.inbound_url = args.inbound_url;
     // These are sandbox credentials, printed on purpose so a developer can sign requests.
     println!(
         "sandbox credentials: apikey={} apisecret={} app_id={}",

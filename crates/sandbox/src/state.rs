@@ -21,6 +21,7 @@ use crate::coeus::CoeusStore;
 use crate::error::{ErrorStyle, PlatformFailure, SandboxError};
 use crate::ids::Ids;
 use crate::outbound::OutboundStore;
+use crate::pushes::Pusher;
 use crate::{auth, callcenter, coeus, outbound};
 
 /// How the sandbox behaves. [`Config::new`] gives the documented defaults.
@@ -47,6 +48,14 @@ pub struct Config {
     pub clock: Clock,
     /// How seed 002 failures are answered (default: a precise code per failure).
     pub errors: ErrorStyle,
+    /// Milliseconds between two calls of a batch whose task has a `team_url` (default 1 s).
+    pub dial_interval_ms: i64,
+    /// Scales the §7–8 retry delays of 5, 10 and 15 s (default 1; e.g. 0.01 in tests).
+    pub retry_scale: f64,
+    /// Milliseconds one push attempt or inbound lookup may take (default 10 s).
+    pub push_timeout_ms: u64,
+    /// The §9 inbound lookup URL `POST /sandbox/inbound` asks (default: none).
+    pub inbound_url: Option<String>,
 }
 
 impl Config {
@@ -64,6 +73,10 @@ impl Config {
             public_url: "http://127.0.0.1:7700".into(),
             clock: Clock::system(),
             errors: ErrorStyle::Precise,
+            dial_interval_ms: 1_000,
+            retry_scale: 1.0,
+            push_timeout_ms: 10_000,
+            inbound_url: None,
         }
     }
 }
@@ -82,6 +95,10 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("clock", &self.clock)
             .field("errors", &self.errors)
+            .field("dial_interval_ms", &self.dial_interval_ms)
+            .field("retry_scale", &self.retry_scale)
+            .field("push_timeout_ms", &self.push_timeout_ms)
+            .field("inbound_url", &self.inbound_url)
             .finish()
     }
 }
@@ -94,6 +111,7 @@ pub(crate) struct Shared {
     pub(crate) outbound: Mutex<OutboundStore>,
     pub(crate) callcenter: Mutex<CallCenterStore>,
     pub(crate) ids: Ids,
+    pub(crate) pusher: Arc<Pusher>,
     pub(crate) last_sweep_ms: std::sync::atomic::AtomicI64,
 }
 
@@ -131,6 +149,8 @@ pub fn app(mut config: Config) -> Router {
     }
     let now = config.clock.now_ms();
     let public_url = config.public_url.clone();
+    let pusher =
+        Arc::new(Pusher::new(std::time::Duration::from_millis(config.push_timeout_ms), config.retry_scale));
     let state: AppState = Arc::new(Shared {
         config,
         sessions: DashMap::new(),
@@ -138,6 +158,7 @@ pub fn app(mut config: Config) -> Router {
         outbound: Mutex::new(OutboundStore::default()),
         callcenter: Mutex::new(CallCenterStore::seeded(&public_url)),
         ids: Ids::default(),
+        pusher,
         last_sweep_ms: std::sync::atomic::AtomicI64::new(now),
     });
 
@@ -164,6 +185,8 @@ pub fn app(mut config: Config) -> Router {
         .route(callcenter::STOP_TASKS_API_PATH, post(callcenter::stop_tasks))
         .route(cc::RECORDINGS_PATH, get(callcenter::recording))
         .route("/sandbox/calls", get(coeus::calls))
+        .route("/sandbox/recordings/{file}", get(coeus::recording))
+        .route("/sandbox/inbound", post(crate::inbound::inbound))
         .route("/healthz", get(|| async { "ok" }));
 
     platform
