@@ -13,7 +13,6 @@ mod receiver;
 mod results;
 pub mod settings;
 mod store;
-pub mod template;
 
 pub use error::{Error, Result};
 pub use receiver::{PeerAddr, Receiver};

@@ -26,7 +26,7 @@ use serde_json::json;
 use crate::error::{Error, Result};
 use crate::settings::Settings;
 use crate::store::Store;
-use crate::template::substitute;
+use kefu_protocol::template::substitute;
 
 /// The peer's address, set as a request extension by a server that knows it better than the
 /// socket does; it takes precedence over `ConnectInfo`.

@@ -32,6 +32,7 @@ pub mod results;
 mod rows;
 mod sid;
 mod ssml;
+pub mod template;
 mod time;
 mod ts;
 mod vars;

@@ -1,11 +1,11 @@
-//! Prompt templates with `{name}` and `{name|default}` placeholders, as in the sandbox's bot
-//! scripts.
-
+//! Prompt templates: `{name}` and `{name|default}` placeholders filled from a flat map of
+//! variables (a chat's `var_json`, a contact's columns). kefu-sandbox's bot scripts and
+//! kefu-callbacks' §9 inbound prompts both use it.
 use std::collections::BTreeMap;
 
 /// Replaces `{name}` with the variable's value and `{name|default}` with the value or the
 /// default; an unknown or empty `{name}` becomes empty. Braces that do not hold a simple name
-/// stay as written.
+/// stay as written, so Markdown or JSON in a prompt is left alone.
 pub fn substitute(template: &str, vars: &BTreeMap<String, String>) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
