@@ -34,7 +34,7 @@ impl KefuClient {
     /// Sends seed 001 calls to `paths` instead of the document's (see [`CallCenterPaths`]);
     /// refused when a path is not a plain absolute path.
     pub fn with_callcenter_paths(mut self, paths: CallCenterPaths) -> Result<KefuClient, ClientError> {
-        paths.validate()?;
+        crate::paths::validate(&paths)?;
         self.callcenter_paths = paths;
         Ok(self)
     }

@@ -19,6 +19,58 @@ pub const STOP_TASKS_PATH: &str = "/aicall/stopTasks";
 /// Path of recording downloads (`?filename=ai_call/yyyy/MM/dd/HH/<uuid>.wav`).
 pub const RECORDINGS_PATH: &str = "/recordings/files";
 
+/// Where each seed 001 endpoint lives. The document lists `POST /aicall/stopTasks` without the
+/// `/api` prefix its other endpoints have; whether that is the server's real path or a slip of
+/// the document, only a deployment can say. So each path can be set, and
+/// [`CallCenterPaths::default`] is the document's literal text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallCenterPaths {
+    /// `records/list` (default `/api/aicall/records/list`).
+    pub records_list: String,
+    /// `calltask/list` (default `/api/aicall/calltask/list`).
+    pub calltask_list: String,
+    /// `createTasks` (default `/api/aicall/createTasks`).
+    pub create_tasks: String,
+    /// `stopTasks` (default `/aicall/stopTasks`, without `/api`, as the document lists it).
+    pub stop_tasks: String,
+    /// Recording downloads (default `/recordings/files`).
+    pub recordings: String,
+}
+
+impl Default for CallCenterPaths {
+    fn default() -> Self {
+        CallCenterPaths {
+            records_list: RECORDS_LIST_PATH.into(),
+            calltask_list: CALLTASK_LIST_PATH.into(),
+            create_tasks: CREATE_TASKS_PATH.into(),
+            stop_tasks: STOP_TASKS_PATH.into(),
+            recordings: RECORDINGS_PATH.into(),
+        }
+    }
+}
+
+impl CallCenterPaths {
+    /// The paths in field order: records list, task list, create, stop, recordings.
+    pub fn all(&self) -> [&str; 5] {
+        [&self.records_list, &self.calltask_list, &self.create_tasks, &self.stop_tasks, &self.recordings]
+    }
+
+    /// The position (in [`CallCenterPaths::all`]'s order) and text of the first path that is not
+    /// a plain absolute path ([`is_plain_path`]).
+    pub fn first_unusable(&self) -> Option<(usize, &str)> {
+        self.all().into_iter().enumerate().find(|(_, path)| !is_plain_path(path))
+    }
+}
+
+/// An absolute path and nothing more: it starts with one `/`, and has no query, fragment, `..`
+/// segment, whitespace or control character.
+pub fn is_plain_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#')
+        && !path.split('/').any(|segment| segment == "..")
+}
+
 /// `POST /api/aicall/records/list`: call records of one type.
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

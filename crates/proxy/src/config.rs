@@ -177,70 +177,41 @@ fn without_userinfo(url: &str) -> String {
     }
 }
 
-/// The upstream path of each seed 001 endpoint. The document lists `POST /aicall/stopTasks`
-/// without the `/api` prefix its other endpoints have; each path defaults to the document's
-/// literal text and can be changed when the real call-center differs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallCenterPaths {
-    /// `records/list` (default `/api/aicall/records/list`).
-    pub records_list: String,
-    /// `calltask/list` (default `/api/aicall/calltask/list`).
-    pub calltask_list: String,
-    /// `createTasks` (default `/api/aicall/createTasks`).
-    pub create_tasks: String,
-    /// `stopTasks` (default `/aicall/stopTasks`, as the document writes it).
-    pub stop_tasks: String,
-    /// Recordings (default `/recordings/files`).
-    pub recordings: String,
-}
+pub use kefu_protocol::callcenter::CallCenterPaths;
 
-impl Default for CallCenterPaths {
-    fn default() -> Self {
-        use kefu_protocol::callcenter as cc;
-        CallCenterPaths {
-            records_list: cc::RECORDS_LIST_PATH.to_owned(),
-            calltask_list: cc::CALLTASK_LIST_PATH.to_owned(),
-            create_tasks: cc::CREATE_TASKS_PATH.to_owned(),
-            stop_tasks: cc::STOP_TASKS_PATH.to_owned(),
-            recordings: cc::RECORDINGS_PATH.to_owned(),
-        }
+/// The settings' names of the call-center paths, in [`CallCenterPaths::all`]'s order.
+const CALLCENTER_PATH_SETTINGS: [&str; 5] =
+    ["records-list", "calltask-list", "create-tasks", "stop-tasks", "recordings"];
+
+/// Checks that every call-center path is an absolute path and nothing more
+/// ([`kefu_protocol::callcenter::is_plain_path`]) that also reads as a URI path.
+pub fn validate_callcenter_paths(paths: &CallCenterPaths) -> Result<(), ConfigError> {
+    let unusable = paths.first_unusable().or_else(|| {
+        paths
+            .all()
+            .into_iter()
+            .enumerate()
+            .find(|(_, path)| path.parse::<axum::http::uri::PathAndQuery>().is_err())
+    });
+    match unusable {
+        Some((at, path)) => Err(ConfigError(format!(
+            "call-center {} path {path:?} must be an absolute path (\"/…\") without query or \"..\"",
+            CALLCENTER_PATH_SETTINGS[at]
+        ))),
+        None => Ok(()),
     }
 }
 
-impl CallCenterPaths {
-    /// Checks that every path is an absolute path without query, fragment, `..` or spaces.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        for (name, path) in [
-            ("records-list", &self.records_list),
-            ("calltask-list", &self.calltask_list),
-            ("create-tasks", &self.create_tasks),
-            ("stop-tasks", &self.stop_tasks),
-            ("recordings", &self.recordings),
-        ] {
-            let plain = path.starts_with('/')
-                && !path.split('/').any(|segment| segment == "..")
-                && path.parse::<axum::http::uri::PathAndQuery>().is_ok_and(|p| p.query().is_none())
-                && !path.contains(['#', '?']);
-            if !plain {
-                return Err(ConfigError(format!(
-                    "call-center {name} path {path:?} must be an absolute path (\"/…\") without query or \"..\""
-                )));
-            }
-        }
-        Ok(())
-    }
-
-    /// The upstream path of a seed 001 route, by the route's name.
-    pub(crate) fn for_route(&self, name: &str) -> Option<&str> {
-        Some(match name {
-            "records_list" => &self.records_list,
-            "calltask_list" => &self.calltask_list,
-            "create_tasks" => &self.create_tasks,
-            "stop_tasks" | "stop_tasks_api" => &self.stop_tasks,
-            "recording" => &self.recordings,
-            _ => return None,
-        })
-    }
+/// The upstream path of a seed 001 route, by the route's name.
+pub(crate) fn callcenter_path_for_route<'a>(paths: &'a CallCenterPaths, name: &str) -> Option<&'a str> {
+    Some(match name {
+        "records_list" => &paths.records_list,
+        "calltask_list" => &paths.calltask_list,
+        "create_tasks" => &paths.create_tasks,
+        "stop_tasks" | "stop_tasks_api" => &paths.stop_tasks,
+        "recording" => &paths.recordings,
+        _ => return None,
+    })
 }
 
 /// Parses a list of trusted proxies: CIDRs (`10.0.0.0/8`) or single addresses.
@@ -370,6 +341,6 @@ mod tests {
         let paths = CallCenterPaths::default();
         assert_eq!(paths.stop_tasks, "/aicall/stopTasks");
         assert_eq!(paths.records_list, "/api/aicall/records/list");
-        assert!(paths.validate().is_ok());
+        assert!(validate_callcenter_paths(&paths).is_ok());
     }
 }

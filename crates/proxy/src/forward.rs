@@ -85,7 +85,8 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
         Upstream::Outbound => (proxy.config.outbound_url.as_ref(), route.path),
         Upstream::CallCenter => (
             proxy.config.callcenter_url.as_ref(),
-            proxy.config.callcenter_paths.for_route(route.name).unwrap_or(route.path),
+            crate::config::callcenter_path_for_route(&proxy.config.callcenter_paths, route.name)
+                .unwrap_or(route.path),
         ),
     };
     let base = base.ok_or(ProxyError::UpstreamNotConfigured(route.upstream.setting()))?;

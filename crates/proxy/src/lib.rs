@@ -83,7 +83,7 @@ pub fn app(config: Config) -> Result<Router, ConfigError> {
 
 /// The proxy as one tower service (what the binary serves, without a router in the way).
 pub fn service(config: Config) -> Result<ProxyService, ConfigError> {
-    config.callcenter_paths.validate()?;
+    config::validate_callcenter_paths(&config.callcenter_paths)?;
     if config.max_connections == 0 || config.max_connections_per_client == 0 {
         return Err(ConfigError("connection caps must be at least 1".into()));
     }

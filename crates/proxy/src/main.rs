@@ -153,7 +153,7 @@ fn settings(args: Args) -> Result<(SocketAddr, Config), ConfigError> {
             *path = value;
         }
     }
-    config.callcenter_paths.validate()?;
+    kefu_proxy::config::validate_callcenter_paths(&config.callcenter_paths)?;
     config.allowed_origins =
         args.allowed_origins.map(|s| split_list(&s)).or(file.allowed_origins).unwrap_or_default();
     config.operator_tokens = args
