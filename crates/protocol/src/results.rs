@@ -1,6 +1,7 @@
 //! What the operators' result routes answer (`/kefu/v1/tasks`, `/kefu/v1/tasks/{task_id}/calls`,
 //! `/kefu/v1/calls/{call_id}`): campaign outcomes as received from the platform's callbacks
-//! (seed 002 §7–8) and stored by `kefu-callbacks`.
+//! (seed 002 §7–8) and stored by `kefu-callbacks`; and the §9 contacts directory's routes
+//! (`/kefu/v1/contacts`).
 
 use serde::{Deserialize, Serialize};
 
@@ -180,4 +181,69 @@ mod tests {
         let back: CallDetail = serde_json::from_value(json).expect("decodes");
         assert_eq!(back, detail);
     }
+}
+
+/// One entry of the §9 contacts directory (`GET /kefu/v1/contacts`,
+/// `PUT /kefu/v1/contacts/{phone}`).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactEntry {
+    /// The phone number, as the platform sends `caller` (digits, an optional leading `+`).
+    pub phone: String,
+    /// The caller's name (`{name}` in the inbound prompt).
+    #[serde(default)]
+    pub name: String,
+    /// Where an inbound call from this number is transferred, if anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<String>,
+    /// Other prompt template variables.
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    pub variables: std::collections::BTreeMap<String, String>,
+}
+
+/// `GET /kefu/v1/contacts?q=&offset=&limit=`: one page of contacts and how many match in all.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactPage {
+    /// Contacts matching `q` (phone prefix or part of the name), over all pages.
+    pub total: u64,
+    /// This page's contacts, by phone.
+    pub rows: Vec<ContactEntry>,
+}
+
+/// The body of `PUT /kefu/v1/contacts/{phone}`: the contact's new values (all replaced).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactEdit {
+    /// The caller's name.
+    #[serde(default)]
+    pub name: String,
+    /// Where to transfer the caller; absent or null: nowhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<String>,
+    /// Other prompt template variables.
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    pub variables: std::collections::BTreeMap<String, String>,
+}
+
+/// `POST /kefu/v1/contacts` (a CSV or XLSX body): what the import did.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactImport {
+    /// Contacts written (a phone repeated in the file counts once; its last row wins).
+    pub imported: u64,
+    /// Rows not imported, with their line numbers (1 is the header line).
+    pub rejected: Vec<RejectedLine>,
+}
+
+/// A row of a contacts file that was not imported.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RejectedLine {
+    /// The row's line (1 is the header line).
+    pub line: u64,
+    /// Why it was not imported.
+    pub reason: String,
 }

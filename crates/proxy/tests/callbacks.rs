@@ -171,6 +171,36 @@ fn contacts_import_reports_counts_and_bad_rows_by_line() {
     assert!(answer.json()["prompt"].as_str().is_some_and(|p| p.contains("张三")), "{answer:?}");
     assert_eq!(answer.json()["transfer"], "10086");
 
+    // The same directory over HTTP, for operators only.
+    let csv = "phone,name\n13900000009,赵六\n";
+    let refused =
+        request(&proxy.addr, "POST", "/kefu/v1/contacts", &[("Content-Type", "text/csv")], csv.as_bytes());
+    assert_eq!(refused.status, 401, "{refused:?}");
+    let auth = ("Authorization", BEARER);
+    let imported = request(
+        &proxy.addr,
+        "POST",
+        "/kefu/v1/contacts",
+        &[auth, ("Content-Type", "text/csv")],
+        csv.as_bytes(),
+    );
+    assert_eq!(
+        (imported.status, imported.json()),
+        (200, json!({"imported": 1, "rejected": []})),
+        "{imported:?}"
+    );
+    let edited = request(
+        &proxy.addr,
+        "PUT",
+        "/kefu/v1/contacts/13900000009",
+        &[auth],
+        r#"{"name": "赵六六"}"#.as_bytes(),
+    );
+    assert_eq!(edited.status, 200, "{edited:?}");
+    let page = request(&proxy.addr, "GET", "/kefu/v1/contacts?q=139", &[auth], b"").json();
+    assert_eq!(page["rows"][0]["name"], "赵六六", "{page}");
+    assert_eq!(request(&proxy.addr, "GET", "/kefu/v1/contacts", &[auth], b"").json()["total"], 3);
+
     let missing = std::process::Command::new(env!("CARGO_BIN_EXE_kefu-proxy"))
         .env_clear()
         .args(["contacts", "import", file.to_str().expect("utf-8")])
