@@ -7,8 +7,10 @@
 //! - `cargo xtask demo`: the widget in a browser, through kefu-proxy, to kefu-sandbox.
 //! - `cargo xtask size`: the widget's bytes (raw, gzip, brotli) against its budget.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
+//! - `cargo xtask bench callbacks`: the callback receiver's push throughput and answer times.
 
 mod bench;
+mod bench_callbacks;
 mod cmd;
 mod deliver;
 mod demo;
@@ -68,6 +70,15 @@ enum BenchTarget {
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
         rounds: u32,
     },
+    /// The callback receiver in kefu-proxy with a SQLite store: pushes of 100 calls over HTTP.
+    Callbacks {
+        /// Calls in all (in pushes of 100).
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=1_000_000))]
+        calls: u64,
+        /// Concurrent senders, one run per value (comma-separated).
+        #[arg(long, default_value = "1,4", value_delimiter = ',', value_parser = clap::value_parser!(u64).range(1..=64))]
+        senders: Vec<u64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -80,6 +91,12 @@ fn main() -> ExitCode {
         Command::Setup => setup::ensure().map(|_| ()),
         Command::Bench { what: BenchTarget::Proxy { seconds, connections, rounds } } => {
             bench::proxy(&bench::BenchOptions { seconds, connections, rounds })
+        }
+        Command::Bench { what: BenchTarget::Callbacks { calls, senders } } => {
+            bench_callbacks::callbacks(&bench_callbacks::CallbacksOptions {
+                calls: calls as usize,
+                senders: senders.into_iter().map(|s| s as usize).collect(),
+            })
         }
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),
