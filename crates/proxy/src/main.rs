@@ -354,3 +354,18 @@ fn raise_fd_limit(max_connections: usize) {
         Err(e) => tracing::warn!("cannot raise the open-files limit: {e}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::store_description;
+
+    #[test]
+    fn the_store_is_described_without_credentials() {
+        assert_eq!(store_description("sqlite:/var/lib/kefu/kefu.db"), "sqlite:/var/lib/kefu/kefu.db");
+        assert_eq!(
+            store_description("postgres://kefu:s3cret@db.internal:5432/kefu?password=other&sslmode=require"),
+            "postgres://db.internal:5432/kefu"
+        );
+        assert_eq!(store_description("postgresql://db/kefu"), "postgresql://db/kefu");
+    }
+}
