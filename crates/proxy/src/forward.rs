@@ -80,9 +80,21 @@ async fn mounted(proxy: &Proxy, mount: &Mount, client: IpAddr, mut request: Requ
         return ProxyError::Unauthorized.into_response();
     }
     request.extensions_mut().insert(ClientIp(client));
-    match tower::ServiceExt::oneshot(mount.service.clone(), request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
+    // The body read timeout bounds the whole answer (a mounted service reads its own body): a
+    // trickled body cannot hold a connection. A push cut off this way is answered a failure and
+    // retried by the platform; the receiver stores a repeat once.
+    match tokio::time::timeout(
+        proxy.config.body_read_timeout,
+        tower::ServiceExt::oneshot(mount.service.clone(), request),
+    )
+    .await
+    {
+        Ok(Ok(response)) => response,
+        Ok(Err(never)) => match never {},
+        Err(_) => {
+            proxy.metrics.cut(crate::metrics::Cut::BodyTimeout, client);
+            ProxyError::BodyTimeout.into_response()
+        }
     }
 }
 

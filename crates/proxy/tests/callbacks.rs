@@ -209,3 +209,23 @@ fn contacts_import_reports_counts_and_bad_rows_by_line() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("KEFU_STORE"));
 }
+
+#[test]
+fn a_trickled_push_body_is_cut_off_at_the_body_read_timeout() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("dir");
+    let store = format!("sqlite:{}", dir.path().join("kefu.db").display());
+    let proxy =
+        start(&[("KEFU_STORE", &store), ("KEFU_BODY_READ_TIMEOUT_MS", "300")], &dir.path().join("proxy.log"));
+    let mut s = std::net::TcpStream::connect(&proxy.addr).expect("connects");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+    write!(s, "POST /callbacks/{TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{{\"task_id\":")
+        .expect("writes");
+    let started = std::time::Instant::now();
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    let tasks = request(&proxy.addr, "GET", "/kefu/v1/tasks", &[("Authorization", BEARER)], b"").json();
+    assert_eq!(tasks, json!({"tasks": []}));
+}
