@@ -4,12 +4,14 @@
 //! senders; then every push replayed. Reports calls stored per second, p50/p99 push answer time,
 //! the store's size on disk, and lost / duplicated calls, counted through the operators' result
 //! routes. Runs once per sender count (default 1, as the platform pushes a task batch serially,
-//! and 4). A measurement, not a test; results go to stdout and `target/bench/callbacks.txt`.
+//! and 4). `--store postgres` uses a throwaway PostgreSQL cluster instead (a database per run).
+//! A measurement, not a test; results go to stdout and `target/bench/callbacks.txt`.
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,8 +19,19 @@ use std::time::{Duration, Instant};
 use crate::cmd::{self, Result, XtaskError};
 use crate::servers;
 
+/// Which store the proxy gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum StoreKind {
+    /// A SQLite file in a temporary folder.
+    Sqlite,
+    /// A throwaway PostgreSQL cluster (Debian's `postgresql`) on a free loopback port.
+    Postgres,
+}
+
 /// How the bench is shaped.
 pub(crate) struct CallbacksOptions {
+    /// The store.
+    pub(crate) store: StoreKind,
     /// Calls in all (rounded up to whole pushes).
     pub(crate) calls: usize,
     /// Concurrent senders of each run, one run per entry.
@@ -56,14 +69,29 @@ pub(crate) fn callbacks(opts: &CallbacksOptions) -> Result<()> {
     let bin = servers::binary("release-native", "kefu-proxy");
     let pushes = opts.calls.div_ceil(CALLS_PER_PUSH).max(1);
     let bodies: Vec<String> = (0..pushes).map(push_body).collect();
+    let cluster = match opts.store {
+        StoreKind::Postgres => Some(PgCluster::start()?),
+        StoreKind::Sqlite => None,
+    };
     let mut runs = Vec::new();
     for &senders in &opts.senders {
-        let store_dir = dir.join(format!("callbacks-store-{}-{senders}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&store_dir);
-        std::fs::create_dir_all(&store_dir).map_err(|e| XtaskError::new(e.to_string()))?;
-        let result = run(&bin, &store_dir, &bodies, senders);
-        let _ = std::fs::remove_dir_all(&store_dir);
-        let run = result?;
+        let run = match &cluster {
+            Some(cluster) => {
+                let db = format!("kefu_bench_{senders}");
+                cluster.createdb(&db)?;
+                let url = format!("postgres://postgres@127.0.0.1:{}/{db}", cluster.port);
+                run(&bin, &url, || cluster.database_size(&db), &bodies, senders)?
+            }
+            None => {
+                let store_dir = dir.join(format!("callbacks-store-{}-{senders}", std::process::id()));
+                let _ = std::fs::remove_dir_all(&store_dir);
+                std::fs::create_dir_all(&store_dir).map_err(|e| XtaskError::new(e.to_string()))?;
+                let url = format!("sqlite:{}", store_dir.join("kefu.db").display());
+                let result = run(&bin, &url, || dir_size(&store_dir), &bodies, senders);
+                let _ = std::fs::remove_dir_all(&store_dir);
+                result?
+            }
+        };
         println!(
             "senders {}: {} calls in {:.2} s = {:.0} calls/s; push p50 {:.1} ms, p99 {:.1} ms; replay p99 {:.1} ms; store {:.1} MiB; lost {}, duplicated {}",
             run.senders,
@@ -79,7 +107,8 @@ pub(crate) fn callbacks(opts: &CallbacksOptions) -> Result<()> {
         );
         runs.push(run);
     }
-    let report = report(&runs);
+    drop(cluster);
+    let report = report(opts.store, &runs);
     print!("{report}");
     let path = dir.join("callbacks.txt");
     std::fs::write(&path, &report).map_err(|e| XtaskError::new(format!("{}: {e}", path.display())))?;
@@ -91,7 +120,13 @@ pub(crate) fn callbacks(opts: &CallbacksOptions) -> Result<()> {
 }
 
 /// One run: a proxy on a fresh store, every push sent, every push replayed, then the count.
-fn run(bin: &Path, store_dir: &Path, bodies: &[String], senders: usize) -> Result<Run> {
+fn run(
+    bin: &Path,
+    store_url: &str,
+    store_size: impl Fn() -> Result<u64>,
+    bodies: &[String],
+    senders: usize,
+) -> Result<Run> {
     let envs = [
         ("KEFU_LISTEN", "127.0.0.1:0".to_owned()),
         ("KEFU_APIKEY", "bench-key".to_owned()),
@@ -100,7 +135,7 @@ fn run(bin: &Path, store_dir: &Path, bodies: &[String], senders: usize) -> Resul
         ("KEFU_OPERATOR_TOKENS", OPERATOR.to_owned()),
         ("KEFU_RATE_PER_SECOND", "1000000".to_owned()),
         ("KEFU_RATE_BURST", "1000000".to_owned()),
-        ("KEFU_STORE", format!("sqlite:{}", store_dir.join("kefu.db").display())),
+        ("KEFU_STORE", store_url.to_owned()),
         ("KEFU_CALLBACK_TOKEN", format!("bench:{TOKEN}")),
         ("RUST_LOG", "warn".to_owned()),
     ];
@@ -116,12 +151,8 @@ fn run(bin: &Path, store_dir: &Path, bodies: &[String], senders: usize) -> Resul
     let expected: BTreeSet<String> = (0..bodies.len() * CALLS_PER_PUSH).map(call_id).collect();
     let lost = expected.difference(&unique).count();
     let duplicated = rows - unique.len() + unique.difference(&expected).count();
-    let store_bytes = std::fs::read_dir(store_dir)
-        .map_err(|e| XtaskError::new(e.to_string()))?
-        .filter_map(|e| e.ok()?.metadata().ok())
-        .map(|m| m.len())
-        .sum();
     drop(server);
+    let store_bytes = store_size()?;
     Ok(Run {
         senders,
         calls: bodies.len() * CALLS_PER_PUSH,
@@ -133,6 +164,110 @@ fn run(bin: &Path, store_dir: &Path, bodies: &[String], senders: usize) -> Resul
         lost,
         duplicated,
     })
+}
+
+/// The bytes of the files in a folder (a SQLite database with its WAL and shared memory).
+fn dir_size(dir: &Path) -> Result<u64> {
+    Ok(std::fs::read_dir(dir)
+        .map_err(|e| XtaskError::new(e.to_string()))?
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum())
+}
+
+/// A throwaway PostgreSQL cluster in a temporary folder, on a free loopback port, with the
+/// default durability (fsync and synchronous commit on); stopped and removed when dropped.
+struct PgCluster {
+    dir: PathBuf,
+    bin: PathBuf,
+    as_postgres: bool,
+    port: u16,
+}
+
+impl PgCluster {
+    fn start() -> Result<PgCluster> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().join("bin"))
+            .filter(|b| b.join("initdb").exists())
+            .max()
+            .ok_or_else(|| XtaskError::new("PostgreSQL is not installed: run `cargo xtask setup`"))?;
+        let dir = std::env::temp_dir().join(format!("kefu-bench-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(e.to_string()))?;
+        let as_postgres = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        if as_postgres {
+            cmd::run({
+                let mut c = Command::new("chown");
+                c.args(["-R", "postgres:postgres"]).arg(&dir);
+                c
+            })?;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| XtaskError::new(e.to_string()))?
+            .port();
+        let cluster = PgCluster { dir, bin, as_postgres, port };
+        let data = cluster.data();
+        cluster.pg("initdb", &["-D", &data, "-U", "postgres", "--auth=trust", "-E", "UTF8"])?;
+        let options = format!("-p {port} -c listen_addresses=127.0.0.1 -k {}", cluster.dir.display());
+        let log = cluster.dir.join("log").to_string_lossy().into_owned();
+        println!("== PostgreSQL on 127.0.0.1:{port} ({})", cluster.dir.display());
+        cluster.pg("pg_ctl", &["-D", &data, "-l", &log, "-w", "-o", &options, "start"])?;
+        Ok(cluster)
+    }
+
+    fn data(&self) -> String {
+        self.dir.join("data").to_string_lossy().into_owned()
+    }
+
+    /// Runs a PostgreSQL program (as the `postgres` user when root); its standard output.
+    fn pg(&self, program: &str, args: &[&str]) -> Result<String> {
+        let exe = self.bin.join(program);
+        let mut c = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let out = c.args(args).output().map_err(|e| XtaskError::new(format!("{program}: {e}")))?;
+        if !out.status.success() {
+            return Err(XtaskError::new(format!(
+                "{program} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    fn createdb(&self, name: &str) -> Result<()> {
+        let port = self.port.to_string();
+        self.pg("createdb", &["-h", "127.0.0.1", "-p", &port, "-U", "postgres", name]).map(drop)
+    }
+
+    /// `pg_database_size` of one database, in bytes.
+    fn database_size(&self, name: &str) -> Result<u64> {
+        let port = self.port.to_string();
+        let sql = format!("SELECT pg_database_size('{name}')");
+        let out =
+            self.pg("psql", &["-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-tAc", &sql, "postgres"])?;
+        out.trim().parse().map_err(|_| XtaskError::new(format!("pg_database_size: {out:?}")))
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        let data = self.data();
+        if let Err(e) = self.pg("pg_ctl", &["-D", &data, "-m", "fast", "-w", "stop"]) {
+            eprintln!("stopping the bench cluster: {e}");
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 fn call_id(n: usize) -> String {
@@ -241,9 +376,15 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-fn report(runs: &[Run]) -> String {
-    let mut out = String::from(
-        "# cargo xtask bench callbacks: kefu-proxy (release-native) with a SQLite store, on loopback\n\
+fn report(store: StoreKind, runs: &[Run]) -> String {
+    let store = match store {
+        StoreKind::Sqlite => "a SQLite store (WAL, synchronous=FULL)",
+        StoreKind::Postgres => "a PostgreSQL store (local cluster, fsync on)",
+    };
+    let mut out =
+        format!("# cargo xtask bench callbacks: kefu-proxy (release-native) with {store}, on loopback\n");
+    out.push_str(
+        "\
          # pushes of 100 calls (2 turns each) over HTTP, one connection per push; then every push replayed\n\
          # aim: >= 5000 calls/s, p99 <= 50 ms, 0 lost, 0 duplicated\n\
          senders  calls  seconds  calls_per_s  push_p50_ms  push_p99_ms  replay_p99_ms  store_mib  lost  duplicated\n",

@@ -78,6 +78,9 @@ enum BenchTarget {
         /// Concurrent senders, one run per value (comma-separated).
         #[arg(long, default_value = "1,4", value_delimiter = ',', value_parser = clap::value_parser!(u64).range(1..=64))]
         senders: Vec<u64>,
+        /// The store: a SQLite file, or a throwaway PostgreSQL cluster.
+        #[arg(long, value_enum, default_value = "sqlite")]
+        store: bench_callbacks::StoreKind,
     },
 }
 
@@ -92,8 +95,9 @@ fn main() -> ExitCode {
         Command::Bench { what: BenchTarget::Proxy { seconds, connections, rounds } } => {
             bench::proxy(&bench::BenchOptions { seconds, connections, rounds })
         }
-        Command::Bench { what: BenchTarget::Callbacks { calls, senders } } => {
+        Command::Bench { what: BenchTarget::Callbacks { calls, senders, store } } => {
             bench_callbacks::callbacks(&bench_callbacks::CallbacksOptions {
+                store,
                 calls: calls as usize,
                 senders: senders.into_iter().map(|s| s as usize).collect(),
             })
