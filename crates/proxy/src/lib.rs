@@ -12,7 +12,8 @@
 //!
 //! [`service`] gives the proxy as one tower service ([`ProxyService`]); [`server::serve`] is the
 //! binary's connection loop around it (timeouts and connection caps for slow clients); [`app`]
-//! mounts the service in an axum `Router`.
+//! mounts the service in an axum `Router`. [`service_with_mounts`] adds other services under path
+//! prefixes ([`Mount`]; the binary mounts `kefu-callbacks` there when `KEFU_STORE` is set).
 
 mod client;
 mod client_ip;
