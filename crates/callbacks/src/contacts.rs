@@ -69,7 +69,7 @@ fn column_of(header: &str) -> Column {
 }
 
 /// A phone number with spaces and dashes removed: an optional `+` and 3–20 digits.
-fn clean_phone(raw: &str) -> Option<String> {
+pub(crate) fn clean_phone(raw: &str) -> Option<String> {
     let phone: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '\t')).collect();
     let digits = phone.strip_prefix('+').unwrap_or(&phone);
     (3..=20).contains(&digits.len()).then_some(())?;

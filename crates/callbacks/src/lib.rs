@@ -5,9 +5,11 @@
 //!   applied at [`Store::open`];
 //! - [`Receiver`]: the push routes (`POST /callbacks/{token}`, `POST /callbacks/{token}/inbound`)
 //!   and, separately, the operators' result routes (`GET /kefu/v1/tasks`, …) as axum routers;
-//! - [`contacts`]: the §9 contacts directory's import from CSV or XLSX.
+//! - [`contacts`]: the §9 contacts directory's import from CSV or XLSX (also an operator route,
+//!   `POST /kefu/v1/contacts`, beside `GET /kefu/v1/contacts` and `PUT /kefu/v1/contacts/{phone}`).
 
 pub mod contacts;
+mod directory;
 mod error;
 mod receiver;
 mod results;

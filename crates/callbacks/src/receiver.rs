@@ -90,7 +90,7 @@ fn authorize<'a>(receiver: &'a Receiver, token: &str, request: &Request) -> Resu
 }
 
 /// The body, or [`Error::TooLarge`] past the limit.
-async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes> {
+pub(crate) async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes> {
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(Error::TooLarge(limit)),

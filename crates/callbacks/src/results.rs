@@ -5,6 +5,7 @@
 //! - `GET /kefu/v1/tasks/{task_id}/calls?state=&grade=&answered=&min_duration=&max_duration=&num=&offset=&limit=`
 //! - `GET /kefu/v1/tasks/{task_id}/calls.csv` (same filters, no paging; streamed)
 //! - `GET /kefu/v1/calls/{call_id}`
+//! - the contacts directory: `GET`/`POST /kefu/v1/contacts`, `PUT /kefu/v1/contacts/{phone}`
 
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
@@ -43,7 +44,8 @@ pub const CSV_HEADER: [&str; 15] = [
 const CSV_ROWS_PER_CHUNK: usize = 256;
 
 impl Receiver {
-    /// The result routes only; no fallback, so it merges into another router.
+    /// The result routes and the contacts routes (`/kefu/v1/contacts`, see the `directory`
+    /// module); no fallback, so it merges into another router.
     pub fn results_router(&self) -> Router {
         Router::new()
             .route("/kefu/v1/tasks", get(tasks))
@@ -51,6 +53,7 @@ impl Receiver {
             .route("/kefu/v1/tasks/{task_id}/calls.csv", get(calls_csv))
             .route("/kefu/v1/calls/{call_id}", get(call))
             .with_state(self.clone())
+            .merge(crate::directory::routes(self))
     }
 
     fn link(&self, row: &mut CallRow) {

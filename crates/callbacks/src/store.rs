@@ -641,6 +641,46 @@ impl Store {
         })
     }
 
+    /// One page of contacts, by phone, whose phone starts with `q` or whose name contains it (all
+    /// when `q` is empty), and how many match in all. `limit` is clamped to 1..=1000.
+    pub async fn contacts(&self, q: &str, offset: i64, limit: i64) -> Result<(u64, Vec<Contact>)> {
+        let q = q.trim();
+        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let (prefix, inside) = (format!("{escaped}%"), format!("%{escaped}%"));
+        let (offset, limit) = (offset.max(0), limit.clamp(1, 1000));
+        let filter = "WHERE ($1 = '' OR phone LIKE $2 ESCAPE '\\' OR name LIKE $3 ESCAPE '\\')";
+        let count_sql = format!("SELECT COUNT(*) FROM contacts {filter}");
+        let rows_sql = format!(
+            "SELECT phone, name, transfer, variables FROM contacts {filter} ORDER BY phone LIMIT {limit} OFFSET {offset}"
+        );
+        on_pool!(self, |pool| {
+            let total: i64 = sqlx::query(&count_sql)
+                .bind(q)
+                .bind(prefix.as_str())
+                .bind(inside.as_str())
+                .fetch_one(pool)
+                .await?
+                .try_get(0)?;
+            let mut contacts = Vec::new();
+            for row in sqlx::query(&rows_sql)
+                .bind(q)
+                .bind(prefix.as_str())
+                .bind(inside.as_str())
+                .fetch_all(pool)
+                .await?
+            {
+                let variables: String = row.try_get("variables")?;
+                contacts.push(Contact {
+                    phone: row.try_get("phone")?,
+                    name: row.try_get("name")?,
+                    transfer: row.try_get("transfer")?,
+                    variables: serde_json::from_str(&variables).unwrap_or_default(),
+                });
+            }
+            Ok((u64::try_from(total).unwrap_or(0), contacts))
+        })
+    }
+
     /// Adds or replaces contacts (by phone) in one transaction; answers how many were written.
     pub async fn upsert_contacts(&self, contacts: &[Contact]) -> Result<usize> {
         let now = now_ms();

@@ -508,6 +508,97 @@ async fn contacts_import_csv_and_xlsx(url: String) {
     assert_eq!(counts(&store).await.contacts, 2);
 }
 
+async fn contacts_routes(url: String) {
+    let (store, router) = common::app(&url, common::settings()).await;
+    let csv = "phone,name,transfer,city\n13800000001,张三,10086,北京\nnope,李四,,\n13800000002,王五,,上海\n13900000003,张小明,,\n";
+    let request = |content_type: &str, path: &str, body: Vec<u8>| {
+        Request::post(path).header("content-type", content_type).body(Body::from(body)).expect("request")
+    };
+    let (status, report) =
+        send(&router, request("text/csv; charset=utf-8", "/kefu/v1/contacts", csv.into())).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        report,
+        json!({"imported": 3, "rejected": [{"line": 3, "reason": "\"nope\" is not a phone number"}]})
+    );
+    // ?format= wins over the Content-Type; an unknown type without it is refused.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "电话").expect("cell");
+    sheet.write_string(0, 1, "姓名").expect("cell");
+    sheet.write_string(1, 0, "13700000004").expect("cell");
+    sheet.write_string(1, 1, "赵六").expect("cell");
+    let xlsx = book.save_to_buffer().expect("xlsx");
+    let (status, report) =
+        send(&router, request("application/octet-stream", "/kefu/v1/contacts?format=xlsx", xlsx.clone()))
+            .await;
+    assert_eq!((status, report["imported"].clone()), (StatusCode::OK, json!(1)), "{report}");
+    let (status, refused) =
+        send(&router, request("application/octet-stream", "/kefu/v1/contacts", xlsx)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let (status, _) = send(&router, request("text/csv", "/kefu/v1/contacts?format=pdf", csv.into())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = send(&router, request("text/csv", "/kefu/v1/contacts", b"name\nx\n".to_vec())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "no phone column");
+    assert_eq!(counts(&store).await.contacts, 4);
+
+    // List, search by phone prefix or part of the name, page.
+    let (_, all) = get(&router, "/kefu/v1/contacts").await;
+    assert_eq!(all["total"], 4, "{all}");
+    let phones: Vec<&str> =
+        all["rows"].as_array().expect("rows").iter().filter_map(|r| r["phone"].as_str()).collect();
+    assert_eq!(phones, ["13700000004", "13800000001", "13800000002", "13900000003"]);
+    assert_eq!(
+        all["rows"][1],
+        json!({"phone": "13800000001", "name": "张三", "transfer": "10086", "variables": {"city": "北京"}})
+    );
+    let (_, by_phone) = get(&router, "/kefu/v1/contacts?q=138").await;
+    assert_eq!(by_phone["total"], 2, "{by_phone}");
+    let (_, by_name) = get(&router, "/kefu/v1/contacts?q=%E5%BC%A0").await; // 张
+    assert_eq!(by_name["total"], 2, "{by_name}");
+    let (_, page) = get(&router, "/kefu/v1/contacts?offset=3&limit=2").await;
+    assert_eq!((page["total"].clone(), page["rows"].as_array().map(Vec::len)), (json!(4), Some(1)), "{page}");
+    let (_, wildcard) = get(&router, "/kefu/v1/contacts?q=%25").await;
+    assert_eq!(wildcard["total"], 0, "% is not a wildcard: {wildcard}");
+    let (status, _) = get(&router, "/kefu/v1/contacts?limit=x").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Edit one (all its values replaced), or add one; bad phones and bodies are refused.
+    let put = |path: &str, body: &str| {
+        Request::put(path)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_owned()))
+            .expect("request")
+    };
+    let (status, edited) = send(
+        &router,
+        put("/kefu/v1/contacts/13800000001", r#"{"name": "张三丰", "variables": {"vip": "是"}}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!(edited, json!({"phone": "13800000001", "name": "张三丰", "variables": {"vip": "是"}}));
+    let c = store.contact("13800000001").await.expect("read").expect("kept");
+    assert_eq!((c.name.as_str(), c.transfer, c.variables.len()), ("张三丰", None, 1));
+    let (status, _) =
+        send(&router, put("/kefu/v1/contacts/136%2000000005", r#"{"name": "新", "transfer": "10010"}"#))
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        store.contact("13600000005").await.expect("read").expect("added").transfer.as_deref(),
+        Some("10010")
+    );
+    for (path, body) in [
+        ("/kefu/v1/contacts/abc", r#"{"name": "x"}"#),
+        ("/kefu/v1/contacts/13800000001", "not json"),
+        ("/kefu/v1/contacts/13800000001", r#"{"name": "x", "transfer": "front desk"}"#),
+    ] {
+        let (status, answer) = send(&router, put(path, body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {body}: {answer}");
+    }
+    assert_eq!(store.contact("13800000001").await.expect("read").expect("kept").name, "张三丰");
+    assert_eq!(counts(&store).await.contacts, 5);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Every case on SQLite (one test each) and on PostgreSQL (one cluster, a database per case).
 
@@ -545,6 +636,7 @@ cases!(
     bad_pushes_are_refused,
     inbound_lookup,
     contacts_import_csv_and_xlsx,
+    contacts_routes,
 );
 
 #[tokio::test]

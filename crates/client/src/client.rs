@@ -55,6 +55,11 @@ impl KefuClient {
         crate::coeus::Coeus { client: self }
     }
 
+    /// Campaign results and contacts, from kefu-proxy's callbacks store (`/kefu/v1/…`).
+    pub fn results(&self) -> crate::results::Results<'_> {
+        crate::results::Results { client: self }
+    }
+
     /// Seed 001: the call-center.
     pub fn callcenter(&self) -> crate::callcenter::CallCenter<'_> {
         crate::callcenter::CallCenter { client: self }

@@ -19,12 +19,14 @@ use js_sys::{Function, Promise};
 use kefu_protocol::callcenter::{CallTaskQuery, RecordsQuery, Ticket};
 use kefu_protocol::coeus::{AddTaskRequest, OutnumForm, TaskListRequest};
 use kefu_protocol::outbound::{CallRequest, ConversationLogQuery, StatusQuery};
+use kefu_protocol::results::{CallQuery, ContactEdit};
 use kefu_protocol::{Channel, VarMap};
 use serde::{Deserialize, Serialize};
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use crate::conversation::{ChatOptions, Event, MessageId};
+use crate::results::ContactsFormat;
 use crate::{CallCenterPaths, ChatSession, ClientError, KefuClient, RecoveryPolicy};
 
 /// Options of `KefuClient.create`.
@@ -470,6 +472,75 @@ impl JsKefuClient {
     #[wasm_bindgen(js_name = recordingUrl)]
     pub fn recording_url(&self, filename: String) -> Result<String, JsError> {
         self.inner.callcenter().recording_url(&filename).map_err(js_error)
+    }
+
+    /// Campaign results: every task seen in the platform's pushes, with counts by state and grade.
+    #[wasm_bindgen(js_name = resultTasks, unchecked_return_type = "Promise<TaskList>")]
+    pub async fn result_tasks(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.results().tasks().await.map_err(js_error)?)
+    }
+
+    /// Campaign results: one page of a task's calls matching `filter` (`{}` for all).
+    #[wasm_bindgen(js_name = resultCalls, unchecked_return_type = "Promise<CallPage>")]
+    pub async fn result_calls(
+        &self,
+        #[wasm_bindgen(js_name = taskId)] task_id: String,
+        filter: Ts<CallQuery>,
+    ) -> Result<JsValue, JsError> {
+        let filter = filter.to_rust().map_err(js_error)?;
+        to_js(&self.inner.results().calls(&task_id, &filter).await.map_err(js_error)?)
+    }
+
+    /// Campaign results: one call with its dialog turns and recording link.
+    #[wasm_bindgen(js_name = resultCall, unchecked_return_type = "Promise<CallDetail>")]
+    pub async fn result_call(
+        &self,
+        #[wasm_bindgen(js_name = callId)] call_id: String,
+    ) -> Result<JsValue, JsError> {
+        to_js(&self.inner.results().call(&call_id).await.map_err(js_error)?)
+    }
+
+    /// The URL of a task's calls as CSV (fetching it needs the operator token).
+    #[wasm_bindgen(js_name = callsCsvUrl)]
+    pub fn calls_csv_url(
+        &self,
+        #[wasm_bindgen(js_name = taskId)] task_id: String,
+        filter: Ts<CallQuery>,
+    ) -> Result<String, JsError> {
+        let filter = filter.to_rust().map_err(js_error)?;
+        Ok(self.inner.results().calls_csv_url(&task_id, &filter))
+    }
+
+    /// The §9 contacts: those whose phone starts with `q` or whose name contains it (`""`: all).
+    #[wasm_bindgen(unchecked_return_type = "Promise<ContactPage>")]
+    pub async fn contacts(&self, q: String, offset: u32, limit: u32) -> Result<JsValue, JsError> {
+        to_js(&self.inner.results().contacts(&q, offset, limit).await.map_err(js_error)?)
+    }
+
+    /// Imports a contacts file (a `File` or `Blob`, CSV or XLSX).
+    #[wasm_bindgen(js_name = importContacts, unchecked_return_type = "Promise<ContactImport>")]
+    pub async fn import_contacts(
+        &self,
+        file: web_sys::Blob,
+        #[wasm_bindgen(unchecked_param_type = r#""csv" | "xlsx""#)] format: String,
+    ) -> Result<JsValue, JsError> {
+        let format = match format.as_str() {
+            "csv" => ContactsFormat::Csv,
+            "xlsx" => ContactsFormat::Xlsx,
+            other => return Err(JsError::new(&format!("format {other:?}: use \"csv\" or \"xlsx\""))),
+        };
+        let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.map_err(|e| {
+            JsError::new(&e.as_string().unwrap_or_else(|| "the file could not be read".into()))
+        })?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        to_js(&self.inner.results().import_contacts(bytes, format).await.map_err(js_error)?)
+    }
+
+    /// Sets one contact (added when missing).
+    #[wasm_bindgen(js_name = editContact, unchecked_return_type = "Promise<ContactEntry>")]
+    pub async fn edit_contact(&self, phone: String, edit: Ts<ContactEdit>) -> Result<JsValue, JsError> {
+        let edit = edit.to_rust().map_err(js_error)?;
+        to_js(&self.inner.results().edit_contact(&phone, &edit).await.map_err(js_error)?)
     }
 }
 

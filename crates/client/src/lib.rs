@@ -3,7 +3,8 @@
 //! The chat loop lives in [`conversation::Conversation`], a sans-I/O state machine: it takes the
 //! platform's answers and says what to send next, so it is tested natively and driven by any
 //! transport. In the browser (wasm32), [`KefuClient`] drives it over `fetch` ([`ChatSession`])
-//! and offers handles for every other endpoint: `outbound()`, `coeus()`, `callcenter()`. It never
+//! and offers handles for every other endpoint: `outbound()`, `coeus()`, `callcenter()`, and
+//! `results()` (campaign results and contacts from kefu-proxy's callbacks store). It never
 //! holds the platform secret: requests go to the proxy, which signs them.
 
 #[cfg(target_arch = "wasm32")]
@@ -22,6 +23,8 @@ pub mod js;
 pub mod outbound;
 pub mod paths;
 pub mod recovery;
+#[cfg(target_arch = "wasm32")]
+pub mod results;
 #[cfg(target_arch = "wasm32")]
 mod session;
 #[cfg(target_arch = "wasm32")]

@@ -36,6 +36,13 @@ pub(crate) enum Body {
     Json(String),
     /// A multipart form (the browser sets the boundary).
     Form(FormData),
+    /// Bytes of a given type (a contacts file).
+    Raw {
+        /// Its Content-Type.
+        content_type: &'static str,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
 }
 
 /// The HTTP side of the client: the proxy's base URL, the optional operator token, a timeout.
@@ -98,6 +105,10 @@ impl Http {
                 init.set_body(&JsValue::from_str(text));
             }
             Body::Form(form) => init.set_body(form),
+            Body::Raw { content_type, bytes } => {
+                headers.set("Content-Type", content_type).map_err(js)?;
+                init.set_body(&Uint8Array::from(bytes.as_slice()));
+            }
         }
         init.set_headers(&headers);
 

@@ -5,12 +5,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use kefu_client::results::ContactsFormat;
 use kefu_client::{
     CallCenterPaths, ChatOptions, ChatSession, ClientError, Event, Failure, KefuClient, Phase, RecoveryPolicy,
 };
 use kefu_protocol::callcenter::{CallTaskQuery, RecordsQuery, Ticket};
 use kefu_protocol::coeus::{AddTaskRequest, OutnumForm, TaskListRequest};
 use kefu_protocol::outbound::{CallRequest, ConversationLogQuery, StatusQuery};
+use kefu_protocol::results::{CallQuery, ContactEdit};
 use kefu_protocol::{CallMode, CallStatus, CallType, Channel, Code, FileSuffix, VarMap};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -27,6 +29,8 @@ const SANDBOX: Option<&str> = option_env!("KEFU_TEST_SANDBOX_URL");
 /// The documented sandbox's session lifetime.
 const DOCUMENTED_TTL_MS: u64 = 2_000;
 const TOKEN: Option<&str> = option_env!("KEFU_TEST_OPERATOR_TOKEN");
+/// The callback token of the main proxy's store.
+const CALLBACK_TOKEN: Option<&str> = option_env!("KEFU_TEST_CALLBACK_TOKEN");
 const APP_ID: &str = "200000000";
 const BOT_ID: &str = "134614200106471424";
 
@@ -416,4 +420,68 @@ async fn seed_001_paths_are_the_clients_to_choose() {
         }),
         Err(ClientError::InvalidPath { .. })
     ));
+}
+
+/// POSTs `body` as the platform would to the main proxy; the answer's status and text.
+async fn push_as_platform(path: &str, body: &str) -> String {
+    let fetch = js_sys::Function::new_with_args(
+        "url, body",
+        "return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+           .then((r) => r.text().then((t) => r.status + ' ' + t));",
+    );
+    let url = format!("{}{path}", proxy());
+    let promise =
+        fetch.call2(&JsValue::NULL, &JsValue::from_str(&url), &JsValue::from_str(body)).expect("fetch");
+    let text = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await.expect("answered");
+    text.as_string().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn results_and_contacts_come_from_the_proxys_callbacks_store() {
+    let token = CALLBACK_TOKEN.expect("KEFU_TEST_CALLBACK_TOKEN is set by `cargo xtask test`");
+    let run = js_sys::Date::now() as u64 % 100_000_000;
+    let task = format!("browser-{run}");
+    let call = |id: &str, duration: u32| {
+        format!(
+            r#"{{"call_id":"{task}-{id}","num":"138{run:08}","state":785,"start_time":"2024-04-03T09:53:10+08:00","answered_time":"2024-04-03T09:53:15+08:00","end_time":"2024-04-03T09:54:10+08:00","duration":{duration},"record_url":"/rec/{id}.wav","round":2,"hangup_by":1,"dialogs":[{{"dialog_type":1,"dialog_text":"<speak>您好</speak>","msg_time":"2024-04-03T09:53:16+08:00","intention_name":""}},{{"dialog_type":2,"dialog_text":"好的","msg_time":"2024-04-03T09:53:20+08:00","intention_name":"肯定"}}]}}"#
+        )
+    };
+    let push = format!(
+        r#"{{"task_id":"{task}","task_name":"浏览器","call_sn":"sn1","bot_id":"1","bot_name":"b","calls":[{},{}]}}"#,
+        call("long", 55),
+        call("short", 5)
+    );
+    let answer = push_as_platform(&format!("/callbacks/{token}"), &push).await;
+    assert_eq!(answer, r#"200 {"code":0,"msg":"success"}"#);
+
+    let results = operator();
+    let tasks = results.results().tasks().await.expect("tasks");
+    let seen = tasks.tasks.iter().find(|t| t.task_id == task).expect("the task is listed");
+    assert_eq!(seen.calls, 2);
+    let long = CallQuery { min_duration: Some(30), ..CallQuery::default() };
+    let page = results.results().calls(&task, &long).await.expect("calls");
+    assert_eq!(page.total, 1);
+    assert_eq!(page.rows[0].call_id, format!("{task}-long"));
+    let detail = results.results().call(&format!("{task}-long")).await.expect("call");
+    assert_eq!(detail.turns.len(), 2);
+    assert_eq!(detail.turns[0].text, "您好", "SSML made readable");
+    let csv = results.results().calls_csv_url(&task, &long);
+    assert_eq!(csv, format!("{}/kefu/v1/tasks/{task}/calls.csv?min_duration=30", proxy()));
+    // Without the operator token: refused.
+    let anonymous = KefuClient::new(proxy(), None, None);
+    assert!(anonymous.results().tasks().await.is_err());
+
+    let phone = format!("139{run:08}");
+    let file = format!("phone,name\n{phone},张三\nbad,x\n");
+    let report =
+        results.results().import_contacts(file.into_bytes(), ContactsFormat::Csv).await.expect("imported");
+    assert_eq!(report.imported, 1);
+    assert_eq!(report.rejected.iter().map(|r| r.line).collect::<Vec<_>>(), [3]);
+    let edit =
+        ContactEdit { name: "张三丰".into(), transfer: Some("10086".into()), ..ContactEdit::default() };
+    let edited = results.results().edit_contact(&phone, &edit).await.expect("edited");
+    assert_eq!((edited.name.as_str(), edited.transfer.as_deref()), ("张三丰", Some("10086")));
+    let found = results.results().contacts(&phone, 0, 10).await.expect("listed");
+    assert_eq!(found.total, 1);
+    assert_eq!(found.rows[0].name, "张三丰");
 }

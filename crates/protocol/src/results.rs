@@ -1,6 +1,7 @@
 //! What the operators' result routes answer (`/kefu/v1/tasks`, `/kefu/v1/tasks/{task_id}/calls`,
 //! `/kefu/v1/calls/{call_id}`): campaign outcomes as received from the platform's callbacks
-//! (seed 002 §7–8) and stored by `kefu-callbacks`.
+//! (seed 002 §7–8) and stored by `kefu-callbacks`; and the §9 contacts directory's routes
+//! (`/kefu/v1/contacts`).
 
 use serde::{Deserialize, Serialize};
 
@@ -179,5 +180,184 @@ mod tests {
         assert!(json.get("recording").is_none());
         let back: CallDetail = serde_json::from_value(json).expect("decodes");
         assert_eq!(back, detail);
+    }
+}
+
+/// One entry of the §9 contacts directory (`GET /kefu/v1/contacts`,
+/// `PUT /kefu/v1/contacts/{phone}`).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactEntry {
+    /// The phone number, as the platform sends `caller` (digits, an optional leading `+`).
+    pub phone: String,
+    /// The caller's name (`{name}` in the inbound prompt).
+    #[serde(default)]
+    pub name: String,
+    /// Where an inbound call from this number is transferred, if anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<String>,
+    /// Other prompt template variables.
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    pub variables: std::collections::BTreeMap<String, String>,
+}
+
+/// `GET /kefu/v1/contacts?q=&offset=&limit=`: one page of contacts and how many match in all.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactPage {
+    /// Contacts matching `q` (phone prefix or part of the name), over all pages.
+    pub total: u64,
+    /// This page's contacts, by phone.
+    pub rows: Vec<ContactEntry>,
+}
+
+/// The body of `PUT /kefu/v1/contacts/{phone}`: the contact's new values (all replaced).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactEdit {
+    /// The caller's name.
+    #[serde(default)]
+    pub name: String,
+    /// Where to transfer the caller; absent or null: nowhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<String>,
+    /// Other prompt template variables.
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    pub variables: std::collections::BTreeMap<String, String>,
+}
+
+/// `POST /kefu/v1/contacts` (a CSV or XLSX body): what the import did.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactImport {
+    /// Contacts written (a phone repeated in the file counts once; its last row wins).
+    pub imported: u64,
+    /// Rows not imported, with their line numbers (1 is the header line).
+    pub rejected: Vec<RejectedLine>,
+}
+
+/// A row of a contacts file that was not imported.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RejectedLine {
+    /// The row's line (1 is the header line).
+    pub line: u64,
+    /// Why it was not imported.
+    pub reason: String,
+}
+
+/// The filters and paging of `GET /kefu/v1/tasks/{task_id}/calls` (and, without paging, of
+/// `calls.csv`); every field optional.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CallQuery {
+    /// Only calls in this number state (§18 code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<i64>,
+    /// Only numbers with this latest intent grade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    /// Only answered (`true`) or unanswered (`false`) calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered: Option<bool>,
+    /// Only calls at least this long (seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_duration: Option<i64>,
+    /// Only calls at most this long (seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<i64>,
+    /// Only numbers starting with this text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub num: Option<String>,
+    /// Rows to skip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// Rows to answer (at most 1000).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
+impl CallQuery {
+    /// The set parameters as `(name, value)` pairs, for a URL query (`paging: false` leaves out
+    /// `offset` and `limit`, for the CSV).
+    pub fn pairs(&self, paging: bool) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        let mut add = |k: &'static str, v: Option<String>| {
+            if let Some(v) = v {
+                pairs.push((k, v));
+            }
+        };
+        add("state", self.state.map(|v| v.to_string()));
+        add("grade", self.grade.clone());
+        add("answered", self.answered.map(|v| v.to_string()));
+        add("min_duration", self.min_duration.map(|v| v.to_string()));
+        add("max_duration", self.max_duration.map(|v| v.to_string()));
+        add("num", self.num.clone());
+        if paging {
+            add("offset", self.offset.map(|v| v.to_string()));
+            add("limit", self.limit.map(|v| v.to_string()));
+        }
+        pairs
+    }
+}
+
+/// The result routes answer their payload bare (no `code` / `msg` envelope); failures are non-2xx
+/// with `{code, msg}`, which [`crate::decode`] reports from the status.
+macro_rules! bare_answer {
+    ($($t:ty),* $(,)?) => {
+        $(
+            impl crate::envelope::Answer for $t {
+                type Output = $t;
+                fn code(&self) -> Option<&crate::code::Code> {
+                    None
+                }
+                fn message(&self) -> Option<&str> {
+                    None
+                }
+                fn into_output(self) -> crate::error::Result<$t> {
+                    Ok(self)
+                }
+            }
+        )*
+    };
+}
+
+bare_answer!(TaskList, CallPage, CallDetail, ContactPage, ContactEntry, ContactImport);
+
+/// Base of the operators' result routes.
+pub const RESULTS_BASE: &str = "/kefu/v1";
+
+#[cfg(test)]
+mod query_tests {
+    use super::*;
+
+    #[test]
+    fn call_queries_become_pairs_and_bare_answers_decode() {
+        let q = CallQuery {
+            state: Some(785),
+            answered: Some(true),
+            num: Some("138".into()),
+            limit: Some(10),
+            ..CallQuery::default()
+        };
+        assert_eq!(
+            q.pairs(true),
+            [
+                ("state", "785".to_owned()),
+                ("answered", "true".into()),
+                ("num", "138".into()),
+                ("limit", "10".into())
+            ]
+        );
+        assert_eq!(q.pairs(false).len(), 3);
+        let page =
+            crate::decode::<ContactPage>(200, br#"{"total": 1, "rows": [{"phone": "1380", "name": "x"}]}"#)
+                .expect("decodes");
+        assert_eq!(page.rows[0].phone, "1380");
+        let refused = crate::decode::<TaskList>(401, br#"{"code": 401, "msg": "needs an operator token"}"#);
+        assert!(refused.expect_err("401").to_string().contains("operator token"));
     }
 }

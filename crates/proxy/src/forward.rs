@@ -16,6 +16,7 @@ use subtle::ConstantTimeEq;
 use crate::Proxy;
 use crate::client::Failure;
 use crate::error::ProxyError;
+use crate::mount::{ClientIp, Mount};
 use crate::request_id;
 use crate::routes::{self, Access, Body, ChatCall, Route, Upstream};
 
@@ -33,12 +34,18 @@ pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Respons
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
     let client = crate::client_ip::resolve(peer, request.headers(), &proxy.config.trusted_proxies);
+    let mount = crate::mount::find(&proxy.mounts, &path);
+    let rate = match mount {
+        Some(m) if !m.rate_limited => Ok(()),
+        _ => proxy.rate_limit.check(client),
+    };
     // A permit is held until the answer is ready; with none free the request is shed at once.
-    let (name, mut response) = match (proxy.rate_limit.check(client), proxy.in_flight.try_acquire()) {
+    let (name, mut response) = match (rate, proxy.in_flight.try_acquire()) {
         (Err(seconds), _) => ("rate_limited", ProxyError::RateLimited(seconds).into_response()),
         (Ok(()), Err(_)) => ("overloaded", ProxyError::Overloaded.into_response()),
-        (Ok(()), Ok(_permit)) => match routes::find(&method, &path) {
-            Some(route) => {
+        (Ok(()), Ok(_permit)) => match (mount, routes::find(&method, &path)) {
+            (Some(mount), _) => (mount.name, mounted(&proxy, mount, client, request).await),
+            (None, Some(route)) => {
                 let response = match forward(&proxy, route, request).await {
                     Ok(response) => response,
                     Err(e) => {
@@ -50,7 +57,7 @@ pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Respons
                 };
                 (route.name, response)
             }
-            None => ("unmatched", not_an_api_route(&proxy, &method, &path, request).await),
+            (None, None) => ("unmatched", not_an_api_route(&proxy, &method, &path, request).await),
         },
     };
     response.headers_mut().insert(request_id::HEADER, request_id.clone());
@@ -64,6 +71,31 @@ pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Respons
         "request"
     );
     response
+}
+
+/// A request for a mounted service: the operator check for operator mounts, then the service,
+/// told the client's address.
+async fn mounted(proxy: &Proxy, mount: &Mount, client: IpAddr, mut request: Request) -> Response {
+    if mount.access == Access::Operator && !operator_allowed(proxy, request.headers()) {
+        return ProxyError::Unauthorized.into_response();
+    }
+    request.extensions_mut().insert(ClientIp(client));
+    // The body read timeout bounds the whole answer (a mounted service reads its own body): a
+    // trickled body cannot hold a connection. A push cut off this way is answered a failure and
+    // retried by the platform; the receiver stores a repeat once.
+    match tokio::time::timeout(
+        proxy.config.body_read_timeout,
+        tower::ServiceExt::oneshot(mount.service.clone(), request),
+    )
+    .await
+    {
+        Ok(Ok(response)) => response,
+        Ok(Err(never)) => match never {},
+        Err(_) => {
+            proxy.metrics.cut(crate::metrics::Cut::BodyTimeout, client);
+            ProxyError::BodyTimeout.into_response()
+        }
+    }
 }
 
 /// Static files for GET outside the API when a folder is configured; otherwise 404.

@@ -12,7 +12,8 @@
 //!
 //! [`service`] gives the proxy as one tower service ([`ProxyService`]); [`server::serve`] is the
 //! binary's connection loop around it (timeouts and connection caps for slow clients); [`app`]
-//! mounts the service in an axum `Router`.
+//! mounts the service in an axum `Router`. [`service_with_mounts`] adds other services under path
+//! prefixes ([`Mount`]; the binary mounts `kefu-callbacks` there when `KEFU_STORE` is set).
 
 mod client;
 mod client_ip;
@@ -20,6 +21,7 @@ pub mod config;
 pub mod error;
 mod forward;
 pub mod metrics;
+pub mod mount;
 mod rate_limit;
 mod request_id;
 pub mod routes;
@@ -33,6 +35,7 @@ use axum::Router;
 
 pub use config::{Clock, Config, Secret};
 pub use error::{ConfigError, ProxyError};
+pub use mount::{ClientIp, Mount};
 pub use service::ProxyService;
 
 /// What the handlers share.
@@ -47,6 +50,8 @@ pub(crate) struct Proxy {
     pub(crate) connections: server::Connections,
     /// The static folder, when one is configured.
     pub(crate) static_files: Option<static_files::StaticFiles>,
+    /// Services mounted under path prefixes, consulted before the route policy.
+    pub(crate) mounts: Vec<Mount>,
 }
 
 thread_local! {
@@ -83,6 +88,26 @@ pub fn app(config: Config) -> Result<Router, ConfigError> {
 
 /// The proxy as one tower service (what the binary serves, without a router in the way).
 pub fn service(config: Config) -> Result<ProxyService, ConfigError> {
+    service_with_mounts(config, Vec::new())
+}
+
+/// The proxy with other services mounted under path prefixes ([`Mount`]), consulted before the
+/// route policy. A mount's prefix may not overlap a policy route or `/healthz` / `/metrics`.
+pub fn service_with_mounts(config: Config, mounts: Vec<Mount>) -> Result<ProxyService, ConfigError> {
+    for m in &mounts {
+        if !m.prefix.starts_with('/') || m.prefix.len() < 2 {
+            return Err(ConfigError(format!(
+                "mount {:?}: the prefix must start with / and name a path",
+                m.name
+            )));
+        }
+        if let Some(r) = routes::ROUTES.iter().find(|r| m.matches(r.path)) {
+            return Err(ConfigError(format!("mount {:?} would hide the route {}", m.name, r.path)));
+        }
+        if m.matches("/healthz") || m.matches("/metrics") {
+            return Err(ConfigError(format!("mount {:?} would hide /healthz or /metrics", m.name)));
+        }
+    }
     config::validate_callcenter_paths(&config.callcenter_paths)?;
     if config.max_connections == 0 || config.max_connections_per_client == 0 {
         return Err(ConfigError("connection caps must be at least 1".into()));
@@ -100,5 +125,6 @@ pub fn service(config: Config) -> Result<ProxyService, ConfigError> {
         request_ids: request_id::RequestIds::default(),
         rate_limit,
         connections: server::Connections::default(),
+        mounts,
     }))
 }

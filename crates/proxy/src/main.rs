@@ -10,9 +10,10 @@ use std::time::Duration;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use kefu_proxy::config::{FileConfig, parse_trusted_proxies, read_secret_file, split_list};
-use kefu_proxy::{Config, ConfigError, Secret, server, service};
+use kefu_proxy::mount::{Access, ClientIp, Mount};
+use kefu_proxy::{Config, ConfigError, Secret, server, service_with_mounts};
 
 /// The tiny signing proxy between browsers and the bot platform. Every option can also come
 /// from the environment (shown) or from a TOML file given with --config (same names, kebab-case);
@@ -20,6 +21,14 @@ use kefu_proxy::{Config, ConfigError, Secret, server, service};
 #[derive(Parser)]
 #[command(name = "kefu-proxy", version)]
 struct Args {
+    /// What to do instead of serving.
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// The callbacks store (`sqlite:PATH` or `postgres://…`): when set, the proxy also receives
+    /// the platform's callbacks (`/callbacks/TOKEN`, with KEFU_CALLBACK_TOKEN) and serves their
+    /// results to operators (`/kefu/v1/…`).
+    #[arg(long, env = "KEFU_STORE", hide_env_values = true, global = true)]
+    store: Option<String>,
     /// A TOML configuration file.
     #[arg(long, env = "KEFU_PROXY_CONFIG")]
     config: Option<PathBuf>,
@@ -106,10 +115,42 @@ struct Args {
     trusted_proxies: Option<String>,
 }
 
+/// Commands besides serving.
+#[derive(Subcommand)]
+enum Command {
+    /// The §9 contacts directory in the store (KEFU_STORE).
+    Contacts {
+        /// What to do with it.
+        #[command(subcommand)]
+        action: ContactsAction,
+    },
+}
+
+/// What to do with the contacts.
+#[derive(Subcommand)]
+enum ContactsAction {
+    /// Imports (adds or replaces by phone) the contacts of a .csv or .xlsx file, and lists the
+    /// rows that could not be imported with their line numbers.
+    Import {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    kefu_serve::init_logging("kefu_proxy=info");
-    match run(Args::parse()).await {
+    kefu_serve::init_logging("kefu_proxy=info,kefu_callbacks=info");
+    let mut args = Args::parse();
+    if let Some(Command::Contacts { action: ContactsAction::Import { file } }) = args.command.take() {
+        return match import_contacts(args.store.as_deref(), &file).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("kefu-proxy: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("kefu-proxy: {e}");
@@ -209,11 +250,79 @@ fn settings(args: Args) -> Result<(SocketAddr, Config), ConfigError> {
     Ok((listen, config))
 }
 
+/// `kefu-proxy contacts import FILE`.
+async fn import_contacts(
+    store: Option<&str>,
+    file: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let url =
+        store.ok_or_else(|| ConfigError("KEFU_STORE (or --store) is required to import contacts".into()))?;
+    let store = kefu_callbacks::Store::open(url).await?;
+    let report = kefu_callbacks::contacts::import_file(&store, file).await;
+    store.close().await;
+    let report = report?;
+    println!("imported {} contacts into {}", report.imported, store_description(url));
+    if !report.rejected.is_empty() {
+        println!("{} rows not imported:", report.rejected.len());
+        for row in &report.rejected {
+            println!("  line {}: {}", row.line, row.reason);
+        }
+    }
+    Ok(())
+}
+
+/// The store URL for the log: a SQLite path as it is; a PostgreSQL URL without its
+/// `user:password@` and without its query (which may hold a password).
+fn store_description(url: &str) -> String {
+    if url.starts_with("sqlite:") {
+        return url.to_owned();
+    }
+    let bare = kefu_proxy::config::without_userinfo(url);
+    bare.split(['?', '#']).next().unwrap_or_default().to_owned()
+}
+
+/// The callback receiver's mounts, when a store is configured: the push routes public (their
+/// token is their secret) and without the per-client rate limit, the result routes for operators.
+async fn callback_mounts(store: Option<&str>) -> Result<Vec<Mount>, Box<dyn std::error::Error>> {
+    let Some(url) = store else {
+        tracing::info!("callbacks: off (set KEFU_STORE and KEFU_CALLBACK_TOKEN to receive them)");
+        return Ok(Vec::new());
+    };
+    let settings = kefu_callbacks::Settings::from_env()?;
+    let labels: Vec<&str> = settings.tokens.iter().map(|t| t.label()).collect();
+    tracing::info!(
+        store = %store_description(url),
+        labels = %labels.join(","),
+        allow = settings.allow.as_ref().map_or(0, Vec::len),
+        "callbacks: on"
+    );
+    let store = kefu_callbacks::Store::open(url).await?;
+    let receiver = kefu_callbacks::Receiver::new(settings, store);
+    let not_found = || async { kefu_callbacks::Error::NotFound };
+    let push = receiver.push_router().fallback(not_found).method_not_allowed_fallback(not_found);
+    // The allow-list checks the client as the proxy resolved it (through trusted proxies).
+    let push = tower::ServiceBuilder::new()
+        .map_request(|mut request: axum::http::Request<axum::body::Body>| {
+            if let Some(ClientIp(ip)) = request.extensions().get::<ClientIp>().copied() {
+                request.extensions_mut().insert(kefu_callbacks::PeerAddr(ip));
+            }
+            request
+        })
+        .service(push);
+    let results = receiver.results_router().fallback(not_found).method_not_allowed_fallback(not_found);
+    Ok(vec![
+        Mount::new("callbacks", "/callbacks", Access::Public, push).without_rate_limit(),
+        Mount::new("results", "/kefu/v1", Access::Operator, results),
+    ])
+}
+
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let store = args.store.clone();
     let (listen, config) = settings(args)?;
     for family in config.route_families() {
         tracing::info!("routes: {family}");
     }
+    let mounts = callback_mounts(store.as_deref()).await?;
     tracing::info!(
         operator_tokens = config.operator_tokens.len(),
         trusted_proxies = config.trusted_proxies.len(),
@@ -225,7 +334,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         "starting"
     );
     raise_fd_limit(config.max_connections);
-    let proxy = service(config)?;
+    let proxy = service_with_mounts(config, mounts)?;
     server::serve_per_core(proxy, listen, kefu_serve::announce, kefu_serve::shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
@@ -243,5 +352,20 @@ fn raise_fd_limit(max_connections: usize) {
         ),
         Ok(_) => {}
         Err(e) => tracing::warn!("cannot raise the open-files limit: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::store_description;
+
+    #[test]
+    fn the_store_is_described_without_credentials() {
+        assert_eq!(store_description("sqlite:/var/lib/kefu/kefu.db"), "sqlite:/var/lib/kefu/kefu.db");
+        assert_eq!(
+            store_description("postgres://kefu:s3cret@db.internal:5432/kefu?password=other&sslmode=require"),
+            "postgres://db.internal:5432/kefu"
+        );
+        assert_eq!(store_description("postgresql://db/kefu"), "postgresql://db/kefu");
     }
 }

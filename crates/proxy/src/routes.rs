@@ -202,8 +202,11 @@ impl Route {
         }
     }
 
-    /// Whether the path is one of the API families (answered with JSON errors, never static files).
+    /// Whether the path is one of the API families (answered with JSON errors, never static files),
+    /// including those of the services the binary may mount (`/callbacks/`, `/kefu/v1/`; the widget
+    /// package itself is served under `/kefu/`), so they
+    /// answer a JSON 404 when nothing is mounted there.
     pub fn is_api_path(path: &str) -> bool {
-        ["/api/", "/aicall/", "/recordings/"].iter().any(|p| path.starts_with(p))
+        ["/api/", "/aicall/", "/recordings/", "/callbacks/", "/kefu/v1/"].iter().any(|p| path.starts_with(p))
     }
 }

@@ -106,7 +106,7 @@ fn cors(origins: &[String]) -> Result<CorsLayer, ConfigError> {
     };
     Ok(CorsLayer::new()
         .allow_origin(allow)
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
         .expose_headers([request_id::HEADER])
         .max_age(Duration::from_secs(600)))

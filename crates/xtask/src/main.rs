@@ -9,8 +9,10 @@
 //! - `cargo xtask tsc`: the client package's TypeScript declarations under `tsc --strict`.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
 //! - `cargo xtask bench load`: concurrent chats through proxy and sandbox, slow clients present.
+//! - `cargo xtask bench callbacks`: the callback receiver's push throughput and answer times.
 
 mod bench;
+mod bench_callbacks;
 mod cmd;
 mod deliver;
 mod demo;
@@ -86,6 +88,18 @@ enum BenchTarget {
         #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(0..=5000))]
         slow_clients: u32,
     },
+    /// The callback receiver in kefu-proxy with a SQLite store: pushes of 100 calls over HTTP.
+    Callbacks {
+        /// Calls in all (in pushes of 100).
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=1_000_000))]
+        calls: u64,
+        /// Concurrent senders, one run per value (comma-separated).
+        #[arg(long, default_value = "1,4", value_delimiter = ',', value_parser = clap::value_parser!(u64).range(1..=64))]
+        senders: Vec<u64>,
+        /// The store: a SQLite file, or a throwaway PostgreSQL cluster.
+        #[arg(long, value_enum, default_value = "sqlite")]
+        store: bench_callbacks::StoreKind,
+    },
 }
 
 fn main() -> ExitCode {
@@ -101,6 +115,13 @@ fn main() -> ExitCode {
         }
         Command::Bench { what: BenchTarget::Load { chats, turns, slow_clients } } => {
             load::run(&load::LoadOptions { chats, turns, slow_clients })
+        }
+        Command::Bench { what: BenchTarget::Callbacks { calls, senders, store } } => {
+            bench_callbacks::callbacks(&bench_callbacks::CallbacksOptions {
+                store,
+                calls: calls as usize,
+                senders: senders.into_iter().map(|s| s as usize).collect(),
+            })
         }
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),

@@ -116,6 +116,13 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
     let site = cmd::root().join("target").join("npm-site");
     let mut env = proxy_env(&sandbox.url);
     env.push(("KEFU_STATIC_DIR", site.to_string_lossy().into_owned()));
+    // A callbacks store, fresh each run, so a browser test can push and read results.
+    let store_dir = cmd::root().join("target").join("browser-store");
+    let _ = std::fs::remove_dir_all(&store_dir);
+    std::fs::create_dir_all(&store_dir)
+        .map_err(|e| XtaskError::new(format!("{}: {e}", store_dir.display())))?;
+    env.push(("KEFU_STORE", format!("sqlite:{}", store_dir.join("kefu.db").display())));
+    env.push(("KEFU_CALLBACK_TOKEN", format!("browser:{BROWSER_CALLBACK_TOKEN}")));
     let proxy = servers::start(&proxy_bin, &[], &env)?;
     let slow_proxy = servers::start(&proxy_bin, &[], &proxy_env(&blackhole_url))?;
     // A second pair whose sandbox answers failures only as seed 002 documents them, with short
@@ -133,7 +140,8 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
             .env("KEFU_TEST_SLOW_PROXY_URL", &slow_proxy.url)
             .env("KEFU_TEST_DOCUMENTED_PROXY_URL", &documented_proxy.url)
             .env("KEFU_TEST_SANDBOX_URL", &sandbox.url)
-            .env("KEFU_TEST_OPERATOR_TOKEN", BROWSER_OPERATOR_TOKEN);
+            .env("KEFU_TEST_OPERATOR_TOKEN", BROWSER_OPERATOR_TOKEN)
+            .env("KEFU_TEST_CALLBACK_TOKEN", BROWSER_CALLBACK_TOKEN);
         outcomes.push(cargo_tests(name, test)?);
     }
     drop(blackhole);
@@ -218,6 +226,9 @@ fn npm_package_page(tools: &Tools, site: &std::path::Path, proxy_url: &str) -> R
 
 /// The operator token of the proxy the browser tests use (a test value, not a secret).
 const BROWSER_OPERATOR_TOKEN: &str = "browser-test-token";
+
+/// The callback token of that proxy's store (a test value, not a secret; 128 bits of hex).
+const BROWSER_CALLBACK_TOKEN: &str = "7e1d0c9b8a7f6e5d4c3b2a1908f7e6d5";
 
 /// Reads `test result: ok. 21 passed; 0 failed; …`.
 fn parse_test_result(line: &str) -> Option<(u64, u64)> {
