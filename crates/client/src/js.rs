@@ -475,13 +475,13 @@ impl JsKefuClient {
     }
 
     /// Campaign results: every task seen in the platform's pushes, with counts by state and grade.
-    #[wasm_bindgen(js_name = resultTasks, unchecked_return_type = "Promise<TaskList>")]
+    #[wasm_bindgen(js_name = resultTasks, unchecked_return_type = "TaskList")]
     pub async fn result_tasks(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.results().tasks().await.map_err(js_error)?)
     }
 
     /// Campaign results: one page of a task's calls matching `filter` (`{}` for all).
-    #[wasm_bindgen(js_name = resultCalls, unchecked_return_type = "Promise<CallPage>")]
+    #[wasm_bindgen(js_name = resultCalls, unchecked_return_type = "CallPage")]
     pub async fn result_calls(
         &self,
         #[wasm_bindgen(js_name = taskId)] task_id: String,
@@ -492,7 +492,7 @@ impl JsKefuClient {
     }
 
     /// Campaign results: one call with its dialog turns and recording link.
-    #[wasm_bindgen(js_name = resultCall, unchecked_return_type = "Promise<CallDetail>")]
+    #[wasm_bindgen(js_name = resultCall, unchecked_return_type = "CallDetail")]
     pub async fn result_call(
         &self,
         #[wasm_bindgen(js_name = callId)] call_id: String,
@@ -512,13 +512,13 @@ impl JsKefuClient {
     }
 
     /// The §9 contacts: those whose phone starts with `q` or whose name contains it (`""`: all).
-    #[wasm_bindgen(unchecked_return_type = "Promise<ContactPage>")]
+    #[wasm_bindgen(unchecked_return_type = "ContactPage")]
     pub async fn contacts(&self, q: String, offset: u32, limit: u32) -> Result<JsValue, JsError> {
         to_js(&self.inner.results().contacts(&q, offset, limit).await.map_err(js_error)?)
     }
 
     /// Imports a contacts file (a `File` or `Blob`, CSV or XLSX).
-    #[wasm_bindgen(js_name = importContacts, unchecked_return_type = "Promise<ContactImport>")]
+    #[wasm_bindgen(js_name = importContacts, unchecked_return_type = "ContactImport")]
     pub async fn import_contacts(
         &self,
         file: web_sys::Blob,
@@ -537,7 +537,7 @@ impl JsKefuClient {
     }
 
     /// Sets one contact (added when missing).
-    #[wasm_bindgen(js_name = editContact, unchecked_return_type = "Promise<ContactEntry>")]
+    #[wasm_bindgen(js_name = editContact, unchecked_return_type = "ContactEntry")]
     pub async fn edit_contact(&self, phone: String, edit: Ts<ContactEdit>) -> Result<JsValue, JsError> {
         let edit = edit.to_rust().map_err(js_error)?;
         to_js(&self.inner.results().edit_contact(&phone, &edit).await.map_err(js_error)?)

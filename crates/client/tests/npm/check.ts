@@ -19,6 +19,7 @@ import init, {
   type CallCenterPathOptions,
   type CallDetail,
   type CallPage,
+  type CallQuery,
   type CallRow,
   type CallTurn,
   type CallRecord,
@@ -31,6 +32,10 @@ import init, {
   type ChatEvent,
   type ClientOptions,
   type Cmd,
+  type ContactEdit,
+  type ContactEntry,
+  type ContactImport,
+  type ContactPage,
   type ConversationLogQuery,
   type ConversationLogView,
   type CreatedTask,
@@ -52,6 +57,7 @@ import init, {
   type PlacedCall,
   type PromptSource,
   type RecordsQuery,
+  type RejectedLine,
   type Rows,
   type SkippedRow,
   type Speaker,
@@ -382,6 +388,42 @@ export function results(list: TaskList, page: CallPage, detail: CallDetail): voi
   void [total, about];
 }
 
+/** The callback results and the §9 contacts through the proxy's `/kefu/v1/` routes. */
+async function callbackResults(ops: KefuClient, file: Blob): Promise<void> {
+  const list: Promise<TaskList> = ops.resultTasks();
+  const filter: CallQuery = {
+    state: 785,
+    grade: "A类",
+    answered: true,
+    min_duration: 1,
+    max_duration: 600,
+    num: "138",
+    offset: 0,
+    limit: 50,
+  };
+  const page: Promise<CallPage> = ops.resultCalls("1", filter);
+  const detail: Promise<CallDetail> = ops.resultCall("c-1");
+  results(await list, await page, await detail);
+  const csv: string = ops.callsCsvUrl("1", {});
+  const contacts: Promise<ContactPage> = ops.contacts("138", 0, 50);
+  const found: ContactPage = await contacts;
+  const total: number = found.total;
+  for (const c of found.rows as ContactEntry[]) {
+    const fields: [string, string?, string?, Record<string, string>?] = [c.phone, c.name, c.transfer, c.variables];
+    void fields;
+  }
+  const imported: Promise<ContactImport> = ops.importContacts(file, "csv");
+  const report: ContactImport = await imported;
+  const count: number = report.imported;
+  for (const r of report.rejected as RejectedLine[]) {
+    const at: [number, string] = [r.line, r.reason];
+    void at;
+  }
+  const edit: ContactEdit = { name: "王先生", transfer: "02188886666", variables: { level: "vip" } };
+  const edited: Promise<ContactEntry> = ops.editContact("13800000000", edit);
+  void [csv, total, count, await edited];
+}
+
 /** Loading the module, both ways, and the client's own lifecycle. */
 export async function main(wasm: InitInput, bytes: SyncInitInput): Promise<void> {
   const loaded: InitOutput = await init({ module_or_path: wasm });
@@ -407,6 +449,7 @@ export async function main(wasm: InitInput, bytes: SyncInitInput): Promise<void>
   await coeus(client);
   await outbound(client);
   await callcenter(client);
+  await callbackResults(client, new Blob(["phone,name\n13800000000,王先生\n"]));
   client.free();
   client[Symbol.dispose]();
   void [memory, again, channels, cmds, statuses, actions, speakers, callTypes, suffixes, hangups, dialogTypes];
