@@ -58,14 +58,14 @@ impl WidgetOptions {
             Some(other) => {
                 return Err(WidgetError::Option {
                     name: "channel",
-                    reason: format!("{other:?} is not one of h5, wx_mp, app"),
+                    reason: format!("\"{other}\" is not one of h5, wx_mp, app"),
                 });
             }
         };
         let timeout_ms = match text("timeoutMs") {
             None => None,
             Some(ms) => Some(ms.parse::<u32>().ok().filter(|ms| *ms > 0).ok_or_else(|| {
-                WidgetError::Option { name: "timeoutMs", reason: format!("{ms:?} is not a positive number") }
+                WidgetError::Option { name: "timeoutMs", reason: format!("\"{ms}\" is not a positive number") }
             })?),
         };
         Ok(WidgetOptions {
