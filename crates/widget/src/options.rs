@@ -64,9 +64,12 @@ impl WidgetOptions {
         };
         let timeout_ms = match text("timeoutMs") {
             None => None,
-            Some(ms) => Some(ms.parse::<u32>().ok().filter(|ms| *ms > 0).ok_or_else(|| {
-                WidgetError::Option { name: "timeoutMs", reason: format!("\"{ms}\" is not a positive number") }
-            })?),
+            Some(ms) => {
+                Some(ms.parse::<u32>().ok().filter(|ms| *ms > 0).ok_or_else(|| WidgetError::Option {
+                    name: "timeoutMs",
+                    reason: format!("\"{ms}\" is not a positive number"),
+                })?)
+            }
         };
         Ok(WidgetOptions {
             endpoint: text("endpoint").unwrap_or_default(),
