@@ -305,8 +305,8 @@ fn closing(inner: &str, delimiter: &str) -> Option<usize> {
 }
 
 /// Where `needle` (ASCII, like the emphasis delimiters) first occurs in `haystack`. A byte loop
-/// rather than `str::find(&str)`, whose two-way searcher costs the wasm 2.5 KB (1 KB brotli); an ASCII match
-/// always starts on a char boundary.
+/// rather than `str::find(&str)`, whose two-way searcher costs the wasm 2.5 KB (1 KB brotli);
+/// an ASCII match always starts on a char boundary.
 fn find_ascii(haystack: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
         return Some(0);
