@@ -79,7 +79,7 @@ pub enum ClientError {
     #[error("unexpected command \"{0}\" from the platform")]
     UnexpectedCommand(String),
     /// A configured endpoint path is not a plain absolute path.
-    #[error("the {name} path {path:?} must start with / and hold no query, fragment, .. or spaces")]
+    #[error("the {name} path \"{path}\" must start with / and hold no query, fragment, .. or spaces")]
     InvalidPath {
         /// Which path.
         name: &'static str,

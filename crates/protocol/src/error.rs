@@ -30,10 +30,10 @@ pub enum Error {
     #[error("the platform reported success but sent no `{0}`")]
     MissingPayload(&'static str),
     /// A session id that is not 32 lowercase hexadecimal characters.
-    #[error("invalid sid {0:?}: expected 32 lowercase hexadecimal characters")]
+    #[error("invalid sid \"{0}\": expected 32 lowercase hexadecimal characters")]
     InvalidSid(String),
     /// `var_json` must be a flat map of scalars (seed 002 §14).
-    #[error("var_json must be a flat map of strings, numbers and booleans: key {key:?} holds {found}")]
+    #[error("var_json must be a flat map of strings, numbers and booleans: key \"{key}\" holds {found}")]
     NestedVar {
         /// The offending key.
         key: String,
@@ -52,7 +52,7 @@ pub enum Error {
         problem: String,
     },
     /// A recording file name that would leave the recordings folder.
-    #[error("recording filename {0:?} is not a relative path inside the recordings folder")]
+    #[error("recording filename \"{0}\" is not a relative path inside the recordings folder")]
     UnsafeFilename(String),
     /// The operating system's or browser's random source failed.
     #[error("no secure random source: {0}")]

@@ -105,7 +105,7 @@ fn vars(options: &JsValue) -> Result<Option<VarMap>, WidgetError> {
         _ => return Ok(None),
     };
     let value = match value.as_string() {
-        Some(text) => JSON::parse(&text).map_err(|_| bad(format!("{text:?} is not JSON")))?,
+        Some(text) => JSON::parse(&text).map_err(|_| bad(format!("\"{text}\" is not JSON")))?,
         None => value,
     };
     browser_json::var_map(&value).map(Some).map_err(bad)

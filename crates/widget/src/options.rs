@@ -58,15 +58,18 @@ impl WidgetOptions {
             Some(other) => {
                 return Err(WidgetError::Option {
                     name: "channel",
-                    reason: format!("{other:?} is not one of h5, wx_mp, app"),
+                    reason: format!("\"{other}\" is not one of h5, wx_mp, app"),
                 });
             }
         };
         let timeout_ms = match text("timeoutMs") {
             None => None,
-            Some(ms) => Some(ms.parse::<u32>().ok().filter(|ms| *ms > 0).ok_or_else(|| {
-                WidgetError::Option { name: "timeoutMs", reason: format!("{ms:?} is not a positive number") }
-            })?),
+            Some(ms) => {
+                Some(ms.parse::<u32>().ok().filter(|ms| *ms > 0).ok_or_else(|| WidgetError::Option {
+                    name: "timeoutMs",
+                    reason: format!("\"{ms}\" is not a positive number"),
+                })?)
+            }
         };
         Ok(WidgetOptions {
             endpoint: text("endpoint").unwrap_or_default(),

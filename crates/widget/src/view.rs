@@ -3,13 +3,17 @@
 //!
 //! Nothing here sets an inline style or parses HTML: text reaches the DOM as text nodes, so the
 //! widget runs under `style-src 'self'` and platform text never becomes markup.
+//!
+//! Classes that depend on state are whole `&'static str`s set as the `className` property
+//! (`~className`), not `classes!`: yew's `Classes` (an `IndexSet` of strings) costs
+//! 8 KB of wasm, 2.8 KB brotli (measured with `cargo xtask size`).
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use kefu_client::{ChatSession, ClientError, Event, KefuClient, Phase};
 use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent};
-use yew::{Component, Context, Html, NodeRef, Properties, TargetCast, classes, html};
+use yew::{Component, Context, Html, NodeRef, Properties, TargetCast, html};
 
 use crate::embed::notify_host;
 use crate::i18n::Words;
@@ -202,7 +206,7 @@ impl Component for Chat {
         });
         let panel_keys = link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Close));
         html! {
-            <section class={classes!("kefu-panel", options.full_screen().then_some("kefu-full"))}
+            <section ~className={if options.full_screen() { "kefu-panel kefu-full" } else { "kefu-panel" }}
                 lang={options.lang.tag()} aria-label={options.title().to_owned()} onkeydown={panel_keys}>
                 <header class="kefu-header">
                     <h2 class="kefu-title">{ options.title() }</h2>
@@ -346,7 +350,7 @@ impl Chat {
             Entry::User { text, time, status, .. } => {
                 let failed = matches!(status, Status::Failed(_));
                 html! {
-                    <div key={index} class={classes!("kefu-row", "kefu-user", failed.then_some("kefu-failed"))}>
+                    <div key={index} ~className={if failed { "kefu-row kefu-user kefu-failed" } else { "kefu-row kefu-user" }}>
                         <div class="kefu-bubble kefu-plain">
                             <span class="kefu-sr">{ words.you }{ "：" }</span>{ text }
                         </div>
@@ -377,7 +381,7 @@ impl Chat {
                     Notice::NewSession => words.new_session,
                 };
                 html! {
-                    <div key={index} class={classes!("kefu-notice", (*kind == Notice::NewSession).then_some("kefu-divider"))}>
+                    <div key={index} ~className={if *kind == Notice::NewSession { "kefu-notice kefu-divider" } else { "kefu-notice" }}>
                         <span>{ text }</span><time class="kefu-time">{ time }</time>
                     </div>
                 }

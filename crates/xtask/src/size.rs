@@ -13,8 +13,11 @@ use crate::setup::{self, Tools};
 
 /// Most the launcher may cost before the wasm is fetched (gzip bytes).
 const LOADER_BUDGET_GZIP: usize = 8 * 1024;
-/// Most the whole widget may cost (gzip bytes).
-const FULL_BUDGET_GZIP: usize = 120 * 1024;
+/// Most the whole widget may cost (gzip bytes): what it measured last, so it cannot grow unseen
+/// (the goal of issue 17 is 100 KB).
+const FULL_BUDGET_GZIP: usize = 112_700;
+/// Most the whole widget may cost (brotli bytes): what it measured last (the goal is 85 KB).
+const FULL_BUDGET_BROTLI: usize = 93_800;
 
 /// What a page downloads to show the launcher: the loader script and the stylesheet.
 const LOADER_FILES: [&str; 2] = ["kefu-loader.js", "kefu-widget.css"];
@@ -85,8 +88,8 @@ pub(crate) fn run(tools: &Tools) -> Result<()> {
     report.push_str(&line("loader (js+css)", loader));
     report.push_str(&line("full widget", total));
     report.push_str(&format!(
-        "budgets (gzip): loader {} / {} B, full widget {} / {} B\n",
-        loader.gzip, LOADER_BUDGET_GZIP, total.gzip, FULL_BUDGET_GZIP
+        "budgets: loader {} / {} B gzip, full widget {} / {} B gzip, {} / {} B brotli\n",
+        loader.gzip, LOADER_BUDGET_GZIP, total.gzip, FULL_BUDGET_GZIP, total.brotli, FULL_BUDGET_BROTLI
     ));
     print!("{report}");
     let out = cmd::root().join("target").join("size");
@@ -104,13 +107,21 @@ pub(crate) fn run(tools: &Tools) -> Result<()> {
         println!("twiggy: target/size/twiggy-top.txt (function names from the wasm before wasm-opt)");
     }
     println!("report: target/size/report.txt");
-    let over: Vec<String> =
-        [("loader", loader.gzip, LOADER_BUDGET_GZIP), ("full widget", total.gzip, FULL_BUDGET_GZIP)]
-            .iter()
-            .filter(|(_, size, budget)| size > budget)
-            .map(|(what, size, budget)| format!("{what} is {size} B gzip, over its {budget} B budget"))
-            .collect();
+    let over = over_budget(loader, total);
     if over.is_empty() { Ok(()) } else { Err(XtaskError::new(over.join("; "))) }
+}
+
+/// Each budget that `loader` (the launcher's files) or `total` (the whole widget) exceeds, said.
+fn over_budget(loader: Sizes, total: Sizes) -> Vec<String> {
+    [
+        ("loader", "gzip", loader.gzip, LOADER_BUDGET_GZIP),
+        ("full widget", "gzip", total.gzip, FULL_BUDGET_GZIP),
+        ("full widget", "brotli", total.brotli, FULL_BUDGET_BROTLI),
+    ]
+    .iter()
+    .filter(|(_, _, size, budget)| size > budget)
+    .map(|(what, how, size, budget)| format!("{what} is {size} B {how}, over its {budget} B budget"))
+    .collect()
 }
 
 #[cfg(test)]
@@ -122,5 +133,20 @@ mod tests {
         let s = Sizes { raw: 5000, gzip: 120, brotli: 100 };
         assert_eq!(s + s, Sizes { raw: 10_000, gzip: 240, brotli: 200 });
         assert_eq!(Sizes::default() + s, s);
+    }
+
+    #[test]
+    fn each_budget_is_checked_on_its_own() {
+        let small = Sizes { raw: 1, gzip: 1, brotli: 1 };
+        let at_budget = Sizes { raw: 0, gzip: FULL_BUDGET_GZIP, brotli: FULL_BUDGET_BROTLI };
+        assert!(over_budget(small, at_budget).is_empty());
+        let brotli_over = Sizes { brotli: FULL_BUDGET_BROTLI + 1, ..at_budget };
+        let said = over_budget(small, brotli_over);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].contains("brotli"), "{said:?}");
+        let gzip_over = Sizes { gzip: FULL_BUDGET_GZIP + 1, ..at_budget };
+        assert!(over_budget(small, gzip_over)[0].contains("gzip"));
+        let loader_over = Sizes { gzip: LOADER_BUDGET_GZIP + 1, ..small };
+        assert!(over_budget(loader_over, at_budget)[0].starts_with("loader"));
     }
 }
