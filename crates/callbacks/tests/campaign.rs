@@ -1,8 +1,9 @@
 //! A campaign from end to end: the sandbox, as the platform would, calls a batch of 200 numbers
 //! and pushes each call (§7) and the grades (§8) to the task's `team_url`; the receiver stores
 //! them. Every call is stored exactly once with all its turns, and the grades are what was sent.
-//! The pushes go over real HTTP through a tap that keeps what the sandbox sent; the store is
-//! SQLite and PostgreSQL in turn.
+//! The pushes go over real HTTP through a tap that keeps what the sandbox sent (and, in one run,
+//! answers the first two attempts of every push 500, as a receiver that is down would); the
+//! store is SQLite and PostgreSQL in turn.
 
 mod common;
 
@@ -30,12 +31,25 @@ const NUMBERS: usize = 200;
 #[derive(Clone, Default)]
 struct Tap {
     accepted: Arc<Mutex<Vec<Value>>>,
+    /// How many first attempts of each push are answered 500 without reaching the receiver.
+    refuse_first: usize,
+    /// Attempts seen, by body.
+    attempts: Arc<Mutex<BTreeMap<Bytes, usize>>>,
 }
 
 /// Forwards a push to the receiver and keeps its body when the receiver accepted it.
 async fn tap(State((tap, receiver)): State<(Tap, Router)>, request: Request<Body>) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let attempt = {
+        let mut attempts = tap.attempts.lock().expect("lock");
+        let n = attempts.entry(bytes.clone()).or_default();
+        *n += 1;
+        *n
+    };
+    if attempt <= tap.refuse_first {
+        return Response::builder().status(500).body(Body::from("down")).expect("response");
+    }
     let forwarded = Request::from_parts(parts, Body::from(bytes.clone()));
     let answer = receiver.oneshot(forwarded).await.expect("the receiver answers");
     let (parts, body) = answer.into_parts();
@@ -88,9 +102,9 @@ fn outnum_body(boundary: &str, task_id: &str, numbers: &[String]) -> Bytes {
     Bytes::from(body)
 }
 
-async fn campaign(store_url: String) {
+async fn campaign(store_url: String, refuse_first: usize) {
     let (_store, receiver) = common::app(&store_url, common::settings()).await;
-    let tapped = Tap::default();
+    let tapped = Tap { refuse_first, ..Tap::default() };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let tap_app = Router::new().fallback(tap).with_state((tapped.clone(), receiver.clone()));
@@ -147,6 +161,10 @@ async fn campaign(store_url: String) {
         }
     }
     assert_eq!(sent_calls.len(), NUMBERS, "one call a number");
+    // Each push was tried until accepted, and not again: refused `refuse_first` times, then stored.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let attempts = tapped.attempts.lock().expect("lock").clone();
+    assert!(attempts.values().all(|&n| n == refuse_first + 1), "attempts per push: {:?}", attempts.values());
 
     // Every push is replayed, as the platform does after a lost answer: nothing changes.
     let bodies: Vec<Value> = tapped.accepted.lock().expect("lock").clone();
@@ -200,11 +218,17 @@ async fn campaign(store_url: String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_campaign_of_200_numbers_is_stored_once_each_on_sqlite() {
     let dir = tempfile::tempdir().expect("temp dir");
-    campaign(format!("sqlite:{}", dir.path().join("store.db").display())).await;
+    campaign(format!("sqlite:{}", dir.path().join("store.db").display()), 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_refused_twice_are_stored_on_the_third_attempt() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    campaign(format!("sqlite:{}", dir.path().join("store.db").display()), 2).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_campaign_of_200_numbers_is_stored_once_each_on_postgres() {
     let pg = common::Postgres::start();
-    campaign(pg.fresh_database("campaign").await).await;
+    campaign(pg.fresh_database("campaign").await, 0).await;
 }
