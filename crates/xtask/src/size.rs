@@ -13,11 +13,12 @@ use crate::setup::{self, Tools};
 
 /// Most the launcher may cost before the wasm is fetched (gzip bytes).
 const LOADER_BUDGET_GZIP: usize = 8 * 1024;
-/// Most the whole widget may cost (gzip bytes): what it measured last, so it cannot grow unseen
-/// (the goal of issue 17 is 100 KB).
-const FULL_BUDGET_GZIP: usize = 112_700;
-/// Most the whole widget may cost (brotli bytes): what it measured last (the goal is 85 KB).
-const FULL_BUDGET_BROTLI: usize = 93_800;
+/// Most the whole widget may cost (gzip bytes): what it measured last plus about 100 B, so it
+/// cannot grow unseen (the goal of issue 17 is 100 KB).
+const FULL_BUDGET_GZIP: usize = 112_800;
+/// Most the whole widget may cost (brotli bytes): what it measured last plus about 100 B (the
+/// goal is 85 KB).
+const FULL_BUDGET_BROTLI: usize = 93_900;
 
 /// What a page downloads to show the launcher: the loader script and the stylesheet.
 const LOADER_FILES: [&str; 2] = ["kefu-loader.js", "kefu-widget.css"];
