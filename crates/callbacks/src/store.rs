@@ -281,6 +281,12 @@ macro_rules! bind_all {
     }};
 }
 
+/// Records a task the first time a push names it (a later push may fill in an empty name). A
+/// write first in each push's transaction: SQLite takes the write lock before reading anything.
+const UPSERT_TASK: &str = "INSERT INTO tasks (task_id, task_name, label, first_seen_ms) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (task_id) DO UPDATE SET task_name = excluded.task_name \
+     WHERE tasks.task_name = '' AND excluded.task_name <> ''";
+
 impl Store {
     /// Opens `sqlite:PATH` (created when missing) or `postgres://…` and applies the migrations.
     pub async fn open(url: &str) -> Result<Store> {
@@ -339,17 +345,13 @@ impl Store {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             // A write first: SQLite takes the write lock before reading anything.
-            sqlx::query(
-                "INSERT INTO tasks (task_id, task_name, label, first_seen_ms) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (task_id) DO UPDATE SET task_name = excluded.task_name \
-                 WHERE tasks.task_name = '' AND excluded.task_name <> ''",
-            )
-            .bind(push.task_id.as_str())
-            .bind(push.task_name.as_str())
-            .bind(label)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(UPSERT_TASK)
+                .bind(push.task_id.as_str())
+                .bind(push.task_name.as_str())
+                .bind(label)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             let mut new_ids: HashSet<String> = HashSet::new();
             for chunk in calls.chunks(CALL_CHUNK) {
                 let sql = format!(
@@ -424,17 +426,13 @@ impl Store {
         let _turn = self.write_turn().await;
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO tasks (task_id, task_name, label, first_seen_ms) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (task_id) DO UPDATE SET task_name = excluded.task_name \
-                 WHERE tasks.task_name = '' AND excluded.task_name <> ''",
-            )
-            .bind(push.task_id.as_str())
-            .bind(push.task_name.as_str())
-            .bind(label)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(UPSERT_TASK)
+                .bind(push.task_id.as_str())
+                .bind(push.task_name.as_str())
+                .bind(label)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             let mut stored = 0usize;
             for chunk in push.degrees.chunks(ROW_CHUNK) {
                 let sql = format!(
