@@ -594,3 +594,143 @@ async fn the_sandboxs_seed_000_and_001_recording_urls_play_through_links() {
         assert_eq!((tail.status, tail.bytes.len()), (StatusCode::PARTIAL_CONTENT, 2));
     }
 }
+
+/// A multipart outnum body for `numbers`, and its content type.
+fn outnum_body(task_id: &str, numbers: &[String]) -> (String, Vec<u8>) {
+    let boundary = "-----console-test-boundary";
+    let mut csv = String::from("phone\n");
+    for n in numbers {
+        csv.push_str(&format!("{n}\n"));
+    }
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("app_id", "200000000"),
+        ("task_id", task_id),
+        ("call_count", "1"),
+        ("file_suffix", "csv"),
+        ("disnum_group_id", "g-1"),
+    ] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"n.csv\"\r\n\r\n{csv}\r\n--{boundary}--\r\n")
+            .as_bytes(),
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_call_pushed_by_the_sandbox_plays_by_its_call_id() {
+    // The sandbox as the platform, pushing to the team_url the deployment route gives.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let sandbox_url = format!("http://{}", listener.local_addr().expect("addr"));
+    let mut sandbox_config = kefu_sandbox::Config::new(common::KEY, common::SECRET);
+    sandbox_config.public_url = sandbox_url.clone();
+    sandbox_config.dial_interval_ms = 0;
+    sandbox_config.retry_scale = 0.01;
+    let app = kefu_sandbox::app(sandbox_config);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+
+    let dir = tempfile::tempdir().expect("dir");
+    let store = kefu_callbacks::Store::open(&format!("sqlite:{}", dir.path().join("kefu.db").display()))
+        .await
+        .expect("store");
+    let settings = kefu_callbacks::Settings::new(
+        kefu_callbacks::settings::parse_tokens(&format!("shop:{CALLBACK_TOKEN}")).expect("token"),
+    )
+    .expect("settings");
+    let receiver = kefu_callbacks::Receiver::new(settings, store);
+    let c = keyed(&sandbox_url);
+    let mut mounts = kefu_proxy::console::mounts(&c, Some(&receiver)).expect("mounts");
+    mounts.push(kefu_proxy::Mount::new(
+        "callbacks",
+        "/callbacks",
+        kefu_proxy::mount::Access::Public,
+        receiver.push_router(),
+    ));
+    mounts.push(kefu_proxy::Mount::new(
+        "results",
+        "/kefu/v1",
+        kefu_proxy::mount::Access::Operator,
+        receiver.results_router(),
+    ));
+    let service = kefu_proxy::service_with_mounts(c, mounts).expect("valid");
+    let proxy_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let proxy_addr = proxy_listener.local_addr().expect("addr");
+    tokio::spawn(kefu_proxy::server::serve(proxy_listener, service.clone(), std::future::pending()));
+    let router = Router::new()
+        .fallback_service(service)
+        .layer(axum::Extension(ConnectInfo(SocketAddr::from(([203, 0, 113, 7], 5555)))));
+    let op = |method: Method, path: &str| {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, proxy_addr.to_string())
+            .header(header::AUTHORIZATION, format!("Bearer {OPERATOR}"))
+    };
+
+    let deployment =
+        send(&router, op(Method::GET, "/kefu/v1/deployment").body(Body::empty()).expect("request")).await;
+    let team_url = deployment.body["callbacks"][0]["team_url"].as_str().expect("team_url").to_owned();
+    assert_eq!(team_url, format!("http://{proxy_addr}/callbacks/{CALLBACK_TOKEN}"));
+    let task = send(
+        &router,
+        op(Method::POST, "/api/v1/coeus/apiserver/agent/addtask")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                json!({"app_id": "200000000", "task_name": "回访", "bot_id": "134614200106471424", "voice": "aixia",
+                       "disnumber": "02188886666", "team_url": team_url})
+                .to_string(),
+            ))
+            .expect("request"),
+    )
+    .await;
+    let task_id =
+        task.body["result"]["task_id"].as_str().unwrap_or_else(|| panic!("{}", task.body)).to_owned();
+    let numbers: Vec<String> = (0..6).map(|i| format!("1380013{i:04}")).collect();
+    let (content_type, body) = outnum_body(&task_id, &numbers);
+    let upload = send(
+        &router,
+        op(Method::POST, "/api/v1/coeus/apiserver/agent/outnum")
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(upload.body["code"], 0, "{}", upload.body);
+
+    // The sandbox calls the numbers and pushes them here; an answered call has a recording.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let call_id = loop {
+        let page = send(
+            &router,
+            op(Method::GET, &format!("/kefu/v1/tasks/{task_id}/calls?answered=true"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+        if let Some(id) = page.body["rows"].as_array().and_then(|rows| {
+            rows.iter()
+                .find(|r| r["recording"].as_str().is_some_and(|u| u.starts_with("/sandbox/recordings/")))
+        }) {
+            break id["call_id"].as_str().expect("call_id").to_owned();
+        }
+        assert!(std::time::Instant::now() < deadline, "no answered call arrived: {}", page.body);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let path = link_path(&router, json!({ "call_id": call_id })).await;
+    let head = play(&router, Method::HEAD, &path, None).await;
+    assert_eq!(head.status, StatusCode::OK);
+    let len: usize = h(&head, header::CONTENT_LENGTH).parse().expect("length");
+    let all = play(&router, Method::GET, &path, None).await;
+    assert_eq!(all.bytes.len(), len);
+    assert_eq!(&all.bytes[..4], b"RIFF");
+    let seek = play(&router, Method::GET, &path, Some(&format!("bytes={}-", len / 2))).await;
+    assert_eq!(seek.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(seek.bytes, all.bytes[len / 2..]);
+}
