@@ -305,8 +305,8 @@ impl CallQuery {
 }
 
 /// `POST /kefu/v1/recording-links` (operator token): which recording a short-lived link should
-/// play. Exactly one of the two is given.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+/// play. Exactly one of the two is given. (This and the console's other types below are for the
+/// Rust API only: no TypeScript declarations, so kefu-client's JavaScript surface is unchanged.)
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RecordingLinkRequest {
     /// A call stored from a §7 push: its `record_url` (relative paths resolved against the
@@ -333,7 +333,6 @@ impl RecordingLinkRequest {
 
 /// What `POST /kefu/v1/recording-links` answers: a link an `<audio src>` can use without the
 /// operator token (`GET` / `HEAD`, with `Range`), bound to one recording, until it expires.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RecordingLink {
     /// The link: `/kefu/v1/recordings/<opaque>` on the proxy (kefu-client makes it absolute).
@@ -345,7 +344,6 @@ pub struct RecordingLink {
 }
 
 /// `GET /kefu/v1/deployment` (operator token): what this deployment is, for the console.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Deployment {
     /// The proxy's public base URL (`KEFU_PUBLIC_URL`, or what the request reached it as).
@@ -367,7 +365,6 @@ pub struct Deployment {
 }
 
 /// One callback token's addresses.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CallbackEndpoint {
     /// The token's label (stored with what arrives through it).
@@ -380,7 +377,6 @@ pub struct CallbackEndpoint {
 
 /// `POST /kefu/v1/sandbox/inbound` (operator token, sandbox deployments only): simulate an
 /// inbound call from `caller`.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SimulatedInboundRequest {
     /// The calling number.
@@ -389,7 +385,6 @@ pub struct SimulatedInboundRequest {
 
 /// The `result` of `POST /kefu/v1/sandbox/inbound` (in seed 002's `{code, msg, result}`
 /// envelope, as kefu-sandbox answers it): what the bot did with the call after the §9 lookup.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SimulatedInbound {
     /// The calling number.
