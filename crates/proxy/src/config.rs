@@ -193,15 +193,7 @@ impl Config {
     }
 }
 
-/// A URL with any `user:password@` removed.
-pub fn without_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
-        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_owned(),
-    }
-}
+pub use kefu_serve::without_userinfo;
 
 pub use kefu_protocol::callcenter::CallCenterPaths;
 

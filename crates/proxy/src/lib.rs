@@ -14,9 +14,9 @@
 //! binary's connection loop around it (timeouts and connection caps for slow clients); [`app`]
 //! mounts the service in an axum `Router`. [`service_with_mounts`] adds other services under path
 //! prefixes ([`Mount`]; the binary mounts `kefu-callbacks` there when `KEFU_STORE` is set).
-//! [`console::mounts`] gives what the operators' console needs besides: signed recording links and
-//! the recordings streamed through them with `Range` ([`recordings`]), the deployment's callback
-//! addresses, and a simulated inbound call in a sandbox deployment.
+//! [`console::mounts`] mounts what the operators' console needs besides, from the crate
+//! `kefu-operator`: signed recording links and the recordings streamed through them with `Range`,
+//! the deployment's callback addresses, and a simulated inbound call in a sandbox deployment.
 
 mod client;
 mod client_ip;
@@ -27,7 +27,6 @@ mod forward;
 pub mod metrics;
 pub mod mount;
 mod rate_limit;
-pub mod recordings;
 mod request_id;
 pub mod routes;
 pub mod server;

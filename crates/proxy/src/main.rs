@@ -164,7 +164,7 @@ enum ContactsAction {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    kefu_serve::init_logging("kefu_proxy=info,kefu_callbacks=info");
+    kefu_serve::init_logging("kefu_proxy=info,kefu_callbacks=info,kefu_operator=info");
     let mut args = Args::parse();
     if let Some(Command::Contacts { action: ContactsAction::Import { file } }) = args.command.take() {
         return match import_contacts(args.store.as_deref(), &file).await {
