@@ -67,8 +67,7 @@ impl std::fmt::Debug for Clock {
     }
 }
 
-/// How long a recording link works unless `KEFU_RECORDING_LINK_SECS` says otherwise (5 minutes).
-pub const DEFAULT_RECORDING_LINK_SECS: u64 = 300;
+pub use kefu_operator::DEFAULT_RECORDING_LINK_SECS;
 
 /// Everything the proxy needs to run.
 #[derive(Debug, Clone)]
