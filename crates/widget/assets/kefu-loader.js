@@ -24,12 +24,20 @@ const ICON = 'M12 3C6.5 3 2 6.6 2 11c0 2.4 1.3 4.6 3.4 6.1L4.5 21l4.2-2.3c1 .3 2
 let widget;
 let styles;
 
-/** Loads the widget's wasm and glue once; resolves to its module. */
+/**
+ * Loads the widget's wasm and glue once; resolves to its module. The wasm is fetched at once,
+ * beside the glue rather than after it, and compiled while it streams in.
+ */
 export function loadWidget() {
-  widget ??= import('./kefu_widget.js').then(async (module) => {
-    await module.default();
-    return module;
-  });
+  if (!widget) {
+    const wasm = fetch(new URL('./kefu_widget_bg.wasm', import.meta.url));
+    // A failed fetch is reported by the glue's init below; this only keeps it from going unhandled.
+    wasm.catch(() => {});
+    widget = import('./kefu_widget.js').then(async (module) => {
+      await module.default({ module_or_path: wasm });
+      return module;
+    });
+  }
   return widget;
 }
 
@@ -120,7 +128,11 @@ export class KefuChat extends HTMLElement {
     this.append(this.window);
     this.keepAboveKeyboard();
     const open = this.channel !== 'h5' || this.hasAttribute('open') || wasOpen();
-    if (open) styled.then(() => this.show());
+    if (open) {
+      // The widget downloads while the stylesheet does; it is shown once both are here.
+      loadWidget().catch(() => {});
+      styled.then(() => this.show());
+    }
   }
 
   /**
