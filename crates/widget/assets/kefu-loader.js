@@ -54,6 +54,48 @@ export function loadStyles() {
   return styles;
 }
 
+/**
+ * Sends botdm `start` for `options` at once, so its answer travels while the widget downloads
+ * and compiles; the widget awaits it instead of sending its own when its start is the same (the
+ * same URL and body). Not sent (undefined) when this tab has a saved session the widget will
+ * resume, or when storage cannot tell.
+ */
+function startEarly(options, channel) {
+  const text = (name) => (options[name] ?? '').trim();
+  const endpoint = text('endpoint');
+  try {
+    if (sessionStorage.getItem(`kefu-widget|${endpoint}|${text('appId')}|${text('botId')}|${channel}`)) return undefined;
+  } catch {
+    return undefined;
+  }
+  const body = { app_id: text('appId'), bot_id: text('botId'), sid: '', channel };
+  try {
+    const vars = options.vars === undefined ? undefined : JSON.parse(options.vars);
+    if (vars !== undefined) {
+      // The widget writes the variables in sorted order.
+      body.var_json = {};
+      for (const key of Object.keys(vars).sort()) body.var_json[key] = vars[key];
+    }
+  } catch {
+    return undefined;
+  }
+  if (options.userData !== undefined) body.user_data = options.userData;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  body.sid = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  const url = `${endpoint.replace(/\/+$/, '')}/api/v1/gaia/botdm/start`;
+  const json = JSON.stringify(body);
+  const timeout = Number(options.timeoutMs) > 0 ? Number(options.timeoutMs) : 15000;
+  const answer = fetch(url, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: json,
+    signal: AbortSignal.timeout?.(timeout),
+  });
+  // A failure is the widget's to report (as for a start it sent itself).
+  answer.catch(() => {});
+  return { sid: body.sid, url, body: json, answer };
+}
+
 /** Remembers, for this tab, whether the h5 chat window is open (so a reload keeps it open). */
 function rememberOpen(open) {
   try {
@@ -129,8 +171,10 @@ export class KefuChat extends HTMLElement {
     this.keepAboveKeyboard();
     const open = this.channel !== 'h5' || this.hasAttribute('open') || wasOpen();
     if (open) {
-      // The widget downloads while the stylesheet does; it is shown once both are here.
+      // The widget downloads while the stylesheet does, and its first answer meanwhile; it is
+      // shown once both are here.
       loadWidget().catch(() => {});
+      this.started = startEarly(this.options, this.channel);
       styled.then(() => this.show());
     }
   }
@@ -192,9 +236,15 @@ export class KefuChat extends HTMLElement {
     this.updateLauncher();
     if (opening) this.dispatchEvent(new CustomEvent('open'));
     if (!this.chat) {
+      this.started ??= startEarly(this.options, this.channel);
       try {
         const module = await loadWidget();
-        this.chat ??= module.mount(this.window, this.options);
+        if (!this.chat) {
+          // The early start belongs to this mount only.
+          const started = this.started;
+          this.started = undefined;
+          this.chat = module.mount(this.window, { ...this.options, started });
+        }
       } catch (error) {
         const note = document.createElement('p');
         note.className = 'kefu-load-error';
