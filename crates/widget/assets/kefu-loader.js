@@ -21,8 +21,34 @@ const WORDS = {
 const SVG = 'http://www.w3.org/2000/svg';
 const ICON = 'M12 3C6.5 3 2 6.6 2 11c0 2.4 1.3 4.6 3.4 6.1L4.5 21l4.2-2.3c1 .3 2.1.4 3.3.4 5.5 0 10-3.6 10-8.1S17.5 3 12 3zm-4 9.3a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6zm4 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6zm4 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6z';
 
+/** The launcher's rules (kefu-widget.css between its "launcher" marks), put here by the package build. */
+const LAUNCHER_CSS = '__KEFU_LAUNCHER_CSS__';
+
 let widget;
 let styles;
+let launcherStyled;
+
+/**
+ * Gives the launcher its look at once from a constructed stylesheet (which a page's `style-src`
+ * does not govern), so it need not wait for the stylesheet; false where the browser cannot (or
+ * the file was not built), and the launcher waits for the stylesheet.
+ */
+function styleLauncher() {
+  if (launcherStyled === undefined) {
+    launcherStyled = false;
+    try {
+      if (!LAUNCHER_CSS.startsWith('__') && 'adoptedStyleSheets' in document) {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(LAUNCHER_CSS);
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+        launcherStyled = true;
+      }
+    } catch {
+      // The launcher waits for the stylesheet.
+    }
+  }
+  return launcherStyled;
+}
 
 /**
  * Loads the widget's wasm and glue once; resolves to its module. The wasm is fetched at once,
@@ -160,7 +186,7 @@ export class KefuChat extends HTMLElement {
     if (this.channel === 'h5') {
       this.window.hidden = true;
       this.launcher = this.makeLauncher();
-      this.launcher.hidden = true;
+      this.launcher.hidden = !styleLauncher();
       styled.then(() => { this.launcher.hidden = false; });
       this.append(this.launcher);
       whenIdle(() => loadWidget().catch(() => {}));
@@ -238,7 +264,8 @@ export class KefuChat extends HTMLElement {
     if (!this.chat) {
       this.started ??= startEarly(this.options, this.channel);
       try {
-        const module = await loadWidget();
+        // The launcher may be clicked before the stylesheet is in.
+        const [module] = await Promise.all([loadWidget(), loadStyles()]);
         if (!this.chat) {
           // The early start belongs to this mount only.
           const started = this.started;
