@@ -352,6 +352,16 @@ impl Conversation {
         Ok(())
     }
 
+    /// Starts the session with `sid`, chosen by the host (see `KefuClient::start_chat_prefetched`:
+    /// a page may send `start` itself while the client loads).
+    pub fn start_with_sid(&mut self, sid: Sid) -> Result<(), ClientError> {
+        if self.phase != Phase::Idle {
+            return Err(self.wrong_phase("start"));
+        }
+        self.begin(sid);
+        Ok(())
+    }
+
     /// Starts a new session with the same options after expiry, failure or the end of the last
     /// one. Queued messages are sent once the bot waits; failed ones stay failed.
     pub fn restart(&mut self) -> Result<(), ClientError> {

@@ -39,5 +39,5 @@ pub use recovery::{RecoveryPolicy, Trouble};
 #[cfg(target_arch = "wasm32")]
 pub use {
     client::{DEFAULT_TIMEOUT_MS, KefuClient},
-    session::ChatSession,
+    session::{ChatSession, PrefetchedStart},
 };

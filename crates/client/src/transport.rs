@@ -125,19 +125,32 @@ impl Http {
             if timed_out.get() {
                 Failure::Uncertain(format!("no answer within {} ms", self.timeout_ms))
             } else {
-                // fetch rejects the same way whether or not the request left: uncertain.
-                Failure::Uncertain(format!("network error: {}", describe(&e)))
+                network_error(&e)
             }
         })
     }
 
     async fn fetch_bytes(&self, path_and_query: &str, init: &RequestInit) -> Result<(u16, Vec<u8>), JsValue> {
-        let response: Response =
-            JsFuture::from(global_fetch(&self.url(path_and_query), init)).await?.dyn_into()?;
-        let status = response.status();
-        let buffer = JsFuture::from(response.array_buffer()?).await?;
-        Ok((status, Uint8Array::new(&buffer).to_vec()))
+        response_bytes(global_fetch(&self.url(path_and_query), init)).await
     }
+}
+
+/// The status and body of `answer`, a `fetch()` made elsewhere (the widget loader's early
+/// start); no answer is an uncertain delivery.
+pub(crate) async fn answered(answer: Promise) -> Result<(u16, Vec<u8>), Failure> {
+    response_bytes(answer).await.map_err(|e| network_error(&e))
+}
+
+/// fetch rejects the same way whether or not the request left: uncertain.
+fn network_error(e: &JsValue) -> Failure {
+    Failure::Uncertain(format!("network error: {}", describe(e)))
+}
+
+async fn response_bytes(answer: Promise) -> Result<(u16, Vec<u8>), JsValue> {
+    let response: Response = JsFuture::from(answer).await?.dyn_into()?;
+    let status = response.status();
+    let buffer = JsFuture::from(response.array_buffer()?).await?;
+    Ok((status, Uint8Array::new(&buffer).to_vec()))
 }
 
 /// Waits `ms` milliseconds.

@@ -10,12 +10,15 @@
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
 //! - `cargo xtask bench load`: concurrent chats through proxy and sandbox, slow clients present.
 //! - `cargo xtask bench callbacks`: the callback receiver's push throughput and answer times.
+//! - `cargo xtask bench first-message`: time to the bot's first message in Chromium, against
+//!   deep-chat.
 
 mod bench;
 mod bench_callbacks;
 mod cmd;
 mod deliver;
 mod demo;
+mod first_message;
 mod load;
 mod package;
 mod servers;
@@ -100,6 +103,13 @@ enum BenchTarget {
         #[arg(long, value_enum, default_value = "sqlite")]
         store: bench_callbacks::StoreKind,
     },
+    /// Time to the bot's first message in headless Chromium (cold cache; a slow link and
+    /// loopback) on the demo pages and on a deep-chat 2.4 page speaking the same botdm loop.
+    FirstMessage {
+        /// Visits of each page on each link; the report gives their medians.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=50))]
+        rounds: u32,
+    },
 }
 
 fn main() -> ExitCode {
@@ -123,6 +133,8 @@ fn main() -> ExitCode {
                 senders: senders.into_iter().map(|s| s as usize).collect(),
             })
         }
+        Command::Bench { what: BenchTarget::FirstMessage { rounds } } => setup::ensure_first_message()
+            .and_then(|tools| first_message::run(&tools, &first_message::FirstMessageOptions { rounds })),
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),
         Command::Tsc => setup::ensure_build_tools()

@@ -14,11 +14,14 @@ use crate::setup::{self, Tools};
 /// Most the launcher may cost before the wasm is fetched (gzip bytes).
 const LOADER_BUDGET_GZIP: usize = 8 * 1024;
 /// Most the whole widget may cost (gzip bytes): what it measured last plus about 100 B, so it
-/// cannot grow unseen (the goal of issue 17 is 100 KB).
-const FULL_BUDGET_GZIP: usize = 112_800;
+/// cannot grow unseen (the goal of issue 17 is 100 KB). The loader's early start (its code in
+/// the loader, the client and the widget) added 1,750 B gzip for about 150 ms less to the first
+/// message on the slow link of `cargo xtask bench first-message`; the launcher's rules in the
+/// loader 583 B for the launcher about 180 ms sooner there.
+const FULL_BUDGET_GZIP: usize = 115_200;
 /// Most the whole widget may cost (brotli bytes): what it measured last plus about 100 B (the
-/// goal is 85 KB).
-const FULL_BUDGET_BROTLI: usize = 93_900;
+/// goal is 85 KB); the early start added 1,600 B, the launcher's rules in the loader 504 B.
+const FULL_BUDGET_BROTLI: usize = 96_100;
 
 /// What a page downloads to show the launcher: the loader script and the stylesheet.
 const LOADER_FILES: [&str; 2] = ["kefu-loader.js", "kefu-widget.css"];
