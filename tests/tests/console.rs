@@ -62,3 +62,153 @@ async fn a_token_revoked_while_signed_in_returns_to_sign_in_with_an_alert() {
     assert_eq!(left, serde_json::Value::Null);
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bots_are_listed_and_one_can_be_tried_beside_the_list() {
+    let stack = ConsoleStack::start().await;
+    let browser = ConsoleBrowser::start().await;
+    browser.sign_in(&stack).await;
+    browser.go(&stack, "#/bots").await;
+    browser.wait_count("the bots", "table tbody tr", |n| n >= 1).await;
+    browser.check_page("bots").await;
+    browser.click("a.try").await;
+    browser.wait_count("the widget beside the list", ".try-chat kefu-chat", |n| n == 1).await;
+    browser.wait_long("the bot's welcome in the widget", ".try-chat .kefu-bot", 20, |n| n >= 1).await;
+    let bot =
+        browser.js("return document.querySelector('.try-chat kefu-chat').getAttribute('bot-id');").await;
+    let listed = browser.texts("table tbody tr td code").await;
+    assert!(listed.iter().any(|id| bot.as_str() == Some(id.as_str())), "{bot} is one of {listed:?}");
+    browser.check_page("bots-try").await;
+    browser.close().await;
+}
+
+/// A CSV of `n` numbers with a header row, in a temporary file.
+fn numbers_csv(n: usize) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("kefu-e2e-numbers-{}-{n}.csv", std::process::id()));
+    let mut text = String::from("phone,name\n");
+    for i in 0..n {
+        text.push_str(&format!("1390000{i:04},客户{i}\n"));
+    }
+    std::fs::write(&path, text).expect("the CSV written");
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_is_created_given_50_numbers_and_its_calls_charts_transcripts_and_csv_arrive() {
+    let stack = ConsoleStack::start().await;
+    let browser = ConsoleBrowser::start().await;
+    browser.sign_in(&stack).await;
+    browser.check_page("campaigns-empty").await;
+    browser.go(&stack, "#/campaigns/new").await;
+    browser.wait_count("the bot picker", "select#bot option", |n| n >= 1).await;
+    browser.check_page("campaign-new").await;
+    // Create the task: every required field, recording on, one labelled recall group.
+    browser.fill("#task-name", "e2e 回访任务").await;
+    browser.fill("#disnumber", "02112345678").await;
+    let team_url = browser.js("return document.querySelector('#team-url').value;").await;
+    if team_url.as_str().is_none_or(str::is_empty) {
+        browser.fill("#team-url", &stack.team_url()).await;
+    }
+    browser.click("form button[type=submit]").await;
+    browser.wait_long("the new task's page", "#upload-title", 15, |n| n == 1).await;
+    let hash = browser.js("return location.hash;").await;
+    assert!(hash.as_str().is_some_and(|h| h.starts_with("#/campaigns/") && h.len() > 12), "{hash}");
+    // A file with a malformed and a duplicate number is checked here and they are listed.
+    let bad = std::env::temp_dir().join(format!("kefu-e2e-bad-{}.csv", std::process::id()));
+    std::fs::write(&bad, "phone\n13900000001\n139-0000\n13900000001\n").expect("written");
+    let input = browser.client.find(fantoccini::Locator::Css("#numbers-file")).await.expect("the file input");
+    input.send_keys(&bad.to_string_lossy()).await.expect("chosen");
+    browser.wait_count("the check", ".issues.malformed li", |n| n == 1).await;
+    assert_eq!(browser.count(".issues.duplicates li").await, 1);
+    browser.check_page("campaign-check").await;
+    // The 50-number CSV.
+    let csv = numbers_csv(50);
+    browser.js("document.querySelector('#numbers-file').value = ''; return true;").await;
+    let input = browser.client.find(fantoccini::Locator::Css("#numbers-file")).await.expect("the file input");
+    input.send_keys(&csv.to_string_lossy()).await.expect("chosen");
+    browser.wait_count("the check of 50 numbers", ".check-numbers", |n| n == 1).await;
+    assert_eq!(browser.texts(".check-numbers").await, vec!["50".to_owned()]);
+    browser.click("section[aria-labelledby=upload-title] button[type=submit]").await;
+    browser.wait_long("the upload's batch", ".notice code", 20, |n| n == 1).await;
+    // The sandbox calls the numbers and pushes each call: the table and the charts fill.
+    browser.wait_long("50 calls in the results", ".calls-count", 60, |_| true).await;
+    for _ in 0..120 {
+        let count = browser.texts(".calls-count").await;
+        if count.first().is_some_and(|c| c.starts_with("50 "))
+            && browser.count("#chart-grades rect.bar").await > 0
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert_eq!(
+        browser.texts(".calls-count").await.first().map(|c| c.split(' ').next().unwrap_or("").to_owned()),
+        Some("50".to_owned())
+    );
+    assert_eq!(browser.count("table.calls tbody tr").await, 20, "the first page of 20");
+    assert!(browser.count("#chart-states rect.bar").await >= 2, "calls by state drawn");
+    assert!(browser.count("#chart-grades rect.bar").await >= 1, "numbers by grade drawn");
+    let chart_name =
+        browser.js("return document.querySelector('#chart-states svg').getAttribute('aria-label');").await;
+    assert!(chart_name.as_str().is_some_and(|n| n.contains("785")), "{chart_name}");
+    browser.check_page("campaign-results").await;
+    // Paging.
+    browser.click("nav.pager button:last-child").await;
+    browser.wait_count("the second page", "nav.pager span", |_| true).await;
+    for _ in 0..50 {
+        if browser.texts("nav.pager span").await.first().is_some_and(|t| t.starts_with("21–40")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        browser.texts("nav.pager span").await[0].starts_with("21–40"),
+        "{:?}",
+        browser.texts("nav.pager span").await
+    );
+    // Export: all 50 rows.
+    browser.click("button.export").await;
+    browser.wait_long("the export", ".exported", 20, |n| n == 1).await;
+    assert!(browser.texts(".exported").await[0].ends_with("50"), "{:?}", browser.texts(".exported").await);
+    let downloads = std::path::PathBuf::from(kefu_e2e::console::download_dir());
+    let mut saved = None;
+    for _ in 0..50 {
+        saved = std::fs::read_dir(&downloads).ok().and_then(|d| {
+            d.filter_map(Result::ok).map(|e| e.path()).find(|p| {
+                p.file_name().is_some_and(|n| {
+                    n.to_string_lossy().starts_with("task-") && n.to_string_lossy().ends_with(".csv")
+                })
+            })
+        });
+        if saved.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let saved = saved.expect("the CSV saved in the download folder");
+    let text = std::fs::read_to_string(&saved).expect("the CSV");
+    let _ = std::fs::remove_file(&saved);
+    assert_eq!(text.lines().filter(|l| !l.trim().is_empty()).count(), 51, "a header and 50 rows");
+    // Filter: answered calls only.
+    browser.fill("#f-answered", "yes").await;
+    browser.click("form.toolbar button[type=submit]").await;
+    for _ in 0..50 {
+        let answered = browser.texts("table.calls td[data-label=Answered]").await;
+        if !answered.is_empty() && answered.iter().all(|a| a == "Yes") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let answered = browser.texts("table.calls td[data-label=Answered]").await;
+    assert!(!answered.is_empty() && answered.iter().all(|a| a == "Yes"), "{answered:?}");
+    // Open an answered call: its transcript as a conversation.
+    browser.click("table.calls a[href^='#/calls/']").await;
+    browser.wait_long("the transcript", ".conversation .turn", 15, |n| n >= 2).await;
+    assert!(browser.count(".turn.bot").await >= 1 && browser.count(".turn.user").await >= 1);
+    assert!(browser.count(".turn .intent").await >= 1, "an intent on a callee line");
+    let said = browser.texts(".turn .said").await;
+    assert!(said.iter().all(|s| !s.contains('<') && !s.contains("**")), "readable text: {said:?}");
+    assert_eq!(browser.count(".turn .said *").await, 0, "platform text is never markup");
+    browser.check_page("call").await;
+    browser.close().await;
+}

@@ -194,7 +194,9 @@ fn column(reference: &str) -> Option<usize> {
 /// A number cell as text: integers (a phone typed as a number) without a fraction or exponent.
 fn number_text(v: &str) -> String {
     match v.parse::<f64>() {
-        Ok(f) if f.fract() == 0.0 && f.abs() < 1e20 => format!("{f:.0}"),
+        // Whole numbers up to 19 digits convert exactly enough for a phone (no float formatting,
+        // which would cost the wasm its float printer).
+        Ok(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => (f as i64).to_string(),
         _ => v.to_owned(),
     }
 }

@@ -854,7 +854,8 @@ fn UploadNumbers(props: &TaskProps) -> Html {
         },
         Upload::Checked { check, .. } => check_view(w, check),
         Upload::Sending { sent, total } => {
-            let percent = if *total > 0.0 { (sent / total * 100.0).round() } else { 0.0 };
+            let percent =
+                if *total > 0.0 { (sent / total * 100.0).round().clamp(0.0, 100.0) as u32 } else { 0 };
             html! {
                 <div class="loading" role="status">
                     <label for="upload-progress">{ w.uploading }</label>
