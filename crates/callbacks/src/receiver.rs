@@ -56,6 +56,11 @@ impl Receiver {
         &self.inner.store
     }
 
+    /// The settings it answers with.
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
     /// The push routes only (`/callbacks/{token}`, `/callbacks/{token}/inbound`); no fallback,
     /// so it merges into another router.
     pub fn push_router(&self) -> Router {

@@ -57,6 +57,12 @@ impl CallbackToken {
     pub fn label(&self) -> &str {
         &self.label
     }
+
+    /// The token itself, to build the addresses given to the platform (`/callbacks/{token}`, a
+    /// task's `team_url`): show it to operators only, never log it.
+    pub fn secret(&self) -> &str {
+        &self.token
+    }
 }
 
 /// A conservative estimate of a token's randomness: its length times the bits of the smallest

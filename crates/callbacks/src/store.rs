@@ -550,6 +550,21 @@ impl Store {
         })
     }
 
+    /// A stored call's `record_url` as pushed (`Some(None)`: the call has none; `None`: no such
+    /// call), for the proxy's recording links.
+    pub async fn record_url(&self, call_id: &str) -> Result<Option<Option<String>>> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query("SELECT record_url FROM calls WHERE call_id = $1")
+                .bind(call_id)
+                .fetch_optional(pool)
+                .await?;
+            match row {
+                None => Ok(None),
+                Some(row) => Ok(Some(row.try_get::<Option<String>, _>(0)?.filter(|s| !s.trim().is_empty()))),
+            }
+        })
+    }
+
     /// One call with its turns (SSML made readable), or `None`.
     pub async fn call(&self, call_id: &str) -> Result<Option<CallDetail>> {
         let sql = format!(

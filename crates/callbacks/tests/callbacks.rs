@@ -134,6 +134,10 @@ async fn exactly_once(url: String) {
     let (_, detail) = get(&router, "/kefu/v1/calls/c1").await;
     assert_eq!(detail["num"], "13800000001", "the first push of c1 is kept: {detail}");
     assert_eq!(detail["state"], 785);
+    // The raw record_url of a call, for the proxy's recording links.
+    assert_eq!(store.record_url("c1").await.expect("read"), Some(Some("/record/c1.wav".to_owned())));
+    assert_eq!(store.record_url("c2").await.expect("read"), Some(None), "unanswered: no recording");
+    assert_eq!(store.record_url("nope").await.expect("read"), None);
 }
 
 async fn concurrent_repeats_store_once(url: String) {

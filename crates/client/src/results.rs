@@ -1,9 +1,13 @@
 //! Campaign results and the §9 contacts directory, as `kefu-proxy` serves them when it has a
-//! callbacks store (`/kefu/v1/…`; operator token needed).
+//! callbacks store (`/kefu/v1/…`; operator token needed), and what the operators' console needs
+//! besides: short-lived recording links, the deployment's callback addresses, and a simulated
+//! inbound call in a sandbox deployment.
 
+use kefu_protocol::PlatformAnswer;
 use kefu_protocol::results::{
-    CallDetail, CallPage, CallQuery, ContactEdit, ContactEntry, ContactImport, ContactPage, RESULTS_BASE,
-    TaskList,
+    CallDetail, CallPage, CallQuery, ContactEdit, ContactEntry, ContactImport, ContactPage, DEPLOYMENT_PATH,
+    Deployment, RECORDING_LINKS_PATH, RESULTS_BASE, RecordingLink, RecordingLinkRequest,
+    SIMULATED_INBOUND_PATH, SimulatedInbound, SimulatedInboundRequest, TaskList,
 };
 
 use crate::ClientError;
@@ -92,5 +96,34 @@ impl Results<'_> {
         let json = serde_json::to_string(edit).map_err(|e| ClientError::InvalidMessage(e.to_string()))?;
         let path = format!("{RESULTS_BASE}/contacts/{}", segment(phone));
         self.client.call::<ContactEntry>("PUT", &path, Body::Json(json), true).await
+    }
+
+    /// `POST /kefu/v1/recording-links`: a short-lived link to one recording (a stored call's, or
+    /// a recording URL the platform gave: [`RecordingLinkRequest::call`],
+    /// [`RecordingLinkRequest::url`]) that an `<audio src>` plays, with seeking, without the
+    /// operator token. The answer's `url` is made absolute (joined to the client's endpoint);
+    /// ask for a new link once `expires_in` seconds have passed. A URL outside this deployment's
+    /// upstream and recording hosts is refused (400), an unknown call or one without a
+    /// recording is 404. Safe to retry.
+    pub async fn recording_link(&self, request: &RecordingLinkRequest) -> Result<RecordingLink, ClientError> {
+        let mut link = self.client.post::<RecordingLink>(RECORDING_LINKS_PATH, request, true).await?;
+        if link.url.starts_with('/') {
+            link.url = self.client.http.url(&link.url);
+        }
+        Ok(link)
+    }
+
+    /// `GET /kefu/v1/deployment`: this deployment's public URL, callback addresses (a task's
+    /// `team_url`; they carry the callback token) and which route families are on.
+    pub async fn deployment(&self) -> Result<Deployment, ClientError> {
+        self.client.call::<Deployment>("GET", DEPLOYMENT_PATH, Body::Empty, true).await
+    }
+
+    /// `POST /kefu/v1/sandbox/inbound`: simulates an inbound call from `caller` (kefu-sandbox
+    /// asks the §9 lookup, as the platform would) and answers what the bot then does. Only in a
+    /// sandbox deployment (`Deployment::sandbox`); elsewhere the route is a 404. Not retried.
+    pub async fn simulate_inbound(&self, caller: &str) -> Result<SimulatedInbound, ClientError> {
+        let request = SimulatedInboundRequest { caller: caller.to_owned() };
+        self.client.post::<PlatformAnswer<SimulatedInbound>>(SIMULATED_INBOUND_PATH, &request, false).await
     }
 }

@@ -304,6 +304,115 @@ impl CallQuery {
     }
 }
 
+/// `POST /kefu/v1/recording-links` (operator token): which recording a short-lived link should
+/// play. Exactly one of the two is given.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RecordingLinkRequest {
+    /// A call stored from a §7 push: its `record_url` (relative paths resolved against the
+    /// proxy's recording base).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
+    /// A recording URL as the platform gave it, byte for byte: seed 000's `recordUrl`, seed
+    /// 001's `wavFileUrl`. Only URLs on this deployment's upstream and recording hosts are taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl RecordingLinkRequest {
+    /// A link to the recording of a stored call.
+    pub fn call(call_id: impl Into<String>) -> RecordingLinkRequest {
+        RecordingLinkRequest { call_id: Some(call_id.into()), url: None }
+    }
+
+    /// A link to a recording URL the platform gave.
+    pub fn url(url: impl Into<String>) -> RecordingLinkRequest {
+        RecordingLinkRequest { call_id: None, url: Some(url.into()) }
+    }
+}
+
+/// What `POST /kefu/v1/recording-links` answers: a link an `<audio src>` can use without the
+/// operator token (`GET` / `HEAD`, with `Range`), bound to one recording, until it expires.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RecordingLink {
+    /// The link: `/kefu/v1/recordings/<opaque>` on the proxy (kefu-client makes it absolute).
+    pub url: String,
+    /// When it stops working, in ms since the Unix epoch (the proxy's clock).
+    pub expires_at: i64,
+    /// How long it works from now, in seconds: ask for a new link before then.
+    pub expires_in: u64,
+}
+
+/// `GET /kefu/v1/deployment` (operator token): what this deployment is, for the console.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Deployment {
+    /// The proxy's public base URL (`KEFU_PUBLIC_URL`, or what the request reached it as).
+    pub public_url: String,
+    /// The callback addresses, one per callback token (empty without a callbacks store). They
+    /// carry the token: show them to operators only.
+    pub callbacks: Vec<CallbackEndpoint>,
+    /// Whether the result and contacts routes (`/kefu/v1/tasks`, …) are on (a store is set).
+    pub results: bool,
+    /// Whether the seed 000 routes are on (`KEFU_OUTBOUND_URL`).
+    pub outbound: bool,
+    /// Whether the seed 001 routes are on (`KEFU_CALLCENTER_URL`).
+    pub callcenter: bool,
+    /// Whether `POST /kefu/v1/sandbox/inbound` is on (`KEFU_SANDBOX_URL`: a kefu-sandbox, never
+    /// the real platform).
+    pub sandbox: bool,
+    /// How long a recording link works, in seconds.
+    pub recording_link_secs: u64,
+}
+
+/// One callback token's addresses.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CallbackEndpoint {
+    /// The token's label (stored with what arrives through it).
+    pub label: String,
+    /// The §7/§8 push address: a task's `team_url` (addtask, §10).
+    pub team_url: String,
+    /// The §9 inbound caller lookup address, agreed with the platform.
+    pub inbound_url: String,
+}
+
+/// `POST /kefu/v1/sandbox/inbound` (operator token, sandbox deployments only): simulate an
+/// inbound call from `caller`.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SimulatedInboundRequest {
+    /// The calling number.
+    pub caller: String,
+}
+
+/// The `result` of `POST /kefu/v1/sandbox/inbound` (in seed 002's `{code, msg, result}`
+/// envelope, as kefu-sandbox answers it): what the bot did with the call after the §9 lookup.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SimulatedInbound {
+    /// The calling number.
+    pub caller: String,
+    /// `say` or `transfer`.
+    pub action: String,
+    /// What the bot says (the lookup's prompt).
+    #[serde(default)]
+    pub prompt: String,
+    /// Where the call is transferred, when `action` is `transfer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<String>,
+}
+
+/// Path of the recording-link route.
+pub const RECORDING_LINKS_PATH: &str = "/kefu/v1/recording-links";
+/// Prefix of the recording links themselves (`/kefu/v1/recordings/<opaque>`).
+pub const RECORDINGS_PREFIX: &str = "/kefu/v1/recordings";
+/// Path of the deployment route.
+pub const DEPLOYMENT_PATH: &str = "/kefu/v1/deployment";
+/// Path of the simulated inbound call (sandbox deployments only).
+pub const SIMULATED_INBOUND_PATH: &str = "/kefu/v1/sandbox/inbound";
+
 /// The result routes answer their payload bare (no `code` / `msg` envelope); failures are non-2xx
 /// with `{code, msg}`, which [`crate::decode`] reports from the status.
 macro_rules! bare_answer {
@@ -325,7 +434,16 @@ macro_rules! bare_answer {
     };
 }
 
-bare_answer!(TaskList, CallPage, CallDetail, ContactPage, ContactEntry, ContactImport);
+bare_answer!(
+    TaskList,
+    CallPage,
+    CallDetail,
+    ContactPage,
+    ContactEntry,
+    ContactImport,
+    RecordingLink,
+    Deployment
+);
 
 /// Base of the operators' result routes.
 pub const RESULTS_BASE: &str = "/kefu/v1";
@@ -359,5 +477,39 @@ mod query_tests {
         assert_eq!(page.rows[0].phone, "1380");
         let refused = crate::decode::<TaskList>(401, br#"{"code": 401, "msg": "needs an operator token"}"#);
         assert!(refused.expect_err("401").to_string().contains("operator token"));
+    }
+
+    #[test]
+    fn console_types_encode_exactly_and_decode() {
+        assert_eq!(
+            serde_json::to_value(RecordingLinkRequest::call("c1")).expect("encodes"),
+            serde_json::json!({"call_id": "c1"})
+        );
+        assert_eq!(
+            serde_json::to_value(RecordingLinkRequest::url("http://h/a.wav?x=%2B")).expect("encodes"),
+            serde_json::json!({"url": "http://h/a.wav?x=%2B"})
+        );
+        let link = crate::decode::<RecordingLink>(
+            200,
+            br#"{"url": "/kefu/v1/recordings/abc", "expires_at": 1700000300000, "expires_in": 300}"#,
+        )
+        .expect("decodes");
+        assert_eq!((link.url.as_str(), link.expires_in), ("/kefu/v1/recordings/abc", 300));
+        let deployment = crate::decode::<Deployment>(
+            200,
+            br#"{"public_url": "https://k.example", "callbacks": [{"label": "shop",
+                "team_url": "https://k.example/callbacks/t", "inbound_url": "https://k.example/callbacks/t/inbound"}],
+                "results": true, "outbound": false, "callcenter": true, "sandbox": false, "recording_link_secs": 300}"#,
+        )
+        .expect("decodes");
+        assert_eq!(deployment.callbacks[0].team_url, "https://k.example/callbacks/t");
+        let refused = crate::decode::<RecordingLink>(403, br#"{"code": 403, "msg": "expired"}"#);
+        assert!(refused.is_err());
+        let sim = crate::decode::<crate::PlatformAnswer<SimulatedInbound>>(
+            200,
+            br#"{"code": 0, "msg": "success", "result": {"caller": "1", "action": "say", "prompt": "hi"}}"#,
+        )
+        .expect("decodes");
+        assert_eq!((sim.action.as_str(), sim.transfer), ("say", None));
     }
 }

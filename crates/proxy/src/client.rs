@@ -80,6 +80,24 @@ impl UpstreamClient {
     }
 }
 
+impl UpstreamClient {
+    /// Sends `request` and answers once the answer's head is in (within the timeout); the body
+    /// is left to stream (recordings: never read whole).
+    pub(crate) async fn open(
+        &self,
+        request: Request<Full<Bytes>>,
+    ) -> Result<axum::http::Response<hyper::body::Incoming>, Failure> {
+        let exchange =
+            async { self.pooled.request(request).await.map_err(|e| Failure::Unreachable(chain(&e))) };
+        tokio::time::timeout(self.timeout, exchange).await.unwrap_or(Err(Failure::Timeout))
+    }
+
+    /// How long an exchange may take.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+}
+
 /// An error and its sources on one line: hyper's own message alone ("client error (Connect)")
 /// does not say what went wrong.
 fn chain(e: &(dyn std::error::Error + 'static)) -> String {

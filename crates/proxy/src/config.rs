@@ -69,6 +69,9 @@ impl std::fmt::Debug for Clock {
     }
 }
 
+/// How long a recording link works unless `KEFU_RECORDING_LINK_SECS` says otherwise (5 minutes).
+pub const DEFAULT_RECORDING_LINK_SECS: u64 = 300;
+
 /// Everything the proxy needs to run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -120,6 +123,23 @@ pub struct Config {
     /// Peers whose `Forwarded` / `X-Forwarded-For` name the client (load balancers); empty: the
     /// TCP peer is always the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The proxy's public base URL, as browsers and the platform reach it (e.g.
+    /// `https://kefu.example.com` behind a TLS terminator): the callback addresses given to the
+    /// console are built on it. `None`: `http://` and each request's `Host`.
+    pub public_url: Option<String>,
+    /// Where relative §7 `record_url`s point; `None`: the platform URL (where kefu-sandbox
+    /// serves them).
+    pub recording_base: Option<String>,
+    /// Origins besides the upstreams and the recording base whose recordings may be fetched
+    /// (e.g. the object storage seed 000's `recordUrl`s point to).
+    pub recording_hosts: Vec<String>,
+    /// The key recording links are signed with (HMAC-SHA256, at least 32 bytes); `None`: a
+    /// random one made at start (links then work on this process only, until it stops).
+    pub recording_key: Option<Secret>,
+    /// How long a recording link works.
+    pub recording_link_ttl: Duration,
+    /// A kefu-sandbox's URL: turns on `POST /kefu/v1/sandbox/inbound`, which goes there only.
+    pub sandbox_url: Option<String>,
 }
 
 impl Config {
@@ -149,6 +169,12 @@ impl Config {
             max_connections_per_client: 128,
             max_connections: 8192,
             trusted_proxies: Vec::new(),
+            public_url: None,
+            recording_base: None,
+            recording_hosts: Vec::new(),
+            recording_key: None,
+            recording_link_ttl: Duration::from_secs(DEFAULT_RECORDING_LINK_SECS),
+            sandbox_url: None,
         }
     }
 
@@ -284,6 +310,18 @@ pub struct FileConfig {
     pub max_connections: Option<usize>,
     /// Trusted proxies (CIDRs or addresses).
     pub trusted_proxies: Option<Vec<String>>,
+    /// The proxy's public base URL.
+    pub public_url: Option<String>,
+    /// Where relative §7 `record_url`s point.
+    pub recording_base: Option<String>,
+    /// More origins recordings may be fetched from.
+    pub recording_hosts: Option<Vec<String>>,
+    /// A file holding the recording-link key.
+    pub recording_key_file: Option<PathBuf>,
+    /// Recording link lifetime in seconds.
+    pub recording_link_secs: Option<u64>,
+    /// A kefu-sandbox's URL (simulated inbound calls).
+    pub sandbox_url: Option<String>,
 }
 
 impl FileConfig {

@@ -122,6 +122,9 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
         ),
     };
     let base = base.ok_or(ProxyError::UpstreamNotConfigured(route.upstream.setting()))?;
+    if route.name == "recording" {
+        check_recording_query(parts.uri.query())?;
+    }
     let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
     let body = match route.body {
         Body::Query => Bytes::new(),
@@ -217,6 +220,23 @@ fn upstream_error(route: &Route, failure: Failure) -> ProxyError {
             tracing::warn!(route = route.name, error = %why, "upstream failed");
             ProxyError::UpstreamUnavailable
         }
+    }
+}
+
+/// Seed 001's recordings route: exactly one `filename`, a relative path that stays in its
+/// folder (no `..`, also percent-encoded; the document asks servers to refuse it, and so does the
+/// proxy before anything leaves).
+fn check_recording_query(query: Option<&str>) -> Result<(), ProxyError> {
+    let names: Vec<_> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(k, _)| k == "filename")
+        .map(|(_, v)| v)
+        .collect();
+    match names.as_slice() {
+        [name] if kefu_protocol::callcenter::recording_segments(name).is_ok() => Ok(()),
+        [_] => Err(ProxyError::BadRequest(
+            "filename must be a relative path inside the recordings folder (no \"..\", no leading /)".into(),
+        )),
+        _ => Err(ProxyError::BadRequest("give exactly one filename".into())),
     }
 }
 

@@ -14,15 +14,20 @@
 //! binary's connection loop around it (timeouts and connection caps for slow clients); [`app`]
 //! mounts the service in an axum `Router`. [`service_with_mounts`] adds other services under path
 //! prefixes ([`Mount`]; the binary mounts `kefu-callbacks` there when `KEFU_STORE` is set).
+//! [`console::mounts`] gives what the operators' console needs besides: signed recording links and
+//! the recordings streamed through them with `Range` ([`recordings`]), the deployment's callback
+//! addresses, and a simulated inbound call in a sandbox deployment.
 
 mod client;
 mod client_ip;
 pub mod config;
+pub mod console;
 pub mod error;
 mod forward;
 pub mod metrics;
 pub mod mount;
 mod rate_limit;
+pub mod recordings;
 mod request_id;
 pub mod routes;
 pub mod server;

@@ -113,6 +113,31 @@ struct Args {
     /// Comma-separated CIDRs of proxies whose Forwarded / X-Forwarded-For name the client.
     #[arg(long, env = "KEFU_TRUSTED_PROXIES")]
     trusted_proxies: Option<String>,
+    /// The proxy's public base URL, e.g. https://kefu.example.com behind a TLS terminator
+    /// [default: http:// and each request's Host].
+    #[arg(long, env = "KEFU_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Where relative §7 record_urls point [default: the platform URL].
+    #[arg(long, env = "KEFU_RECORDING_BASE")]
+    recording_base: Option<String>,
+    /// Comma-separated origins recordings may also be fetched from (e.g. seed 000's object
+    /// storage), besides the upstreams and the recording base.
+    #[arg(long, env = "KEFU_RECORDING_HOSTS")]
+    recording_hosts: Option<String>,
+    /// The key recording links are signed with, at least 32 bytes; the same on every replica
+    /// [default: random, made at start].
+    #[arg(long, env = "KEFU_RECORDING_KEY", hide_env_values = true)]
+    recording_key: Option<String>,
+    /// A file holding the recording-link key.
+    #[arg(long, env = "KEFU_RECORDING_KEY_FILE")]
+    recording_key_file: Option<PathBuf>,
+    /// How long a recording link works, in seconds [default: 300].
+    #[arg(long, env = "KEFU_RECORDING_LINK_SECS")]
+    recording_link_secs: Option<u64>,
+    /// A kefu-sandbox's URL: turns on POST /kefu/v1/sandbox/inbound (simulated inbound calls,
+    /// development only) [default: none].
+    #[arg(long, env = "KEFU_SANDBOX_URL")]
+    sandbox_url: Option<String>,
 }
 
 /// Commands besides serving.
@@ -239,12 +264,31 @@ fn settings(args: Args) -> Result<(SocketAddr, Config), ConfigError> {
     if let Some(list) = args.trusted_proxies.map(|s| split_list(&s)).or(file.trusted_proxies) {
         config.trusted_proxies = parse_trusted_proxies(&list)?;
     }
+    config.public_url = args.public_url.or(file.public_url).filter(|u| !u.is_empty());
+    config.recording_base = args.recording_base.or(file.recording_base).filter(|u| !u.is_empty());
+    config.recording_hosts =
+        args.recording_hosts.map(|s| split_list(&s)).or(file.recording_hosts).unwrap_or_default();
+    config.recording_key = match (args.recording_key, args.recording_key_file.or(file.recording_key_file)) {
+        (Some(key), _) => Some(Secret::new(key)),
+        (None, Some(path)) => Some(read_secret_file(&path)?),
+        (None, None) => None,
+    };
+    if let Some(secs) = args.recording_link_secs.or(file.recording_link_secs) {
+        if secs == 0 {
+            return Err(ConfigError("KEFU_RECORDING_LINK_SECS must be at least 1".into()));
+        }
+        config.recording_link_ttl = Duration::from_secs(secs);
+    }
+    config.sandbox_url = args.sandbox_url.or(file.sandbox_url).filter(|u| !u.is_empty());
     for url in std::iter::once(&config.platform_url)
         .chain(config.outbound_url.as_ref())
         .chain(config.callcenter_url.as_ref())
+        .chain(config.public_url.as_ref())
+        .chain(config.recording_base.as_ref())
+        .chain(config.sandbox_url.as_ref())
     {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(ConfigError(format!("upstream URL {url:?} must start with http:// or https://")));
+            return Err(ConfigError(format!("the URL {url:?} must start with http:// or https://")));
         }
     }
     Ok((listen, config))
@@ -281,14 +325,19 @@ fn store_description(url: &str) -> String {
     bare.split(['?', '#']).next().unwrap_or_default().to_owned()
 }
 
-/// The callback receiver's mounts, when a store is configured: the push routes public (their
-/// token is their secret) and without the per-client rate limit, the result routes for operators.
-async fn callback_mounts(store: Option<&str>) -> Result<Vec<Mount>, Box<dyn std::error::Error>> {
+/// The callback receiver, when a store is configured.
+async fn receiver(
+    store: Option<&str>,
+    config: &Config,
+) -> Result<Option<kefu_callbacks::Receiver>, Box<dyn std::error::Error>> {
     let Some(url) = store else {
         tracing::info!("callbacks: off (set KEFU_STORE and KEFU_CALLBACK_TOKEN to receive them)");
-        return Ok(Vec::new());
+        return Ok(None);
     };
-    let settings = kefu_callbacks::Settings::from_env()?;
+    let mut settings = kefu_callbacks::Settings::from_env()?;
+    if config.recording_base.is_some() {
+        settings.recording_base.clone_from(&config.recording_base);
+    }
     let labels: Vec<&str> = settings.tokens.iter().map(|t| t.label()).collect();
     tracing::info!(
         store = %store_description(url),
@@ -297,7 +346,12 @@ async fn callback_mounts(store: Option<&str>) -> Result<Vec<Mount>, Box<dyn std:
         "callbacks: on"
     );
     let store = kefu_callbacks::Store::open(url).await?;
-    let receiver = kefu_callbacks::Receiver::new(settings, store);
+    Ok(Some(kefu_callbacks::Receiver::new(settings, store)))
+}
+
+/// The callback receiver's mounts: the push routes public (their token is their secret) and
+/// without the per-client rate limit, the result routes for operators.
+fn callback_mounts(receiver: &kefu_callbacks::Receiver) -> Vec<Mount> {
     let not_found = || async { kefu_callbacks::Error::NotFound };
     let push = receiver.push_router().fallback(not_found).method_not_allowed_fallback(not_found);
     // The allow-list checks the client as the proxy resolved it (through trusted proxies).
@@ -310,10 +364,10 @@ async fn callback_mounts(store: Option<&str>) -> Result<Vec<Mount>, Box<dyn std:
         })
         .service(push);
     let results = receiver.results_router().fallback(not_found).method_not_allowed_fallback(not_found);
-    Ok(vec![
+    vec![
         Mount::new("callbacks", "/callbacks", Access::Public, push).without_rate_limit(),
         Mount::new("results", "/kefu/v1", Access::Operator, results),
-    ])
+    ]
 }
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
@@ -322,7 +376,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     for family in config.route_families() {
         tracing::info!("routes: {family}");
     }
-    let mounts = callback_mounts(store.as_deref()).await?;
+    let receiver = receiver(store.as_deref(), &config).await?;
+    // The console's routes first: they are under the results' `/kefu/v1`.
+    let mut mounts = kefu_proxy::console::mounts(&config, receiver.as_ref())?;
+    mounts.extend(receiver.as_ref().map(callback_mounts).unwrap_or_default());
     tracing::info!(
         operator_tokens = config.operator_tokens.len(),
         trusted_proxies = config.trusted_proxies.len(),

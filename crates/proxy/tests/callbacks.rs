@@ -120,6 +120,72 @@ fn the_allow_list_checks_the_client_resolved_through_trusted_proxies() {
 }
 
 #[test]
+fn the_console_routes_are_mounted_beside_the_results() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = format!("sqlite:{}", dir.path().join("kefu.db").display());
+    let log = dir.path().join("proxy.log");
+    let proxy = start(
+        &[
+            ("KEFU_STORE", &store),
+            ("KEFU_PUBLIC_URL", "https://kefu.example.com"),
+            ("KEFU_RECORDING_LINK_SECS", "120"),
+        ],
+        &log,
+    );
+    let addr = &proxy.addr;
+    let auth = [("Authorization", BEARER)];
+    assert_eq!(request(addr, "GET", "/kefu/v1/deployment", &[], b"").status, 401);
+    let deployment = request(addr, "GET", "/kefu/v1/deployment", &auth, b"");
+    assert_eq!(deployment.status, 200, "{deployment:?}");
+    let deployment = deployment.json();
+    assert_eq!(deployment["callbacks"][0]["team_url"], format!("https://kefu.example.com/callbacks/{TOKEN}"));
+    assert_eq!(deployment["results"], true);
+    assert_eq!(deployment["sandbox"], false, "no KEFU_SANDBOX_URL: no simulated inbound calls");
+    assert_eq!(deployment["recording_link_secs"], 120);
+    let no_sandbox = request(addr, "POST", "/kefu/v1/sandbox/inbound", &auth, br#"{"caller":"1"}"#);
+    assert_eq!(no_sandbox.status, 404, "{no_sandbox:?}");
+    // A link is refused without the operator token; a link that is not one, with 403.
+    let body = br#"{"url":"http://127.0.0.1:9/a.wav"}"#;
+    assert_eq!(request(addr, "POST", "/kefu/v1/recording-links", &[], body).status, 401);
+    let made = request(addr, "POST", "/kefu/v1/recording-links", &auth, body);
+    assert_eq!(made.status, 200, "the platform URL's host is a recording host: {made:?}");
+    assert_eq!(made.json()["expires_in"], 120);
+    let bad = request(addr, "GET", "/kefu/v1/recordings/forged", &[], b"");
+    assert_eq!(bad.status, 403, "{bad:?}");
+    assert!(bad.json()["msg"].as_str().is_some_and(|m| m.contains("ask for a new one")), "{bad:?}");
+    // Its host is down: a 502 that says so.
+    let path = made.json()["url"].as_str().expect("url").to_owned();
+    let down = request(addr, "GET", &path, &[], b"");
+    assert_eq!(down.status, 502, "{down:?}");
+    assert!(down.json()["msg"].as_str().is_some_and(|m| m.contains("recording host")), "{down:?}");
+    assert_eq!(request(addr, "GET", "/kefu/v1/tasks", &auth, b"").json(), json!({"tasks": []}));
+    let metrics = request(addr, "GET", "/metrics", &[], b"").body;
+    assert!(metrics.contains("route=\"recordings\""), "{metrics}");
+    drop(proxy);
+    let log = std::fs::read_to_string(&log).expect("log");
+    assert!(log.contains("recordings: links on"), "{log}");
+    assert!(!log.contains(TOKEN), "the callback token is never logged: {log}");
+}
+
+#[test]
+fn a_short_recording_key_is_refused_at_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kefu-proxy"))
+        .env_clear()
+        .env("KEFU_LISTEN", "127.0.0.1:0")
+        .env("KEFU_APIKEY", "k")
+        .env("KEFU_APISECRET", "s")
+        .env("KEFU_RECORDING_KEY", "too-short")
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("KEFU_RECORDING_KEY must be at least 32 bytes"), "{stderr}");
+    assert!(!stderr.contains("too-short"), "the key is never printed: {stderr}");
+}
+
+#[test]
 fn a_weak_callback_token_is_refused_at_start() {
     let dir = tempfile::tempdir().expect("dir");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_kefu-proxy"))

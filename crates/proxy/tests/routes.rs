@@ -332,3 +332,25 @@ async fn routes_without_an_upstream_answer_503_naming_the_setting() {
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(seen.lock().expect("lock").len(), 1);
 }
+
+#[tokio::test]
+async fn recording_filenames_that_leave_their_folder_never_leave_the_proxy() {
+    let (upstream, seen) = stub(Behaviour::Ok).await;
+    let proxy = proxy(config(&upstream));
+    for query in [
+        "filename=../../etc/passwd",
+        "filename=ai_call/../../../etc/passwd",
+        "filename=ai_call%2F..%2F..%2Fetc%2Fpasswd",
+        "filename=%2Fetc%2Fpasswd",
+        "filename=a.wav&filename=b.wav",
+        "other=a.wav",
+        "",
+    ] {
+        let a =
+            send(&proxy, request(Method::GET, &format!("/recordings/files?{query}"), Some(OPERATOR), None))
+                .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{query}: {}", a.body);
+        assert!(a.body["msg"].as_str().is_some_and(|m| m.contains("filename")), "{}", a.body);
+    }
+    assert!(seen.lock().expect("lock").is_empty(), "nothing refused reached the upstream");
+}

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kefu_protocol::callcenter::{
     CallRecord, CallTask, CallTaskQuery, CreatedTask, DialogueLine, RecordsQuery, StopTasksRequest, Ticket,
@@ -343,6 +343,7 @@ pub(crate) struct RecordingQuery {
 /// `outbound/<jobId>.wav`): a generated WAV for a known recording.
 pub(crate) async fn recording(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     query: Result<Query<RecordingQuery>, QueryRejection>,
 ) -> Response {
     let refuse = |status: StatusCode, msg: String| {
@@ -373,8 +374,8 @@ pub(crate) async fn recording(
     if !known {
         return refuse(StatusCode::NOT_FOUND, format!("no recording {filename:?}"));
     }
-    let seconds = 1 + (stable_hash(&filename) % 2) as u32;
-    ([(header::CONTENT_TYPE, "audio/wav")], wav::recording(&filename, seconds * 1000)).into_response()
+    let seconds = wav::MIN_SECONDS + (stable_hash(&filename) % 3) as u32;
+    wav::answer(&headers, wav::recording(&filename, seconds * 1000))
 }
 
 #[cfg(test)]

@@ -362,9 +362,11 @@ pub(crate) async fn outnum(
 
 /// `GET /sandbox/recordings/{call_id}.wav` (sandbox only; §7's `record_url` is a path relative to
 /// the platform's recording host, and this is where the sandbox keeps them): the recording of an
-/// answered call of a task that records, as a generated WAV as long as the call (at most 30 s).
+/// answered call of a task that records, as a generated WAV as long as the call (3 to 30 s), with
+/// `Range` support.
 pub(crate) async fn recording(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     axum::extract::Path(file): axum::extract::Path<String>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
@@ -373,13 +375,10 @@ pub(crate) async fn recording(
         let batch = store.batch(batch)?;
         let bot = state.config.bots.get(batch.bot)?;
         let sim = batch.call(bot, call)?;
-        (batch.record && sim.answered()).then(|| sim.duration_secs().clamp(1, 30))
+        (batch.record && sim.answered()).then(|| sim.duration_secs().clamp(crate::wav::MIN_SECONDS, 30))
     });
     match found {
-        Some(secs) => {
-            ([(axum::http::header::CONTENT_TYPE, "audio/wav")], crate::wav::recording(&file, secs * 1000))
-                .into_response()
-        }
+        Some(secs) => crate::wav::answer(&headers, crate::wav::recording(&file, secs * 1000)),
         None => {
             let mut res =
                 PlatformFailure(SandboxError::NotFound(format!("no recording {file:?}"))).into_response();

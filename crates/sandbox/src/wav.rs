@@ -1,7 +1,16 @@
 //! Generated recordings: a short 8 kHz mono 16-bit PCM WAV whose tone depends on its name.
-//! The header is 44 bytes of RIFF boilerplate, so no audio crate is needed.
+//! The header is 44 bytes of RIFF boilerplate, so no audio crate is needed. They are answered
+//! as a browser's `<audio>` needs: `Accept-Ranges: bytes`, a `Range` answered 206 with its
+//! `Content-Range` (416 when it is past the end), and `HEAD`.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kefu_serve::range::{ByteRange, content_range, unsatisfied_range};
 
 use crate::ids::stable_hash;
+
+/// The shortest recording served, in seconds: long enough for a player to seek in.
+pub(crate) const MIN_SECONDS: u32 = 3;
 
 const RATE: u32 = 8_000;
 
@@ -31,6 +40,35 @@ pub(crate) fn recording(name: &str, millis: u32) -> Vec<u8> {
         out.extend_from_slice(&(sample as i16).to_le_bytes());
     }
     out
+}
+
+/// The answer to a `GET` (or `HEAD`: axum drops the body) of the recording `wav`: the whole
+/// file, or the one byte range the request's `Range` asks for.
+pub(crate) fn answer(request: &HeaderMap, wav: Vec<u8>) -> Response {
+    let length = wav.len() as u64;
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("audio/wav"));
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    let range = request.get(header::RANGE).and_then(|v| v.to_str().ok()).and_then(ByteRange::parse);
+    let Some(range) = range else {
+        return (StatusCode::OK, headers, wav).into_response();
+    };
+    match range.resolve(length) {
+        Ok(span) => {
+            if let Ok(v) = HeaderValue::from_str(&content_range(&span, Some(length))) {
+                headers.insert(header::CONTENT_RANGE, v);
+            }
+            // Both ends are within the file: `resolve` keeps them below its length.
+            let part = wav[*span.start() as usize..=*span.end() as usize].to_vec();
+            (StatusCode::PARTIAL_CONTENT, headers, part).into_response()
+        }
+        Err(_) => {
+            if let Ok(v) = HeaderValue::from_str(&unsatisfied_range(length)) {
+                headers.insert(header::CONTENT_RANGE, v);
+            }
+            (StatusCode::RANGE_NOT_SATISFIABLE, headers).into_response()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! How kefu's native servers (kefu-sandbox, kefu-proxy) run: they bind, print one
 //! `listening on http://ADDR` line when ready (tests and `cargo xtask` wait for it; with port 0 it
-//! names the port picked), log to stderr, and stop gracefully on SIGTERM or Ctrl-C.
+//! names the port picked), log to stderr, and stop gracefully on SIGTERM or Ctrl-C. [`range`]
+//! is how both answer `Range` requests for recordings.
+
+pub mod range;
 
 use std::net::SocketAddr;
 
