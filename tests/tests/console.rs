@@ -255,6 +255,18 @@ async fn a_campaign_is_created_given_50_numbers_and_its_calls_charts_transcripts
     let (duration, at) = (played[0].as_f64().unwrap_or(0.0), played[1].as_f64().unwrap_or(0.0));
     assert!(duration >= 3.0 && at > 0.5, "canplay, then seek: {played}");
     browser.check_page("call").await;
+    // The task list finds the task by name, and says when nothing matches.
+    browser.go(&stack, "#/campaigns").await;
+    browser.wait_long("the task list", "table tbody tr", 15, |n| n >= 1).await;
+    browser.fill("#task-search", "回访").await;
+    browser.click("form[role=search] button[type=submit]").await;
+    browser.wait_count("the match", "table tbody tr a", |n| n == 1).await;
+    assert_eq!(browser.texts("table tbody tr a").await, vec!["e2e 回访任务".to_owned()]);
+    browser.check_page("campaigns").await;
+    browser.fill("#task-search", "no such task").await;
+    browser.click("form[role=search] button[type=submit]").await;
+    browser.wait_count("no match", "table tbody tr", |n| n == 0).await;
+    assert_eq!(browser.count("p[role=status]").await, 1, "says nothing was found");
     browser.close().await;
 }
 
