@@ -254,6 +254,21 @@ async fn a_campaign_is_created_given_50_numbers_and_its_calls_charts_transcripts
         .expect("the audio script ran");
     let (duration, at) = (played[0].as_f64().unwrap_or(0.0), played[1].as_f64().unwrap_or(0.0));
     assert!(duration >= 3.0 && at > 0.5, "canplay, then seek: {played}");
+    // A link that stops working (as an expired one does) is replaced by a fresh one, once.
+    browser.js("document.querySelector('audio').src = '/kefu/v1/recordings/expired'; return true;").await;
+    let mut fresh = serde_json::Value::Null;
+    for _ in 0..100 {
+        fresh = browser.js("return document.querySelector('audio').getAttribute('src');").await;
+        if fresh.as_str().is_some_and(|s| !s.ends_with("/expired")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        fresh.as_str().is_some_and(|s| s.contains("/kefu/v1/recordings/") && !s.ends_with("/expired")),
+        "{fresh}"
+    );
+    assert_eq!(browser.count(".call [role=alert]").await, 0, "no failure shown");
     browser.check_page("call").await;
     // The task list finds the task by name, and says when nothing matches.
     browser.go(&stack, "#/campaigns").await;
