@@ -4,7 +4,9 @@
 //!   runs formatting, lints, the native tests and the wasm build, and ends with one summary line
 //!   per suite plus a total `N passed, M failed`.
 //! - `cargo xtask setup`: only the installs.
-//! - `cargo xtask demo`: the widget in a browser, through kefu-proxy, to kefu-sandbox.
+//! - `cargo xtask demo`: the widget and the operators' console in a browser, through kefu-proxy,
+//!   to kefu-sandbox.
+//! - `cargo xtask site`: builds the demo site (`target/www`, with the console) without serving it.
 //! - `cargo xtask size`: the widget's bytes (raw, gzip, brotli) against its budget.
 //! - `cargo xtask tsc`: the client package's TypeScript declarations under `tsc --strict`.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
@@ -16,6 +18,7 @@
 mod bench;
 mod bench_callbacks;
 mod cmd;
+mod console;
 mod deliver;
 mod demo;
 mod first_message;
@@ -54,6 +57,9 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
     },
+    /// Build the demo site into target/www (widget package, console), as the demo and the
+    /// end-to-end tests serve it, without serving it.
+    Site,
     /// Build the widget package and report its size against the budget.
     Size,
     /// Build the client's npm package and check its TypeScript declarations with `tsc --strict`.
@@ -136,6 +142,7 @@ fn main() -> ExitCode {
         Command::Bench { what: BenchTarget::FirstMessage { rounds } } => setup::ensure_first_message()
             .and_then(|tools| first_message::run(&tools, &first_message::FirstMessageOptions { rounds })),
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
+        Command::Site => setup::ensure_build_tools().and_then(|tools| demo::site(&tools)).map(drop),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),
         Command::Tsc => setup::ensure_build_tools()
             .and_then(|tools| setup::typescript().map(|()| tools))

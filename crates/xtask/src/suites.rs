@@ -2,11 +2,21 @@
 
 use crate::cmd::{self, Result, XtaskError};
 use crate::setup::Tools;
-use crate::{package, servers, typecheck};
+use crate::{console, package, servers, typecheck};
 
 /// The browser crates, built for the browser.
-const BROWSER_CRATES: [&str; 8] =
-    ["-p", "kefu-protocol", "-p", "kefu-client", "-p", "kefu-widget", "--target", "wasm32-unknown-unknown"];
+const BROWSER_CRATES: [&str; 10] = [
+    "-p",
+    "kefu-protocol",
+    "-p",
+    "kefu-client",
+    "-p",
+    "kefu-widget",
+    "-p",
+    "kefu-console",
+    "--target",
+    "wasm32-unknown-unknown",
+];
 
 /// `cargo <verb> --locked <browser crates> <extra…>`.
 fn browser_crates(verb: &str, extra: &[&str], tools: &Tools) -> std::process::Command {
@@ -153,10 +163,13 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
 /// The demo pages in Chromium through WebDriver (`tests/`): builds the widget package and the
 /// site; the tests start their own sandbox and proxy.
 fn end_to_end(tools: &Tools, chromedriver: &str) -> Result<Outcome> {
-    println!("\n== e2e: the demo pages in Chromium (WebDriver), through kefu-proxy to kefu-sandbox");
+    println!(
+        "\n== e2e: the demo pages and the console in Chromium (WebDriver), through kefu-proxy to kefu-sandbox"
+    );
     let built = package::build(tools)
         .and_then(|dir| package::assemble_site(&dir))
-        .and_then(|site| package::build_vite_example(&site));
+        .and_then(|site| package::build_vite_example(&site).map(|()| site))
+        .and_then(|site| console::build(tools).and_then(|dir| console::add_to_site(&dir, &site)));
     if let Err(e) = built {
         println!("cannot build the widget package: {e}");
         return Ok(Outcome { name: "e2e", passed: 0, failed: 1, note: "" });
