@@ -518,3 +518,79 @@ async fn reqwest_like_get(url: &str) -> Vec<u8> {
     assert!(head.starts_with("http/1.1 200") && head.contains("content-length"), "{head}");
     answer[split..].to_vec()
 }
+
+/// A kefu-sandbox that knows its own address (the recording URLs it hands out point to it).
+async fn addressed_sandbox() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let mut config = kefu_sandbox::Config::new(common::KEY, common::SECRET);
+    config.call_schedule_ms = 0;
+    config.call_duration_ms = 0;
+    config.public_url = url.clone();
+    let app = kefu_sandbox::app(config);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    url
+}
+
+#[tokio::test]
+async fn the_sandboxs_seed_000_and_001_recording_urls_play_through_links() {
+    let sandbox = addressed_sandbox().await;
+    let router = console(keyed(&sandbox), None);
+    let op = |method: Method, path: &str, body: Option<Value>| req(method, path, Some(OPERATOR), body, None);
+
+    // Seed 000: place calls, read their logs, play a recordUrl (signed-looking, kept byte for byte).
+    let placed = send(
+        &router,
+        op(
+            Method::POST,
+            "/api/v1/outbound-bot/call-v2",
+            Some(json!({"caseId": "c-rec", "mediationId": "1", "callAuto": 0, "callPersonId": "p1,p2,p3,p4,p5,p6"})),
+        ),
+    )
+    .await;
+    assert_eq!(placed.status, StatusCode::CREATED, "{}", placed.body);
+    let logs =
+        send(&router, op(Method::GET, "/api/v1/outbound-bot/conversation-log?caseId=c-rec", None)).await;
+    let record_url = logs.body["data"]
+        .as_array()
+        .expect("logs")
+        .iter()
+        .filter_map(|l| l["recordUrl"].as_str())
+        .find(|u| !u.is_empty())
+        .expect("an answered call with a recording")
+        .to_owned();
+    assert!(record_url.contains("%2B") && record_url.contains("%3D"), "{record_url}");
+    let path = link_path(&router, json!({ "url": record_url })).await;
+    let part = play(&router, Method::GET, &path, Some("bytes=0-11")).await;
+    assert_eq!(part.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(&part.bytes[..4], b"RIFF");
+    assert_eq!(&part.bytes[8..12], b"WAVE");
+
+    // Seed 001: records with a wavFileUrl.
+    let records = send(
+        &router,
+        op(Method::POST, "/api/aicall/records/list", Some(json!({"callType": "02", "pageSize": 50}))),
+    )
+    .await;
+    let wav_urls: Vec<String> = records.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["wavFileUrl"].as_str())
+        .filter(|u| !u.is_empty())
+        .map(str::to_owned)
+        .collect();
+    assert!(!wav_urls.is_empty(), "{}", records.body);
+    for url in wav_urls {
+        assert!(url.starts_with(&sandbox), "{url}");
+        let path = link_path(&router, json!({ "url": url })).await;
+        let head = play(&router, Method::HEAD, &path, None).await;
+        assert_eq!(head.status, StatusCode::OK);
+        let len: usize = h(&head, header::CONTENT_LENGTH).parse().expect("length");
+        assert!(len >= 44 + 3 * 16_000, "a few seconds of audio: {len} bytes");
+        let tail = play(&router, Method::GET, &path, Some("bytes=-2")).await;
+        assert_eq!((tail.status, tail.bytes.len()), (StatusCode::PARTIAL_CONTENT, 2));
+    }
+}

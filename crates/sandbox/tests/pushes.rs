@@ -261,6 +261,18 @@ async fn a_batch_of_200_is_called_pushed_once_each_and_graded() {
     assert_eq!(wav.content_type, "audio/wav");
     assert_eq!(&wav.bytes[..4], b"RIFF");
     assert_eq!(&wav.bytes[8..12], b"WAVE");
+    assert!(wav.bytes.len() >= 44 + 3 * 16_000, "at least 3 s of 8 kHz 16-bit audio: {}", wav.bytes.len());
+    // A player's byte range.
+    let range = sb
+        .send(
+            axum::http::Request::get(call["record_url"].as_str().expect("record_url"))
+                .header(axum::http::header::RANGE, "bytes=-4")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(range.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(range.bytes, wav.bytes[wav.bytes.len() - 4..]);
     // An unanswered call has none.
     let (_, missed) = calls.values().find(|(a, _)| !*a).expect("an unanswered call");
     let none = sb.get(&format!("/sandbox/recordings/{}.wav", missed["call_id"].as_str().expect("id"))).await;

@@ -37,6 +37,8 @@ pub(crate) fn run(tools: &Tools, listen: &str) -> Result<()> {
     env.push(("KEFU_STORE", format!("sqlite:{}", store.display())));
     env.push(("KEFU_CALLBACK_TOKEN", format!("demo:{callback_token}")));
     env.push(("KEFU_RECORDING_BASE", sandbox.url.clone()));
+    // The console's simulated inbound call goes to this sandbox (POST /kefu/v1/sandbox/inbound).
+    env.push(("KEFU_SANDBOX_URL", sandbox.url.clone()));
     let proxy = servers::start(&servers::binary("debug", "kefu-proxy"), &[], &env)?;
     let url = &proxy.url;
     println!();
