@@ -142,6 +142,7 @@ impl ConsoleStack {
             ("KEFU_STORE", format!("sqlite:{}", store_dir.join("kefu.db").display())),
             ("KEFU_CALLBACK_TOKEN", format!("e2e:{CALLBACK_TOKEN}")),
             ("KEFU_RECORDING_BASE", sandbox_url.clone()),
+            ("KEFU_SANDBOX_URL", sandbox_url.clone()),
             ("RUST_LOG", "warn".to_owned()),
         ];
         let (proxy, url) = start_server(binary("kefu-proxy"), &[], &env).await;
