@@ -61,7 +61,7 @@ async fn seed_000_placed_calls_reach_a_final_state_and_show_their_log_and_record
     let states = browser.texts(".job-card .call-status").await;
     assert!(states[0].contains("Succeeded") && states[1].contains("Failed"), "{states:?}");
     // The answered call's log: robot and party turns, readable (no SSML or Markdown marks).
-    browser.wait_long("the conversation log", ".job-card .conversation .turn", 20, |n| n >= 4).await;
+    browser.wait_long("the conversation log", ".job-card .conversation .turn", 20, |n| n >= 3).await;
     assert!(browser.count(".job-card .turn.bot").await >= 2);
     assert!(browser.count(".job-card .turn.user").await >= 1);
     let said = browser.texts(".job-card .turn .said").await;
@@ -89,7 +89,7 @@ async fn seed_000_placed_calls_reach_a_final_state_and_show_their_log_and_record
     // One call on its own page, by its job id.
     browser.click("table.placed a[href*='job/']").await;
     browser.wait_long("the call's page", ".job-status[data-final=true]", 20, |n| n == 1).await;
-    browser.wait_long("its log", ".job .conversation .turn", 20, |n| n >= 4).await;
+    browser.wait_long("its log", ".job .conversation .turn", 20, |n| n >= 3).await;
     let hash = browser.js("return location.hash;").await;
     assert!(hash.as_str().is_some_and(|h| h.starts_with("#/outbound/job/")), "{hash}");
     browser.check_page("outbound-job").await;

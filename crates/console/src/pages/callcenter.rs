@@ -71,6 +71,7 @@ struct Words {
     bad_seconds: &'static str,
     bad_batch: &'static str,
     bad_range: &'static str,
+    fix_filter: &'static str,
     tasks: &'static str,
     batch_id: &'static str,
     ticket_no: &'static str,
@@ -160,6 +161,7 @@ const ZH_CN: Words = Words {
     bad_seconds: "时长必须是不小于 0 的整数秒。",
     bad_batch: "任务 ID 必须是数字。",
     bad_range: "范围的开始不能晚于结束。",
+    fix_filter: "请修改筛选条件后重新查询。",
     tasks: "个任务",
     batch_id: "任务 ID",
     ticket_no: "工单编号",
@@ -249,6 +251,7 @@ const EN: Words = Words {
     bad_seconds: "A duration is a whole number of seconds, 0 or more.",
     bad_batch: "A task ID is a number.",
     bad_range: "A range cannot start after it ends.",
+    fix_filter: "Correct the filter, then search again.",
     tasks: "tasks",
     batch_id: "Task ID",
     ticket_no: "Ticket no.",
@@ -328,21 +331,19 @@ pub fn CallCenterPage(props: &PageProps) -> Html {
     let link = |t: Tab, rest: &str, label: &'static str| {
         let current = t == tab;
         html! {
-            <li>
-                <a href={Route::CallCenter(rest.to_owned()).href()} class={classes!("button", current.then_some("primary"))}
-                    aria-current={current.then_some("page")}>{ label }</a>
-            </li>
+            <a href={Route::CallCenter(rest.to_owned()).href()} class={classes!("button", current.then_some("primary"))}
+                aria-current={current.then_some("page")}>{ label }</a>
         }
     };
     html! {
         <section class="page callcenter" aria-labelledby="page-title">
             <h1 id="page-title">{ w.title }</h1>
             <nav aria-label={w.tabs}>
-                <ul class="toolbar tabs">
+                <div class="toolbar tabs">
                     { link(Tab::Records, "", w.tab_records) }
                     { link(Tab::Tasks, "tasks", w.tab_tasks) }
                     { link(Tab::New, "new", w.tab_new) }
-                </ul>
+                </div>
             </nav>
             { match tab {
                 Tab::Records => html! { <Records session={session.clone()} /> },
@@ -389,8 +390,9 @@ fn Records(props: &SessionProps) -> Html {
                         Err(e) => load.set(Load::Failed(session.problem(e))),
                     }
                 }),
-                // Not reached: a filter is checked before it is applied.
-                Err(p) => load.set(Load::Failed(Problem { what: format!("{p:?}"), next: String::new() })),
+                // A filter is checked before it is applied, so this is not expected.
+                Err(p) => load
+                    .set(Load::Failed(Problem { what: form_problem(w, &p), next: w.fix_filter.to_owned() })),
             }
         });
     }

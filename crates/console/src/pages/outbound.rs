@@ -214,7 +214,10 @@ fn status_label(lang: Lang, status: &CallStatus) -> String {
         CallStatus::Drafted => ("草稿", "Drafted"),
         CallStatus::Other(s) => return s.clone(),
     };
-    format!("{} ({})", lang.pick(zh, en), status.as_str())
+    match lang {
+        Lang::En if en == status.as_str() => en.to_owned(),
+        _ => format!("{} ({})", lang.pick(zh, en), status.as_str()),
+    }
 }
 
 /// The page: the form and its results, or one call (`rest` = `job/{jobId}`).
