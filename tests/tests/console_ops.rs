@@ -218,9 +218,18 @@ async fn seed_001_records_are_filtered_by_call_type_and_duration_and_tasks_creat
     assert_eq!(focused, "cc-confirm-cancel", "the safe choice has the focus");
     assert!(browser.texts("#cc-confirm-text").await[0].contains(first.as_str()));
     browser.check_page("callcenter-stop-confirm").await;
-    browser.click("#cc-confirm-cancel").await;
+    // Escape cancels (by keyboard), and the focus returns to the stop button.
+    let cancel = browser.client.find(Locator::Css("#cc-confirm-cancel")).await.expect("the cancel button");
+    cancel.send_keys("\u{E00C}").await.expect("Escape");
     browser.wait_count("the confirmation gone", "[role=alertdialog]", |n| n == 0).await;
     assert_eq!(browser.count(".notice.stopped").await, 0, "cancelled: nothing stopped");
+    for _ in 0..20 {
+        if browser.js("return document.activeElement.id;").await == json!("cc-stop") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(browser.js("return document.activeElement.id;").await, json!("cc-stop"));
     browser.click("#cc-stop").await;
     browser.wait_count("the confirmation again", "#cc-confirm-stop", |n| n == 1).await;
     browser.click("#cc-confirm-stop").await;
@@ -364,5 +373,13 @@ async fn the_follow_up_page_shows_the_transcript_of_a_call_handed_to_an_agent() 
     browser.go(&stack, "#/followup/0000000000000000").await;
     browser.wait_long("the failure", ".alert[role=alert]", 20, |n| n == 1).await;
     browser.check_page("followup-unknown").await;
+
+    // In Chinese: the page's own words switch with the header's language switch.
+    browser.go(&stack, &format!("#/followup/{sid}")).await;
+    browser.wait_long("the transcript again", ".conversation .turn", 20, |n| n >= 4).await;
+    browser.click("button.lang-switch").await;
+    wait_texts(&browser, "the Chinese title", "h1#page-title", 10, |t| t == ["人工跟进"]).await;
+    assert_eq!(browser.texts(".turn.user .who").await, ["客户", "客户"]);
+    browser.check_page("followup-zh").await;
     browser.close().await;
 }
