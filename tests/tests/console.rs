@@ -105,20 +105,43 @@ async fn a_campaign_is_created_given_50_numbers_and_its_calls_charts_transcripts
     // Create the task: every required field, recording on, one labelled recall group.
     browser.fill("#task-name", "e2e 回访任务").await;
     browser.fill("#disnumber", "02112345678").await;
-    let team_url = browser.js("return document.querySelector('#team-url').value;").await;
-    if team_url.as_str().is_none_or(str::is_empty) {
-        browser.fill("#team-url", &stack.team_url()).await;
+    // team_url is this deployment's callback address, pre-filled.
+    browser.wait_long("the pre-filled team_url", "#team-url", 10, |n| n == 1).await;
+    let mut team_url = serde_json::Value::Null;
+    for _ in 0..50 {
+        team_url = browser.js("return document.querySelector('#team-url').value;").await;
+        if team_url.as_str().is_some_and(|u| !u.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    assert_eq!(team_url, stack.team_url());
     browser.click("form button[type=submit]").await;
     browser.wait_long("the new task's page", "#upload-title", 15, |n| n == 1).await;
     let hash = browser.js("return location.hash;").await;
     assert!(hash.as_str().is_some_and(|h| h.starts_with("#/campaigns/") && h.len() > 12), "{hash}");
+    // An Excel workbook is read in the browser too: two numbers, one typed as a number, and a
+    // malformed one.
+    let xlsx = std::env::temp_dir().join(format!("kefu-e2e-numbers-{}.xlsx", std::process::id()));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "phone").expect("cell");
+    sheet.write_string(1, 0, "13900000001").expect("cell");
+    sheet.write_number(2, 0, 13_900_000_002.0).expect("cell");
+    sheet.write_string(3, 0, "not a number").expect("cell");
+    book.save(&xlsx).expect("the workbook written");
+    let input = browser.client.find(fantoccini::Locator::Css("#numbers-file")).await.expect("the file input");
+    input.send_keys(&xlsx.to_string_lossy()).await.expect("chosen");
+    browser.wait_count("the workbook's check", ".check-numbers", |n| n == 1).await;
+    assert_eq!(browser.texts(".check-numbers").await, vec!["2".to_owned()]);
+    assert_eq!(browser.texts(".issues.malformed li").await.len(), 1);
+    browser.js("document.querySelector('#numbers-file').value = ''; return true;").await;
     // A file with a malformed and a duplicate number is checked here and they are listed.
     let bad = std::env::temp_dir().join(format!("kefu-e2e-bad-{}.csv", std::process::id()));
     std::fs::write(&bad, "phone\n13900000001\n139-0000\n13900000001\n").expect("written");
     let input = browser.client.find(fantoccini::Locator::Css("#numbers-file")).await.expect("the file input");
     input.send_keys(&bad.to_string_lossy()).await.expect("chosen");
-    browser.wait_count("the check", ".issues.malformed li", |n| n == 1).await;
+    browser.wait_count("the check", ".issues.duplicates li", |n| n == 1).await;
     assert_eq!(browser.count(".issues.duplicates li").await, 1);
     browser.check_page("campaign-check").await;
     // The 50-number CSV.
@@ -209,6 +232,126 @@ async fn a_campaign_is_created_given_50_numbers_and_its_calls_charts_transcripts
     let said = browser.texts(".turn .said").await;
     assert!(said.iter().all(|s| !s.contains('<') && !s.contains("**")), "readable text: {said:?}");
     assert_eq!(browser.count(".turn .said *").await, 0, "platform text is never markup");
+    // The recording plays from a short-lived link (no token in it) and seeks.
+    browser.wait_long("the recording player", "audio[src]", 15, |n| n == 1).await;
+    let src = browser.js("return document.querySelector('audio').getAttribute('src');").await;
+    assert!(src.as_str().is_some_and(|s| !s.contains(CONSOLE_TOKEN)), "{src}");
+    let played = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const a = document.querySelector('audio');
+             const fail = setTimeout(() => done('timeout: readyState ' + a.readyState + ', error ' + (a.error && a.error.code)), 15000);
+             const seek = () => {
+               a.addEventListener('seeked', () => { clearTimeout(fail); done([a.duration, a.currentTime]); }, { once: true });
+               a.currentTime = Math.min(2, a.duration / 2);
+             };
+             if (a.readyState >= 3) seek(); else a.addEventListener('canplay', seek, { once: true });
+             a.load && a.readyState === 0 && a.load();",
+            Vec::new(),
+        )
+        .await
+        .expect("the audio script ran");
+    let (duration, at) = (played[0].as_f64().unwrap_or(0.0), played[1].as_f64().unwrap_or(0.0));
+    assert!(duration >= 3.0 && at > 0.5, "canplay, then seek: {played}");
+    // A link that stops working (as an expired one does) is replaced by a fresh one, once.
+    browser.js("document.querySelector('audio').src = '/kefu/v1/recordings/expired'; return true;").await;
+    let mut fresh = serde_json::Value::Null;
+    for _ in 0..100 {
+        fresh = browser.js("return document.querySelector('audio').getAttribute('src');").await;
+        if fresh.as_str().is_some_and(|s| !s.ends_with("/expired")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        fresh.as_str().is_some_and(|s| s.contains("/kefu/v1/recordings/") && !s.ends_with("/expired")),
+        "{fresh}"
+    );
+    assert_eq!(browser.count(".call [role=alert]").await, 0, "no failure shown");
     browser.check_page("call").await;
+    // The task list finds the task by name, and says when nothing matches.
+    browser.go(&stack, "#/campaigns").await;
+    browser.wait_long("the task list", "table tbody tr", 15, |n| n >= 1).await;
+    browser.fill("#task-search", "回访").await;
+    browser.click("form[role=search] button[type=submit]").await;
+    browser.wait_count("the match", "table tbody tr a", |n| n == 1).await;
+    assert_eq!(browser.texts("table tbody tr a").await, vec!["e2e 回访任务".to_owned()]);
+    browser.check_page("campaigns").await;
+    browser.fill("#task-search", "no such task").await;
+    browser.click("form[role=search] button[type=submit]").await;
+    browser.wait_count("no match", "table tbody tr", |n| n == 0).await;
+    assert_eq!(browser.count("p[role=status]").await, 1, "says nothing was found");
+    browser.close().await;
+}
+
+/// Presses Tab until the focused element matches `css` (at most 40 times); panics otherwise.
+async fn tab_to(browser: &ConsoleBrowser, css: &str) {
+    let script = format!(
+        "return document.activeElement && document.activeElement.matches({});",
+        serde_json::json!(css)
+    );
+    for _ in 0..40 {
+        if browser.js(&script).await == serde_json::Value::Bool(true) {
+            return;
+        }
+        let focused = browser.client.active_element().await.expect("an active element");
+        focused.send_keys("\u{E004}").await.expect("Tab");
+    }
+    panic!("Tab never reached {css}");
+}
+
+/// Presses Enter on the focused element.
+async fn enter(browser: &ConsoleBrowser) {
+    let focused = browser.client.active_element().await.expect("an active element");
+    focused.send_keys("\u{E007}").await.expect("Enter");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_is_usable_by_keyboard_alone_and_speaks_chinese_and_english() {
+    let stack = ConsoleStack::start().await;
+    let browser = ConsoleBrowser::start().await;
+    browser.open(&stack.console_url()).await;
+    browser.wait_count("the sign-in form", "#token", |n| n == 1).await;
+    // Sign in with the keyboard: Tab to the field, type, Enter.
+    tab_to(&browser, "#token").await;
+    let field = browser.client.active_element().await.expect("the field");
+    field.send_keys(CONSOLE_TOKEN).await.expect("typed");
+    enter(&browser).await;
+    browser.wait_count("the navigation", "nav a", |n| n >= 6).await;
+    // The skip link comes first and moves the focus to the page's content.
+    tab_to(&browser, "a.skip").await;
+    let outline = browser.js("return getComputedStyle(document.activeElement).outlineStyle;").await;
+    assert_eq!(outline, "solid", "a visible focus ring");
+    enter(&browser).await;
+    assert_eq!(browser.js("return document.activeElement.id;").await, "main");
+    // To the bots by the navigation, and the new-task form by its link.
+    tab_to(&browser, "nav a[href='#/bots']").await;
+    enter(&browser).await;
+    browser.wait_count("the bots", "table tbody tr", |n| n >= 1).await;
+    tab_to(&browser, "nav a[href='#/campaigns']").await;
+    enter(&browser).await;
+    tab_to(&browser, "a[href='#/campaigns/new']").await;
+    enter(&browser).await;
+    browser.wait_count("the bot picker", "select#bot option", |n| n >= 1).await;
+    // Chinese: the switch names the other language and the page follows.
+    let lang = browser.js("return document.documentElement.lang;").await;
+    tab_to(&browser, "button.lang-switch").await;
+    enter(&browser).await;
+    let switched = browser.js("return document.documentElement.lang;").await;
+    assert_ne!(lang, switched);
+    let (zh, en) = if switched == "zh-CN" { (true, false) } else { (false, true) };
+    assert!(zh || en);
+    let heading = browser.texts("h1").await;
+    let expected = if zh { "新建外呼任务" } else { "New outbound task" };
+    assert_eq!(heading, vec![expected.to_owned()]);
+    browser.check_page(if zh { "campaign-new-zh" } else { "campaign-new-en" }).await;
+    // The choice holds for the tab after a reload, and switches back.
+    browser.go(&stack, "#/bots").await;
+    browser.wait_count("the bots", "table tbody tr", |n| n >= 1).await;
+    assert_eq!(browser.js("return document.documentElement.lang;").await, switched);
+    browser.check_page(if zh { "bots-zh" } else { "bots-en" }).await;
+    browser.click("button.lang-switch").await;
+    assert_eq!(browser.js("return document.documentElement.lang;").await, lang);
     browser.close().await;
 }

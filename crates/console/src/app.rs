@@ -234,7 +234,7 @@ mod view {
     pub fn App() -> Html {
         let lang = use_state(session::stored_lang);
         // The signed-in session; `None` shows the sign-in form.
-        let session_state = use_state(|| session::restore().map(|token| (token, 0u32)));
+        let session_state = use_state(session::restore);
         // Why the operator was last signed out (shown on the sign-in form, as an alert).
         let notice = use_state(|| None::<SignOut>);
         let route = use_route();
@@ -258,7 +258,7 @@ mod view {
             let notice = notice.clone();
             Callback::from(move |token: String| {
                 notice.set(None);
-                session_state.set(Some((token, 0)));
+                session_state.set(Some(token));
             })
         };
         let switch_lang = {
@@ -276,7 +276,14 @@ mod view {
             </button>
         };
 
-        let Some((token, _)) = (*session_state).clone() else {
+        // One client per sign-in and language, not one per render.
+        let session = {
+            let on_sign_out = on_sign_out.clone();
+            use_memo(((*session_state).clone(), *lang), move |(token, lang)| {
+                token.as_ref().map(|token| Session::new(token, *lang, on_sign_out))
+            })
+        };
+        let Some(session) = (*session).clone() else {
             return html! {
                 <>
                     <header class="top">
@@ -289,7 +296,6 @@ mod view {
                 </>
             };
         };
-        let session = Session::new(&token, *lang, on_sign_out.clone());
         let section = route.section();
         let sign_out = Callback::from(move |_: MouseEvent| on_sign_out.emit(SignOut::Asked));
         html! {

@@ -25,6 +25,49 @@ pub(crate) async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, ConsoleEr
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The browser's `DecompressionStream` (web-sys has it only behind its unstable APIs).
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
+}
+
+/// Inflates raw deflate bytes with the browser's `DecompressionStream("deflate-raw")`.
+async fn inflate(data: &[u8]) -> Result<Vec<u8>, String> {
+    let fail = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let parts = Array::of1(&Uint8Array::from(data));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(fail)?;
+    let stream = DecompressionStream::new("deflate-raw").map_err(fail)?;
+    let pair = web_sys::ReadableWritablePair::new(&stream.readable(), &stream.writable());
+    let inflated = blob.stream().pipe_through(&pair);
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&inflated)).map_err(fail)?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(fail)?).await.map_err(fail)?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// The rows of an .xlsx file's first sheet ([`crate::xlsx`]), its parts inflated by the browser.
+pub(crate) async fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
+    let parts = crate::xlsx::parts(bytes)?;
+    let open = |part: crate::xlsx::Part| async move {
+        if part.deflated {
+            inflate(&part.data).await.map_err(|e| format!("{}: cannot inflate ({e})", part.name))
+        } else {
+            Ok(part.data)
+        }
+    };
+    let sheet = open(parts.sheet).await?;
+    let shared = match parts.shared {
+        Some(part) => Some(open(part).await?),
+        None => None,
+    };
+    crate::xlsx::rows_from(&sheet, shared.as_deref())
+}
+
 /// `POST outnum` as multipart, reporting `(sent, total)` bytes to `progress` while the file goes
 /// up. Never retried (a repeat would make a second batch); no answer at all is reported as
 /// uncertain.

@@ -124,14 +124,11 @@ pub fn check_rows(rows: &[Vec<String>]) -> Result<NumberCheck, FileProblem> {
     Ok(check)
 }
 
-/// Checks a whole file by its name and bytes.
-pub fn check_file(name: &str, bytes: &[u8]) -> Result<(FileSuffix, NumberCheck), FileProblem> {
+/// Checks a csv or txt file by its name and bytes (an .xlsx file is read with
+/// [`crate::xlsx`] first, then given to [`check_rows`]).
+pub fn check_text_file(name: &str, bytes: &[u8]) -> Result<(FileSuffix, NumberCheck), FileProblem> {
     let suffix = suffix_of(name)?;
-    let rows = match suffix {
-        FileSuffix::Excel => crate::xlsx::rows(bytes).map_err(FileProblem::Workbook)?,
-        _ => text_rows(bytes)?,
-    };
-    Ok((suffix, check_rows(&rows)?))
+    Ok((suffix, check_rows(&text_rows(bytes)?)?))
 }
 
 /// Records in CSV text (a quoted field may hold line breaks), without the header line.
@@ -171,7 +168,7 @@ mod tests {
         for i in 0..50 {
             csv.push_str(&format!("1380000{i:04},客户{i}\n"));
         }
-        let (suffix, check) = check_file("numbers.CSV", csv.as_bytes()).expect("passes");
+        let (suffix, check) = check_text_file("numbers.CSV", csv.as_bytes()).expect("passes");
         assert_eq!(suffix, FileSuffix::Csv);
         assert_eq!((check.rows, check.numbers, check.malformed_count, check.duplicate_count), (50, 50, 0, 0));
     }
@@ -179,7 +176,7 @@ mod tests {
     #[test]
     fn malformed_and_duplicate_numbers_are_listed_by_line() {
         let txt = "phone\tname\n13800000001\ta\n138-0000\tb\n\n13800000001\tc\n+8613800000002\td\nabc\te\n";
-        let (suffix, check) = check_file("n.txt", txt.as_bytes()).expect("passes");
+        let (suffix, check) = check_text_file("n.txt", txt.as_bytes()).expect("passes");
         assert_eq!(suffix, FileSuffix::Txt);
         assert_eq!(check.rows, 5, "the blank line is not a row");
         assert_eq!(check.numbers, 2);
@@ -189,17 +186,21 @@ mod tests {
 
     #[test]
     fn files_the_platform_would_refuse_are_refused_with_the_reason() {
-        assert_eq!(check_file("n.pdf", b"x"), Err(FileProblem::Kind("n.pdf".into())));
-        assert_eq!(check_file("n.csv", b""), Err(FileProblem::Empty));
-        assert_eq!(check_file("n.csv", b"13800000001\n13800000002\n"), Err(FileProblem::Header));
-        assert_eq!(check_file("n.csv", "电话\n13800000001\n".as_bytes()), Err(FileProblem::Header));
-        assert_eq!(check_file("n.csv", b"phone\nabc\n"), Err(FileProblem::NoNumbers));
-        assert_eq!(check_file("n.csv", b"phone\n\xff\xfe"), Err(FileProblem::NotUtf8));
+        assert_eq!(check_text_file("n.pdf", b"x"), Err(FileProblem::Kind("n.pdf".into())));
+        assert_eq!(suffix_of("book.XLSX"), Ok(FileSuffix::Excel));
+        assert_eq!(check_text_file("n.csv", b""), Err(FileProblem::Empty));
+        assert_eq!(check_text_file("n.csv", b"13800000001\n13800000002\n"), Err(FileProblem::Header));
+        assert_eq!(check_text_file("n.csv", "电话\n13800000001\n".as_bytes()), Err(FileProblem::Header));
+        assert_eq!(check_text_file("n.csv", b"phone\nabc\n"), Err(FileProblem::NoNumbers));
+        assert_eq!(check_text_file("n.csv", b"phone\n\xff\xfe"), Err(FileProblem::NotUtf8));
         let mut big = String::from("phone\n");
         for i in 0..=OUTNUM_MAX_ROWS {
             big.push_str(&format!("{}\n", 13_000_000_000u64 + i as u64));
         }
-        assert_eq!(check_file("big.csv", big.as_bytes()), Err(FileProblem::TooMany(OUTNUM_MAX_ROWS + 1)));
+        assert_eq!(
+            check_text_file("big.csv", big.as_bytes()),
+            Err(FileProblem::TooMany(OUTNUM_MAX_ROWS + 1))
+        );
     }
 
     #[test]
@@ -208,7 +209,7 @@ mod tests {
         for _ in 0..(LISTED + 10) {
             csv.push_str("x\n13800000001\n");
         }
-        let (_, check) = check_file("n.csv", csv.as_bytes()).expect("passes");
+        let (_, check) = check_text_file("n.csv", csv.as_bytes()).expect("passes");
         assert_eq!(check.malformed.len(), LISTED);
         assert_eq!(check.malformed_count, LISTED + 10);
         assert_eq!(check.duplicate_count, LISTED + 9);

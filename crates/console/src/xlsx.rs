@@ -1,12 +1,35 @@
 //! The rows of an Excel 2007+ workbook's first sheet, as text: just enough of the format
 //! (a zip of XML parts) to check a number file in the browser without a spreadsheet library.
-//! Reads the zip's central directory, inflates `xl/sharedStrings.xml` and the first worksheet
-//! (`xl/worksheets/sheet1.xml`, else the first one by name), and reads their cells: shared,
+//! Reads the zip's central directory, takes `xl/sharedStrings.xml` and the first worksheet
+//! (`xl/worksheets/sheet1.xml`, else the first one by name), which the caller inflates (the
+//! browser's own `DecompressionStream` in the console, so no inflater is in the wasm), and reads
+//! their cells: shared,
 //! inline and plain strings, and numbers (a phone typed as a number, `1.38E+10`, becomes its
 //! digits).
 
-/// The rows of the first sheet, each cell as text (missing cells empty).
-pub fn rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
+/// A part of the workbook as the zip stores it (deflated, or stored as is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// Its path in the zip.
+    pub name: String,
+    /// Whether it is deflated (else stored as is).
+    pub deflated: bool,
+    /// Its bytes as stored.
+    pub data: Vec<u8>,
+}
+
+/// The parts a number file's rows come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    /// The first worksheet.
+    pub sheet: Part,
+    /// The shared strings, if the workbook has any.
+    pub shared: Option<Part>,
+}
+
+/// Finds the first worksheet (`xl/worksheets/sheet1.xml`, else the first by name) and the
+/// shared strings in the zip.
+pub fn parts(bytes: &[u8]) -> Result<Parts, String> {
     let entries = directory(bytes)?;
     let sheet = entries
         .iter()
@@ -21,10 +44,32 @@ pub fn rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
         })
         .ok_or("the workbook has no sheet")?;
     let shared = match entries.iter().find(|e| e.name == "xl/sharedStrings.xml") {
-        Some(e) => shared_strings(&text(&extract(bytes, e)?)?),
+        Some(e) => Some(stored(bytes, e)?),
+        None => None,
+    };
+    Ok(Parts { sheet: stored(bytes, sheet)?, shared })
+}
+
+/// The rows of the first sheet, each cell as text (missing cells empty), from the parts'
+/// inflated bytes.
+pub fn rows_from(sheet: &[u8], shared: Option<&[u8]>) -> Result<Vec<Vec<String>>, String> {
+    let shared = match shared {
+        Some(bytes) => shared_strings(&text(bytes)?),
         None => Vec::new(),
     };
-    Ok(sheet_rows(&text(&extract(bytes, sheet)?)?, &shared))
+    Ok(sheet_rows(&text(sheet)?, &shared))
+}
+
+/// The rows of the first sheet, inflating deflated parts with `inflate` (raw deflate).
+pub fn rows(
+    bytes: &[u8],
+    inflate: impl Fn(&[u8]) -> Result<Vec<u8>, String>,
+) -> Result<Vec<Vec<String>>, String> {
+    let parts = parts(bytes)?;
+    let open = |part: &Part| if part.deflated { inflate(&part.data) } else { Ok(part.data.clone()) };
+    let sheet = open(&parts.sheet)?;
+    let shared = parts.shared.as_ref().map(open).transpose()?;
+    rows_from(&sheet, shared.as_deref())
 }
 
 /// One file of the zip, from the central directory.
@@ -81,20 +126,23 @@ fn directory(b: &[u8]) -> Result<Vec<Entry>, String> {
     Ok(entries)
 }
 
-/// The bytes of one entry, inflated (at most 64 MiB).
-fn extract(b: &[u8], e: &Entry) -> Result<Vec<u8>, String> {
+/// One entry's bytes as stored (at most 64 MiB).
+fn stored(b: &[u8], e: &Entry) -> Result<Part, String> {
     let at = e.local_offset;
     if b.get(at..at + 4) != Some(&[0x50, 0x4b, 0x03, 0x04]) {
         return Err(format!("{}: a damaged zip entry", e.name));
     }
+    if e.compressed > 64 << 20 {
+        return Err(format!("{}: too large", e.name));
+    }
     let start = at + 30 + u16_at(b, at + 26)? as usize + u16_at(b, at + 28)? as usize;
     let data = b.get(start..start + e.compressed).ok_or_else(|| format!("{}: truncated", e.name))?;
-    match e.method {
-        0 => Ok(data.to_vec()),
-        8 => miniz_oxide::inflate::decompress_to_vec_with_limit(data, 64 << 20)
-            .map_err(|err| format!("{}: cannot inflate ({:?})", e.name, err.status)),
-        m => Err(format!("{}: unsupported zip compression {m}", e.name)),
-    }
+    let deflated = match e.method {
+        0 => false,
+        8 => true,
+        m => return Err(format!("{}: unsupported zip compression {m}", e.name)),
+    };
+    Ok(Part { name: e.name.clone(), deflated, data: data.to_vec() })
 }
 
 fn text(bytes: &[u8]) -> Result<String, String> {
@@ -236,6 +284,11 @@ fn sheet_rows(xml: &str, shared: &[String]) -> Vec<Vec<String>> {
 mod tests {
     use super::*;
 
+    fn inflate(data: &[u8]) -> Result<Vec<u8>, String> {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(data, 64 << 20)
+            .map_err(|e| format!("{:?}", e.status))
+    }
+
     fn workbook(rows: &[(&str, Option<f64>)]) -> Vec<u8> {
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
@@ -255,23 +308,23 @@ mod tests {
     #[test]
     fn strings_numbers_and_gaps_read_as_excel_shows_them() {
         let bytes = workbook(&[("13800000001", None), ("", Some(13_800_000_002.0)), ("abc", None)]);
-        let rows = rows(&bytes).expect("read");
+        let rows = rows(&bytes, inflate).expect("read");
         assert_eq!(rows[0], vec!["phone".to_owned(), "name & <note>".to_owned()]);
         assert_eq!(rows[1], vec!["13800000001".to_owned(), String::new(), "客户".to_owned()]);
         assert_eq!(rows[2][0], "13800000002", "a number typed in Excel keeps its digits");
         assert_eq!(rows[3][0], "abc");
-        let (_, check) = crate::numbers::check_file("n.xlsx", &bytes).expect("checked");
+        let check = crate::numbers::check_rows(&rows).expect("checked");
         assert_eq!((check.numbers, check.malformed_count), (2, 1));
     }
 
     #[test]
     fn what_is_not_a_workbook_is_refused_without_panicking() {
-        assert!(rows(b"phone\n123").is_err());
-        assert!(rows(&[0x50, 0x4b, 0x05, 0x06].repeat(10)).is_err());
+        assert!(rows(b"phone\n123", inflate).is_err());
+        assert!(rows(&[0x50, 0x4b, 0x05, 0x06].repeat(10), inflate).is_err());
         let mut bytes = workbook(&[("13800000001", None)]);
         let half = bytes.len() / 2;
         bytes.truncate(half);
-        assert!(rows(&bytes).is_err());
+        assert!(rows(&bytes, inflate).is_err());
         assert_eq!(unescape("a &amp; &#x4e2d;&#25991; &bogus; &"), "a & 中文 &bogus; &");
         assert_eq!(column("AA10"), Some(26));
         assert_eq!(column("10"), None);

@@ -47,7 +47,7 @@ pub(crate) struct Batch {
     pub(crate) task_name: String,
     /// The task's callback URL (§7–8 pushes go there).
     pub(crate) team_url: Option<String>,
-    /// Whether the task records calls (`is_record` 1).
+    /// Whether the task records calls (`is_record` 2; 1, the default, is off, as §10 says).
     pub(crate) record: bool,
     /// The task's bot (an index into the configured bots).
     pub(crate) bot: usize,
@@ -344,7 +344,7 @@ pub(crate) async fn outnum(
                     task_id: form.task_id.clone(),
                     task_name: task.task_name.clone(),
                     team_url: task.team_url.clone(),
-                    record: task.is_record != Some(2),
+                    record: task.is_record == Some(2),
                     bot,
                     numbers: Arc::new(list.kept),
                     placed_ms: state.now_ms(),

@@ -48,7 +48,7 @@ const ZH_CN: Words = Words {
     no_turns: "这通电话没有对话（未接通）。",
     recording: "录音",
     no_recording: "这通电话没有录音。",
-    recording_failed: "录音无法播放。请刷新页面获取新的播放链接。",
+    recording_failed: "录音无法播放（已重新获取过播放链接）。请稍后刷新页面重试；若仍失败，请联系管理员。",
 };
 
 const EN: Words = Words {
@@ -67,7 +67,7 @@ const EN: Words = Words {
     no_turns: "This call has no dialogue (not answered).",
     recording: "Recording",
     no_recording: "This call has no recording.",
-    recording_failed: "The recording cannot be played. Reload the page for a new link.",
+    recording_failed: "The recording cannot be played, even with a fresh link. Reload the page later; if it keeps failing, tell your administrator.",
 };
 
 #[derive(Clone, PartialEq)]
@@ -173,9 +173,11 @@ fn Recording(props: &RecordingProps) -> Html {
     let lang = session.lang;
     let w = lang.pick(&ZH_CN, &EN);
     let link = use_state(|| None::<Result<String, Problem>>);
+    // Links are short-lived: a player that fails asks once for a fresh link, then says so.
+    let attempt = use_state(|| 0u32);
     {
         let (link, session) = (link.clone(), session.clone());
-        use_effect_with((props.call_id.clone(), props.has), move |(id, has)| {
+        use_effect_with((props.call_id.clone(), props.has, *attempt), move |(id, has, _)| {
             if *has {
                 let id = id.clone();
                 yew::platform::spawn_local(async move {
@@ -189,12 +191,25 @@ fn Recording(props: &RecordingProps) -> Html {
         return html! { <p>{ w.no_recording }</p> };
     }
     let on_error = {
-        let failed = failed.clone();
-        Callback::from(move |_: Event| failed.set(true))
+        let (failed, attempt) = (failed.clone(), attempt.clone());
+        Callback::from(move |_: Event| {
+            if *attempt == 0 {
+                attempt.set(1);
+            } else {
+                failed.set(true);
+            }
+        })
+    };
+    let retry = {
+        let (failed, attempt) = (failed.clone(), attempt.clone());
+        Callback::from(move |()| {
+            failed.set(false);
+            attempt.set(*attempt + 1);
+        })
     };
     match &*link {
         None => html! { <Loading lang={lang} /> },
-        Some(Err(p)) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Some(Err(p)) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
         Some(Ok(url)) => html! {
             <>
                 <audio controls=true preload="metadata" src={url.clone()} aria-label={w.recording} onerror={on_error}></audio>

@@ -800,10 +800,7 @@ fn UploadNumbers(props: &TaskProps) -> Html {
             let state = state.clone();
             yew::platform::spawn_local(async move {
                 let name = chosen.name();
-                let checked = match crate::browser::read_file(&chosen).await {
-                    Ok(bytes) => numbers::check_file(&name, &bytes).map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
+                let checked = check_chosen(&chosen, &name).await;
                 match checked {
                     Ok((_, check)) => state.set(Upload::Checked { name, check }),
                     Err(why) => state.set(Upload::Refused(why)),
@@ -894,6 +891,24 @@ fn UploadNumbers(props: &TaskProps) -> Html {
             </form>
             { status }
         </section>
+    }
+}
+
+/// Reads and checks the chosen number file (an .xlsx one read as a workbook first).
+async fn check_chosen(
+    file: &web_sys::File,
+    name: &str,
+) -> Result<(kefu_protocol::FileSuffix, NumberCheck), String> {
+    let suffix = numbers::suffix_of(name).map_err(|e| e.to_string())?;
+    let bytes = crate::browser::read_file(file).await.map_err(|e| e.to_string())?;
+    if suffix == kefu_protocol::FileSuffix::Excel {
+        let rows = crate::browser::xlsx_rows(&bytes)
+            .await
+            .map_err(|e| numbers::FileProblem::Workbook(e).to_string())?;
+        let check = numbers::check_rows(&rows).map_err(|e| e.to_string())?;
+        Ok((suffix, check))
+    } else {
+        numbers::check_text_file(name, &bytes).map_err(|e| e.to_string())
     }
 }
 

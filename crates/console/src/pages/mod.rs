@@ -87,18 +87,19 @@ pub fn Loading(props: &LoadingProps) -> Html {
     }
 }
 
-/// This deployment's `team_url` (the first callback address kefu-proxy reports), if it has one.
-pub(crate) async fn team_url(_session: &Session) -> Option<String> {
-    None
+/// This deployment's `team_url`: the first callback address kefu-proxy reports
+/// (`GET /kefu/v1/deployment`), if it receives callbacks.
+pub(crate) async fn team_url(session: &Session) -> Option<String> {
+    let deployment = session.client.results().deployment().await.ok()?;
+    deployment.callbacks.into_iter().next().map(|c| c.team_url)
 }
 
-/// A short-lived link to a stored call's recording, for `<audio src>`.
-pub(crate) async fn recording_link(session: &Session, _call_id: &str) -> Result<String, Problem> {
-    let lang = session.lang;
-    Err(Problem {
-        what: lang
-            .pick("本部署还不能生成录音播放链接。", "This deployment cannot make recording links yet.")
-            .to_owned(),
-        next: lang.pick("请升级 kefu-proxy 后重试。", "Upgrade kefu-proxy, then retry.").to_owned(),
-    })
+/// A short-lived link to a stored call's recording (`POST /kefu/v1/recording-links`), for
+/// `<audio src>`: it plays and seeks without the operator token in a URL.
+pub(crate) async fn recording_link(session: &Session, call_id: &str) -> Result<String, Problem> {
+    let request = kefu_protocol::results::RecordingLinkRequest::call(call_id);
+    match session.client.results().recording_link(&request).await {
+        Ok(link) => Ok(link.url),
+        Err(e) => Err(session.problem(e)),
+    }
 }
