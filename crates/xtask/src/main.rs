@@ -6,6 +6,7 @@
 //! - `cargo xtask setup`: only the installs.
 //! - `cargo xtask demo`: the widget in a browser, through kefu-proxy, to kefu-sandbox.
 //! - `cargo xtask size`: the widget's bytes (raw, gzip, brotli) against its budget.
+//! - `cargo xtask imports`: import loops between the files of each crate.
 //! - `cargo xtask tsc`: the client package's TypeScript declarations under `tsc --strict`.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
 //! - `cargo xtask bench load`: concurrent chats through proxy and sandbox, slow clients present.
@@ -16,6 +17,7 @@ mod bench_callbacks;
 mod cmd;
 mod deliver;
 mod demo;
+mod imports;
 mod load;
 mod package;
 mod servers;
@@ -53,6 +55,8 @@ enum Command {
     },
     /// Build the widget package and report its size against the budget.
     Size,
+    /// Report import loops between the files of each crate (fails when there is one).
+    Imports,
     /// Build the client's npm package and check its TypeScript declarations with `tsc --strict`.
     Tsc,
     /// Benchmarks (bounded, loopback only).
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
+        Command::Imports => imports::run(),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),
         Command::Tsc => setup::ensure_build_tools()
             .and_then(|tools| setup::typescript().map(|()| tools))
