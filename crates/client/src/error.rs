@@ -1,4 +1,7 @@
-//! The crate's one error type, and how a transport reports a failed delivery.
+//! The crate's one error type ([`ClientError`]), how a transport reports a failed delivery
+//! ([`Failure`], one of its variants), and the one retry rule ([`is_transient`]).
+
+use std::sync::Arc;
 
 use kefu_protocol::PlatformError;
 
@@ -24,28 +27,37 @@ impl Failure {
     /// platform's own refusals. An unreadable 2xx answer is uncertain.
     pub fn from_answer(http_status: u16, error: kefu_protocol::Error) -> Failure {
         match error {
-            kefu_protocol::Error::Platform(p) => Failure::refused(p),
-            e => Failure::unreadable(http_status, e.to_string()),
+            kefu_protocol::Error::Platform(p) => Failure::from_status(http_status, Some(p), String::new()),
+            e => Failure::from_status(http_status, None, e.to_string()),
         }
     }
 
-    /// The platform's (or the proxy's, in the same envelope) refusal, classified as
-    /// [`Failure::from_answer`] says.
-    pub fn refused(error: PlatformError) -> Failure {
-        match error.http_status {
-            502 | 504 => Failure::Uncertain(error.to_string()),
-            400..=499 | 503 => Failure::NotDelivered(error.to_string()),
-            _ => Failure::Platform(error),
+    /// Classifies a failed answer with `http_status`, as [`Failure::from_answer`] says: `refusal`
+    /// is the platform's (or the proxy's, in the same envelope) when the body was one, else `why`
+    /// says what the body is instead.
+    pub fn from_status(http_status: u16, refusal: Option<PlatformError>, why: String) -> Failure {
+        let uncertain = matches!(http_status, 502 | 504);
+        let not_delivered = matches!(http_status, 400..=499 | 503);
+        match refusal {
+            Some(e) if uncertain => Failure::Uncertain(e.to_string()),
+            Some(e) if not_delivered => Failure::NotDelivered(e.to_string()),
+            Some(e) => Failure::Platform(e),
+            None if not_delivered => Failure::NotDelivered(why),
+            None => Failure::Uncertain(why),
         }
     }
+}
 
-    /// An answer that is not a platform answer (`why` says what it is instead), classified as
-    /// [`Failure::from_answer`] says.
-    pub fn unreadable(http_status: u16, why: String) -> Failure {
-        match http_status {
-            400..=499 | 503 => Failure::NotDelivered(why),
-            _ => Failure::Uncertain(why),
-        }
+/// Whether a request may go through if sent again, from what its last attempt got: the one
+/// retry rule. No answer at all is transient (a timeout or network error: uncertain; a request
+/// the browser would not build: not delivered); an answer is when its HTTP status says "later"
+/// (429, 502, 503, 504). Other answers, refusals included, are final. (A 4xx other than 429 is
+/// [`Failure::NotDelivered`] too, but sending it again would be refused again.)
+pub fn is_transient(attempt: Result<u16, &Failure>) -> bool {
+    match attempt {
+        Ok(status) => matches!(status, 429 | 502 | 503 | 504),
+        Err(Failure::Uncertain(_) | Failure::NotDelivered(_)) => true,
+        Err(Failure::Platform(_)) => false,
     }
 }
 
@@ -86,21 +98,58 @@ pub enum ClientError {
         /// What was given.
         path: String,
     },
-    /// A request could not be built (bad variables, no random source).
+    /// A request could not be built from what was given (bad variables, an unsafe recording
+    /// file name): the protocol's error, kept as the source.
     #[error(transparent)]
-    Protocol(#[from] ProtocolErrorText),
+    Protocol(#[from] ProtocolError),
+    /// A request could not be written as JSON.
+    #[error("the request could not be encoded: {0}")]
+    Encode(String),
+    /// No random source gave a session id.
+    #[error("no random source for a session id")]
+    NoSessionId,
+    /// There is no chat session to act on: it could not start.
+    #[error("the chat could not start")]
+    NotStarted,
 }
 
-/// A protocol error, kept as text so [`ClientError`] stays `Clone` and `PartialEq`.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct ProtocolErrorText(pub String);
+/// `Result` with this crate's [`ClientError`].
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;
+
+/// A [`kefu_protocol::Error`], kept whole as the source (shared, so [`ClientError`] stays
+/// `Clone`); its text is made once, when it is wrapped. Two are equal when their texts are.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{text}")]
+pub struct ProtocolError {
+    text: String,
+    #[source]
+    source: Arc<kefu_protocol::Error>,
+}
+
+impl ProtocolError {
+    /// The protocol's error.
+    pub fn get(&self) -> &kefu_protocol::Error {
+        &self.source
+    }
+}
+
+impl PartialEq for ProtocolError {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl From<kefu_protocol::Error> for ProtocolError {
+    fn from(e: kefu_protocol::Error) -> Self {
+        ProtocolError { text: e.to_string(), source: Arc::new(e) }
+    }
+}
 
 impl From<kefu_protocol::Error> for ClientError {
     fn from(e: kefu_protocol::Error) -> Self {
         match e {
             kefu_protocol::Error::Platform(p) => ClientError::Delivery(Failure::Platform(p)),
-            other => ClientError::Protocol(ProtocolErrorText(other.to_string())),
+            other => ClientError::Protocol(other.into()),
         }
     }
 }
