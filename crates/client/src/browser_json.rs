@@ -30,7 +30,8 @@ pub fn decode_turn(http_status: u16, body: &[u8]) -> Result<BotTurn, Failure> {
     let text = String::from_utf8_lossy(body);
     let parsed = JSON::parse(&text).ok().filter(JsValue::is_object);
     let unreadable = || {
-        let why = format!("HTTP {http_status} without a platform answer: {}", kefu_protocol::snippet(body));
+        let snippet: String = text.chars().take(200).collect();
+        let why = format!("HTTP {http_status} without a platform answer: {snippet}");
         Err(Failure::from_status(http_status, None, why))
     };
     let Some(answer) = parsed else { return unreadable() };

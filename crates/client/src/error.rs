@@ -113,23 +113,95 @@ pub enum ClientError {
     NotStarted,
 }
 
+/// What kind of failure a [`ClientError`] is, for a program to act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// No answer: a network error, or one the platform may or may not have acted on.
+    Network,
+    /// No answer within the request timeout.
+    Timeout,
+    /// kefu-proxy refused the request before the platform saw it (4xx, 503).
+    Refused,
+    /// The platform refused, with its `code`.
+    Platform,
+    /// What was given cannot be sent (an empty or too long message, bad variables, a bad path,
+    /// a call that makes no sense now).
+    InvalidInput,
+    /// The session is over or out of step with the platform: `restart()` continues.
+    Expired,
+}
+
+impl ErrorKind {
+    /// Its name in the JavaScript API (`KefuError.kind`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Refused => "refused",
+            ErrorKind::Platform => "platform",
+            ErrorKind::InvalidInput => "invalidInput",
+            ErrorKind::Expired => "expired",
+        }
+    }
+}
+
+/// How the transport's timeout failure begins ([`ErrorKind::Timeout`] is told by it).
+pub(crate) const NO_ANSWER_WITHIN: &str = "no answer within";
+
+/// Phases (as [`ClientError::WrongPhase`] names them) in which the session is over.
+const OVER: [&str; 4] = ["finished", "transferred", "stopped", "expired"];
+
+impl ClientError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ClientError::Delivery(Failure::Platform(_)) | ClientError::UnexpectedCommand(_) => {
+                ErrorKind::Platform
+            }
+            ClientError::Delivery(Failure::NotDelivered(_)) => ErrorKind::Refused,
+            ClientError::Delivery(Failure::Uncertain(why)) if why.starts_with(NO_ANSWER_WITHIN) => {
+                ErrorKind::Timeout
+            }
+            ClientError::Delivery(Failure::Uncertain(_)) | ClientError::NoSessionId => ErrorKind::Network,
+            ClientError::WrongPhase { phase, .. } if OVER.contains(phase) => ErrorKind::Expired,
+            ClientError::OutOfStep(_) | ClientError::NotStarted => ErrorKind::Expired,
+            ClientError::WrongPhase { .. }
+            | ClientError::InvalidMessage(_)
+            | ClientError::UnknownPrompt(_)
+            | ClientError::NotResendable(_)
+            | ClientError::InvalidPath { .. }
+            | ClientError::Protocol(_)
+            | ClientError::Encode(_) => ErrorKind::InvalidInput,
+        }
+    }
+
+    /// The platform's `code`, when the platform refused.
+    pub fn platform_code(&self) -> Option<&kefu_protocol::Code> {
+        match self {
+            ClientError::Delivery(Failure::Platform(e)) => Some(&e.code),
+            _ => None,
+        }
+    }
+}
+
 /// `Result` with this crate's [`ClientError`].
 pub type Result<T, E = ClientError> = std::result::Result<T, E>;
 
 /// A [`kefu_protocol::Error`], kept whole as the source (shared, so [`ClientError`] stays
-/// `Clone`); its text is made once, when it is wrapped. Two are equal when their texts are.
+/// `Clone`, and behind `dyn Error`, so code that never makes one carries none of its code); its
+/// text is made once, when it is wrapped. Two are equal when their texts are.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{text}")]
 pub struct ProtocolError {
     text: String,
     #[source]
-    source: Arc<kefu_protocol::Error>,
+    source: Arc<dyn std::error::Error + Send + Sync>,
 }
 
 impl ProtocolError {
     /// The protocol's error.
-    pub fn get(&self) -> &kefu_protocol::Error {
-        &self.source
+    pub fn get(&self) -> Option<&kefu_protocol::Error> {
+        self.source.downcast_ref()
     }
 }
 

@@ -33,7 +33,7 @@ mod transport;
 pub use conversation::{
     Call, ChatOptions, Conversation, Delivery, Event, MessageId, Outgoing, Phase, SidSource, Ticket,
 };
-pub use error::{ClientError, Failure, ProtocolError, Result, is_transient};
+pub use error::{ClientError, ErrorKind, Failure, ProtocolError, Result, is_transient};
 pub use paths::CallCenterPaths;
 pub use recovery::{RecoveryPolicy, Trouble};
 #[cfg(target_arch = "wasm32")]

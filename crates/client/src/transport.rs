@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, FormData, Headers, RequestInit, Response};
 
-use crate::error::{Failure, is_transient};
+use crate::error::{Failure, NO_ANSWER_WITHIN, is_transient};
 
 #[wasm_bindgen]
 extern "C" {
@@ -119,7 +119,7 @@ impl Http {
         clear_timeout(&timer);
         result.map_err(|e| {
             if timed_out.get() {
-                Failure::Uncertain(format!("no answer within {} ms", self.timeout_ms))
+                Failure::Uncertain(format!("{NO_ANSWER_WITHIN} {} ms", self.timeout_ms))
             } else {
                 // fetch rejects the same way whether or not the request left: uncertain.
                 Failure::Uncertain(format!("network error: {}", describe(&e)))

@@ -159,6 +159,21 @@ pub struct Relation {
     pub question_name: String,
 }
 
+impl Relation {
+    /// The suggestion to show for it, as `(title, question)`: none when the question is blank
+    /// (there is nothing to send), and the question as the title when the title is blank. The
+    /// one mapping of every client (the widget's chips, the JavaScript `say` event).
+    pub fn suggestion(&self) -> Option<(&str, &str)> {
+        let question = self.question_name.as_str();
+        if question.trim().is_empty() {
+            return None;
+        }
+        let title =
+            if self.relation_title.trim().is_empty() { question } else { self.relation_title.as_str() };
+        Some((title, question))
+    }
+}
+
 /// `ext`: data that travels with the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ext {

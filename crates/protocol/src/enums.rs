@@ -26,6 +26,12 @@ macro_rules! string_enum {
                     $name::Other(s) => s,
                 }
             }
+
+            /// `values` by their wire forms, for messages: `h5, wx_mp, app` (pass
+            /// [`Self::ALL`] for every documented value).
+            pub fn listed(values: &[$name]) -> String {
+                values.iter().map($name::as_str).collect::<Vec<_>>().join(", ")
+            }
         }
 
         impl From<&str> for $name {

@@ -21,6 +21,7 @@ impl Sid {
 
     /// The id of 128 bits the caller chose (in hexadecimal): how a conversation that is given
     /// its randomness, or a test, makes ids.
+    #[inline]
     pub fn from_bytes(bytes: [u8; 16]) -> Sid {
         let mut s = String::with_capacity(32);
         for b in bytes {

@@ -435,3 +435,23 @@ fn sid_from_bytes() {
     assert_eq!(sid.as_str(), "ab".repeat(16));
     assert_eq!(Sid::parse(sid.as_str()).expect("valid"), sid);
 }
+
+/// A suggestion needs a question; a blank title shows the question.
+#[test]
+fn relation_suggestions() {
+    use kefu_protocol::chat::Relation;
+    let r = |title: &str, question: &str| Relation {
+        relation_title: title.into(),
+        question_name: question.into(),
+    };
+    assert_eq!(r("运费", "运费怎么算").suggestion(), Some(("运费", "运费怎么算")));
+    assert_eq!(r(" ", "运费怎么算").suggestion(), Some(("运费怎么算", "运费怎么算")));
+    assert_eq!(r("运费", "  ").suggestion(), None);
+}
+
+/// Messages list the documented channels from `Channel::ALL`.
+#[test]
+fn channels_are_listed_from_all() {
+    assert_eq!(Channel::listed(Channel::ALL), "h5, wx_oa, wx_mp, wx_work, weibo, email, app");
+    assert_eq!(Channel::listed(&[Channel::H5, Channel::App]), "h5, app");
+}

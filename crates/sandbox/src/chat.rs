@@ -139,7 +139,8 @@ pub(crate) async fn start(
         state.bot(&req.bot_id).ok_or_else(|| SandboxError::UnknownBot(req.bot_id.clone()))?;
     if let Channel::Other(other) = &req.channel {
         return Err(SandboxError::BadRequest(format!(
-            "channel {other:?} is not one of h5, wx_oa, wx_mp, wx_work, weibo, email, app"
+            "channel {other:?} is not one of {}",
+            Channel::listed(Channel::ALL)
         ))
         .into());
     }
