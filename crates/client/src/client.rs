@@ -64,7 +64,8 @@ impl KefuClient {
         request: &impl Serialize,
         retry_safe: bool,
     ) -> Result<A::Output, ClientError> {
-        let json = serde_json::to_string(request).map_err(|e| ClientError::Encode(e.to_string()))?;
+        let json = serde_json::to_string(request)
+            .map_err(|e| ClientError::Protocol(crate::ProtocolError::new(e)))?;
         self.call::<A>("POST", path, Body::Json(json), retry_safe).await
     }
 }

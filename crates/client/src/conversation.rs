@@ -527,32 +527,23 @@ impl Conversation {
     /// Takes the answer (or failure) for the request with `ticket`: the one way a transport
     /// reports. Answers to anything but the request in flight are ignored.
     pub fn on_delivery(&mut self, ticket: Ticket, delivery: Delivery) {
-        self.settle(ticket, delivery.map(Some));
-    }
-
-    fn settle(&mut self, ticket: Ticket, delivery: Result<Option<BotTurn>, Failure>) {
         let kind = match self.in_flight {
             Some((t, kind)) if t == ticket => kind,
             _ => return,
         };
         self.in_flight = None;
-        if matches!(delivery, Ok(Some(_))) {
+        if delivery.is_ok() {
             self.last_answer_ms = self.now_ms;
         }
-        let delivery = match (kind, delivery) {
-            (InFlight::Stop, d) => d.map(|_| None),
-            (_, Ok(None)) => Err(Failure::Uncertain("the answer has no result".into())),
-            (_, d) => d,
-        };
         match (kind, delivery) {
+            // A stop ends the session whatever the answer (it has no result to read).
             (InFlight::Stop, _) => {
                 self.stop_requested = false;
                 self.phase = Phase::Stopped;
                 self.pending_prompt = None;
                 self.events.push_back(Event::Stopped);
             }
-            (_, Ok(None)) => {}
-            (InFlight::Start, Ok(Some(turn))) => {
+            (InFlight::Start, Ok(turn)) => {
                 self.started_ok = true;
                 if let Some(sid) = self.sid.clone() {
                     self.events.push_back(Event::Started { sid, restarted: self.restarted });
@@ -563,14 +554,14 @@ impl Conversation {
                 self.phase = Phase::Failed;
                 self.events.push_back(Event::Error(failure.into()));
             }
-            (InFlight::Complete, Ok(Some(turn))) => {
+            (InFlight::Complete, Ok(turn)) => {
                 self.attempts.succeeded(Origin::Complete);
                 self.pending_prompt = None;
                 self.ack = None;
                 self.apply(turn);
             }
             (InFlight::Complete, Err(failure)) => self.acknowledgement_failed(failure),
-            (InFlight::Input(id), Ok(Some(turn))) => {
+            (InFlight::Input(id), Ok(turn)) => {
                 self.attempts.succeeded(Origin::Input);
                 if self.queued.front().is_some_and(|m| m.id == id) {
                     self.queued.pop_front();

@@ -36,15 +36,13 @@ impl Failure {
     /// is the platform's (or the proxy's, in the same envelope) when the body was one, else `why`
     /// says what the body is instead.
     pub fn from_status(http_status: u16, refusal: Option<PlatformError>, why: String) -> Failure {
-        let uncertain = matches!(http_status, 502 | 504);
         let not_delivered = matches!(http_status, 400..=499 | 503);
-        match refusal {
-            Some(e) if uncertain => Failure::Uncertain(e.to_string()),
-            Some(e) if not_delivered => Failure::NotDelivered(e.to_string()),
-            Some(e) => Failure::Platform(e),
-            None if not_delivered => Failure::NotDelivered(why),
-            None => Failure::Uncertain(why),
-        }
+        let why = match refusal {
+            Some(e) if !(not_delivered || matches!(http_status, 502 | 504)) => return Failure::Platform(e),
+            Some(e) => e.to_string(),
+            None => why,
+        };
+        if not_delivered { Failure::NotDelivered(why) } else { Failure::Uncertain(why) }
     }
 }
 
@@ -99,12 +97,9 @@ pub enum ClientError {
         path: String,
     },
     /// A request could not be built from what was given (bad variables, an unsafe recording
-    /// file name): the protocol's error, kept as the source.
+    /// file name, a body the JSON encoder refused): that error, kept as the source.
     #[error(transparent)]
     Protocol(#[from] ProtocolError),
-    /// A request could not be written as JSON.
-    #[error("the request could not be encoded: {0}")]
-    Encode(String),
     /// No random source gave a session id.
     #[error("no random source for a session id")]
     NoSessionId,
@@ -170,8 +165,7 @@ impl ClientError {
             | ClientError::UnknownPrompt(_)
             | ClientError::NotResendable(_)
             | ClientError::InvalidPath { .. }
-            | ClientError::Protocol(_)
-            | ClientError::Encode(_) => ErrorKind::InvalidInput,
+            | ClientError::Protocol(_) => ErrorKind::InvalidInput,
         }
     }
 
@@ -187,33 +181,35 @@ impl ClientError {
 /// `Result` with this crate's [`ClientError`].
 pub type Result<T, E = ClientError> = std::result::Result<T, E>;
 
-/// A [`kefu_protocol::Error`], kept whole as the source (shared, so [`ClientError`] stays
-/// `Clone`, and behind `dyn Error`, so code that never makes one carries none of its code); its
-/// text is made once, when it is wrapped. Two are equal when their texts are.
+/// Why a request could not be built: a [`kefu_protocol::Error`] (bad variables, an unsafe
+/// recording file name) or the JSON encoder's error, kept whole as the source. Shared, so
+/// [`ClientError`] stays `Clone`, and behind `dyn Error`, so code that never makes one carries
+/// none of its code. Two are equal when their texts are.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{text}")]
-pub struct ProtocolError {
-    text: String,
-    #[source]
-    source: Arc<dyn std::error::Error + Send + Sync>,
-}
+#[error("{0}")]
+pub struct ProtocolError(#[source] Arc<dyn std::error::Error + Send + Sync>);
 
 impl ProtocolError {
-    /// The protocol's error.
+    /// Wraps the error that stopped a request from being built.
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> ProtocolError {
+        ProtocolError(Arc::new(e))
+    }
+
+    /// The protocol's error, when it is one.
     pub fn get(&self) -> Option<&kefu_protocol::Error> {
-        self.source.downcast_ref()
+        self.0.downcast_ref()
     }
 }
 
 impl PartialEq for ProtocolError {
     fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
     }
 }
 
 impl From<kefu_protocol::Error> for ProtocolError {
     fn from(e: kefu_protocol::Error) -> Self {
-        ProtocolError { text: e.to_string(), source: Arc::new(e) }
+        ProtocolError::new(e)
     }
 }
 

@@ -59,6 +59,7 @@ impl SessionFailure {
     }
 
     /// The session failure with this `code`, if it is one.
+    #[inline]
     pub fn from_code(code: i64) -> Option<SessionFailure> {
         SessionFailure::ALL.into_iter().find(|f| f.code() == code)
     }
