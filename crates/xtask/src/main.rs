@@ -44,6 +44,10 @@ enum Command {
         /// Skip the install step (for a machine known to be set up).
         #[arg(long)]
         no_setup: bool,
+        /// Run only these suites (comma-separated, by their summary names: fmt, clippy,
+        /// wasm-build, wasm-clippy, native, browser-client, browser-widget, tsc, npm-package, e2e).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// Install what the test suites need, and nothing else.
     Setup,
@@ -109,9 +113,9 @@ enum BenchTarget {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Test { no_setup } => {
+        Command::Test { no_setup, only } => {
             let tools = if no_setup { setup::Tools::from_env() } else { setup::ensure() };
-            tools.and_then(|tools| suites::run_all(&tools))
+            tools.and_then(|tools| suites::run_all(&tools, &only))
         }
         Command::Setup => setup::ensure().map(|_| ()),
         Command::Bench { what: BenchTarget::Proxy { seconds, connections, rounds } } => {
