@@ -30,7 +30,14 @@ macro_rules! string_enum {
             /// `values` by their wire forms, for messages: `h5, wx_mp, app` (pass
             /// [`Self::ALL`] for every documented value).
             pub fn listed(values: &[$name]) -> String {
-                values.iter().map($name::as_str).collect::<Vec<_>>().join(", ")
+                let mut out = String::new();
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(value.as_str());
+                }
+                out
             }
         }
 

@@ -91,6 +91,9 @@ pub enum SandboxError {
     InboundFailed(String),
 }
 
+/// `Result` with this crate's [`SandboxError`].
+pub type Result<T, E = SandboxError> = std::result::Result<T, E>;
+
 impl SandboxError {
     /// The seed 002 `code` for this error.
     pub fn code(&self) -> i64 {

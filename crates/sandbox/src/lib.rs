@@ -28,6 +28,6 @@ mod wav;
 
 pub use app::app;
 pub use clock::Clock;
-pub use error::{ErrorStyle, SandboxError};
+pub use error::{ErrorStyle, Result, SandboxError};
 pub use outbound::{phone_of, will_fail};
 pub use state::Config;

@@ -8,7 +8,7 @@ use dashmap::DashMap;
 
 use crate::bot::Bot;
 use crate::callcenter::CallCenterStore;
-use crate::chat::Session;
+use crate::chat::session::Session;
 use crate::clock::Clock;
 use crate::coeus::CoeusStore;
 use crate::error::{ErrorStyle, SandboxError};
