@@ -13,11 +13,11 @@ use kefu_protocol::{callcenter as cc, chat, coeus as co, outbound as ob};
 use tower_http::cors::CorsLayer;
 
 use crate::bot::Bot;
-use crate::callcenter::CallCenterStore;
-use crate::coeus::CoeusStore;
+use crate::callcenter::store::CallCenterStore;
+use crate::coeus::store::CoeusStore;
 use crate::error::{PlatformFailure, SandboxError};
 use crate::ids::Ids;
-use crate::outbound::OutboundStore;
+use crate::outbound::store::OutboundStore;
 use crate::pushes::Pusher;
 use crate::state::{AppState, Config, Shared};
 use crate::{auth, callcenter, coeus, outbound};

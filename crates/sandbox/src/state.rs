@@ -7,13 +7,13 @@ use axum::Json;
 use dashmap::DashMap;
 
 use crate::bot::Bot;
-use crate::callcenter::CallCenterStore;
+use crate::callcenter::store::CallCenterStore;
 use crate::chat::session::Session;
 use crate::clock::Clock;
-use crate::coeus::CoeusStore;
+use crate::coeus::store::CoeusStore;
 use crate::error::{ErrorStyle, SandboxError};
 use crate::ids::Ids;
-use crate::outbound::OutboundStore;
+use crate::outbound::store::OutboundStore;
 use crate::pushes::Pusher;
 
 /// How the sandbox behaves. [`Config::new`] gives the documented defaults.

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use super::callcenter::JsCallCenter;
 use super::coeus::JsCoeus;
 use super::error::invalid;
+use super::input;
 use super::outbound::JsOutbound;
 use super::results::JsResults;
 use super::session::JsChatSession;
@@ -124,15 +125,6 @@ impl StartChatOptions {
             auto_acknowledge: self.auto_acknowledge.unwrap_or(true),
         })
     }
-}
-
-/// Reads a Tsify input, or says why it does not fit.
-pub(crate) fn input<T>(value: Ts<T>) -> Result<T, JsValue>
-where
-    T: Tsify + serde::de::DeserializeOwned,
-    T::JsType: Clone,
-{
-    value.to_rust().map_err(|e| invalid(&e.to_string()))
 }
 
 /// A client of the platform, through kefu-proxy.

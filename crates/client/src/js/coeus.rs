@@ -7,9 +7,8 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use super::answer;
-use super::client::input;
 use super::error::invalid;
+use super::{answer, input};
 use crate::KefuClient;
 
 /// The text fields of an outnum upload.

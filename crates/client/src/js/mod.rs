@@ -24,6 +24,7 @@ pub mod results;
 pub mod session;
 
 use serde::Serialize;
+use tsify::{Ts, Tsify};
 use wasm_bindgen::JsValue;
 
 use crate::ClientError;
@@ -38,4 +39,13 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 /// A result of the Rust API as a JavaScript value, or its error as a `KefuError`.
 pub(crate) fn answer<T: Serialize>(result: Result<T, ClientError>) -> Result<JsValue, JsValue> {
     to_js(&result.map_err(|e| error::from_client(&e))?)
+}
+
+/// Reads a Tsify input, or says why it does not fit.
+pub(crate) fn input<T>(value: Ts<T>) -> Result<T, JsValue>
+where
+    T: Tsify + serde::de::DeserializeOwned,
+    T::JsType: Clone,
+{
+    value.to_rust().map_err(|e| error::invalid(&e.to_string()))
 }

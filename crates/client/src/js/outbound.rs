@@ -7,8 +7,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use super::client::input;
-use super::{answer, error};
+use super::{answer, error, input};
 use crate::KefuClient;
 
 /// One call's transcript, with its turns decoded (on the wire they are JSON text).

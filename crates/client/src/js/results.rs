@@ -6,9 +6,8 @@ use tsify::Ts;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use super::answer;
-use super::client::input;
 use super::error::invalid;
+use super::{answer, input};
 use crate::KefuClient;
 use crate::results::ContactsFormat;
 
