@@ -2,6 +2,8 @@
 //! ports), the proxy serving the demo site `target/www` that `cargo xtask test` assembles, and a
 //! headless Chromium driven through Debian's chromedriver.
 
+pub mod console;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -8,13 +8,18 @@ use crate::browser_json;
 use crate::client::KefuClient;
 use kefu_protocol::Sid;
 
-use crate::conversation::{ChatOptions, Conversation, Event, MessageId, Phase};
-use crate::transport::{Body, Http, sleep};
+use crate::conversation::{Call, ChatOptions, Conversation, Event, MessageId, Phase, SidSource};
+use crate::transport::{Body, Http, answered, sleep};
 
 /// The browser's clock, in ms.
 fn now_ms() -> u64 {
     // Date.now() is a whole, non-negative number of ms.
     js_sys::Date::now().max(0.0) as u64
+}
+
+/// Session ids from the browser's secure random source (Web Crypto).
+fn random_sids() -> SidSource {
+    SidSource::new(|| Sid::random().ok())
 }
 
 type Listener = Box<dyn Fn(&Event)>;
@@ -26,6 +31,21 @@ struct Inner {
     /// Every event so far, replayed to listeners added later.
     history: RefCell<Vec<Event>>,
     pumping: Cell<bool>,
+    /// The page's own `start`, answered in place of the first request when that is the same.
+    prefetched: RefCell<Option<PrefetchedStart>>,
+}
+
+/// A botdm `start` the page sent itself while the client loaded (the widget's loader does, so
+/// the first answer is on its way while the wasm compiles): what it sent, and its answer.
+#[derive(Debug)]
+pub struct PrefetchedStart {
+    /// The URL it was POSTed to.
+    pub url: String,
+    /// The JSON body it sent.
+    pub body: String,
+    /// Its `fetch()`: resolves to the `Response`, or rejects when no answer came (a network
+    /// failure, or the loader's timeout).
+    pub answer: js_sys::Promise,
 }
 
 /// A running chat. Cheap to clone; every clone is the same session.
@@ -43,17 +63,50 @@ impl std::fmt::Debug for ChatSession {
 impl KefuClient {
     /// Starts a chat. Events arrive through [`ChatSession::on_event`].
     pub fn start_chat(&self, options: ChatOptions) -> Result<ChatSession, ClientError> {
-        let mut conversation = Conversation::new(options).with_recovery(self.recovery);
-        conversation.start()?;
-        Ok(self.drive(conversation))
+        self.start_chat_with(options, None)
+    }
+
+    /// Starts a chat whose `start` the page has already sent as `prefetched`, with session id
+    /// `sid`: if the start this client would send is that one (same URL, same body), its answer
+    /// is awaited instead of sending it again; otherwise the client sends its own.
+    pub fn start_chat_prefetched(
+        &self,
+        options: ChatOptions,
+        sid: Sid,
+        prefetched: PrefetchedStart,
+    ) -> Result<ChatSession, ClientError> {
+        self.start_chat_with(options, Some((sid, prefetched)))
+    }
+
+    fn start_chat_with(
+        &self,
+        options: ChatOptions,
+        early: Option<(Sid, PrefetchedStart)>,
+    ) -> Result<ChatSession, ClientError> {
+        let mut conversation = Conversation::new(options, random_sids()).with_recovery(self.recovery);
+        let prefetched = match early {
+            Some((sid, prefetched)) => {
+                conversation.start_with_sid(sid)?;
+                Some(prefetched)
+            }
+            None => {
+                conversation.start()?;
+                None
+            }
+        };
+        Ok(self.drive_with(conversation, prefetched))
     }
 
     /// Continues session `sid`, last seen waiting for the user (see [`Conversation::resume`]).
     pub fn resume_chat(&self, options: ChatOptions, sid: Sid) -> ChatSession {
-        self.drive(Conversation::resume(options, sid).with_recovery(self.recovery))
+        self.drive(Conversation::resume(options, sid, random_sids()).with_recovery(self.recovery))
     }
 
     fn drive(&self, conversation: Conversation) -> ChatSession {
+        self.drive_with(conversation, None)
+    }
+
+    fn drive_with(&self, conversation: Conversation, prefetched: Option<PrefetchedStart>) -> ChatSession {
         let session = ChatSession {
             inner: Rc::new(Inner {
                 conversation: RefCell::new(conversation),
@@ -61,6 +114,7 @@ impl KefuClient {
                 listeners: RefCell::new(Vec::new()),
                 history: RefCell::new(Vec::new()),
                 pumping: Cell::new(false),
+                prefetched: RefCell::new(prefetched),
             }),
         };
         session.kick();
@@ -178,12 +232,24 @@ impl ChatSession {
                     None => break,
                 }
             };
-            let body = Body::Json(browser_json::encode_call(&out.call));
-            let delivery =
-                match self.inner.http.send("POST", out.call.path(), &body, out.call.retry_safe()).await {
-                    Ok((status, bytes)) => browser_json::decode_turn(status, &bytes),
-                    Err(failure) => Err(failure),
-                };
+            let text = browser_json::encode_call(&out.call);
+            // Only the first request can be the page's start.
+            let prefetched = self.inner.prefetched.borrow_mut().take().filter(|p| {
+                matches!(out.call, Call::Start(_))
+                    && p.body == text
+                    && p.url == self.inner.http.url(out.call.path())
+            });
+            let answer = match prefetched {
+                Some(prefetched) => answered(prefetched.answer).await,
+                None => {
+                    let body = Body::Json(text);
+                    self.inner.http.send("POST", out.call.path(), &body, out.call.retry_safe()).await
+                }
+            };
+            let delivery = match answer {
+                Ok((status, bytes)) => browser_json::decode_turn(status, &bytes),
+                Err(failure) => Err(failure),
+            };
             {
                 let mut conversation = self.inner.conversation.borrow_mut();
                 conversation.tick(now_ms());

@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, FormData, Headers, RequestInit, Response};
 
-use crate::error::Failure;
+use crate::error::{Failure, NO_ANSWER_WITHIN, is_transient};
 
 #[wasm_bindgen]
 extern "C" {
@@ -75,11 +75,7 @@ impl Http {
         loop {
             attempt += 1;
             let result = self.once(method, path_and_query, body).await;
-            let transient = match &result {
-                Err(Failure::Uncertain(_) | Failure::NotDelivered(_)) => true,
-                Ok((status, _)) => matches!(status, 429 | 502 | 503 | 504),
-                Err(Failure::Platform(_)) => false,
-            };
+            let transient = is_transient(result.as_ref().map(|(status, _)| *status));
             if !(retry_safe && transient && attempt < ATTEMPTS) {
                 return result;
             }
@@ -123,21 +119,34 @@ impl Http {
         clear_timeout(&timer);
         result.map_err(|e| {
             if timed_out.get() {
-                Failure::Uncertain(format!("no answer within {} ms", self.timeout_ms))
+                Failure::Uncertain(format!("{NO_ANSWER_WITHIN} {} ms", self.timeout_ms))
             } else {
-                // fetch rejects the same way whether or not the request left: uncertain.
-                Failure::Uncertain(format!("network error: {}", describe(&e)))
+                network_error(&e)
             }
         })
     }
 
     async fn fetch_bytes(&self, path_and_query: &str, init: &RequestInit) -> Result<(u16, Vec<u8>), JsValue> {
-        let response: Response =
-            JsFuture::from(global_fetch(&self.url(path_and_query), init)).await?.dyn_into()?;
-        let status = response.status();
-        let buffer = JsFuture::from(response.array_buffer()?).await?;
-        Ok((status, Uint8Array::new(&buffer).to_vec()))
+        response_bytes(global_fetch(&self.url(path_and_query), init)).await
     }
+}
+
+/// The status and body of `answer`, a `fetch()` made elsewhere (the widget loader's early
+/// start); no answer is an uncertain delivery.
+pub(crate) async fn answered(answer: Promise) -> Result<(u16, Vec<u8>), Failure> {
+    response_bytes(answer).await.map_err(|e| network_error(&e))
+}
+
+/// fetch rejects the same way whether or not the request left: uncertain.
+fn network_error(e: &JsValue) -> Failure {
+    Failure::Uncertain(format!("network error: {}", describe(e)))
+}
+
+async fn response_bytes(answer: Promise) -> Result<(u16, Vec<u8>), JsValue> {
+    let response: Response = JsFuture::from(answer).await?.dyn_into()?;
+    let status = response.status();
+    let buffer = JsFuture::from(response.array_buffer()?).await?;
+    Ok((status, Uint8Array::new(&buffer).to_vec()))
 }
 
 /// Waits `ms` milliseconds.

@@ -685,7 +685,7 @@ async fn a_campaign_call_pushed_by_the_sandbox_plays_by_its_call_id() {
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(
                 json!({"app_id": "200000000", "task_name": "回访", "bot_id": "134614200106471424", "voice": "aixia",
-                       "disnumber": "02188886666", "team_url": team_url})
+                       "disnumber": "02188886666", "is_record": 2, "team_url": team_url})
                 .to_string(),
             ))
             .expect("request"),

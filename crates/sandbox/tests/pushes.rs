@@ -159,7 +159,7 @@ async fn wait_for(r: &Receiver, done: impl Fn(&BTreeMap<String, Vec<Received>>) 
 async fn a_batch_of_200_is_called_pushed_once_each_and_graded() {
     let (r, url) = receiver(Mode::Accept).await;
     let sb = fast_sandbox(None);
-    let task_id = addtask(&sb, &url, 1).await;
+    let task_id = addtask(&sb, &url, 2).await;
     let numbers: Vec<String> = (0..200).map(|i| format!("1390000{i:04}")).collect();
     let call_sn = outnum(&sb, &task_id, &numbers).await;
     wait_for(&r, |got| got.len() == 201).await;
@@ -283,7 +283,7 @@ async fn a_batch_of_200_is_called_pushed_once_each_and_graded() {
 async fn a_task_without_recording_pushes_no_record_url() {
     let (r, url) = receiver(Mode::Accept).await;
     let sb = fast_sandbox(None);
-    let task_id = addtask(&sb, &url, 2).await;
+    let task_id = addtask(&sb, &url, 1).await;
     let numbers: Vec<String> = (0..20).map(|i| format!("1370000{i:04}")).collect();
     outnum(&sb, &task_id, &numbers).await;
     wait_for(&r, |got| got.len() == 21).await;
@@ -298,7 +298,7 @@ async fn a_task_without_recording_pushes_no_record_url() {
 async fn failed_pushes_are_retried_after_5_10_15_scaled() {
     let (r, url) = receiver(Mode::FailTwice).await;
     let sb = fast_sandbox(None);
-    let task_id = addtask(&sb, &url, 1).await;
+    let task_id = addtask(&sb, &url, 2).await;
     outnum(&sb, &task_id, &["13800138000".to_owned()]).await;
     wait_for(&r, |got| got.len() == 2 && got.values().all(|v| v.len() == 3)).await;
     // Past the last retry delay (150 ms at scale 0.01): nothing more.
@@ -318,7 +318,7 @@ async fn failed_pushes_are_retried_after_5_10_15_scaled() {
 async fn a_failing_receiver_gets_four_attempts_then_nothing() {
     let (r, url) = receiver(Mode::AlwaysFail).await;
     let sb = fast_sandbox(None);
-    let task_id = addtask(&sb, &url, 1).await;
+    let task_id = addtask(&sb, &url, 2).await;
     outnum(&sb, &task_id, &["13800138000".to_owned(), "13800138001".to_owned()]).await;
     wait_for(&r, |got| got.len() == 3 && got.values().all(|v| v.len() == 4)).await;
     tokio::time::sleep(Duration::from_millis(600)).await;
@@ -342,7 +342,7 @@ async fn a_receiver_down_for_two_attempts_gets_the_third() {
         c.dial_interval_ms = 0;
         c.retry_scale = 0.1;
     });
-    let task_id = addtask(&sb, &format!("http://{addr}/report"), 1).await;
+    let task_id = addtask(&sb, &format!("http://{addr}/report"), 2).await;
     let uploaded = Instant::now();
     outnum(&sb, &task_id, &["13800138000".to_owned()]).await;
     assert!(uploaded.elapsed() < Duration::from_millis(500), "the upload does not wait for the pushes");

@@ -21,15 +21,49 @@ const WORDS = {
 const SVG = 'http://www.w3.org/2000/svg';
 const ICON = 'M12 3C6.5 3 2 6.6 2 11c0 2.4 1.3 4.6 3.4 6.1L4.5 21l4.2-2.3c1 .3 2.1.4 3.3.4 5.5 0 10-3.6 10-8.1S17.5 3 12 3zm-4 9.3a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6zm4 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6zm4 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6z';
 
+/** The launcher's rules (kefu-widget.css between its "launcher" marks), put here by the package build. */
+const LAUNCHER_CSS = '__KEFU_LAUNCHER_CSS__';
+
 let widget;
 let styles;
+let launcherStyled;
 
-/** Loads the widget's wasm and glue once; resolves to its module. */
+/**
+ * Gives the launcher its look at once from a constructed stylesheet (which a page's `style-src`
+ * does not govern), so it need not wait for the stylesheet; false where the browser cannot (or
+ * the file was not built), and the launcher waits for the stylesheet.
+ */
+function styleLauncher() {
+  if (launcherStyled === undefined) {
+    launcherStyled = false;
+    try {
+      if (!LAUNCHER_CSS.startsWith('__') && 'adoptedStyleSheets' in document) {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(LAUNCHER_CSS);
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+        launcherStyled = true;
+      }
+    } catch {
+      // The launcher waits for the stylesheet.
+    }
+  }
+  return launcherStyled;
+}
+
+/**
+ * Loads the widget's wasm and glue once; resolves to its module. The wasm is fetched at once,
+ * beside the glue rather than after it, and compiled while it streams in.
+ */
 export function loadWidget() {
-  widget ??= import('./kefu_widget.js').then(async (module) => {
-    await module.default();
-    return module;
-  });
+  if (!widget) {
+    const wasm = fetch(new URL('./kefu_widget_bg.wasm', import.meta.url));
+    // A failed fetch is reported by the glue's init below; this only keeps it from going unhandled.
+    wasm.catch(() => {});
+    widget = import('./kefu_widget.js').then(async (module) => {
+      await module.default({ module_or_path: wasm });
+      return module;
+    });
+  }
   return widget;
 }
 
@@ -44,6 +78,48 @@ export function loadStyles() {
     document.head.append(link);
   });
   return styles;
+}
+
+/**
+ * Sends botdm `start` for `options` at once, so its answer travels while the widget downloads
+ * and compiles; the widget awaits it instead of sending its own when its start is the same (the
+ * same URL and body). Not sent (undefined) when this tab has a saved session the widget will
+ * resume, or when storage cannot tell.
+ */
+function startEarly(options, channel) {
+  const text = (name) => (options[name] ?? '').trim();
+  const endpoint = text('endpoint');
+  try {
+    if (sessionStorage.getItem(`kefu-widget|${endpoint}|${text('appId')}|${text('botId')}|${channel}`)) return undefined;
+  } catch {
+    return undefined;
+  }
+  const body = { app_id: text('appId'), bot_id: text('botId'), sid: '', channel };
+  try {
+    const vars = options.vars === undefined ? undefined : JSON.parse(options.vars);
+    if (vars !== undefined) {
+      // The widget writes the variables in sorted order.
+      body.var_json = {};
+      for (const key of Object.keys(vars).sort()) body.var_json[key] = vars[key];
+    }
+  } catch {
+    return undefined;
+  }
+  if (options.userData !== undefined) body.user_data = options.userData;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  body.sid = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  const url = `${endpoint.replace(/\/+$/, '')}/api/v1/gaia/botdm/start`;
+  const json = JSON.stringify(body);
+  const timeout = Number(options.timeoutMs) > 0 ? Number(options.timeoutMs) : 15000;
+  const answer = fetch(url, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: json,
+    signal: AbortSignal.timeout?.(timeout),
+  });
+  // A failure is the widget's to report (as for a start it sent itself).
+  answer.catch(() => {});
+  return { sid: body.sid, url, body: json, answer };
 }
 
 /** Remembers, for this tab, whether the h5 chat window is open (so a reload keeps it open). */
@@ -110,7 +186,7 @@ export class KefuChat extends HTMLElement {
     if (this.channel === 'h5') {
       this.window.hidden = true;
       this.launcher = this.makeLauncher();
-      this.launcher.hidden = true;
+      this.launcher.hidden = !styleLauncher();
       styled.then(() => { this.launcher.hidden = false; });
       this.append(this.launcher);
       whenIdle(() => loadWidget().catch(() => {}));
@@ -120,7 +196,13 @@ export class KefuChat extends HTMLElement {
     this.append(this.window);
     this.keepAboveKeyboard();
     const open = this.channel !== 'h5' || this.hasAttribute('open') || wasOpen();
-    if (open) styled.then(() => this.show());
+    if (open) {
+      // The widget downloads while the stylesheet does, and its first answer meanwhile; it is
+      // shown once both are here.
+      loadWidget().catch(() => {});
+      this.started = startEarly(this.options, this.channel);
+      styled.then(() => this.show());
+    }
   }
 
   /**
@@ -180,9 +262,16 @@ export class KefuChat extends HTMLElement {
     this.updateLauncher();
     if (opening) this.dispatchEvent(new CustomEvent('open'));
     if (!this.chat) {
+      this.started ??= startEarly(this.options, this.channel);
       try {
-        const module = await loadWidget();
-        this.chat ??= module.mount(this.window, this.options);
+        // The launcher may be clicked before the stylesheet is in.
+        const [module] = await Promise.all([loadWidget(), loadStyles()]);
+        if (!this.chat) {
+          // The early start belongs to this mount only.
+          const started = this.started;
+          this.started = undefined;
+          this.chat = module.mount(this.window, { ...this.options, started });
+        }
       } catch (error) {
         const note = document.createElement('p');
         note.className = 'kefu-load-error';

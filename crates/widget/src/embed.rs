@@ -2,17 +2,17 @@
 //! `unmount()` and `focus()`; what happens in the chat reaches the page as DOM events on the
 //! mount element (`message`, `transfer`, `finish`, `error`, `close`).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{JSON, Object, Reflect};
+use js_sys::{JSON, Object, Promise, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsError, JsValue};
+use wasm_bindgen::{JsCast, JsError, JsValue};
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 use yew::AppHandle;
 
-use kefu_client::browser_json;
-use kefu_protocol::VarMap;
+use kefu_client::{PrefetchedStart, browser_json};
+use kefu_protocol::{Sid, VarMap};
 
 use crate::WidgetError;
 use crate::options::WidgetOptions;
@@ -90,11 +90,35 @@ pub fn mount(
     #[wasm_bindgen(unchecked_param_type = "KefuWidgetOptions | undefined")] options: JsValue,
 ) -> Result<Widget, JsError> {
     let vars = vars(&options)?;
-    let options = WidgetOptions::from_lookup(|name| option(&options, name), vars)?;
+    let options_value = options;
+    let options = WidgetOptions::from_lookup(|name| option(&options_value, name), vars)?;
     let focus_request = Rc::new(Cell::new(false));
-    let props = ChatProps { options, host: element.clone(), focus_request: focus_request.clone() };
+    let started = Started(Rc::new(RefCell::new(started(&options_value))));
+    let props = ChatProps { options, host: element.clone(), focus_request: focus_request.clone(), started };
     let handle = yew::Renderer::<Chat>::with_root_and_props(element.clone().into(), props).render();
     Ok(Widget { handle: Some(handle), host: element, focus_request })
+}
+
+/// The start the loader sent while the widget loaded (`kefu-loader.js`), for the first session;
+/// taken by the chat when it starts. Equal only to itself (props compare by identity).
+#[derive(Clone, Default)]
+pub struct Started(pub Rc<RefCell<Option<(Sid, PrefetchedStart)>>>);
+
+impl PartialEq for Started {
+    fn eq(&self, other: &Started) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The loader's `started` option, `{sid, url, body, answer}` (see [`PrefetchedStart`]), when it
+/// is complete; anything else is left alone and the widget sends its own start.
+fn started(options: &JsValue) -> Option<(Sid, PrefetchedStart)> {
+    let started = Reflect::get(options, &JsValue::from_str("started")).ok().filter(JsValue::is_object)?;
+    let field = |name: &str| Reflect::get(&started, &JsValue::from_str(name)).ok();
+    let text = |name: &str| field(name).and_then(|v| v.as_string());
+    let sid = Sid::parse(&text("sid")?).ok()?;
+    let answer = field("answer")?.dyn_into::<Promise>().ok()?;
+    Some((sid, PrefetchedStart { url: text("url")?, body: text("body")?, answer }))
 }
 
 /// The `vars` option: an object, or JSON text of one (from an attribute).

@@ -15,7 +15,7 @@ use kefu_client::{ChatSession, ClientError, Event, KefuClient, Phase};
 use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::{Component, Context, Html, NodeRef, Properties, TargetCast, html};
 
-use crate::embed::notify_host;
+use crate::embed::{Started, notify_host};
 use crate::i18n::Words;
 use crate::markdown::{self, Block, Inline};
 use crate::options::WidgetOptions;
@@ -32,6 +32,8 @@ pub struct ChatProps {
     /// Set by the page (through `Widget::focus`) to move the focus to the message box once it
     /// exists: the first render happens after `mount()` returns.
     pub focus_request: Rc<Cell<bool>>,
+    /// The start the loader already sent, used by the first session.
+    pub started: Started,
 }
 
 /// What the component reacts to.
@@ -85,7 +87,10 @@ impl Component for Chat {
             Some(sid) => Ok(client.resume_chat(options.chat(), sid)),
             None => {
                 transcript.divide(&clock());
-                client.start_chat(options.chat())
+                match ctx.props().started.0.borrow_mut().take() {
+                    Some((sid, prefetched)) => client.start_chat_prefetched(options.chat(), sid, prefetched),
+                    None => client.start_chat(options.chat()),
+                }
             }
         };
         let session = match started {
@@ -317,7 +322,7 @@ impl Chat {
         action: impl FnOnce(&ChatSession) -> Result<(), ClientError>,
     ) -> Result<(), ClientError> {
         let Some(session) = &self.session else {
-            return Err(ClientError::InvalidMessage("the chat could not start".into()));
+            return Err(ClientError::NotStarted);
         };
         if session.phase().is_over() {
             session.restart()?;

@@ -25,6 +25,19 @@ extern "C" {
     fn widget_test_set_timeout(handler: &js_sys::Function, ms: u32);
 }
 
+#[wasm_bindgen(inline_js = "
+export function early_start(url, body) {
+  return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+}
+export function answered(status, text) { return Promise.resolve(new Response(text, { status })); }
+")]
+extern "C" {
+    /// POSTs `body` to `url` as the loader does; resolves to the `Response`.
+    fn early_start(url: &str, body: &str) -> js_sys::Promise;
+    /// A `Response` made here.
+    fn answered(status: u16, text: &str) -> js_sys::Promise;
+}
+
 async fn sleep(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| widget_test_set_timeout(&resolve, ms));
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
@@ -282,4 +295,84 @@ async fn english_is_available() {
     assert_eq!(texts(&root, ".kefu-send"), vec!["Send"]);
     let label = root.query_selector(".kefu-input").ok().flatten().and_then(|e| e.get_attribute("aria-label"));
     assert_eq!(label.as_deref(), Some("Message"));
+}
+
+const START: &str = "/api/v1/gaia/botdm/start";
+
+/// The start body the widget sends for `start_chat`'s options, with `sid`.
+fn start_body(sid: &str, bot_id: &str) -> String {
+    format!(r#"{{"app_id":"{APP_ID}","bot_id":"{bot_id}","sid":"{sid}","channel":"h5"}}"#)
+}
+
+/// Mounts as `start_chat` does, handing the widget the loader's early start.
+fn start_chat_started(root: &HtmlElement, sid: &str, body: &str, answer: js_sys::Promise) -> Widget {
+    let proxy = PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`");
+    let options = Object::new();
+    for (key, value) in [("endpoint", proxy), ("appId", APP_ID), ("botId", BOT_ID)] {
+        Reflect::set(&options, &key.into(), &value.into()).expect("set");
+    }
+    let started = Object::new();
+    let url = format!("{proxy}{START}");
+    for (key, value) in [("sid", sid), ("url", url.as_str()), ("body", body)] {
+        Reflect::set(&started, &key.into(), &value.into()).expect("set");
+    }
+    Reflect::set(&started, &"answer".into(), &answer).expect("set");
+    Reflect::set(&options, &"started".into(), &started).expect("set");
+    mount(root.clone(), options.into()).expect("valid options")
+}
+
+#[wasm_bindgen_test]
+async fn the_loaders_early_start_is_answered_in_place_of_the_widgets_own() {
+    let root = fresh_root();
+    let sid = "0123456789abcdef0123456789abcdef";
+    let answer = format!(
+        r#"{{"code":0,"msg":"ok","result":{{"sid":"{sid}","cmd":"evt.say","prompt":"早上好（提前开始）","prompt_id":"early-1"}}}}"#
+    );
+    let _widget = start_chat_started(&root, sid, &start_body(sid, BOT_ID), answered(200, &answer));
+    wait_for("the early start's prompt", &root, |r| count(r, ".kefu-bot") >= 1).await;
+    assert!(
+        texts(&root, ".kefu-bot .kefu-bubble")[0].ends_with("早上好（提前开始）"),
+        "the prompt of the answer handed over is shown: {:?}",
+        texts(&root, ".kefu-bot .kefu-bubble")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_early_start_unlike_the_widgets_own_is_left_alone() {
+    let root = fresh_root();
+    let sid = "fedcba9876543210fedcba9876543210";
+    let answer = format!(
+        r#"{{"code":0,"msg":"ok","result":{{"sid":"{sid}","cmd":"evt.say","prompt":"不该出现","prompt_id":"early-1"}}}}"#
+    );
+    // Another bot than the widget's options name: the widget sends its own start.
+    let _widget = start_chat_started(&root, sid, &start_body(sid, "1"), answered(200, &answer));
+    wait_for("the two welcome prompts", &root, |r| {
+        count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0
+    })
+    .await;
+    assert!(
+        !texts(&root, ".kefu-bot .kefu-bubble").iter().any(|t| t.contains("不该出现")),
+        "the answer to a different start is not shown"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_real_early_start_carries_on_as_the_chat() {
+    let root = fresh_root();
+    let sid = "00112233445566778899aabbccddeeff";
+    let body = start_body(sid, BOT_ID);
+    let proxy = PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`");
+    let answer = early_start(&format!("{proxy}{START}"), &body);
+    let _widget = start_chat_started(&root, sid, &body, answer);
+    wait_for("the two welcome prompts", &root, |r| {
+        count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0
+    })
+    .await;
+    type_and_enter(&root, "怎么付钱");
+    wait_for("the answer in the same session", &root, |r| {
+        texts(r, ".kefu-bot").last().is_some_and(|t| t.contains("银行转账"))
+    })
+    .await;
+    assert_eq!(count(&root, ".kefu-failed"), 0);
+    assert_eq!(count(&root, ".kefu-banner"), 0, "no error: {}", root.inner_html());
 }

@@ -1,18 +1,19 @@
-//! `cargo xtask demo`: builds the widget package, starts kefu-sandbox and, in front of it,
-//! kefu-proxy serving the demo pages and the package and receiving the sandbox's callbacks into a
-//! SQLite store, and prints the URLs and the operator token.
+//! `cargo xtask demo`: builds the widget package and the console, starts kefu-sandbox and, in front of it,
+//! kefu-proxy serving the demo pages, the package and the console (`/console/`) and receiving the sandbox's callbacks into a
+//! SQLite store, and prints the URLs, the console's and the operator token each on a line of its
+//! own.
 
 use std::io::Read;
 
 use crate::cmd::{self, Result, XtaskError};
+use crate::console;
 use crate::package;
 use crate::servers;
 use crate::setup::Tools;
 
 /// Runs the demo until interrupted.
 pub(crate) fn run(tools: &Tools, listen: &str) -> Result<()> {
-    let package = package::build(tools)?;
-    let site = package::assemble_site(&package)?;
+    let site = site(tools)?;
     servers::build_servers()?;
     let operator_token = random_hex()?;
     let callback_token = random_hex()?;
@@ -62,9 +63,21 @@ pub(crate) fn run(tools: &Tools, listen: &str) -> Result<()> {
             println!("  inbound: not wired (the proxy's port is chosen at start; pass --listen with a port)")
         }
     }
+    println!("console: {url}/console/");
     println!("operator token: {operator_token}");
     println!("Ctrl-C stops.");
     proxy.wait()
+}
+
+/// Builds the widget package and the console and assembles the site (`target/www`) around
+/// them; returns its folder.
+pub(crate) fn site(tools: &Tools) -> Result<std::path::PathBuf> {
+    let package = package::build(tools)?;
+    let site = package::assemble_site(&package)?;
+    let console = console::build(tools)?;
+    console::add_to_site(&console, &site)?;
+    println!("site: {} (the console under console/)", site.display());
+    Ok(site)
 }
 
 /// 128 random bits as 32 hex digits (a demo's tokens, new each run).

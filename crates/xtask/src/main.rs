@@ -4,18 +4,26 @@
 //!   runs formatting, lints, the native tests and the wasm build, and ends with one summary line
 //!   per suite plus a total `N passed, M failed`.
 //! - `cargo xtask setup`: only the installs.
-//! - `cargo xtask demo`: the widget in a browser, through kefu-proxy, to kefu-sandbox.
+//! - `cargo xtask demo`: the widget and the operators' console in a browser, through kefu-proxy,
+//!   to kefu-sandbox.
+//! - `cargo xtask site`: builds the demo site (`target/www`, with the console) without serving it.
 //! - `cargo xtask size`: the widget's bytes (raw, gzip, brotli) against its budget.
+//! - `cargo xtask imports`: import loops between the files of each crate.
 //! - `cargo xtask tsc`: the client package's TypeScript declarations under `tsc --strict`.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
 //! - `cargo xtask bench load`: concurrent chats through proxy and sandbox, slow clients present.
 //! - `cargo xtask bench callbacks`: the callback receiver's push throughput and answer times.
+//! - `cargo xtask bench first-message`: time to the bot's first message in Chromium, against
+//!   deep-chat.
 
 mod bench;
 mod bench_callbacks;
 mod cmd;
+mod console;
 mod deliver;
 mod demo;
+mod first_message;
+mod imports;
 mod load;
 mod package;
 mod servers;
@@ -42,6 +50,10 @@ enum Command {
         /// Skip the install step (for a machine known to be set up).
         #[arg(long)]
         no_setup: bool,
+        /// Run only these suites (comma-separated, by their summary names: fmt, clippy,
+        /// wasm-build, wasm-clippy, native, browser-client, browser-widget, tsc, npm-package, e2e).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// Install what the test suites need, and nothing else.
     Setup,
@@ -51,8 +63,13 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
     },
+    /// Build the demo site into target/www (widget package, console), as the demo and the
+    /// end-to-end tests serve it, without serving it.
+    Site,
     /// Build the widget package and report its size against the budget.
     Size,
+    /// Report import loops between the files of each crate (fails when there is one).
+    Imports,
     /// Build the client's npm package and check its TypeScript declarations with `tsc --strict`.
     Tsc,
     /// Benchmarks (bounded, loopback only).
@@ -100,14 +117,21 @@ enum BenchTarget {
         #[arg(long, value_enum, default_value = "sqlite")]
         store: bench_callbacks::StoreKind,
     },
+    /// Time to the bot's first message in headless Chromium (cold cache; a slow link and
+    /// loopback) on the demo pages and on a deep-chat 2.4 page speaking the same botdm loop.
+    FirstMessage {
+        /// Visits of each page on each link; the report gives their medians.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=50))]
+        rounds: u32,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Test { no_setup } => {
+        Command::Test { no_setup, only } => {
             let tools = if no_setup { setup::Tools::from_env() } else { setup::ensure() };
-            tools.and_then(|tools| suites::run_all(&tools))
+            tools.and_then(|tools| suites::run_all(&tools, &only))
         }
         Command::Setup => setup::ensure().map(|_| ()),
         Command::Bench { what: BenchTarget::Proxy { seconds, connections, rounds } } => {
@@ -123,7 +147,11 @@ fn main() -> ExitCode {
                 senders: senders.into_iter().map(|s| s as usize).collect(),
             })
         }
+        Command::Bench { what: BenchTarget::FirstMessage { rounds } } => setup::ensure_first_message()
+            .and_then(|tools| first_message::run(&tools, &first_message::FirstMessageOptions { rounds })),
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
+        Command::Site => setup::ensure_build_tools().and_then(|tools| demo::site(&tools)).map(drop),
+        Command::Imports => imports::run(),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),
         Command::Tsc => setup::ensure_build_tools()
             .and_then(|tools| setup::typescript().map(|()| tools))

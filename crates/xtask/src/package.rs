@@ -48,6 +48,13 @@ pub(crate) fn build(tools: &Tools) -> Result<PathBuf> {
     for name in ASSETS {
         std::fs::copy(assets.join(name), dir.join(name)).map_err(io(&dir))?;
     }
+    // The launcher's rules go into the loader too, which gives them to the launcher at once.
+    let css_path = assets.join("kefu-widget.css");
+    let css = std::fs::read_to_string(&css_path).map_err(io(&css_path))?;
+    let loader_path = dir.join("kefu-loader.js");
+    let loader = std::fs::read_to_string(&loader_path).map_err(io(&loader_path))?;
+    std::fs::write(&loader_path, with_launcher_css(&loader, &launcher_css(&css)?)?)
+        .map_err(io(&loader_path))?;
     // What pages download is minified (the readable sources stay in crates/widget/assets).
     let esbuild = setup::esbuild_bin().to_string_lossy().into_owned();
     for name in MINIFIED {
@@ -63,6 +70,37 @@ pub(crate) fn build(tools: &Tools) -> Result<PathBuf> {
     let text = std::fs::read_to_string(&manifest).map_err(io(&manifest))?;
     std::fs::write(&manifest, package_json(&text)?).map_err(io(&manifest))?;
     Ok(dir)
+}
+
+/// Where the loader takes the launcher's rules (a JavaScript string literal).
+const LAUNCHER_PLACEHOLDER: &str = "'__KEFU_LAUNCHER_CSS__'";
+
+/// The rules of `css` between its `/* launcher:` and `/* launcher end */` comments, without
+/// comments and with runs of white space made one space.
+fn launcher_css(css: &str) -> Result<String> {
+    let missing = || XtaskError::new("kefu-widget.css has no /* launcher: … */ … /* launcher end */ block");
+    let start = css.find("/* launcher:").ok_or_else(missing)?;
+    let end = css[start..].find("/* launcher end */").ok_or_else(missing)? + start;
+    let mut rules = String::new();
+    let mut rest = &css[start..end];
+    while let Some(open) = rest.find("/*") {
+        rules.push_str(&rest[..open]);
+        let close =
+            rest[open..].find("*/").ok_or_else(|| XtaskError::new("kefu-widget.css: an unclosed comment"))?;
+        rest = &rest[open + close + 2..];
+    }
+    rules.push_str(rest);
+    Ok(rules.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// `loader` with its launcher placeholder replaced by `rules` (fails if it has none, so the two
+/// cannot drift apart unseen).
+fn with_launcher_css(loader: &str, rules: &str) -> Result<String> {
+    if !loader.contains(LAUNCHER_PLACEHOLDER) {
+        return Err(XtaskError::new(format!("kefu-loader.js has no {LAUNCHER_PLACEHOLDER}")));
+    }
+    let literal = serde_json::to_string(rules).map_err(|e| XtaskError::new(e.to_string()))?;
+    Ok(loader.replacen(LAUNCHER_PLACEHOLDER, &literal, 1))
 }
 
 /// wasm-pack's package.json with the hand-written files added and `index.js` as the entry.
@@ -150,6 +188,30 @@ fn copy_tree(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_loader_gets_the_launchers_rules_without_comments() {
+        let css = "a { b: c; }\n/* launcher: the launcher's */\n.x {\n  color: red; /* why */\n}\n.y[hidden] { display: none; }\n/* launcher end */\n.z { }";
+        let rules = launcher_css(css).expect("a launcher block");
+        assert_eq!(rules, ".x { color: red; } .y[hidden] { display: none; }");
+        let loader = "const LAUNCHER_CSS = '__KEFU_LAUNCHER_CSS__';";
+        assert_eq!(
+            with_launcher_css(loader, &rules).expect("a placeholder"),
+            "const LAUNCHER_CSS = \".x { color: red; } .y[hidden] { display: none; }\";"
+        );
+        assert!(with_launcher_css("const LAUNCHER_CSS = '';", &rules).is_err());
+        assert!(launcher_css(".x { }").is_err());
+        // The real files fit together.
+        let assets = cmd::root().join("crates/widget/assets");
+        let real_css = std::fs::read_to_string(assets.join("kefu-widget.css")).expect("the stylesheet");
+        let real_rules = launcher_css(&real_css).expect("the stylesheet's launcher block");
+        assert!(
+            real_rules.contains(".kefu-launcher {") && !real_rules.contains(".kefu-window"),
+            "{real_rules}"
+        );
+        let real_loader = std::fs::read_to_string(assets.join("kefu-loader.js")).expect("the loader");
+        assert!(with_launcher_css(&real_loader, &real_rules).is_ok());
+    }
 
     #[test]
     fn the_manifest_ships_the_hand_written_files_and_enters_at_index() {

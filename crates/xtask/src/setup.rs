@@ -39,9 +39,48 @@ pub(crate) fn ensure() -> Result<Tools> {
     let tools = ensure_build_tools()?;
     chromium()?;
     axe_core()?;
+    deep_chat()?;
     postgresql()?;
     typescript()?;
     Ok(tools)
+}
+
+/// What `cargo xtask bench first-message` needs besides the build tools: the browser and the
+/// deep-chat page's bundle.
+pub(crate) fn ensure_first_message() -> Result<Tools> {
+    let tools = ensure_build_tools()?;
+    chromium()?;
+    deep_chat()?;
+    Ok(tools)
+}
+
+/// The deep-chat release `cargo xtask bench first-message` compares the widget with.
+const DEEP_CHAT: &str = "2.4";
+
+/// deep-chat (npm) in `.tools/deep-chat`: the peer of `cargo xtask bench first-message`.
+fn deep_chat() -> Result<()> {
+    let manifest = cmd::root().join(".tools/deep-chat/node_modules/deep-chat/package.json");
+    let version = std::fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|json| json.get("version").and_then(|v| v.as_str()).map(str::to_owned));
+    if let Some(version) = version.filter(|v| v.starts_with(&format!("{DEEP_CHAT}."))) {
+        if deep_chat_bundle().exists() {
+            println!("ok: deep-chat {version} (npm, .tools/deep-chat)");
+            return Ok(());
+        }
+    }
+    println!("installing: npm deep-chat@{DEEP_CHAT} into .tools/deep-chat");
+    let dir = cmd::root().join(".tools").join("deep-chat");
+    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    let prefix = dir.to_string_lossy().into_owned();
+    let spec = format!("deep-chat@{DEEP_CHAT}");
+    cmd::run(cmd::command("npm", &["install", "--prefix", &prefix, "--no-audit", "--no-fund", &spec], &[]))
+}
+
+/// deep-chat's one-file ES module bundle (it defines `<deep-chat>`).
+pub(crate) fn deep_chat_bundle() -> PathBuf {
+    cmd::root().join(".tools/deep-chat/node_modules/deep-chat/dist/deepChat.bundle.js")
 }
 
 /// The TypeScript compiler the declarations are checked with; pinned, so a new release cannot

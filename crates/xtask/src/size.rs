@@ -1,5 +1,6 @@
-//! `cargo xtask size`: what the widget costs a page, raw, gzip and brotli, against its budget;
-//! and where the wasm bytes go (twiggy), in `target/size/`.
+//! `cargo xtask size`: what the widget costs a page, raw, gzip and brotli, against its budget,
+//! and what the operators' console costs all-in against its own; and where the widget's wasm
+//! bytes go (twiggy), in `target/size/`.
 //!
 //! The sizes are those of the files the proxy sends: the package as the demo site delivers it
 //! ([`deliver`]: content-hashed names, `.gz` and `.br` siblings), in `target/size/kefu`.
@@ -7,6 +8,7 @@
 use std::path::Path;
 
 use crate::cmd::{self, Result, XtaskError};
+use crate::console;
 use crate::deliver::{self, Delivered};
 use crate::package;
 use crate::setup::{self, Tools};
@@ -14,11 +16,18 @@ use crate::setup::{self, Tools};
 /// Most the launcher may cost before the wasm is fetched (gzip bytes).
 const LOADER_BUDGET_GZIP: usize = 8 * 1024;
 /// Most the whole widget may cost (gzip bytes): what it measured last plus about 100 B, so it
-/// cannot grow unseen (the goal of issue 17 is 100 KB).
-const FULL_BUDGET_GZIP: usize = 112_800;
+/// cannot grow unseen (the goal of issue 17 is 100 KB). The loader's early start (its code in
+/// the loader, the client and the widget) added 1,750 B gzip for about 150 ms less to the first
+/// message on the slow link of `cargo xtask bench first-message`; the launcher's rules in the
+/// loader 583 B for the launcher about 180 ms sooner there.
+const FULL_BUDGET_GZIP: usize = 115_200;
 /// Most the whole widget may cost (brotli bytes): what it measured last plus about 100 B (the
-/// goal is 85 KB).
-const FULL_BUDGET_BROTLI: usize = 93_900;
+/// goal is 85 KB); the early start added 1,600 B, the launcher's rules in the loader 504 B.
+const FULL_BUDGET_BROTLI: usize = 96_100;
+
+/// Most the operators' console may cost all-in (gzip bytes: its page, boot script, stylesheet,
+/// glue and wasm), as issue 15 sets it: 250 KB.
+const CONSOLE_BUDGET_GZIP: usize = 250_000;
 
 /// What a page downloads to show the launcher: the loader script and the stylesheet.
 const LOADER_FILES: [&str; 2] = ["kefu-loader.js", "kefu-widget.css"];
@@ -92,6 +101,16 @@ pub(crate) fn run(tools: &Tools) -> Result<()> {
         "budgets: loader {} / {} B gzip, full widget {} / {} B gzip, {} / {} B brotli\n",
         loader.gzip, LOADER_BUDGET_GZIP, total.gzip, FULL_BUDGET_GZIP, total.brotli, FULL_BUDGET_BROTLI
     ));
+    let console = console_sizes(tools)?;
+    for d in &console {
+        let name = format!("console/{}", d.name);
+        report.push_str(&line(&name, Sizes { raw: d.raw, gzip: d.gzip, brotli: d.brotli }));
+    }
+    let console_total = console
+        .iter()
+        .fold(Sizes::default(), |acc, d| acc + Sizes { raw: d.raw, gzip: d.gzip, brotli: d.brotli });
+    report.push_str(&line("console (all-in)", console_total));
+    report.push_str(&format!("budget: console {} / {CONSOLE_BUDGET_GZIP} B gzip\n", console_total.gzip));
     print!("{report}");
     let out = cmd::root().join("target").join("size");
     std::fs::create_dir_all(&out).map_err(|e| XtaskError::new(format!("{}: {e}", out.display())))?;
@@ -108,8 +127,23 @@ pub(crate) fn run(tools: &Tools) -> Result<()> {
         println!("twiggy: target/size/twiggy-top.txt (function names from the wasm before wasm-opt)");
     }
     println!("report: target/size/report.txt");
-    let over = over_budget(loader, total);
+    let mut over = over_budget(loader, total);
+    if console_total.gzip > CONSOLE_BUDGET_GZIP {
+        over.push(format!(
+            "the console is {} B gzip, over its {CONSOLE_BUDGET_GZIP} B budget",
+            console_total.gzip
+        ));
+    }
     if over.is_empty() { Ok(()) } else { Err(XtaskError::new(over.join("; "))) }
+}
+
+/// Builds the console and delivers it as the demo site does (in `target/size/console`); gives
+/// each file the console's page loads with the sizes the wire carries.
+fn console_sizes(tools: &Tools) -> Result<Vec<Delivered>> {
+    let package = console::build(tools)?;
+    let site = cmd::root().join("target").join("size");
+    let delivered = console::add_to_site(&package, &site)?;
+    Ok(delivered)
 }
 
 /// Each budget that `loader` (the launcher's files) or `total` (the whole widget) exceeds, said.
