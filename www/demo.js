@@ -1,4 +1,5 @@
-// The demo pages' own script: `?lang=en` switches the widget to English; the host-page events
+// The demo pages' own script: `?lang=en` switches the widget to English, `?theme=dark` (or
+// `light`, `auto`) sets its theme; the host-page events
 // are listed on the page. For the end-to-end tests it also keeps the events in
 // `window.kefuEvents` and any Content-Security-Policy violation in `window.kefuCsp`.
 window.kefuCsp = [];
@@ -6,8 +7,10 @@ document.addEventListener('securitypolicyviolation', (event) => {
   window.kefuCsp.push(`${event.violatedDirective} ${event.blockedURI}`);
 });
 const chat = document.querySelector('kefu-chat');
-const lang = new URLSearchParams(location.search).get('lang');
-if (chat && lang) chat.setAttribute('lang', lang);
+const params = new URLSearchParams(location.search);
+for (const name of ['lang', 'theme']) {
+  if (chat && params.has(name)) chat.setAttribute(name, params.get(name));
+}
 window.kefuEvents = [];
 for (const name of ['open', 'close', 'message', 'transfer', 'finish', 'error']) {
   chat?.addEventListener(name, (event) => {

@@ -322,6 +322,22 @@ impl Browser {
             .collect()
     }
 
+    /// axe-core's serious and critical violations on the current page, as `rule (impact):
+    /// target…` lines (axe-core from `.tools/axe`, which `cargo xtask test` installs).
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let path = root().join(".tools/axe/node_modules/axe-core/axe.min.js");
+        let axe = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("{}: {e}; `cargo xtask test` installs axe-core there", path.display())
+        });
+        self.js(&format!("{axe}\nreturn true;")).await;
+        let script = "const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations
+                .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' ')).join(', '))));";
+        let found = self.client.execute_async(script, Vec::new()).await.expect("axe ran");
+        found.as_array().cloned().unwrap_or_default().into_iter().map(|v| v.to_string()).collect()
+    }
+
     /// Ends the WebDriver session.
     pub async fn close(self) {
         let _ = self.client.close().await;

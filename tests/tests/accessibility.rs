@@ -1,24 +1,11 @@
 //! axe-core (the npm package, injected into the page) audits each channel's page, with the chat
 //! closed and open: no serious or critical violation. Keyboard use and focus are checked too.
 
-use kefu_e2e::{Browser, DESKTOP, Device, PHONE, Stack, open_page, root};
-
-/// axe-core's browser bundle, installed by `cargo xtask test` into `.tools/axe`.
-fn axe_source() -> String {
-    let path = root().join(".tools/axe/node_modules/axe-core/axe.min.js");
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; `cargo xtask test` installs axe-core there", path.display()))
-}
+use kefu_e2e::{Browser, DESKTOP, Device, PHONE, Stack, open_page};
 
 /// Serious and critical violations on the current page, as `rule: target…` lines.
 async fn audit(browser: &Browser) -> Vec<String> {
-    browser.js(&format!("{}\nreturn true;", axe_source())).await;
-    let script = "const done = arguments[arguments.length - 1];
-        axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' ')).join(', '))));";
-    let found = browser.client.execute_async(script, Vec::new()).await.expect("axe ran");
-    found.as_array().cloned().unwrap_or_default().into_iter().map(|v| v.to_string()).collect()
+    browser.axe_violations().await
 }
 
 async fn audit_page(page: &str, device: Device, open_with_launcher: bool) {

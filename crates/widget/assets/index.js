@@ -1,5 +1,5 @@
 // kefu-widget: mount the chat into an element, or use <kefu-chat> (defined on import).
-import { loadStyles, loadWidget } from './kefu-loader.js';
+import { loadStyles, loadWidget, themeMount } from './kefu-loader.js';
 
 export { KefuChat, loadStyles, loadWidget, postToApp } from './kefu-loader.js';
 
@@ -9,5 +9,7 @@ export { KefuChat, loadStyles, loadWidget, postToApp } from './kefu-loader.js';
  */
 export async function mount(element, options) {
   const [widget] = await Promise.all([loadWidget(), loadStyles()]);
-  return widget.mount(element, options);
+  const mounted = widget.mount(element, options);
+  themeMount(element, options?.theme);
+  return mounted;
 }

@@ -10,6 +10,7 @@
 const OPTIONS = [
   ['endpoint', 'endpoint'], ['appId', 'app-id'], ['botId', 'bot-id'], ['channel', 'channel'],
   ['lang', 'lang'], ['title', 'title'], ['vars', 'vars'], ['userData', 'user-data'], ['timeoutMs', 'timeout-ms'],
+  ['theme', 'theme'],
 ];
 const EVENTS = ['message', 'transfer', 'finish', 'error', 'close'];
 /** What an app's native side hears (channel `app`). */
@@ -140,6 +141,14 @@ function wasOpen() {
   }
 }
 
+/**
+ * Marks `element`, where the widget mounts, with its `theme` option (light, dark, or auto:
+ * following prefers-color-scheme), which kefu-widget.css keys the panel's colours on.
+ */
+export function themeMount(element, theme) {
+  element.dataset.kefuTheme = theme || 'auto';
+}
+
 /** Runs `task` when the browser is idle (or after two seconds where it cannot tell). */
 function whenIdle(task) {
   if ('requestIdleCallback' in window) requestIdleCallback(task, { timeout: 4000 });
@@ -167,6 +176,15 @@ export function postToApp(type, detail) {
 
 /** `<kefu-chat>`: a launcher and a chat window (h5), or a full-screen chat (wx_mp, app). */
 export class KefuChat extends HTMLElement {
+  static get observedAttributes() {
+    return ['theme'];
+  }
+
+  /** The stylesheet themes the panel by its mount element's data-kefu-theme (see themeMount). */
+  attributeChangedCallback() {
+    if (this.window) themeMount(this.window, this.getAttribute('theme'));
+  }
+
   connectedCallback() {
     if (this.window) return;
     this.options = {};
@@ -179,6 +197,7 @@ export class KefuChat extends HTMLElement {
     this.unread = 0;
     this.window = document.createElement('div');
     this.window.className = 'kefu-window';
+    themeMount(this.window, this.options.theme);
     for (const name of EVENTS) {
       this.window.addEventListener(name, (event) => this.forward(event));
     }

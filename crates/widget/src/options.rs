@@ -28,6 +28,32 @@ pub struct WidgetOptions {
     pub user_data: Option<String>,
     /// Per-request timeout.
     pub timeout_ms: Option<u32>,
+    /// Light, dark, or following the system (default).
+    pub theme: Theme,
+}
+
+/// The panel's colours: the `theme` option. The stylesheet applies it (`kefu-widget.css`, from
+/// the mount element's `data-kefu-theme`, which `index.js` and the loader set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Dark when the system prefers it (`prefers-color-scheme`), else light.
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl Theme {
+    /// The option's value for this theme.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
 }
 
 /// The channels the widget runs in (a web page, a WeChat mini-program web-view, an in-app
@@ -50,6 +76,7 @@ pub const OPTION_NAMES: &[(&str, &str)] = &[
     ("vars", "vars"),
     ("userData", "user-data"),
     ("timeoutMs", "timeout-ms"),
+    ("theme", "theme"),
 ];
 
 impl WidgetOptions {
@@ -66,12 +93,7 @@ impl WidgetOptions {
             None | Some("h5") => Channel::H5,
             Some("wx_mp") => Channel::WxMp,
             Some("app") => Channel::App,
-            Some(other) => {
-                return Err(WidgetError::Option {
-                    name: "channel",
-                    reason: format!("\"{other}\" is not one of {CHANNEL_LIST}"),
-                });
-            }
+            Some(other) => return Err(not_one_of("channel", other, CHANNEL_LIST)),
         };
         let timeout_ms = match text("timeoutMs") {
             None => None,
@@ -81,6 +103,12 @@ impl WidgetOptions {
                     reason: format!("\"{ms}\" is not a positive number"),
                 })?)
             }
+        };
+        let theme = match text("theme").as_deref() {
+            None | Some("auto") => Theme::Auto,
+            Some("light") => Theme::Light,
+            Some("dark") => Theme::Dark,
+            Some(other) => return Err(not_one_of("theme", other, "light, dark, auto")),
         };
         Ok(WidgetOptions {
             endpoint: text("endpoint").unwrap_or_default(),
@@ -92,6 +120,7 @@ impl WidgetOptions {
             vars,
             user_data: get("userData"),
             timeout_ms,
+            theme,
         })
     }
 
@@ -119,6 +148,11 @@ impl WidgetOptions {
     }
 }
 
+/// The error for option `name`'s `value`, which is none of `list`.
+fn not_one_of(name: &'static str, value: &str, list: &str) -> WidgetError {
+    WidgetError::Option { name, reason: format!("\"{value}\" is not one of {list}") }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -140,6 +174,7 @@ mod tests {
         assert_eq!(o.title(), "在线客服");
         assert!(!o.full_screen());
         assert!(o.chat().auto_acknowledge);
+        assert_eq!(o.theme, Theme::Auto);
     }
 
     #[test]
@@ -153,6 +188,7 @@ mod tests {
             ("title", "Help"),
             ("userData", "u-1"),
             ("timeoutMs", "5000"),
+            ("theme", "dark"),
         ])
         .expect("valid");
         assert_eq!(o.endpoint, "https://kefu.example");
@@ -162,6 +198,23 @@ mod tests {
         assert_eq!(o.title(), "Help");
         assert_eq!(o.user_data.as_deref(), Some("u-1"));
         assert_eq!(o.timeout_ms, Some(5000));
+        assert_eq!(o.theme, Theme::Dark);
+    }
+
+    /// Each theme by its name; the stylesheet keys its rules on the same names.
+    #[test]
+    fn themes_are_read_by_name_and_styled_by_name() {
+        let css = include_str!("../assets/kefu-widget.css");
+        for theme in [Theme::Auto, Theme::Light, Theme::Dark] {
+            assert_eq!(parse(&[("theme", theme.as_str())]).expect("valid").theme, theme);
+        }
+        for styled in
+            ["kefu-chat[theme=dark]", "[data-kefu-theme=dark]", "[theme=light]", "[data-kefu-theme=light]"]
+        {
+            assert!(css.contains(styled), "the stylesheet styles {styled}");
+        }
+        let e = parse(&[("theme", "night")]).expect_err("not a theme");
+        assert_eq!(e.to_string(), "kefu-widget: option theme: \"night\" is not one of light, dark, auto");
     }
 
     /// `kefu-loader.js` maps the same option names to the same attributes, and `from_lookup`
