@@ -1,5 +1,6 @@
 // The demo pages' own script: `?lang=en` switches the widget to English, `?theme=dark` (or
-// `light`, `auto`) sets its theme; the host-page events
+// `light`, `auto`) sets its theme, `?greeting=TEXT&greeting-delay=S` turns on the proactive
+// greeting (an empty TEXT for the default words); the host-page events
 // are listed on the page. For the end-to-end tests it also keeps the events in
 // `window.kefuEvents` and any Content-Security-Policy violation in `window.kefuCsp`.
 window.kefuCsp = [];
@@ -8,7 +9,7 @@ document.addEventListener('securitypolicyviolation', (event) => {
 });
 const chat = document.querySelector('kefu-chat');
 const params = new URLSearchParams(location.search);
-for (const name of ['lang', 'theme']) {
+for (const name of ['lang', 'theme', 'greeting', 'greeting-delay']) {
   if (chat && params.has(name)) chat.setAttribute(name, params.get(name));
 }
 window.kefuEvents = [];

@@ -4,7 +4,8 @@
 // <kefu-chat endpoint="https://kefu.example.com" app-id="…" bot-id="…" channel="h5"></kefu-chat>
 //
 // On `h5` a launcher button shows at once; the widget (wasm) loads when the page is idle or on
-// the first click, whichever comes first. `wx_mp` and `app` open full-screen at once. No inline
+// the first click, whichever comes first; with a `greeting` attribute, kefu-teaser.js then
+// greets the visitor by the launcher. `wx_mp` and `app` open full-screen at once. No inline
 // script or style is used, so a page may keep `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
 
 const OPTIONS = [
@@ -208,7 +209,11 @@ export class KefuChat extends HTMLElement {
       this.launcher.hidden = !styleLauncher();
       styled.then(() => { this.launcher.hidden = false; });
       this.append(this.launcher);
-      whenIdle(() => loadWidget().catch(() => {}));
+      whenIdle(() => {
+        loadWidget().catch(() => {});
+        // The proactive greeting, for pages that ask for it (kefu-teaser.js).
+        if (this.hasAttribute('greeting')) import('./kefu-teaser.js').then((t) => t.arm(this), () => {});
+      });
     } else {
       this.window.classList.add('kefu-fullscreen');
     }

@@ -16,10 +16,12 @@ use crate::deliver;
 use crate::setup::{self, Tools};
 
 /// The hand-written files of the package, beside wasm-pack's output.
-pub(crate) const ASSETS: [&str; 4] = ["index.js", "index.d.ts", "kefu-loader.js", "kefu-widget.css"];
+/// (`kefu-teaser.js`, the proactive greeting, is loaded only by pages that ask for one.)
+pub(crate) const ASSETS: [&str; 5] =
+    ["index.js", "index.d.ts", "kefu-loader.js", "kefu-teaser.js", "kefu-widget.css"];
 
 /// The files minified in the package: the ones a page downloads.
-const MINIFIED: [&str; 3] = ["kefu_widget.js", "kefu-loader.js", "kefu-widget.css"];
+const MINIFIED: [&str; 4] = ["kefu_widget.js", "kefu-loader.js", "kefu-teaser.js", "kefu-widget.css"];
 
 /// Where the package is built.
 pub(crate) fn package_dir() -> PathBuf {

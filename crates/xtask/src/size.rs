@@ -20,12 +20,13 @@ const LOADER_BUDGET_GZIP: usize = 8 * 1024;
 /// the loader, the client and the widget) added 1,750 B gzip for about 150 ms less to the first
 /// message on the slow link of `cargo xtask bench first-message`; the launcher's rules in the
 /// loader 583 B for the launcher about 180 ms sooner there. Themes (issue 19: the dark palette,
-/// forced colours, the `theme` option) added 578 B.
-const FULL_BUDGET_GZIP: usize = 115_778;
+/// forced colours, the `theme` option) added 578 B, the loader's lines that fetch the proactive
+/// greeting (`kefu-teaser.js`, not counted: only pages with a greeting fetch it) 30 B.
+const FULL_BUDGET_GZIP: usize = 115_808;
 /// Most the whole widget may cost (brotli bytes): what it measured last plus about 100 B (the
 /// goal is 85 KB); the early start added 1,600 B, the launcher's rules in the loader 504 B,
-/// themes 615 B.
-const FULL_BUDGET_BROTLI: usize = 96_715;
+/// themes 615 B, the greeting's loader lines 36 B.
+const FULL_BUDGET_BROTLI: usize = 96_751;
 
 /// Most the operators' console may cost all-in (gzip bytes: its page, boot script, stylesheet,
 /// glue and wasm), as issue 15 sets it: 250 KB.
