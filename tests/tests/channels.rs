@@ -1,5 +1,6 @@
 //! Each channel's own behaviour in Chromium on a phone (375×667, touch): the app page's native
-//! bridges, the mini-program page's keyboard handling, the h5 launcher's unread badge.
+//! bridges, the mini-program page's messages to the mini-program and keyboard handling, the h5
+//! launcher's unread badge.
 
 use kefu_e2e::{PHONE, open_page};
 
@@ -23,6 +24,35 @@ async fn the_app_page_posts_transfer_to_the_ios_and_android_bridges() {
         assert_eq!(messages.len(), 1, "{side} heard one message: {got}");
         assert_eq!(messages[0]["type"], "transfer", "{side}: {got}");
         assert_eq!(messages[0]["detail"]["sid"].as_str().map(str::len), Some(32), "{side}: {got}");
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mini_program_page_posts_transfer_and_finish_to_the_mini_program() {
+    let (_stack, browser) = open_page(PHONE, "wx_mp.html").await;
+    // What WeChat's JSSDK (jweixin) provides in a mini-program web-view.
+    browser
+        .js("window.mpGot = [];
+             window.wx = { miniProgram: { postMessage: (m) => window.mpGot.push(m) } };
+             return true;")
+        .await;
+    browser.wait_welcome().await;
+    browser.say("怎么付钱").await;
+    browser.wait_count("the answer", ".kefu-suggestion", |n| n > 0).await;
+    assert_eq!(browser.js("return window.mpGot.length;").await, 0, "messages are not posted");
+    browser.say("转人工").await;
+    browser.wait_count("the hand-off notice", ".kefu-notice", |n| n == 1).await;
+    browser.click(".kefu-restart-button").await;
+    browser.wait_count("its welcome", ".kefu-restart-button", |n| n == 0).await;
+    browser.say("没有其他问题了，再见").await;
+    browser.wait_count("the end", ".kefu-notice:not(.kefu-divider)", |n| n == 2).await;
+    let got = browser.js("return window.mpGot;").await;
+    let posted = got.as_array().cloned().unwrap_or_default();
+    let types: Vec<&str> = posted.iter().filter_map(|m| m["data"]["type"].as_str()).collect();
+    assert_eq!(types, ["transfer", "finish"], "{got}");
+    for message in &posted {
+        assert_eq!(message["data"]["detail"]["sid"].as_str().map(str::len), Some(32), "{got}");
     }
     browser.close().await;
 }

@@ -19,6 +19,14 @@ export function loadStyles(): Promise<void>;
  */
 export function postToApp(type: string, detail?: unknown): void;
 
+/**
+ * Posts `{data: {type, detail}}` with `wx.miniProgram.postMessage` when the page has WeChat's
+ * JSSDK (a mini-program `<web-view>`); WeChat hands it to the web-view's `bindmessage` only when
+ * the visitor goes back, shares, or the web-view is destroyed. `<kefu-chat channel="wx_mp">`
+ * does this for `transfer` and `finish`.
+ */
+export function postToMiniProgram(type: string, detail?: unknown): void;
+
 /** `<kefu-chat>`: a launcher and chat window on h5, a full-screen chat on wx_mp and app. */
 export class KefuChat extends HTMLElement {
   /** Whether the chat window is showing. */

@@ -1,7 +1,7 @@
 // kefu-widget: mount the chat into an element, or use <kefu-chat> (defined on import).
 import { loadStyles, loadWidget, themeMount } from './kefu-loader.js';
 
-export { KefuChat, loadStyles, loadWidget, postToApp } from './kefu-loader.js';
+export { KefuChat, loadStyles, loadWidget, postToApp, postToMiniProgram } from './kefu-loader.js';
 
 /**
  * Renders the chat into `element` and starts a session; resolves to a handle with

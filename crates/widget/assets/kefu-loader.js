@@ -175,6 +175,20 @@ export function postToApp(type, detail) {
   }
 }
 
+/**
+ * Tells a WeChat mini-program (channel `wx_mp`, a `<web-view>` page with the JSSDK) about `type`
+ * with `detail`, through `wx.miniProgram.postMessage({data: {type, detail}})`. WeChat delivers
+ * these to the web-view's `bindmessage` only when the visitor goes back, shares, or the
+ * web-view is destroyed, not at once. Pages without the JSSDK are left alone.
+ */
+export function postToMiniProgram(type, detail) {
+  try {
+    window.wx?.miniProgram?.postMessage?.({ data: { type, detail: detail ?? {} } });
+  } catch (error) {
+    console.warn('kefu: the mini-program refused a message', error);
+  }
+}
+
 /** `<kefu-chat>`: a launcher and a chat window (h5), or a full-screen chat (wx_mp, app). */
 export class KefuChat extends HTMLElement {
   static get observedAttributes() {
@@ -325,6 +339,7 @@ export class KefuChat extends HTMLElement {
       this.updateLauncher();
     }
     if (this.channel === 'app' && BRIDGE_EVENTS.includes(event.type)) postToApp(event.type, event.detail);
+    if (this.channel === 'wx_mp' && /^(transfer|finish)$/.test(event.type)) postToMiniProgram(event.type, event.detail);
     this.dispatchEvent(new CustomEvent(event.type, { detail: event.detail }));
   }
 
