@@ -6,7 +6,8 @@
 //! [`markdown`]) is plain Rust and tested natively; the DOM side ([`view`], [`embed`], and
 //! `persist`, which keeps the conversation across reloads) runs in the browser and is exported to
 //! JavaScript as `mount(element, options)`. The launcher, `<kefu-chat>` and the stylesheet are
-//! hand-written JavaScript and CSS in `assets/`, so they show before the wasm loads.
+//! hand-written JavaScript and CSS in `assets/`, so they show before the wasm loads. [`tabs`]
+//! lets the tabs of one conversation elect a leader and talk (not wired into the view yet).
 
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
@@ -21,6 +22,7 @@ pub mod markdown;
 pub mod options;
 #[cfg(target_arch = "wasm32")]
 pub mod persist;
+pub mod tabs;
 pub mod transcript;
 #[cfg(target_arch = "wasm32")]
 pub mod view;
