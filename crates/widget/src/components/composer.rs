@@ -2,29 +2,33 @@
 //! ends an IME composition does not send.
 
 use web_sys::{HtmlTextAreaElement, KeyboardEvent};
-use yew::{Callback, Html, InputEvent, NodeRef, SubmitEvent, TargetCast, html};
+use yew::html::{BaseComponent, Scope};
+use yew::{Html, InputEvent, NodeRef, SubmitEvent, TargetCast, html};
 
 use crate::i18n::Words;
+use crate::state::Action;
 
-/// The message box, showing `draft` (its node in `input`), and its send button: typing emits the
-/// text to `on_draft`, sending emits to `on_send`.
-pub fn composer(
+/// The message box, showing `draft` (its node in `input`), and its send button; typing sends
+/// [`Action::Draft`] to `panel` (the panel's scope), sending [`Action::Send`].
+pub fn composer<P: BaseComponent<Message = Action>>(
     draft: &str,
     words: &Words,
     input: &NodeRef,
-    on_draft: &Callback<String>,
-    on_send: &Callback<()>,
+    panel: &Scope<P>,
 ) -> Html {
-    let oninput = on_draft.reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
-    let send = on_send.clone();
-    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+    let oninput = panel
+        .callback(|e: InputEvent| Action::Draft(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
+    let onkeydown = panel.batch_callback(|e: KeyboardEvent| {
         let composing = e.is_composing() || e.key_code() == 229;
-        if e.key() == "Enter" && !e.shift_key() && !composing {
+        (e.key() == "Enter" && !e.shift_key() && !composing).then(|| {
             e.prevent_default();
-            send.emit(());
-        }
+            Action::Send
+        })
     });
-    let onsubmit = on_send.reform(|e: SubmitEvent| e.prevent_default());
+    let onsubmit = panel.callback(|e: SubmitEvent| {
+        e.prevent_default();
+        Action::Send
+    });
     html! {
         <form class="kefu-composer" {onsubmit}>
             <textarea class="kefu-input" rows="1" aria-label={words.input_label}

@@ -1,14 +1,22 @@
 //! One line of the transcript: a bot bubble (Markdown), a user bubble (text, its delivery and a
 //! resend action when it failed), or a notice.
 
-use yew::{Callback, Html, html};
+use yew::html::{BaseComponent, Scope};
+use yew::{Html, html};
 
 use crate::components::markdown::render_markdown;
 use crate::i18n::Words;
+use crate::state::Action;
 use crate::transcript::{Entry, Notice, Status};
 
-/// One line of the transcript, `index` in it; the resend action emits `index` to `on_resend`.
-pub fn entry(entry: &Entry, index: usize, words: &Words, on_resend: &Callback<usize>) -> Html {
+/// The line at `index` of the transcript; its resend action sends [`Action::Resend`] to `panel`,
+/// the panel's scope.
+pub fn entry<P: BaseComponent<Message = Action>>(
+    entry: &Entry,
+    index: usize,
+    words: &Words,
+    panel: &Scope<P>,
+) -> Html {
     match entry {
         Entry::Bot { text, truncated, time } => html! {
             <div key={index} class="kefu-row kefu-bot">
@@ -37,7 +45,7 @@ pub fn entry(entry: &Entry, index: usize, words: &Words, on_resend: &Callback<us
                                     <>
                                         <span class="kefu-status" title={reason.clone()}>{ words.failed }</span>
                                         <button type="button" class="kefu-resend"
-                                            onclick={on_resend.reform(move |_| index)}>
+                                            onclick={panel.callback(move |_| Action::Resend(index))}>
                                             { words.resend }
                                         </button>
                                     </>

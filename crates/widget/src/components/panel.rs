@@ -16,7 +16,7 @@ use std::rc::Rc;
 use kefu_client::{ChatSession, ClientError, KefuClient, Phase, PrefetchedStart};
 use kefu_protocol::Sid;
 use web_sys::{HtmlElement, KeyboardEvent};
-use yew::{Callback, Component, Context, Html, NodeRef, Properties, html};
+use yew::{Component, Context, Html, NodeRef, Properties, html};
 
 use crate::components::composer::composer;
 use crate::components::entry::entry;
@@ -62,10 +62,6 @@ pub struct Panel {
     storage_key: String,
     /// Changed since the last save.
     dirty: bool,
-    /// The entries' and the composer's callbacks, made once.
-    on_resend: Callback<usize>,
-    on_draft: Callback<String>,
-    on_send: Callback<()>,
 }
 
 impl Component for Panel {
@@ -89,10 +85,9 @@ impl Component for Panel {
                 }
             }
         };
-        let link = ctx.link();
         let session = match started {
             Ok(session) => {
-                let callback = link.callback(Action::Client);
+                let callback = ctx.link().callback(Action::Client);
                 session.on_event(move |event| callback.emit(event.clone()));
                 Some(session)
             }
@@ -110,9 +105,6 @@ impl Component for Panel {
             focus_input: false,
             storage_key,
             dirty: true,
-            on_resend: link.callback(Action::Resend),
-            on_draft: link.callback(Action::Draft),
-            on_send: link.callback(|()| Action::Send),
         }
     }
 
@@ -152,7 +144,7 @@ impl Component for Panel {
                     </div>
                 }
                 <div class="kefu-log" role="log" aria-label={words.transcript} tabindex="0" ref={self.log.clone()}>
-                    { for state.entries().iter().enumerate().map(|(index, line)| entry(line, index, words, &self.on_resend)) }
+                    { for state.entries().iter().enumerate().map(|(index, line)| entry(line, index, words, link)) }
                 </div>
                 if mode == Mode::Waiting {
                     <div class="kefu-typing" role="status">
@@ -182,7 +174,7 @@ impl Component for Panel {
                         </button>
                     </div>
                 }
-                { composer(state.draft(), words, &self.input, &self.on_draft, &self.on_send) }
+                { composer(state.draft(), words, &self.input, link) }
             </section>
         }
     }
