@@ -27,7 +27,11 @@ pub const TASKLIST_MAX_PAGE_SIZE: u32 = 50;
 /// From JavaScript, an object with these fields in camelCase, taken through
 /// [`OutnumForm::checked`].
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(js_api, derive(tsify::Tsify, Deserialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify, Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct OutnumForm {
     /// 租户 id.
     pub app_id: String,
@@ -40,7 +44,7 @@ pub struct OutnumForm {
     /// 外显号码组id: the caller-id group.
     pub disnum_group_id: String,
     /// 业务名称 (optional).
-    #[cfg_attr(js_api, tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub call_sn_name: Option<String>,
 }
 
@@ -133,7 +137,11 @@ impl OutnumForm {
 }
 
 /// The `result` of outnum.
-#[cfg_attr(js_api, derive(tsify::Tsify), serde(rename_all(serialize = "camelCase")))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutnumResult {
     /// 外呼任务批次id: the batch this upload created.
@@ -144,7 +152,11 @@ pub struct OutnumResult {
 }
 
 /// `POST …/agent/addtask`: creates an outbound task.
-#[cfg_attr(js_api, derive(tsify::Tsify), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddTaskRequest {
     /// 租户 id.
@@ -186,7 +198,11 @@ pub struct AddTaskRequest {
 }
 
 /// The `result` of addtask.
-#[cfg_attr(js_api, derive(tsify::Tsify), serde(rename_all(serialize = "camelCase")))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AddTaskResult {
     /// 外呼任务id.
@@ -195,7 +211,11 @@ pub struct AddTaskResult {
 }
 
 /// `POST …/agent/tasklist`: lists tasks, a page at a time.
-#[cfg_attr(js_api, derive(tsify::Tsify), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaskListRequest {
     /// 租户 id.
@@ -215,7 +235,11 @@ pub struct TaskListRequest {
 }
 
 /// One task in a tasklist page.
-#[cfg_attr(js_api, derive(tsify::Tsify), serde(rename_all(serialize = "camelCase")))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Task {
     /// 外呼任务id (the document's example omits it).
@@ -261,7 +285,11 @@ pub struct SyncPromptRequest {
 }
 
 /// One bot in the syncprompt `result`.
-#[cfg_attr(js_api, derive(tsify::Tsify), serde(rename_all(serialize = "camelCase")))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BotSummary {
     /// 话术机器人id.
@@ -283,7 +311,11 @@ pub struct FollowedDataRequest {
 
 /// One line of followed/data's `result` (typed "string" in the table, an array in the example:
 /// decode it as [`JsonList<FollowedDialog>`]).
-#[cfg_attr(js_api, derive(tsify::Tsify), serde(rename_all(serialize = "camelCase")))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowedDialog {
     /// 1 bot, 2 user.

@@ -22,8 +22,9 @@
 //!
 //! The documents name fields in snake_case (seed 002 and kefu's own `/kefu/v1/` routes) or in
 //! camelCase (seeds 000 and 001); kefu-client's JavaScript API names every field in camelCase.
-//! With the `js` feature, on wasm32 (the build script's `cfg(js_api)`), one set of types serves
-//! both, and derives its TypeScript declarations (tsify) from the same names:
+//! With the `js` feature, on wasm32 only (`cfg(all(feature = "js", target_arch = "wasm32"))`:
+//! no build script, whose mere presence reorders the widget's code and costs it bytes), one set
+//! of types serves both, and derives its TypeScript declarations (tsify) from the same names:
 //!
 //! - what the platform answers (`BotSummary`, `Page`, `Task`, …) serializes with camelCase keys
 //!   (`botId`, `pageNo`) and still decodes the documents' names: it is only ever decoded from the

@@ -2,7 +2,7 @@
 //! fallback, timestamps, lenient lists); the structs derive theirs with tsify. Checked against the
 //! Rust enums by `tests/ts.rs`.
 
-#[cfg(js_api)]
+#[cfg(all(feature = "js", target_arch = "wasm32"))]
 #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
 const TS_DECLARATIONS: &str = r#"
 /** A timestamp as the platform sent it (yyyy-MM-dd HH:mm:ss, yyyy-MM-dd, RFC 3339, or ""). */
