@@ -241,6 +241,38 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// Runs `script` until `check` holds for its value or `seconds` have passed (a deadline, so
+    /// a slow, loaded machine gets the same time as a quick one), and returns the last value:
+    /// the caller asserts on it, with its own message.
+    pub async fn js_until(&self, script: &str, seconds: u64, check: impl Fn(&Value) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let value = self.js(script).await;
+            if check(&value) || tokio::time::Instant::now() >= deadline {
+                return value;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The texts of the elements matching `css`, once `check` holds for them or `seconds` have
+    /// passed (a deadline, as [`Browser::js_until`]); the caller asserts on them.
+    pub async fn texts_until(
+        &self,
+        css: &str,
+        seconds: u64,
+        check: impl Fn(&[String]) -> bool,
+    ) -> Vec<String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let texts = self.texts(css).await;
+            if check(&texts) || tokio::time::Instant::now() >= deadline {
+                return texts;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// How many elements match `css`.
     pub async fn count(&self, css: &str) -> u64 {
         let script = format!("return document.querySelectorAll({}).length;", json!(css));

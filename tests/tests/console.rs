@@ -107,14 +107,11 @@ async fn a_campaign_is_created_given_50_numbers_and_its_calls_charts_transcripts
     browser.fill("#disnumber", "02112345678").await;
     // team_url is this deployment's callback address, pre-filled.
     browser.wait_long("the pre-filled team_url", "#team-url", 10, |n| n == 1).await;
-    let mut team_url = serde_json::Value::Null;
-    for _ in 0..50 {
-        team_url = browser.js("return document.querySelector('#team-url').value;").await;
-        if team_url.as_str().is_some_and(|u| !u.is_empty()) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let team_url = browser
+        .js_until("return document.querySelector('#team-url').value;", 15, |u| {
+            u.as_str().is_some_and(|u| !u.is_empty())
+        })
+        .await;
     assert_eq!(team_url, stack.team_url());
     browser.click("form button[type=submit]").await;
     browser.wait_long("the new task's page", "#upload-title", 15, |n| n == 1).await;
@@ -178,17 +175,10 @@ async fn a_campaign_is_created_given_50_numbers_and_its_calls_charts_transcripts
     // Paging.
     browser.click("nav.pager button:last-child").await;
     browser.wait_count("the second page", "nav.pager span", |_| true).await;
-    for _ in 0..50 {
-        if browser.texts("nav.pager span").await.first().is_some_and(|t| t.starts_with("21–40")) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(
-        browser.texts("nav.pager span").await[0].starts_with("21–40"),
-        "{:?}",
-        browser.texts("nav.pager span").await
-    );
+    let pager = browser
+        .texts_until("nav.pager span", 15, |t| t.first().is_some_and(|t| t.starts_with("21–40")))
+        .await;
+    assert!(pager.first().is_some_and(|t| t.starts_with("21–40")), "{pager:?}");
     // Export: all 50 rows.
     browser.click("button.export").await;
     browser.wait_long("the export", ".exported", 20, |n| n == 1).await;
@@ -215,14 +205,11 @@ async fn a_campaign_is_created_given_50_numbers_and_its_calls_charts_transcripts
     // Filter: answered calls only.
     browser.fill("#f-answered", "yes").await;
     browser.click("form.toolbar button[type=submit]").await;
-    for _ in 0..50 {
-        let answered = browser.texts("table.calls td[data-label=Answered]").await;
-        if !answered.is_empty() && answered.iter().all(|a| a == "Yes") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let answered = browser.texts("table.calls td[data-label=Answered]").await;
+    let answered = browser
+        .texts_until("table.calls td[data-label=Answered]", 15, |a| {
+            !a.is_empty() && a.iter().all(|a| a == "Yes")
+        })
+        .await;
     assert!(!answered.is_empty() && answered.iter().all(|a| a == "Yes"), "{answered:?}");
     // Open an answered call: its transcript as a conversation.
     browser.click("table.calls a[href^='#/calls/']").await;
@@ -256,14 +243,11 @@ async fn a_campaign_is_created_given_50_numbers_and_its_calls_charts_transcripts
     assert!(duration >= 3.0 && at > 0.5, "canplay, then seek: {played}");
     // A link that stops working (as an expired one does) is replaced by a fresh one, once.
     browser.js("document.querySelector('audio').src = '/kefu/v1/recordings/expired'; return true;").await;
-    let mut fresh = serde_json::Value::Null;
-    for _ in 0..100 {
-        fresh = browser.js("return document.querySelector('audio').getAttribute('src');").await;
-        if fresh.as_str().is_some_and(|s| !s.ends_with("/expired")) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let fresh = browser
+        .js_until("return document.querySelector('audio').getAttribute('src');", 30, |s| {
+            s.as_str().is_some_and(|s| !s.ends_with("/expired"))
+        })
+        .await;
     assert!(
         fresh.as_str().is_some_and(|s| s.contains("/kefu/v1/recordings/") && !s.ends_with("/expired")),
         "{fresh}"
@@ -280,8 +264,9 @@ async fn a_campaign_is_created_given_50_numbers_and_its_calls_charts_transcripts
     browser.check_page("campaigns").await;
     browser.fill("#task-search", "no such task").await;
     browser.click("form[role=search] button[type=submit]").await;
-    browser.wait_count("no match", "table tbody tr", |n| n == 0).await;
-    assert_eq!(browser.count("p[role=status]").await, 1, "says nothing was found");
+    // The table goes while the search loads; the answer is the "nothing found" status.
+    browser.wait_count("says nothing was found", "p[role=status]", |n| n == 1).await;
+    assert_eq!(browser.count("table tbody tr").await, 0, "no match");
     browser.close().await;
 }
 

@@ -6,8 +6,6 @@
 //! follow-up transcript. Each page is screenshotted at 1280×800 and 375×667 and audited by
 //! axe-core at both sizes.
 
-use std::time::Duration;
-
 use fantoccini::Locator;
 use kefu_e2e::console::{CONSOLE_TOKEN, ConsoleBrowser, ConsoleStack};
 use serde_json::{Value, json};
@@ -20,14 +18,10 @@ async fn wait_texts(
     seconds: u64,
     check: impl Fn(&[String]) -> bool,
 ) -> Vec<String> {
-    for _ in 0..seconds * 5 {
-        let texts = browser.texts(css).await;
-        if check(&texts) {
-            return texts;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
+    let texts = browser.texts_until(css, seconds, &check).await;
+    if check(&texts) {
+        return texts;
     }
-    let texts = browser.texts(css).await;
     panic!("timed out waiting for {what} ({css}): {texts:?}");
 }
 
@@ -74,15 +68,11 @@ async fn seed_000_placed_calls_reach_a_final_state_and_show_their_log_and_record
     let src = browser.js("return document.querySelector('.job-card audio').src;").await;
     let src = src.as_str().unwrap_or_default().to_owned();
     assert!(src.contains("/kefu/v1/recordings/") && !src.contains(CONSOLE_TOKEN), "{src}");
-    for _ in 0..75 {
-        if browser.js("return document.querySelector('.job-card audio').readyState;").await.as_u64()
-            >= Some(1)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let ready = browser.js("return document.querySelector('.job-card audio').readyState;").await;
+    let ready = browser
+        .js_until("return document.querySelector('.job-card audio').readyState;", 30, |r| {
+            r.as_u64() >= Some(1)
+        })
+        .await;
     assert!(ready.as_u64() >= Some(1), "the recording's metadata loaded: readyState {ready}");
     browser.check_page("outbound-placed").await;
 
@@ -223,13 +213,9 @@ async fn seed_001_records_are_filtered_by_call_type_and_duration_and_tasks_creat
     cancel.send_keys("\u{E00C}").await.expect("Escape");
     browser.wait_count("the confirmation gone", "[role=alertdialog]", |n| n == 0).await;
     assert_eq!(browser.count(".notice.stopped").await, 0, "cancelled: nothing stopped");
-    for _ in 0..20 {
-        if browser.js("return document.activeElement.id;").await == json!("cc-stop") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(browser.js("return document.activeElement.id;").await, json!("cc-stop"));
+    let focused =
+        browser.js_until("return document.activeElement.id;", 10, |id| id == &json!("cc-stop")).await;
+    assert_eq!(focused, json!("cc-stop"));
     browser.click("#cc-stop").await;
     browser.wait_count("the confirmation again", "#cc-confirm-stop", |n| n == 1).await;
     browser.click("#cc-confirm-stop").await;

@@ -68,6 +68,19 @@ impl KefuClient {
             .map_err(|e| ClientError::Protocol(crate::ProtocolError::new(e)))?;
         self.call::<A>("POST", path, Body::Json(json), retry_safe).await
     }
+
+    /// POSTs `request` as JSON with the snake_case keys of its document (seed 002), whatever
+    /// names its fields take in this build ([`kefu_protocol::snake_case_json`]).
+    pub(crate) async fn post_snake_case<A: Answer>(
+        &self,
+        path: &str,
+        request: &impl Serialize,
+        retry_safe: bool,
+    ) -> Result<A::Output, ClientError> {
+        let json = kefu_protocol::snake_case_json(request)
+            .map_err(|e| ClientError::Protocol(crate::ProtocolError::new(e)))?;
+        self.call::<A>("POST", path, Body::Json(json), retry_safe).await
+    }
 }
 
 /// `path?k=v&…` with the values percent-encoded.

@@ -1,4 +1,6 @@
-//! Seed 002's outbound tasks: number uploads, tasks, bots, follow-along data.
+//! Seed 002's outbound tasks: number uploads, tasks, bots, follow-along data. The JSON bodies
+//! go with the document's snake_case keys (in the JavaScript API's build the request types take
+//! camelCase, see `kefu_protocol`'s documentation).
 
 use kefu_protocol::coeus::{
     ADDTASK_PATH, AddTaskRequest, AddTaskResult, BotSummary, FOLLOWED_DATA_PATH, FollowedDataRequest,
@@ -47,25 +49,27 @@ impl Coeus<'_> {
 
     /// `POST addtask`. Never retried.
     pub async fn add_task(&self, request: &AddTaskRequest) -> Result<AddTaskResult, ClientError> {
-        self.client.post::<PlatformAnswer<AddTaskResult>>(ADDTASK_PATH, request, false).await
+        self.client.post_snake_case::<PlatformAnswer<AddTaskResult>>(ADDTASK_PATH, request, false).await
     }
 
     /// `POST tasklist`: one page.
     pub async fn task_list(&self, request: &TaskListRequest) -> Result<Page<Task>, ClientError> {
-        self.client.post::<PlatformPage<Task>>(TASKLIST_PATH, request, true).await
+        self.client.post_snake_case::<PlatformPage<Task>>(TASKLIST_PATH, request, true).await
     }
 
     /// `POST syncprompt`: the tenant's bots (a bot entry that does not decode is skipped and
     /// reported in [`Rows::skipped`]).
     pub async fn sync_prompt(&self, app_id: &str) -> Result<Rows<BotSummary>, ClientError> {
         let request = SyncPromptRequest { app_id: app_id.to_owned() };
-        self.client.post::<PlatformAnswer<Rows<BotSummary>>>(SYNCPROMPT_PATH, &request, true).await
+        self.client.post_snake_case::<PlatformAnswer<Rows<BotSummary>>>(SYNCPROMPT_PATH, &request, true).await
     }
 
     /// `POST followed/data`: the dialogue that came with a transferred session (a line that
     /// does not decode is skipped and reported in [`Rows::skipped`]).
     pub async fn followed_data(&self, session_id: &str) -> Result<Rows<FollowedDialog>, ClientError> {
         let request = FollowedDataRequest { session_id: session_id.to_owned() };
-        self.client.post::<PlatformAnswer<Rows<FollowedDialog>>>(FOLLOWED_DATA_PATH, &request, true).await
+        self.client
+            .post_snake_case::<PlatformAnswer<Rows<FollowedDialog>>>(FOLLOWED_DATA_PATH, &request, true)
+            .await
     }
 }

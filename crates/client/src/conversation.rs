@@ -38,21 +38,37 @@ pub type MessageId = u64;
 /// Matches an answer to the request it answers.
 pub type Ticket = u64;
 
-/// How a chat starts.
+/// How a chat starts. (In JavaScript, the options of `startChat` and `resumeChat`: these fields
+/// in camelCase, only `channel` required, `autoAcknowledge` true unless set.)
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct ChatOptions {
     /// The tenant (may be empty when the proxy pins it).
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), serde(default))]
     pub app_id: String,
     /// The bot (may be empty when the proxy pins it).
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), serde(default))]
     pub bot_id: String,
-    /// Where the chat runs.
+    /// Where the chat runs: one of the documented channels.
     pub channel: Channel,
-    /// Page variables (flat).
+    /// Page variables: a flat map of strings, numbers, booleans and nulls.
+    #[cfg_attr(
+        all(feature = "js", target_arch = "wasm32"),
+        serde(default, deserialize_with = "VarMap::deserialize_optional"),
+        tsify(type = "Record<string, string | number | boolean | null>")
+    )]
     pub vars: Option<VarMap>,
     /// Data that travels with the session.
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub user_data: Option<String>,
     /// Acknowledge each prompt as soon as it arrives (otherwise the host calls
-    /// [`Conversation::acknowledge`] once it has shown the prompt).
+    /// [`Conversation::acknowledge`], in JavaScript `acknowledge(promptId)`, once it has shown
+    /// the prompt).
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), serde(default = "crate::js::client::yes"))]
     pub auto_acknowledge: bool,
 }
 

@@ -4,6 +4,9 @@
 //! and every URL outside the deployment's hosts (SSRF); the deployment's callback addresses; and
 //! a simulated inbound call in a sandbox deployment only.
 
+// The proxy's own test helpers, shared rather than copied: these routes are tested as the proxy
+// mounts them.
+#[path = "../../proxy/tests/common/mod.rs"]
 mod common;
 
 use std::io::{Read, Write};

@@ -22,12 +22,19 @@ pub const RECORDINGS_PATH: &str = "/recordings/files";
 /// Where each seed 001 endpoint lives. The document lists `POST /aicall/stopTasks` without the
 /// `/api` prefix its other endpoints have; whether that is the server's real path or a slip of
 /// the document, only a deployment can say. So each path can be set, and
-/// [`CallCenterPaths::default`] is the document's literal text.
+/// [`CallCenterPaths::default`] is the document's literal text. (In JavaScript, the
+/// `callcenterPaths` option of `KefuClient.create`: each path left out keeps the document's.)
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify, Deserialize),
+    serde(default, rename_all = "camelCase")
+)]
 pub struct CallCenterPaths {
     /// `records/list` (default `/api/aicall/records/list`).
     pub records_list: String,
     /// `calltask/list` (default `/api/aicall/calltask/list`).
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), serde(rename = "callTaskList"))]
     pub calltask_list: String,
     /// `createTasks` (default `/api/aicall/createTasks`).
     pub create_tasks: String,
@@ -72,7 +79,7 @@ pub fn is_plain_path(path: &str) -> bool {
 }
 
 /// `POST /api/aicall/records/list`: call records of one type.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordsQuery {
@@ -126,7 +133,7 @@ impl RecordsQuery {
 }
 
 /// One row of records/list.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallRecord {
@@ -149,7 +156,7 @@ pub struct CallRecord {
         deserialize_with = "lenient::opt_timestamp",
         serialize_with = "lenient::timestamp_or_empty"
     )]
-    #[cfg_attr(feature = "tsify", tsify(type = "Timestamp"))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(type = "Timestamp"))]
     pub answered_time: Option<Timestamp>,
     /// 挂机时间.
     #[serde(default)]
@@ -185,7 +192,7 @@ impl CallRecord {
 }
 
 /// One line of a call's dialogue.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DialogueLine {
     /// `assistant` or `user`.
@@ -196,7 +203,7 @@ pub struct DialogueLine {
 }
 
 /// `POST /api/aicall/calltask/list`: tasks and their call statistics.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallTaskQuery {
@@ -219,7 +226,7 @@ pub struct CallTaskQuery {
 }
 
 /// One row of calltask/list.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallTask {
@@ -228,8 +235,15 @@ pub struct CallTask {
     /// 任务类型.
     #[serde(default, deserialize_with = "lenient::nullable")]
     pub task_type: i64,
-    /// 创建时间, ms since the epoch (note the lower-case `t` on the wire).
-    #[serde(rename = "createtime", alias = "createTime", default, deserialize_with = "lenient::nullable")]
+    /// 创建时间, ms since the epoch (note the lower-case `t` on the wire; `createTime` in
+    /// JavaScript).
+    #[serde(
+        rename(deserialize = "createtime"),
+        alias = "createTime",
+        default,
+        deserialize_with = "lenient::nullable"
+    )]
+    #[cfg_attr(not(all(feature = "js", target_arch = "wasm32")), serde(rename(serialize = "createtime")))]
     pub create_time: i64,
     /// 结束时间, ms since the epoch.
     #[serde(default)]
@@ -258,7 +272,7 @@ pub struct CallTask {
 }
 
 /// One ticket of `POST /api/aicall/createTasks`, whose body is a top-level array of them.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ticket {
@@ -276,7 +290,7 @@ pub struct Ticket {
 }
 
 /// One item of createTasks' `data`.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedTask {

@@ -187,7 +187,11 @@ pub struct Ext {
 }
 
 /// `debug_info`: how the bot chose its answer.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DebugInfo {
     /// 话术来源.

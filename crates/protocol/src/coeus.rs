@@ -24,7 +24,14 @@ pub const OUTNUM_MAX_ROWS: usize = 150_000;
 pub const TASKLIST_MAX_PAGE_SIZE: u32 = 50;
 
 /// The text fields of `POST …/agent/outnum` (multipart/form-data); the file goes in part `file`.
+/// From JavaScript, an object with these fields in camelCase, taken through
+/// [`OutnumForm::checked`].
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify, Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct OutnumForm {
     /// 租户 id.
     pub app_id: String,
@@ -37,6 +44,7 @@ pub struct OutnumForm {
     /// 外显号码组id: the caller-id group.
     pub disnum_group_id: String,
     /// 业务名称 (optional).
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub call_sn_name: Option<String>,
 }
 
@@ -56,54 +64,84 @@ impl OutnumForm {
         out
     }
 
-    /// Reads the form back from its text parts (a server receiving the upload).
+    /// Reads the form back from its text parts (a server receiving the upload), as
+    /// [`OutnumForm::checked`] takes it.
     pub fn from_fields<'a>(parts: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<OutnumForm> {
-        let mut app_id = None;
-        let mut task_id = None;
+        let mut app_id = "";
+        let mut task_id = "";
         let mut call_count = None;
-        let mut file_suffix = None;
-        let mut disnum_group_id = None;
+        let mut file_suffix = "";
+        let mut disnum_group_id = "";
         let mut call_sn_name = None;
         for (name, value) in parts {
-            let slot = match name {
-                "app_id" => &mut app_id,
-                "task_id" => &mut task_id,
-                "call_count" => &mut call_count,
-                "file_suffix" => &mut file_suffix,
-                "disnum_group_id" => &mut disnum_group_id,
-                "call_sn_name" => &mut call_sn_name,
-                _ => continue,
-            };
-            *slot = Some(value.trim().to_owned());
+            match name {
+                "app_id" => app_id = value,
+                "task_id" => task_id = value,
+                "call_count" => call_count = Some(value.trim()),
+                "file_suffix" => file_suffix = value,
+                "disnum_group_id" => disnum_group_id = value,
+                "call_sn_name" => call_sn_name = Some(value.to_owned()),
+                _ => {}
+            }
         }
-        let required = |field: &'static str, v: Option<String>| {
-            v.filter(|s| !s.is_empty()).ok_or(Error::Form { field, problem: "is required".into() })
+        let call_count = match call_count.filter(|s| !s.is_empty()) {
+            None => return Err(Error::Form { field: "call_count", problem: "is required".into() }),
+            Some(text) => text.parse().map_err(|_| Error::Form {
+                field: "call_count",
+                problem: format!("{text:?} is not a whole number"),
+            })?,
         };
-        let call_count = required("call_count", call_count)?;
-        let call_count = call_count.parse().map_err(|_| Error::Form {
-            field: "call_count",
-            problem: format!("{call_count:?} is not a whole number"),
-        })?;
-        let file_suffix = FileSuffix::from(required("file_suffix", file_suffix)?.as_str());
-        if let FileSuffix::Other(other) = &file_suffix {
-            return Err(Error::Form {
-                field: "file_suffix",
-                problem: format!("{other:?} is not excel, csv or txt"),
-            });
-        }
-        Ok(OutnumForm {
-            app_id: required("app_id", app_id)?,
-            task_id: required("task_id", task_id)?,
+        OutnumForm {
+            app_id: app_id.to_owned(),
+            task_id: task_id.to_owned(),
             call_count,
+            file_suffix: FileSuffix::from(file_suffix.trim()),
+            disnum_group_id: disnum_group_id.to_owned(),
+            call_sn_name,
+        }
+        .checked()
+    }
+
+    /// The form with its text trimmed, if it can be sent: the required fields set, the file's
+    /// format one of excel, csv and txt; a blank `call_sn_name` is left out.
+    pub fn checked(self) -> Result<OutnumForm> {
+        let required = |field: &'static str, v: String| {
+            let v = v.trim();
+            if v.is_empty() {
+                Err(Error::Form { field, problem: "is required".into() })
+            } else {
+                Ok(v.to_owned())
+            }
+        };
+        let file_suffix = match self.file_suffix {
+            FileSuffix::Other(other) if other.trim().is_empty() => {
+                return Err(Error::Form { field: "file_suffix", problem: "is required".into() });
+            }
+            FileSuffix::Other(other) => {
+                return Err(Error::Form {
+                    field: "file_suffix",
+                    problem: format!("{other:?} is not excel, csv or txt"),
+                });
+            }
+            known => known,
+        };
+        Ok(OutnumForm {
+            app_id: required("app_id", self.app_id)?,
+            task_id: required("task_id", self.task_id)?,
+            call_count: self.call_count,
             file_suffix,
-            disnum_group_id: required("disnum_group_id", disnum_group_id)?,
-            call_sn_name: call_sn_name.filter(|s| !s.is_empty()),
+            disnum_group_id: required("disnum_group_id", self.disnum_group_id)?,
+            call_sn_name: self.call_sn_name.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         })
     }
 }
 
 /// The `result` of outnum.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutnumResult {
     /// 外呼任务批次id: the batch this upload created.
@@ -114,7 +152,11 @@ pub struct OutnumResult {
 }
 
 /// `POST …/agent/addtask`: creates an outbound task.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddTaskRequest {
     /// 租户 id.
@@ -156,7 +198,11 @@ pub struct AddTaskRequest {
 }
 
 /// The `result` of addtask.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AddTaskResult {
     /// 外呼任务id.
@@ -165,7 +211,11 @@ pub struct AddTaskResult {
 }
 
 /// `POST …/agent/tasklist`: lists tasks, a page at a time.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaskListRequest {
     /// 租户 id.
@@ -185,7 +235,11 @@ pub struct TaskListRequest {
 }
 
 /// One task in a tasklist page.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Task {
     /// 外呼任务id (the document's example omits it).
@@ -231,7 +285,11 @@ pub struct SyncPromptRequest {
 }
 
 /// One bot in the syncprompt `result`.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BotSummary {
     /// 话术机器人id.
@@ -253,7 +311,11 @@ pub struct FollowedDataRequest {
 
 /// One line of followed/data's `result` (typed "string" in the table, an array in the example:
 /// decode it as [`JsonList<FollowedDialog>`]).
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowedDialog {
     /// 1 bot, 2 user.

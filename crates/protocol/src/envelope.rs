@@ -190,7 +190,11 @@ envelope!(
 );
 
 /// One page of a paged listing, whichever family it came from.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
     /// Rows on this page.

@@ -172,10 +172,17 @@ impl<T: Serialize> Serialize for JsonList<T> {
     }
 }
 
+/// JSON text, as on the wire; a plain list towards JavaScript (see the crate documentation).
 impl<T: Serialize> Serialize for EmbeddedJsonList<T> {
+    #[cfg(not(all(feature = "js", target_arch = "wasm32")))]
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let text = serde_json::to_string(&self.0.items).map_err(serde::ser::Error::custom)?;
         s.serialize_str(&text)
+    }
+
+    #[cfg(all(feature = "js", target_arch = "wasm32"))]
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.items.serialize(s)
     }
 }
 

@@ -17,9 +17,29 @@
 //! assert_eq!(turn.cmd, Cmd::Say);
 //! # Ok::<(), kefu_protocol::Error>(())
 //! ```
+//!
+//! # The JavaScript names (feature `js`, wasm32 only)
+//!
+//! The documents name fields in snake_case (seed 002 and kefu's own `/kefu/v1/` routes) or in
+//! camelCase (seeds 000 and 001); kefu-client's JavaScript API names every field in camelCase.
+//! With the `js` feature, on wasm32 only (`cfg(all(feature = "js", target_arch = "wasm32"))`:
+//! no build script, whose mere presence reorders the widget's code and costs it bytes), one set
+//! of types serves both, and derives its TypeScript declarations (tsify) from the same names:
+//!
+//! - what the platform answers (`BotSummary`, `Page`, `Task`, …) serializes with camelCase keys
+//!   (`botId`, `pageNo`) and still decodes the documents' names: it is only ever decoded from the
+//!   wire and handed to JavaScript, never sent;
+//! - what a page asks for (`AddTaskRequest`, `TaskListRequest`, `CallQuery`, `OutnumForm`, …)
+//!   takes camelCase both ways: it is decoded from JavaScript, and a body the document names in
+//!   snake_case is written with [`snake_case_json`], which gives back the document's keys;
+//! - [`EmbeddedJsonList`] serializes as a list (on the wire it is JSON text).
+//!
+//! A server decodes requests and encodes answers with the documents' names, so the feature never
+//! takes effect natively, even where Cargo unifies it into a native build.
 
 pub mod callbacks;
 pub mod callcenter;
+mod case;
 pub mod chat;
 mod code;
 pub mod coeus;
@@ -37,6 +57,7 @@ mod time;
 mod ts;
 mod vars;
 
+pub use case::{snake_case, snake_case_json};
 pub use code::Code;
 pub use enums::{
     Action, CallErrorCode, CallMode, CallStatus, CallType, Channel, Cmd, DialogType, FileSuffix, HangupBy,

@@ -14,7 +14,7 @@ pub const CONVERSATION_LOG_PATH: &str = "/api/v1/outbound-bot/conversation-log";
 pub const STATUS_PATH: &str = "/api/v1/outbound-bot/status";
 
 /// `POST /api/v1/outbound-bot/call-v2`: calls the parties of a case.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallRequest {
@@ -32,7 +32,7 @@ pub struct CallRequest {
 }
 
 /// One item of call-v2's `data`: each call succeeds or fails on its own.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlacedCall {
@@ -55,7 +55,7 @@ pub struct PlacedCall {
     pub task_name: Option<String>,
     /// 记录结果 (always `null` in the document).
     #[serde(default)]
-    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(type = "unknown"))]
     pub result: Option<serde_json::Value>,
     /// 用户类型.
     #[serde(default, deserialize_with = "lenient::opt_int")]
@@ -83,7 +83,7 @@ pub struct PlacedCall {
     pub call_status: Option<CallStatus>,
     /// Remark.
     #[serde(default)]
-    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(type = "unknown"))]
     pub remark: Option<serde_json::Value>,
     /// Deletion flag.
     #[serde(default, deserialize_with = "lenient::opt_int")]
@@ -96,7 +96,7 @@ pub struct PlacedCall {
     pub create_time: Option<Timestamp>,
     /// Modifier.
     #[serde(default)]
-    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(type = "unknown"))]
     pub modifier: Option<serde_json::Value>,
     /// Modification time.
     #[serde(default)]
@@ -106,12 +106,12 @@ pub struct PlacedCall {
     pub start_time: Option<Timestamp>,
     /// 下一轮呼叫间隔.
     #[serde(default)]
-    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(type = "unknown"))]
     pub call_interval: Option<serde_json::Value>,
 }
 
 /// `GET …/conversation-log`: query parameters, all optional.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationLogQuery {
@@ -137,6 +137,7 @@ impl ConversationLogQuery {
 }
 
 /// One call's transcript in conversation-log's `data`.
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationLog {
@@ -157,7 +158,7 @@ pub struct ConversationLog {
 }
 
 /// One turn of a transcript.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Turn {
     /// Milliseconds since the Unix epoch.
@@ -172,7 +173,7 @@ pub struct Turn {
 }
 
 /// `GET …/status`: query parameters. Note `caseRef`, not `caseId`.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusQuery {
@@ -198,7 +199,7 @@ impl StatusQuery {
 }
 
 /// status's `data`: one job's state.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobStatus {

@@ -9,7 +9,11 @@ use crate::enums::{DialogType, HangupBy};
 use crate::time::Timestamp;
 
 /// `GET /kefu/v1/tasks`: every task seen in a push.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaskList {
     /// The tasks, most recently first seen first.
@@ -17,7 +21,11 @@ pub struct TaskList {
 }
 
 /// One task and the counts of its calls.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaskSummary {
     /// 任务 id.
@@ -37,7 +45,11 @@ pub struct TaskSummary {
 }
 
 /// How many calls ended in one number state.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StateCount {
     /// The state code (§18, e.g. 775), or another code the platform sent.
@@ -49,7 +61,11 @@ pub struct StateCount {
 }
 
 /// How many numbers got one intent grade.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GradeCount {
     /// 意向度名称, e.g. `A类`.
@@ -59,7 +75,11 @@ pub struct GradeCount {
 }
 
 /// `GET /kefu/v1/tasks/{task_id}/calls`: one page of calls and how many match in all.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallPage {
     /// Calls matching the filters, over all pages.
@@ -69,7 +89,11 @@ pub struct CallPage {
 }
 
 /// One call, as listed.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRow {
     /// 呼叫id.
@@ -113,7 +137,11 @@ pub struct CallRow {
 }
 
 /// `GET /kefu/v1/calls/{call_id}`: one call with its dialogue.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallDetail {
     /// The call as listed.
@@ -135,7 +163,11 @@ pub struct CallDetail {
 }
 
 /// One line of a call's dialogue.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallTurn {
     /// 1 bot, 2 user.
@@ -185,7 +217,11 @@ mod tests {
 
 /// One entry of the §9 contacts directory (`GET /kefu/v1/contacts`,
 /// `PUT /kefu/v1/contacts/{phone}`).
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ContactEntry {
     /// The phone number, as the platform sends `caller` (digits, an optional leading `+`).
@@ -198,12 +234,16 @@ pub struct ContactEntry {
     pub transfer: Option<String>,
     /// Other prompt template variables.
     #[serde(default)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(type = "Record<string, string>"))]
     pub variables: std::collections::BTreeMap<String, String>,
 }
 
 /// `GET /kefu/v1/contacts?q=&offset=&limit=`: one page of contacts and how many match in all.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ContactPage {
     /// Contacts matching `q` (phone prefix or part of the name), over all pages.
@@ -213,7 +253,11 @@ pub struct ContactPage {
 }
 
 /// The body of `PUT /kefu/v1/contacts/{phone}`: the contact's new values (all replaced).
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ContactEdit {
     /// The caller's name.
@@ -224,12 +268,16 @@ pub struct ContactEdit {
     pub transfer: Option<String>,
     /// Other prompt template variables.
     #[serde(default)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(type = "Record<string, string>"))]
     pub variables: std::collections::BTreeMap<String, String>,
 }
 
 /// `POST /kefu/v1/contacts` (a CSV or XLSX body): what the import did.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ContactImport {
     /// Contacts written (a phone repeated in the file counts once; its last row wins).
@@ -239,7 +287,11 @@ pub struct ContactImport {
 }
 
 /// A row of a contacts file that was not imported.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all(serialize = "camelCase"))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RejectedLine {
     /// The row's line (1 is the header line).
@@ -250,7 +302,11 @@ pub struct RejectedLine {
 
 /// The filters and paging of `GET /kefu/v1/tasks/{task_id}/calls` (and, without paging, of
 /// `calls.csv`); every field optional.
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "js", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CallQuery {

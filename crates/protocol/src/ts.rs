@@ -2,7 +2,7 @@
 //! fallback, timestamps, lenient lists); the structs derive theirs with tsify. Checked against the
 //! Rust enums by `tests/ts.rs`.
 
-#[cfg(feature = "tsify")]
+#[cfg(all(feature = "js", target_arch = "wasm32"))]
 #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
 const TS_DECLARATIONS: &str = r#"
 /** A timestamp as the platform sent it (yyyy-MM-dd HH:mm:ss, yyyy-MM-dd, RFC 3339, or ""). */
@@ -11,6 +11,8 @@ export type Timestamp = string;
 export type JsonList<T> = T[];
 /** A list of records (rows that did not decode are left out; pages report them in `skipped`). */
 export type Rows<T> = T[];
+/** A list the platform sends as JSON text inside a string (it arrives as a list). */
+export type EmbeddedJsonList<T> = T[];
 export type Channel = "h5" | "wx_oa" | "wx_mp" | "wx_work" | "weibo" | "email" | "app" | (string & {});
 export type Cmd = "evt.say" | "evt.wait" | "evt.finish" | "evt.transfer" | "evt.input" | "evt.complete" | (string & {});
 export type CallStatus = "Scheduling" | "Executing" | "Succeeded" | "Paused" | "Failed" | "Cancelled" | "Drafted" | (string & {});

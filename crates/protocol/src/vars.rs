@@ -145,6 +145,18 @@ impl VarMap {
         Ok(VarMap(vars))
     }
 
+    /// Decodes an optional map as [`VarMap::from_json`] checks it (absent or `null`: none), so
+    /// a nested value is refused with its key named: for `#[serde(deserialize_with)]` on a
+    /// field a page fills in (kefu-client's `startChat` options).
+    pub fn deserialize_optional<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Option<VarMap>, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Null => Ok(None),
+            value => VarMap::from_json(&value).map(Some).map_err(de::Error::custom),
+        }
+    }
+
     /// A variable's value as text, if set.
     pub fn text(&self, name: &str) -> Option<String> {
         self.0.get(name).map(VarValue::to_text)
@@ -160,5 +172,27 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Options {
+        #[serde(default, deserialize_with = "VarMap::deserialize_optional")]
+        vars: Option<VarMap>,
+    }
+
+    #[test]
+    fn optional_maps_are_checked_and_name_the_nested_key() {
+        let read = |json: &str| serde_json::from_str::<Options>(json).map(|o| o.vars);
+        assert_eq!(read("{}").expect("absent"), None);
+        assert_eq!(read(r#"{"vars": null}"#).expect("null"), None);
+        assert_eq!(read(r#"{"vars": {"n": 1}}"#).expect("flat"), Some(VarMap::new().with("n", 1i64)));
+        let nested = read(r#"{"vars": {"a": {"b": 1}}}"#).expect_err("nested");
+        assert!(nested.to_string().contains(r#"key "a" holds an object"#), "{nested}");
+        assert!(read(r#"{"vars": [1]}"#).expect_err("a list").to_string().contains("must be a JSON object"));
     }
 }

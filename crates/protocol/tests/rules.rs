@@ -318,6 +318,13 @@ fn outnum_form_fields() {
         ("disnum_group_id", "g"),
     ]);
     assert!(matches!(bad_count, Err(Error::Form { field: "call_count", .. })));
+    // As a page gives it (the JavaScript API): trimmed, a blank name left out, blanks refused.
+    let typed = OutnumForm { app_id: " 200000000 ".into(), call_sn_name: Some("  ".into()), ..form.clone() };
+    assert_eq!(typed.checked().expect("fits"), form);
+    let blank = OutnumForm { disnum_group_id: " ".into(), ..form.clone() };
+    assert!(matches!(blank.checked(), Err(Error::Form { field: "disnum_group_id", .. })));
+    let unknown = OutnumForm { file_suffix: FileSuffix::Other("pdf".into()), ..form };
+    assert!(unknown.checked().expect_err("pdf is refused").to_string().contains("pdf"));
 }
 
 #[test]

@@ -5,19 +5,18 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{JSON, Object, Promise, Reflect};
+use js_sys::{JSON, Promise, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsError, JsValue};
-use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
+use web_sys::HtmlElement;
 use yew::AppHandle;
 
 use kefu_client::{PrefetchedStart, browser_json};
 use kefu_protocol::{Sid, VarMap};
 
 use crate::WidgetError;
+use crate::components::panel::{Panel, PanelProps, Started};
 use crate::options::WidgetOptions;
-use crate::transcript::HostEvent;
-use crate::view::{Chat, ChatProps};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -41,6 +40,8 @@ export interface KefuWidgetOptions {
   userData?: string;
   /** Per-request timeout in milliseconds (default 15000). */
   timeoutMs?: number;
+  /** The colours: "auto" (default) follows the system's prefers-color-scheme; "light" or "dark". */
+  theme?: "auto" | "light" | "dark";
 }
 
 /** `detail` of the events dispatched on the mount element. */
@@ -56,7 +57,7 @@ export interface KefuWidgetEventMap {
 /// A mounted widget.
 #[wasm_bindgen]
 pub struct Widget {
-    handle: Option<AppHandle<Chat>>,
+    handle: Option<AppHandle<Panel>>,
     host: HtmlElement,
     focus_request: Rc<Cell<bool>>,
 }
@@ -94,20 +95,9 @@ pub fn mount(
     let options = WidgetOptions::from_lookup(|name| option(&options_value, name), vars)?;
     let focus_request = Rc::new(Cell::new(false));
     let started = Started(Rc::new(RefCell::new(started(&options_value))));
-    let props = ChatProps { options, host: element.clone(), focus_request: focus_request.clone(), started };
-    let handle = yew::Renderer::<Chat>::with_root_and_props(element.clone().into(), props).render();
+    let props = PanelProps { options, host: element.clone(), focus_request: focus_request.clone(), started };
+    let handle = yew::Renderer::<Panel>::with_root_and_props(element.clone().into(), props).render();
     Ok(Widget { handle: Some(handle), host: element, focus_request })
-}
-
-/// The start the loader sent while the widget loaded (`kefu-loader.js`), for the first session;
-/// taken by the chat when it starts. Equal only to itself (props compare by identity).
-#[derive(Clone, Default)]
-pub struct Started(pub Rc<RefCell<Option<(Sid, PrefetchedStart)>>>);
-
-impl PartialEq for Started {
-    fn eq(&self, other: &Started) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
 }
 
 /// The loader's `started` option, `{sid, url, body, answer}` (see [`PrefetchedStart`]), when it
@@ -156,39 +146,5 @@ fn option(options: &JsValue, name: &str) -> Option<String> {
         Some(flag.to_string())
     } else {
         JSON::stringify(&value).ok()?.as_string()
-    }
-}
-
-/// Dispatches `event` on the mount element (not bubbling, so `error` never reaches `window`).
-pub(crate) fn notify_host(host: &HtmlElement, event: &HostEvent) {
-    let detail = Object::new();
-    let set = |key: &str, value: &str| {
-        let _ = Reflect::set(&detail, &JsValue::from_str(key), &JsValue::from_str(value));
-    };
-    let name = match event {
-        HostEvent::Message { from, text, sid } => {
-            set("from", from);
-            set("text", text);
-            set("sid", sid);
-            "message"
-        }
-        HostEvent::Transfer { sid } => {
-            set("sid", sid);
-            "transfer"
-        }
-        HostEvent::Finish { sid } => {
-            set("sid", sid);
-            "finish"
-        }
-        HostEvent::Error { message } => {
-            set("message", message);
-            "error"
-        }
-        HostEvent::Close => "close",
-    };
-    let init = CustomEventInit::new();
-    init.set_detail(&detail);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
-        let _ = host.dispatch_event(&event);
     }
 }

@@ -213,6 +213,9 @@ mod tests {
         {
             assert!(css.contains(styled), "the stylesheet styles {styled}");
         }
+        let declared =
+            [Theme::Auto, Theme::Light, Theme::Dark].map(|t| format!("\"{}\"", t.as_str())).join(" | ");
+        assert!(include_str!("embed.rs").contains(&format!("theme?: {declared};")), "{declared}");
         let e = parse(&[("theme", "night")]).expect_err("not a theme");
         assert_eq!(e.to_string(), "kefu-widget: option theme: \"night\" is not one of light, dark, auto");
     }

@@ -4,8 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Object, Reflect};
+use kefu_widget::components::markdown::render_markdown;
 use kefu_widget::embed::{Widget, mount};
-use kefu_widget::view::render_markdown;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};

@@ -302,14 +302,11 @@ mod tests {
         assert_eq!(inline_paths("x(crate::a::f(), kefu_crate::b)").len(), 1);
     }
 
-    /// The workspace's files import in no loop. (The widget's `view.rs` <-> `embed.rs` is
-    /// issue 18 item 3's, being removed with the widget's state; once it is, drop the filter.)
+    /// The workspace's files import in no loop.
     #[test]
     fn no_import_loops() {
         let loops = find(&cmd::root().join("crates")).expect("crates read");
-        let outside_widget: Vec<_> =
-            loops.iter().filter(|l| !l.iter().all(|f| f.starts_with("widget/"))).collect();
-        assert!(outside_widget.is_empty(), "import loops: {outside_widget:?}");
+        assert!(loops.is_empty(), "import loops: {loops:?}");
     }
 
     #[test]

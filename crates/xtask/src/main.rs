@@ -9,7 +9,8 @@
 //! - `cargo xtask site`: builds the demo site (`target/www`, with the console) without serving it.
 //! - `cargo xtask size`: the widget's bytes (raw, gzip, brotli) against its budget.
 //! - `cargo xtask imports`: import loops between the files of each crate.
-//! - `cargo xtask tsc`: the client package's TypeScript declarations under `tsc --strict`.
+//! - `cargo xtask tsc`: the client's and the widget's packages' TypeScript declarations under
+//!   `tsc --strict`.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
 //! - `cargo xtask bench load`: concurrent chats through proxy and sandbox, slow clients present.
 //! - `cargo xtask bench callbacks`: the callback receiver's push throughput and answer times.
@@ -70,7 +71,8 @@ enum Command {
     Size,
     /// Report import loops between the files of each crate (fails when there is one).
     Imports,
-    /// Build the client's npm package and check its TypeScript declarations with `tsc --strict`.
+    /// Build the client's and the widget's npm packages and check their TypeScript declarations
+    /// with `tsc --strict`.
     Tsc,
     /// Benchmarks (bounded, loopback only).
     Bench {

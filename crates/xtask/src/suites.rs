@@ -222,22 +222,31 @@ fn end_to_end(tools: &Tools, chromedriver: &str) -> Result<Outcome> {
     Ok(outcome)
 }
 
-/// Builds the npm package (`wasm-pack build --target web`, release, wasm-opt from binaryen),
-/// checks its TypeScript declarations (the `tsc` suite), puts it beside a plain page that
-/// converses through the JavaScript API, and loads that page in headless Chromium (the
+/// Builds the client's npm package (`wasm-pack build --target web`, release, wasm-opt from
+/// binaryen), checks its TypeScript declarations and, with the widget's package built too,
+/// the widget's (the `tsc` suite: one test per package), puts the client's beside a plain page
+/// that converses through the JavaScript API, and loads that page in headless Chromium (the
 /// `npm-package` suite).
 fn npm_package_page(tools: &Tools, site: &std::path::Path, proxy_url: &str) -> Result<Vec<Outcome>> {
     println!("\n== npm-package: the built package in a plain page, in headless Chromium");
-    let tsc_note = "kefu_client.d.ts: used in full by check.ts, tsc --strict";
+    let tsc_note = typecheck::NOTE;
     let Ok(package) = typecheck::build_package(tools) else {
         return Ok(vec![
-            Outcome { name: "tsc", passed: 0, failed: 1, note: tsc_note },
+            Outcome { name: "tsc", passed: 0, failed: 2, note: tsc_note },
             Outcome { name: "npm-package", passed: 0, failed: 1, note: "" },
         ]);
     };
     println!("\n== tsc: {tsc_note}");
-    let typed = typecheck::check(&package)?;
-    let tsc = Outcome { name: "tsc", passed: u64::from(typed), failed: u64::from(!typed), note: tsc_note };
+    let client_typed = typecheck::check(&package, typecheck::CLIENT)?;
+    let widget_typed = match package::build(tools) {
+        Ok(widget) => typecheck::check(&widget, typecheck::WIDGET)?,
+        Err(e) => {
+            println!("cannot build the widget package: {e}");
+            false
+        }
+    };
+    let typed = u64::from(client_typed) + u64::from(widget_typed);
+    let tsc = Outcome { name: "tsc", passed: typed, failed: 2 - typed, note: tsc_note };
     let io = |e: std::io::Error| XtaskError::new(format!("{}: {e}", site.display()));
     let _ = std::fs::remove_dir_all(site);
     std::fs::create_dir_all(site.join("pkg")).map_err(io)?;

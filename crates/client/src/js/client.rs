@@ -1,7 +1,7 @@
 //! `KefuClient`: made with `create`, it starts and resumes chats and hands out the operator
 //! handles (`outbound()`, `coeus()`, `callcenter()`, `results()`), as the Rust API does.
 
-use kefu_protocol::{Channel, Sid, VarMap};
+use kefu_protocol::{Channel, Sid};
 use serde::Deserialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::JsValue;
@@ -31,100 +31,25 @@ pub struct ClientOptions {
     pub timeout_ms: Option<u32>,
     /// Where the seed 001 calls go, for any path that differs from the document's.
     #[tsify(optional)]
-    pub callcenter_paths: Option<CallCenterPathOptions>,
+    pub callcenter_paths: Option<CallCenterPaths>,
     /// How long the platform keeps an idle chat session, in ms (default 600000): a refused
     /// message after this long idle is taken as an expiry, and the chat restarts by itself.
     #[tsify(optional)]
     pub session_ttl_ms: Option<u32>,
 }
 
-/// Seed 001 paths on the proxy; each left out keeps the document's (`stopTasks`:
-/// `/aicall/stopTasks`, the others under `/api/aicall/`, recordings `/recordings/files`).
-#[derive(Debug, Default, Tsify, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CallCenterPathOptions {
-    /// `records/list`.
-    #[tsify(optional)]
-    pub records_list: Option<String>,
-    /// `calltask/list`.
-    #[tsify(optional)]
-    pub call_task_list: Option<String>,
-    /// `createTasks`.
-    #[tsify(optional)]
-    pub create_tasks: Option<String>,
-    /// `stopTasks`.
-    #[tsify(optional)]
-    pub stop_tasks: Option<String>,
-    /// Recording downloads.
-    #[tsify(optional)]
-    pub recordings: Option<String>,
+/// `autoAcknowledge`'s default.
+pub(crate) fn yes() -> bool {
+    true
 }
 
-impl CallCenterPathOptions {
-    /// The document's paths with these set over them.
-    fn resolve(self) -> CallCenterPaths {
-        let d = CallCenterPaths::default();
-        CallCenterPaths {
-            records_list: self.records_list.unwrap_or(d.records_list),
-            calltask_list: self.call_task_list.unwrap_or(d.calltask_list),
-            create_tasks: self.create_tasks.unwrap_or(d.create_tasks),
-            stop_tasks: self.stop_tasks.unwrap_or(d.stop_tasks),
-            recordings: self.recordings.unwrap_or(d.recordings),
-        }
+/// The options of `startChat` and `resumeChat`, if the channel is a documented one.
+fn chat_options(options: Ts<ChatOptions>) -> Result<ChatOptions, JsValue> {
+    let options = input(options)?;
+    if let Channel::Other(other) = &options.channel {
+        return Err(invalid(&format!("channel {other:?} is not one of {}", Channel::listed(Channel::ALL))));
     }
-}
-
-/// Options of `client.startChat` and `client.resumeChat`.
-#[derive(Debug, Tsify, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StartChatOptions {
-    /// The tenant; may be left out when the proxy pins it.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub app_id: String,
-    /// The bot; may be left out when the proxy pins it.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub bot_id: String,
-    /// Where the chat runs: one of the documented channels.
-    #[tsify(type = "Channel")]
-    pub channel: String,
-    /// Page variables: a flat object of strings, numbers and booleans.
-    #[tsify(optional, type = "Record<string, string | number | boolean | null>")]
-    pub vars: Option<serde_json::Value>,
-    /// Data that travels with the session.
-    #[tsify(optional)]
-    pub user_data: Option<String>,
-    /// Acknowledge each prompt on arrival (default true); otherwise call `acknowledge(promptId)`
-    /// once it has been shown.
-    #[tsify(optional)]
-    pub auto_acknowledge: Option<bool>,
-}
-
-impl StartChatOptions {
-    /// The Rust API's options; refused when the channel is not a documented one or the variables
-    /// are not flat.
-    fn resolve(self) -> Result<ChatOptions, JsValue> {
-        let channel = Channel::from(self.channel.as_str());
-        if let Channel::Other(other) = &channel {
-            return Err(invalid(&format!(
-                "channel {other:?} is not one of {}",
-                Channel::listed(Channel::ALL)
-            )));
-        }
-        let vars = match &self.vars {
-            None | Some(serde_json::Value::Null) => None,
-            Some(v) => Some(VarMap::from_json(v).map_err(|e| invalid(&e.to_string()))?),
-        };
-        Ok(ChatOptions {
-            app_id: self.app_id,
-            bot_id: self.bot_id,
-            channel,
-            vars,
-            user_data: self.user_data,
-            auto_acknowledge: self.auto_acknowledge.unwrap_or(true),
-        })
-    }
+    Ok(options)
 }
 
 /// A client of the platform, through kefu-proxy.
@@ -141,7 +66,7 @@ impl JsKefuClient {
         if !(options.endpoint.starts_with("http://") || options.endpoint.starts_with("https://")) {
             return Err(invalid("endpoint must be an http:// or https:// URL"));
         }
-        let paths = options.callcenter_paths.unwrap_or_default().resolve();
+        let paths = options.callcenter_paths.unwrap_or_default();
         let mut recovery = RecoveryPolicy::default();
         if let Some(ttl) = options.session_ttl_ms {
             recovery.session_ttl_ms = u64::from(ttl);
@@ -154,8 +79,8 @@ impl JsKefuClient {
 
     /// Starts a chat session; its events arrive through `session.on(…)`.
     #[wasm_bindgen(js_name = startChat)]
-    pub async fn start_chat(&self, options: Ts<StartChatOptions>) -> Result<JsChatSession, JsValue> {
-        let options = input(options)?.resolve()?;
+    pub async fn start_chat(&self, options: Ts<ChatOptions>) -> Result<JsChatSession, JsValue> {
+        let options = chat_options(options)?;
         Ok(JsChatSession::new(self.inner.start_chat(options)?))
     }
 
@@ -163,8 +88,8 @@ impl JsKefuClient {
     /// reload) with the options it was started with. Nothing is sent until the user writes; a
     /// session the platform has forgotten by then restarts by itself.
     #[wasm_bindgen(js_name = resumeChat)]
-    pub fn resume_chat(&self, options: Ts<StartChatOptions>, sid: String) -> Result<JsChatSession, JsValue> {
-        let options = input(options)?.resolve()?;
+    pub fn resume_chat(&self, options: Ts<ChatOptions>, sid: String) -> Result<JsChatSession, JsValue> {
+        let options = chat_options(options)?;
         let sid = Sid::parse(&sid).map_err(|e| invalid(&e.to_string()))?;
         Ok(JsChatSession::new(self.inner.resume_chat(options, sid)))
     }

@@ -3,6 +3,11 @@
 //! ([`client`], [`outbound`], [`coeus`], [`callcenter`], [`results`]), the chat session
 //! ([`session`]), its events ([`event`]) and the errors ([`error`]).
 //!
+//! Every field is camelCase, in results and inputs alike: the inputs are the Rust API's own types
+//! ([`crate::ChatOptions`], [`crate::CallCenterPaths`], `kefu_protocol`'s requests, queries and
+//! `OutnumForm`) and the results its own answers, named for JavaScript by kefu-protocol's `js`
+//! feature (its crate documentation says how the wire keeps the documents' names).
+//!
 //! ```js
 //! import init, { KefuClient } from "kefu-client";
 //! await init();

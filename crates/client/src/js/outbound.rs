@@ -2,29 +2,12 @@
 //! [`crate::outbound::Outbound`].
 
 use kefu_protocol::outbound::{CallRequest, ConversationLogQuery, StatusQuery};
-use serde::Serialize;
-use tsify::{Ts, Tsify};
+use tsify::Ts;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use super::{answer, error, input};
+use super::{answer, input};
 use crate::KefuClient;
-
-/// One call's transcript, with its turns decoded (on the wire they are JSON text).
-#[derive(Debug, Tsify, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConversationLogView {
-    /// 阶段类型.
-    pub call_type: String,
-    /// 工作ID.
-    pub job_id: String,
-    /// The turns.
-    pub conversations: Vec<kefu_protocol::outbound::Turn>,
-    /// 通话状态.
-    pub call_status: kefu_protocol::CallStatus,
-    /// The signed recording URL, byte for byte.
-    pub record_url: String,
-}
 
 /// The outbound-call service.
 #[wasm_bindgen(js_name = Outbound)]
@@ -40,26 +23,10 @@ impl JsOutbound {
         answer(self.client.outbound().call(&input(request)?).await)
     }
 
-    /// `conversation-log`: transcripts with their turns decoded.
-    #[wasm_bindgen(js_name = conversationLog, unchecked_return_type = "ConversationLogView[]")]
+    /// `conversation-log`: transcripts, their turns decoded (on the wire they are JSON text).
+    #[wasm_bindgen(js_name = conversationLog, unchecked_return_type = "ConversationLog[]")]
     pub async fn conversation_log(&self, query: Ts<ConversationLogQuery>) -> Result<JsValue, JsValue> {
-        let logs = self
-            .client
-            .outbound()
-            .conversation_log(&input(query)?)
-            .await
-            .map_err(|e| error::from_client(&e))?;
-        let views: Vec<ConversationLogView> = logs
-            .into_iter()
-            .map(|l| ConversationLogView {
-                call_type: l.call_type,
-                job_id: l.job_id,
-                conversations: l.conversations.0.items,
-                call_status: l.call_status,
-                record_url: l.record_url,
-            })
-            .collect();
-        super::to_js(&views)
+        answer(self.client.outbound().conversation_log(&input(query)?).await)
     }
 
     /// `status`: a call's state.

@@ -20,7 +20,7 @@ import init, {
   type BotSummary,
   type CallErrorCode,
   type CallMode,
-  type CallCenterPathOptions,
+  type CallCenterPaths,
   type CallDetail,
   type CallPage,
   type CallQuery,
@@ -35,6 +35,7 @@ import init, {
   type Channel,
   type ChatEvent,
   type ChatEventName,
+  type ChatOptions,
   type ChatPhase,
   type ClientOptions,
   type Cmd,
@@ -43,11 +44,12 @@ import init, {
   type ContactImport,
   type ContactPage,
   type ConversationLogQuery,
-  type ConversationLogView,
+  type ConversationLog,
   type CreatedTask,
   type DebugInfo,
   type DialogType,
   type DialogueLine,
+  type EmbeddedJsonList,
   type FileSuffix,
   type FollowedDialog,
   type GradeCount,
@@ -59,7 +61,7 @@ import init, {
   type JsonList,
   type KefuError,
   type KefuErrorKind,
-  type OutnumFields,
+  type OutnumForm,
   type OutnumResult,
   type Page,
   type PlacedCall,
@@ -70,7 +72,6 @@ import init, {
   type SkippedRow,
   type Speaker,
   type StateCount,
-  type StartChatOptions,
   type StatusQuery,
   type Suggestion,
   type SyncInitInput,
@@ -117,12 +118,12 @@ function onEvent(e: ChatEvent): string {
       const vars: Record<string, unknown> = e.vars;
       const userData: string | undefined = e.userData;
       const debug: DebugInfo | undefined = e.debugInfo;
-      const source: PromptSource | undefined = debug?.prompt_source;
-      const intentSource: IntentSource | undefined = debug?.intent_source;
+      const source: PromptSource | undefined = debug?.promptSource;
+      const intentSource: IntentSource | undefined = debug?.intentSource;
       const intent: string | undefined = debug?.intent;
       const score: number | undefined = debug?.score;
-      const state: string | undefined = debug?.current_state_id;
-      const last: string | undefined = debug?.last_state_id;
+      const state: string | undefined = debug?.currentStateId;
+      const last: string | undefined = debug?.lastStateId;
       return [prompt, promptId, title, question, vars, userData, source, intentSource, intent, score, state, last].join();
     }
     case "wait":
@@ -158,7 +159,7 @@ function onEvent(e: ChatEvent): string {
 
 /** The chat: every method of `ChatSession`, with the types its documentation gives. */
 async function chat(client: KefuClient): Promise<void> {
-  const options: StartChatOptions = {
+  const options: ChatOptions = {
     appId: "200000000",
     botId: "134614200106471424",
     channel: "h5",
@@ -208,34 +209,34 @@ async function coeus(client: KefuClient): Promise<void> {
   const ops: Coeus = client.coeus();
   const bots: Promise<BotSummary[]> = ops.syncPrompt("200000000");
   for (const bot of await bots) {
-    const botId: string = bot.bot_id;
-    const botName: string | undefined = bot.bot_name;
+    const botId: string = bot.botId;
+    const botName: string | undefined = bot.botName;
     void [botId, botName];
   }
   const request: AddTaskRequest = {
-    app_id: "200000000",
-    task_name: "回访",
-    is_record: 2,
-    bot_id: "134614200106471424",
+    appId: "200000000",
+    taskName: "回访",
+    isRecord: 2,
+    botId: "134614200106471424",
     voice: "female",
     disnumber: "01012345678",
-    team_url: "https://example.com/team",
-    forbid_policy: ["1"],
-    recall_policy: ["486"],
-    recall_interval: 30,
-    is_ring_asr: 1,
-    ring_asr_code: ["1"],
-    makecall_timeout: 45,
+    teamUrl: "https://example.com/team",
+    forbidPolicy: ["1"],
+    recallPolicy: ["486"],
+    recallInterval: 30,
+    isRingAsr: 1,
+    ringAsrCode: ["1"],
+    makecallTimeout: 45,
   };
   const added: Promise<AddTaskResult> = ops.addTask(request);
-  const taskId: string = (await added).task_id;
-  const query: TaskListRequest = { app_id: "200000000", task_name: "回访", task_id: taskId, page_no: 1, page_size: 10 };
+  const taskId: string = (await added).taskId;
+  const query: TaskListRequest = { appId: "200000000", taskName: "回访", taskId, pageNo: 1, pageSize: 10 };
   const tasks: Promise<Page<Task>> = ops.taskList(query);
   const page: Page<Task> = await tasks;
   const total: number = page.total;
-  const pageNo: number | undefined = page.page_no;
-  const pageSize: number | undefined = page.page_size;
-  const pages: number | undefined = page.total_pages;
+  const pageNo: number | undefined = page.pageNo;
+  const pageSize: number | undefined = page.pageSize;
+  const pages: number | undefined = page.totalPages;
   const skipped: SkippedRow[] | undefined = page.skipped;
   for (const s of skipped ?? []) {
     const at: number = s.index;
@@ -244,19 +245,19 @@ async function coeus(client: KefuClient): Promise<void> {
   }
   for (const t of page.rows) {
     const fields: [string?, string?, string?, number?, string?, string?, string?, string?, string[]?, string[]?, number?] = [
-      t.task_id, t.app_id, t.task_name, t.is_record, t.bot_id, t.voice, t.disnumber, t.team_url,
-      t.forbid_policy, t.recall_policy, t.recall_interval,
+      t.taskId, t.appId, t.taskName, t.isRecord, t.botId, t.voice, t.disnumber, t.teamUrl,
+      t.forbidPolicy, t.recallPolicy, t.recallInterval,
     ];
     void fields;
   }
   const followed: Promise<FollowedDialog[]> = ops.followedData("session-1");
   for (const d of await followed) {
-    const type: DialogType = d.dialog_type;
+    const type: DialogType = d.dialogType;
     const content: string | undefined = d.content;
-    const created: Timestamp | undefined = d.create_time;
+    const created: Timestamp | undefined = d.createTime;
     void [type, content, created];
   }
-  const fields: OutnumFields = {
+  const form: OutnumForm = {
     appId: "200000000",
     taskId,
     callCount: 1,
@@ -264,10 +265,10 @@ async function coeus(client: KefuClient): Promise<void> {
     disnumGroupId: "1",
     callSnName: "五月",
   };
-  const uploaded: Promise<OutnumResult> = ops.outnum(fields, new Blob(["phone\n13912345678\n"]), "numbers.csv");
+  const uploaded: Promise<OutnumResult> = ops.outnum(form, new Blob(["phone\n13912345678\n"]), "numbers.csv");
   const result: OutnumResult = await uploaded;
-  const callSn: string = result.call_sn;
-  const callCount: number = result.call_count;
+  const callSn: string = result.callSn;
+  const callCount: number = result.callCount;
   void [total, pageNo, pageSize, pages, callSn, callCount];
 }
 
@@ -291,13 +292,13 @@ async function outbound(client: KefuClient): Promise<void> {
     void [code, message, numbers, texts, times, status, opaque];
   }
   const logQuery: ConversationLogQuery = { caseId: "C-1", personId: "P-1", jobId: "J-1" };
-  const logs: Promise<ConversationLogView[]> = ops.conversationLog(logQuery);
+  const logs: Promise<ConversationLog[]> = ops.conversationLog(logQuery);
   for (const log of await logs) {
-    const callType: string = log.callType;
-    const jobId: string = log.jobId;
+    const callType: string | undefined = log.callType;
+    const jobId: string | undefined = log.jobId;
     const status: CallStatus = log.callStatus;
-    const recordUrl: string = log.recordUrl;
-    const turns: Turn[] = log.conversations;
+    const recordUrl: string | undefined = log.recordUrl;
+    const turns: EmbeddedJsonList<Turn> = log.conversations ?? [];
     for (const turn of turns) {
       const at: number = turn.timestamp;
       const speaker: Speaker = turn.speaker;
@@ -355,7 +356,7 @@ async function callcenter(client: KefuClient): Promise<void> {
   const callTasks: Promise<Page<CallTask>> = ops.callTasks(taskQuery);
   for (const t of (await callTasks).rows) {
     const batchId: number = t.batchId;
-    const numbers: [number?, number?, number?] = [t.taskType, t.createtime, t.stopTime];
+    const numbers: [number?, number?, number?] = [t.taskType, t.createTime, t.stopTime];
     const connected: boolean | undefined = t.connected;
     const texts: [string?, string?, string?, string?, string?, string?] = [
       t.ticketNo, t.phone, t.username, t.ticketType, t.ticketContent, t.status,
@@ -382,7 +383,7 @@ export function rowCount(lines: Rows<DialogueLine>): number {
 /** The callback results' types (kefu-callbacks' `/kefu/v1/` routes), read field by field. */
 export function results(list: TaskList, page: CallPage, detail: CallDetail): void {
   for (const t of list.tasks as TaskSummary[]) {
-    const head: [string, string, string, number, number] = [t.task_id, t.task_name, t.label, t.first_seen_ms, t.calls];
+    const head: [string, string, string, number, number] = [t.taskId, t.taskName, t.label, t.firstSeenMs, t.calls];
     for (const s of t.states as StateCount[]) {
       const state: [number, string, number] = [s.state, s.label, s.count];
       void state;
@@ -397,17 +398,17 @@ export function results(list: TaskList, page: CallPage, detail: CallDetail): voi
   const rows: CallRow[] = page.rows;
   for (const r of rows) {
     const ids: [string, string, string, string, number, string, boolean] = [
-      r.call_id, r.task_id, r.call_sn, r.num, r.state, r.state_label, r.answered,
+      r.callId, r.taskId, r.callSn, r.num, r.state, r.stateLabel, r.answered,
     ];
-    const times: [Timestamp?, Timestamp?, Timestamp?] = [r.start_time, r.answered_time, r.end_time];
-    const rest: [number?, HangupBy?, number?, string?, string?] = [r.duration, r.hangup_by, r.round, r.grade, r.recording];
+    const times: [Timestamp?, Timestamp?, Timestamp?] = [r.startTime, r.answeredTime, r.endTime];
+    const rest: [number?, HangupBy?, number?, string?, string?] = [r.duration, r.hangupBy, r.round, r.grade, r.recording];
     void [ids, times, rest];
   }
   const about: [string, string, string, string, string?] = [
-    detail.task_name, detail.bot_id, detail.bot_name, detail.label, detail.call_sn_name,
+    detail.taskName, detail.botId, detail.botName, detail.label, detail.callSnName,
   ];
   for (const turn of detail.turns as CallTurn[]) {
-    const line: [string, Timestamp, DialogType?, string?] = [turn.text, turn.msg_time, turn.dialog_type, turn.intention_name];
+    const line: [string, Timestamp, DialogType?, string?] = [turn.text, turn.msgTime, turn.dialogType, turn.intentionName];
     void line;
   }
   void [total, about];
@@ -421,8 +422,8 @@ async function callbackResults(client: KefuClient, file: Blob): Promise<void> {
     state: 785,
     grade: "A类",
     answered: true,
-    min_duration: 1,
-    max_duration: 600,
+    minDuration: 1,
+    maxDuration: 600,
     num: "138",
     offset: 0,
     limit: 50,
@@ -455,7 +456,7 @@ export async function main(wasm: InitInput, bytes: SyncInitInput): Promise<void>
   const loaded: InitOutput = await init({ module_or_path: wasm });
   const memory: WebAssembly.Memory = loaded.memory;
   const again: InitOutput = initSync({ module: bytes });
-  const callcenterPaths: CallCenterPathOptions = {
+  const callcenterPaths: CallCenterPaths = {
     recordsList: "/api/aicall/records/list",
     callTaskList: "/api/aicall/calltask/list",
     createTasks: "/api/aicall/createTasks",

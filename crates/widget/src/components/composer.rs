@@ -1,0 +1,40 @@
+//! The message box and its send button: Enter sends, Shift+Enter is a new line, and Enter that
+//! ends an IME composition does not send.
+
+use web_sys::{HtmlTextAreaElement, KeyboardEvent};
+use yew::html::{BaseComponent, Scope};
+use yew::{Html, InputEvent, NodeRef, SubmitEvent, TargetCast, html};
+
+use crate::i18n::Words;
+use crate::state::Action;
+
+/// The message box, showing `draft` (its node in `input`), and its send button; typing sends
+/// [`Action::Draft`] to `panel` (the panel's scope), sending [`Action::Send`].
+pub fn composer<P: BaseComponent<Message = Action>>(
+    draft: &str,
+    words: &Words,
+    input: &NodeRef,
+    panel: &Scope<P>,
+) -> Html {
+    let oninput = panel
+        .callback(|e: InputEvent| Action::Draft(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
+    let onkeydown = panel.batch_callback(|e: KeyboardEvent| {
+        let composing = e.is_composing() || e.key_code() == 229;
+        (e.key() == "Enter" && !e.shift_key() && !composing).then(|| {
+            e.prevent_default();
+            Action::Send
+        })
+    });
+    let onsubmit = panel.callback(|e: SubmitEvent| {
+        e.prevent_default();
+        Action::Send
+    });
+    html! {
+        <form class="kefu-composer" {onsubmit}>
+            <textarea class="kefu-input" rows="1" aria-label={words.input_label}
+                placeholder={words.placeholder} value={draft.to_owned()} ref={input.clone()}
+                {oninput} {onkeydown} />
+            <button type="submit" class="kefu-send">{ words.send }</button>
+        </form>
+    }
+}

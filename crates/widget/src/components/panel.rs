@@ -1,0 +1,265 @@
+//! The chat panel: header, error banner, transcript (`role="log"`), typing indicator,
+//! suggestions, "new conversation" and the [`Composer`]. It owns the chat session and the
+//! [`State`]: every input becomes an [`Action`], and the panel carries out the [`Effect`]s that
+//! [`State::reduce`] returns.
+//!
+//! Nothing here sets an inline style or parses HTML: text reaches the DOM as text nodes, so the
+//! widget runs under `style-src 'self'` and platform text never becomes markup.
+//!
+//! Classes that depend on state are whole `&'static str`s set as the `className` property
+//! (`~className`), not `classes!`: yew's `Classes` (an `IndexSet` of strings) costs
+//! 8 KB of wasm, 2.8 KB brotli (measured with `cargo xtask size`).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use kefu_client::{ChatSession, ClientError, KefuClient, Phase, PrefetchedStart};
+use kefu_protocol::Sid;
+use web_sys::{HtmlElement, KeyboardEvent};
+use yew::{Component, Context, Html, NodeRef, Properties, html};
+
+use crate::components::composer::composer;
+use crate::components::entry::entry;
+use crate::host;
+use crate::options::WidgetOptions;
+use crate::persist;
+use crate::state::{Action, Effect, Mode, State};
+
+/// The start the loader sent while the widget loaded (`kefu-loader.js`), for the first session;
+/// taken by the panel when it starts. Equal only to itself (props compare by identity).
+#[derive(Clone, Default)]
+pub struct Started(pub Rc<RefCell<Option<(Sid, PrefetchedStart)>>>);
+
+impl PartialEq for Started {
+    fn eq(&self, other: &Started) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The panel's inputs.
+#[derive(Properties, PartialEq)]
+pub struct PanelProps {
+    /// The configuration.
+    pub options: WidgetOptions,
+    /// The element the widget was mounted in; host-page events are dispatched on it.
+    pub host: HtmlElement,
+    /// Set by the page (through `Widget::focus`) to move the focus to the message box once it
+    /// exists: the first render happens after `mount()` returns.
+    pub focus_request: Rc<Cell<bool>>,
+    /// The start the loader already sent, used by the first session.
+    pub started: Started,
+}
+
+/// The chat panel.
+pub struct Panel {
+    session: Option<ChatSession>,
+    state: State,
+    input: NodeRef,
+    log: NodeRef,
+    shown_entries: usize,
+    focus_input: bool,
+    /// Where the transcript is saved across reloads.
+    storage_key: String,
+    /// Changed since the last save.
+    dirty: bool,
+}
+
+impl Component for Panel {
+    type Message = Action;
+    type Properties = PanelProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let options = &ctx.props().options;
+        let client = KefuClient::new(&options.endpoint, None, options.timeout_ms);
+        let storage_key = persist::key(options);
+        let saved = persist::load(&storage_key).unwrap_or_default();
+        let mut state = State::restore(saved.entries);
+        let started = match saved.sid {
+            // The page was reloaded while the bot waited for the visitor: carry on.
+            Some(sid) => Ok(client.resume_chat(options.chat(), sid)),
+            None => {
+                state.reduce(Action::NewSession, &clock());
+                match ctx.props().started.0.borrow_mut().take() {
+                    Some((sid, prefetched)) => client.start_chat_prefetched(options.chat(), sid, prefetched),
+                    None => client.start_chat(options.chat()),
+                }
+            }
+        };
+        let session = match started {
+            Ok(session) => {
+                let callback = ctx.link().callback(Action::Client);
+                session.on_event(move |event| callback.emit(event.clone()));
+                Some(session)
+            }
+            Err(error) => {
+                state.reduce(Action::NotStarted(error), &clock());
+                None
+            }
+        };
+        Panel {
+            session,
+            state,
+            input: NodeRef::default(),
+            log: NodeRef::default(),
+            shown_entries: 0,
+            focus_input: false,
+            storage_key,
+            dirty: true,
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, action: Action) -> bool {
+        // Typing changes only the message box, which shows it already; closing is the page's.
+        let quiet = matches!(action, Action::Draft(_) | Action::Close);
+        for effect in self.state.reduce(action, &clock()) {
+            self.run(ctx, effect);
+        }
+        self.dirty |= !quiet;
+        !quiet
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let options = &ctx.props().options;
+        let lang = options.lang;
+        let words = lang.words();
+        let link = ctx.link();
+        let state = &self.state;
+        let mode = state.mode();
+        let panel_keys =
+            link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Action::Close));
+        html! {
+            <section ~className={if options.full_screen() { "kefu-panel kefu-full" } else { "kefu-panel" }}
+                lang={lang.tag()} aria-label={options.title().to_owned()} onkeydown={panel_keys}>
+                <header class="kefu-header">
+                    <h2 class="kefu-title">{ options.title() }</h2>
+                    <button type="button" class="kefu-close" aria-label={words.close}
+                        onclick={link.callback(|_| Action::Close)}>{ "×" }</button>
+                </header>
+                if state.error().is_some() {
+                    <div class="kefu-banner" role="alert">
+                        <span class="kefu-banner-text">{ words.error }</span>
+                        <button type="button" class="kefu-retry" onclick={link.callback(|_| Action::Retry)}>
+                            { words.retry }
+                        </button>
+                    </div>
+                }
+                <div class="kefu-log" role="log" aria-label={words.transcript} tabindex="0" ref={self.log.clone()}>
+                    { for state.entries().iter().enumerate().map(|(index, line)| entry(line, index, words, link)) }
+                </div>
+                if mode == Mode::Waiting {
+                    <div class="kefu-typing" role="status">
+                        <span class="kefu-sr">{ if state.entries().is_empty() { words.connecting } else { words.typing } }</span>
+                        <span class="kefu-dot" aria-hidden="true"></span>
+                        <span class="kefu-dot" aria-hidden="true"></span>
+                        <span class="kefu-dot" aria-hidden="true"></span>
+                    </div>
+                }
+                if mode != Mode::Waiting && !state.suggestions().is_empty() {
+                    <div class="kefu-suggestions" role="group" aria-label={words.suggestions}>
+                        { for state.suggestions().iter().map(|s| {
+                            let question = s.question.clone();
+                            html! {
+                                <button type="button" class="kefu-suggestion"
+                                    onclick={link.callback(move |_| Action::Suggest(question.clone()))}>
+                                    { &s.title }
+                                </button>
+                            }
+                        }) }
+                    </div>
+                }
+                if mode.offers_restart() {
+                    <div class="kefu-restart">
+                        <button type="button" class="kefu-restart-button" onclick={link.callback(|_| Action::Restart)}>
+                            { words.restart }
+                        </button>
+                    </div>
+                }
+                { composer(state.draft(), words, &self.input, link) }
+            </section>
+        }
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
+        if self.state.entries().len() != self.shown_entries {
+            self.shown_entries = self.state.entries().len();
+            if let Some(log) = self.log.cast::<HtmlElement>() {
+                log.set_scroll_top(log.scroll_height());
+            }
+        }
+        if std::mem::take(&mut self.dirty) {
+            self.save(self.session.as_ref().and_then(ChatSession::resumable_sid));
+        }
+        let requested = ctx.props().focus_request.replace(false);
+        if std::mem::take(&mut self.focus_input) || requested {
+            if let Some(input) = self.input.cast::<HtmlElement>() {
+                let _ = input.focus();
+            }
+        }
+    }
+
+    fn destroy(&mut self, _ctx: &Context<Self>) {
+        if let Some(session) = &self.session {
+            session.stop();
+        }
+        // The transcript stays; the stopped session is not continued.
+        self.save(None);
+    }
+}
+
+impl Panel {
+    /// Saves the transcript, and `sid` as the session to continue after a reload.
+    fn save(&self, sid: Option<Sid>) {
+        let saved = persist::Saved { sid, entries: self.state.entries().to_vec() };
+        persist::save(&self.storage_key, &saved);
+    }
+
+    /// Carries out one effect; what the client refuses at once shows in the banner.
+    fn run(&mut self, ctx: &Context<Self>, effect: Effect) {
+        let (result, draft) = match effect {
+            Effect::Notify(event) => {
+                host::notify(&ctx.props().host, &event);
+                return;
+            }
+            Effect::Focus => {
+                self.focus_input = true;
+                return;
+            }
+            Effect::Send { text, draft } => {
+                (self.with_live_session(|session| session.send(&text).map(drop)), draft.then_some(text))
+            }
+            Effect::Resend(id) => (self.with_live_session(|session| session.resend(id)), None),
+            Effect::Retry => {
+                (self.session.as_ref().map_or(Err(ClientError::NotStarted), ChatSession::retry), None)
+            }
+            Effect::Restart => (self.session.as_ref().map_or(Ok(()), ChatSession::restart), None),
+        };
+        if let Err(error) = result {
+            self.state.reduce(Action::Refused { error, draft }, &clock());
+        }
+    }
+
+    /// Runs `action` on a session that can take messages: one that ended is restarted first,
+    /// one that expired is restarted after (so the message waits for the new session).
+    fn with_live_session(
+        &self,
+        action: impl FnOnce(&ChatSession) -> Result<(), ClientError>,
+    ) -> Result<(), ClientError> {
+        let Some(session) = &self.session else {
+            return Err(ClientError::NotStarted);
+        };
+        if session.phase().is_over() {
+            session.restart()?;
+        }
+        action(session)?;
+        if matches!(session.phase(), Phase::Expired | Phase::Failed) {
+            session.restart()?;
+        }
+        Ok(())
+    }
+}
+
+/// The local time as `HH:MM`.
+fn clock() -> String {
+    let now = js_sys::Date::new_0();
+    format!("{:02}:{:02}", now.get_hours(), now.get_minutes())
+}

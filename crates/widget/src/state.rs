@@ -1,0 +1,539 @@
+//! The chat's state in one place: the transcript, the suggestions, the [`Mode`], the error banner
+//! and the message box's text. Only [`State::reduce`] changes it: given an [`Action`], it returns
+//! the [`Effect`]s for the panel to carry out (tell the host page, hand a message to the client,
+//! move the focus). No DOM and no session here, so every transition is tested natively.
+
+use kefu_client::{ClientError, Event, MessageId};
+use kefu_protocol::chat::BotTurn;
+
+use crate::host::HostEvent;
+use crate::transcript::{self, Entry, Notice, RESTORED, Status, Suggestion};
+
+/// Where the conversation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The bot is due to answer: the typing indicator shows.
+    Waiting,
+    /// The visitor's turn: suggestions show.
+    Idle,
+    /// The conversation is over (finished, transferred, stopped): a new one is offered.
+    Ended,
+    /// The platform forgot the session: the next message or "new conversation" starts a new one.
+    Expired,
+}
+
+impl Mode {
+    /// Whether "new conversation" is offered.
+    pub fn offers_restart(self) -> bool {
+        matches!(self, Mode::Ended | Mode::Expired)
+    }
+}
+
+/// What changes the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The client reported an event.
+    Client(Event),
+    /// A new session begins here (a reload that could not continue the saved one).
+    NewSession,
+    /// The chat could not start: why.
+    NotStarted(ClientError),
+    /// The message box changed.
+    Draft(String),
+    /// Send the message box's text.
+    Send,
+    /// A suggestion was tapped: send its question.
+    Suggest(String),
+    /// Resend the failed message at this index of the transcript.
+    Resend(usize),
+    /// The error banner's retry.
+    Retry,
+    /// Start a new conversation.
+    Restart,
+    /// The close button or Escape.
+    Close,
+    /// The client refused an [`Effect`] at once.
+    Refused {
+        /// Why, for the banner's detail.
+        error: ClientError,
+        /// The message box's text that [`Effect::Send`] carried, to put back.
+        draft: Option<String>,
+    },
+}
+
+/// What the panel must do after a transition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Tell the host page.
+    Notify(HostEvent),
+    /// Hand `text` to the client, starting a new session first when the last one is over. When
+    /// `draft`, it came from the message box: give it back with [`Action::Refused`] if refused.
+    Send {
+        /// The message.
+        text: String,
+        /// Whether it is the message box's text.
+        draft: bool,
+    },
+    /// Have the client resend its message.
+    Resend(MessageId),
+    /// Have the client retry what failed.
+    Retry,
+    /// Have the client start a new session.
+    Restart,
+    /// Move the keyboard focus to the message box.
+    Focus,
+}
+
+/// Everything the chat shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    entries: Vec<Entry>,
+    suggestions: Vec<Suggestion>,
+    mode: Mode,
+    error: Option<String>,
+    draft: String,
+    sid: String,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State::new()
+    }
+}
+
+impl State {
+    /// A chat waiting for the first answer.
+    pub fn new() -> State {
+        State::restore(Vec::new())
+    }
+
+    /// A chat continuing `entries` saved before a page reload (see [`transcript::restore`]).
+    pub fn restore(entries: Vec<Entry>) -> State {
+        State {
+            entries: transcript::restore(entries),
+            suggestions: Vec::new(),
+            mode: Mode::Waiting,
+            error: None,
+            draft: String::new(),
+            sid: String::new(),
+        }
+    }
+
+    /// Every line, oldest first.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Questions to offer under the last bot message.
+    pub fn suggestions(&self) -> &[Suggestion] {
+        &self.suggestions
+    }
+
+    /// Where the conversation is.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The error banner's detail, when it shows.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The message box's text.
+    pub fn draft(&self) -> &str {
+        &self.draft
+    }
+
+    /// Applies `action` at time `now` (`HH:MM`); returns what the panel must do.
+    pub fn reduce(&mut self, action: Action, now: &str) -> Vec<Effect> {
+        match action {
+            Action::Client(event) => return self.apply(&event, now),
+            Action::NewSession => {
+                if !self.entries.is_empty() {
+                    self.notice(Notice::NewSession, now);
+                }
+            }
+            Action::NotStarted(error) => {
+                self.error = Some(error.to_string());
+                self.stop_waiting();
+            }
+            Action::Draft(text) => self.draft = text,
+            Action::Send => {
+                // The text leaves the box now, and comes back if the client refuses it.
+                if !self.draft.trim().is_empty() {
+                    let text = std::mem::take(&mut self.draft);
+                    return vec![Effect::Send { text, draft: true }, Effect::Focus];
+                }
+            }
+            Action::Suggest(text) => return vec![Effect::Send { text, draft: false }, Effect::Focus],
+            Action::Resend(index) => match self.entries.get(index) {
+                Some(Entry::User { id: RESTORED, text, .. }) => {
+                    // From before a reload: the client does not know it; send its text anew.
+                    let text = text.clone();
+                    self.entries.remove(index);
+                    return vec![Effect::Send { text, draft: false }];
+                }
+                Some(Entry::User { id, .. }) => return vec![Effect::Resend(*id)],
+                _ => {}
+            },
+            Action::Retry => {
+                self.error = None;
+                return vec![Effect::Retry];
+            }
+            Action::Restart => return vec![Effect::Restart, Effect::Focus],
+            Action::Close => return vec![Effect::Notify(HostEvent::Close)],
+            Action::Refused { error, draft } => {
+                self.error = Some(error.to_string());
+                if let Some(text) = draft {
+                    self.draft = text;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Folds one client event in.
+    fn apply(&mut self, event: &Event, now: &str) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match event {
+            Event::Started { sid, restarted } => {
+                self.sid = sid.to_string();
+                self.error = None;
+                self.mode = Mode::Waiting;
+                if *restarted && !self.entries.is_empty() {
+                    self.notice(Notice::NewSession, now);
+                }
+            }
+            Event::Say(turn) => {
+                self.error = None;
+                self.bot_line(turn, now, &mut effects);
+                if !turn.relation_list.is_empty() {
+                    self.suggestions = transcript::suggestions(&turn.relation_list);
+                }
+            }
+            Event::Wait => {
+                self.stop_waiting();
+                self.error = None;
+            }
+            Event::Finish(turn) | Event::Transfer(turn) => {
+                let transfer = matches!(event, Event::Transfer(_));
+                self.bot_line(turn, now, &mut effects);
+                self.mode = Mode::Ended;
+                self.suggestions.clear();
+                self.notice(if transfer { Notice::Transferred } else { Notice::Finished }, now);
+                let sid = self.sid.clone();
+                effects.push(Effect::Notify(if transfer {
+                    HostEvent::Transfer { sid }
+                } else {
+                    HostEvent::Finish { sid }
+                }));
+            }
+            Event::MessageQueued { id, text } => {
+                self.suggestions.clear();
+                self.mode = Mode::Waiting;
+                match self.user_entry(*id) {
+                    Some(Entry::User { status, .. }) => *status = Status::Sending,
+                    _ => {
+                        self.entries.push(Entry::User {
+                            id: *id,
+                            text: text.clone(),
+                            time: now.to_owned(),
+                            status: Status::Sending,
+                        });
+                        let sid = self.sid.clone();
+                        effects.push(Effect::Notify(HostEvent::Message {
+                            from: "user",
+                            text: text.clone(),
+                            sid,
+                        }));
+                    }
+                }
+            }
+            Event::MessageSent { id } => {
+                if let Some(Entry::User { status, .. }) = self.user_entry(*id) {
+                    *status = Status::Sent;
+                }
+            }
+            Event::MessageFailed { id, text, error } => {
+                self.stop_waiting();
+                match self.user_entry(*id) {
+                    Some(Entry::User { status, .. }) => *status = Status::Failed(error.to_string()),
+                    _ => self.entries.push(Entry::User {
+                        id: *id,
+                        text: text.clone(),
+                        time: now.to_owned(),
+                        status: Status::Failed(error.to_string()),
+                    }),
+                }
+            }
+            Event::Expired => {
+                self.mode = Mode::Expired;
+                self.suggestions.clear();
+                self.notice(Notice::Expired, now);
+                // The platform forgot the session while the visitor was writing: carry on in a
+                // new one at once, with the waiting messages (the transcript shows a divider).
+                effects.push(Effect::Restart);
+            }
+            Event::Stopped => {
+                self.mode = Mode::Ended;
+                self.suggestions.clear();
+            }
+            Event::Error(error) => {
+                self.stop_waiting();
+                self.error = Some(error.to_string());
+                effects.push(Effect::Notify(HostEvent::Error { message: error.to_string() }));
+            }
+        }
+        effects
+    }
+
+    /// The bot is no longer due to answer (an ended or expired conversation stays so).
+    fn stop_waiting(&mut self) {
+        if self.mode == Mode::Waiting {
+            self.mode = Mode::Idle;
+        }
+    }
+
+    /// Adds the bot's line of `turn`, if it says anything, and tells the host.
+    fn bot_line(&mut self, turn: &BotTurn, now: &str, effects: &mut Vec<Effect>) {
+        if let Some((text, truncated)) = transcript::bot_text(turn) {
+            let sid = self.sid.clone();
+            effects.push(Effect::Notify(HostEvent::Message { from: "bot", text: text.clone(), sid }));
+            self.entries.push(Entry::Bot { text, truncated, time: now.to_owned() });
+        }
+    }
+
+    fn notice(&mut self, kind: Notice, now: &str) {
+        self.entries.push(Entry::Notice { kind, time: now.to_owned() });
+    }
+
+    fn user_entry(&mut self, id: MessageId) -> Option<&mut Entry> {
+        // Restored messages (id 0) are never the client's.
+        self.entries
+            .iter_mut()
+            .rev()
+            .find(|e| matches!(e, Entry::User { id: i, .. } if *i == id && id != RESTORED))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kefu_client::{ClientError, Failure};
+    use kefu_protocol::chat::Relation;
+    use kefu_protocol::{Cmd, Sid};
+
+    use super::*;
+    use crate::transcript::MAX_PROMPT_CHARS;
+
+    const SID: &str = "0123456789abcdef0123456789abcdef";
+
+    fn turn(cmd: Cmd, prompt: &str) -> Box<BotTurn> {
+        Box::new(BotTurn {
+            sid: "s".into(),
+            cmd,
+            prompt: prompt.into(),
+            prompt_id: "p".into(),
+            channel: None,
+            relation_list: Vec::new(),
+            ext: None,
+            debug_info: None,
+        })
+    }
+
+    /// The effects of the client's `event` at `now`.
+    fn apply(s: &mut State, event: Event, now: &str) -> Vec<Effect> {
+        s.reduce(Action::Client(event), now)
+    }
+
+    /// The host notifications among `effects`.
+    fn host(effects: Vec<Effect>) -> Vec<HostEvent> {
+        effects
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Notify(event) => Some(event),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn started(s: &mut State, restarted: bool) {
+        let sid = Sid::parse(SID).expect("valid sid");
+        apply(s, Event::Started { sid, restarted }, "10:00");
+    }
+
+    #[test]
+    fn a_turn_shows_the_prompt_and_suggestions_until_the_user_writes() {
+        let mut s = State::new();
+        assert_eq!(s.mode(), Mode::Waiting);
+        started(&mut s, false);
+        let mut say = turn(Cmd::Say, "您好");
+        say.relation_list = vec![
+            Relation { relation_title: "如何付款".into(), question_name: "付款方式".into() },
+            Relation { relation_title: String::new(), question_name: "强制执行".into() },
+            Relation { relation_title: "empty".into(), question_name: " ".into() },
+        ];
+        let effects = apply(&mut s, Event::Say(say), "10:01");
+        assert_eq!(
+            effects,
+            vec![Effect::Notify(HostEvent::Message { from: "bot", text: "您好".into(), sid: SID.into() })]
+        );
+        apply(&mut s, Event::Wait, "10:01");
+        assert_eq!(s.mode(), Mode::Idle);
+        assert_eq!(
+            s.suggestions(),
+            [
+                Suggestion { title: "如何付款".into(), question: "付款方式".into() },
+                Suggestion { title: "强制执行".into(), question: "强制执行".into() },
+            ]
+        );
+        apply(&mut s, Event::MessageQueued { id: 1, text: "付款方式".into() }, "10:02");
+        assert!(s.suggestions().is_empty());
+        assert_eq!(s.mode(), Mode::Waiting);
+        apply(&mut s, Event::MessageSent { id: 1 }, "10:02");
+        assert_eq!(
+            s.entries()[1],
+            Entry::User { id: 1, text: "付款方式".into(), time: "10:02".into(), status: Status::Sent }
+        );
+    }
+
+    #[test]
+    fn a_failed_message_keeps_its_text_and_a_resend_reuses_its_line() {
+        let mut s = State::new();
+        apply(&mut s, Event::MessageQueued { id: 7, text: "hello".into() }, "10:00");
+        let error = ClientError::Delivery(Failure::Uncertain("timeout".into()));
+        apply(&mut s, Event::MessageFailed { id: 7, text: "hello".into(), error }, "10:00");
+        assert!(
+            matches!(&s.entries()[0], Entry::User { status: Status::Failed(_), text, .. } if text == "hello")
+        );
+        assert_eq!(s.mode(), Mode::Idle);
+        assert_eq!(s.reduce(Action::Resend(0), "10:01"), [Effect::Resend(7)]);
+        let effects = apply(&mut s, Event::MessageQueued { id: 7, text: "hello".into() }, "10:01");
+        assert!(host(effects.clone()).is_empty(), "a resend is not a new message: {effects:?}");
+        assert_eq!(s.entries().len(), 1);
+        assert!(matches!(&s.entries()[0], Entry::User { status: Status::Sending, .. }));
+    }
+
+    #[test]
+    fn transfer_and_finish_end_with_a_notice_and_tell_the_host() {
+        let mut s = State::new();
+        started(&mut s, false);
+        let effects = apply(&mut s, Event::Transfer(turn(Cmd::Transfer, "")), "10:03");
+        assert_eq!(s.mode(), Mode::Ended);
+        assert!(s.mode().offers_restart());
+        assert_eq!(s.entries(), [Entry::Notice { kind: Notice::Transferred, time: "10:03".into() }]);
+        assert!(matches!(&host(effects)[..], [HostEvent::Transfer { sid }] if sid.len() == 32));
+        started(&mut s, true);
+        assert_eq!(s.mode(), Mode::Waiting);
+        assert!(matches!(s.entries().last(), Some(Entry::Notice { kind: Notice::NewSession, .. })));
+        let effects = apply(&mut s, Event::Finish(turn(Cmd::Finish, "再见")), "10:04");
+        assert!(matches!(&host(effects)[..], [HostEvent::Message { .. }, HostEvent::Finish { .. }]));
+        assert!(matches!(s.entries().last(), Some(Entry::Notice { kind: Notice::Finished, .. })));
+        apply(&mut s, Event::Stopped, "10:05");
+        assert_eq!(s.mode(), Mode::Ended);
+    }
+
+    #[test]
+    fn ssml_is_plain_text_and_long_prompts_are_cut() {
+        let mut s = State::new();
+        apply(&mut s, Event::Say(turn(Cmd::Say, "<speak>您好<break time=\"1s\"/>再见</speak>")), "10:00");
+        let Entry::Bot { text, .. } = &s.entries()[0] else { panic!("{:?}", s.entries()) };
+        assert!(!text.contains('<'), "{text}");
+        assert!(text.contains("您好") && text.contains("再见"));
+        let long = "长".repeat(MAX_PROMPT_CHARS * 3);
+        apply(&mut s, Event::Say(turn(Cmd::Say, &long)), "10:00");
+        let Entry::Bot { text, truncated, .. } = &s.entries()[1] else { panic!() };
+        assert!(*truncated);
+        assert_eq!(text.chars().count(), MAX_PROMPT_CHARS);
+    }
+
+    #[test]
+    fn errors_show_a_banner_that_the_next_answer_clears() {
+        let mut s = State::new();
+        let error = ClientError::Delivery(Failure::NotDelivered("proxy said 503".into()));
+        let effects = apply(&mut s, Event::Error(error), "10:00");
+        assert!(s.error().is_some_and(|e| e.contains("503")));
+        assert_eq!(s.mode(), Mode::Idle);
+        assert!(matches!(&host(effects)[..], [HostEvent::Error { .. }]));
+        apply(&mut s, Event::Say(turn(Cmd::Say, "ok")), "10:00");
+        assert_eq!(s.error(), None);
+    }
+
+    #[test]
+    fn the_banners_retry_hides_it_and_asks_the_client() {
+        let mut s = State::new();
+        s.reduce(Action::NotStarted(ClientError::NotStarted), "10:00");
+        assert_eq!((s.error(), s.mode()), (Some("the chat could not start"), Mode::Idle));
+        assert_eq!(s.reduce(Action::Retry, "10:00"), [Effect::Retry]);
+        assert_eq!(s.error(), None);
+    }
+
+    #[test]
+    fn a_restored_transcript_keeps_its_lines_and_fails_what_was_unconfirmed() {
+        let mut old = State::new();
+        apply(&mut old, Event::Say(turn(Cmd::Say, "您好")), "10:00");
+        apply(&mut old, Event::MessageQueued { id: 1, text: "sent".into() }, "10:01");
+        apply(&mut old, Event::MessageSent { id: 1 }, "10:01");
+        apply(&mut old, Event::MessageQueued { id: 2, text: "in flight".into() }, "10:02");
+        let mut s = State::restore(old.entries().to_vec());
+        assert_eq!(s.entries().len(), 3);
+        assert!(matches!(&s.entries()[1], Entry::User { id: RESTORED, status: Status::Sent, .. }));
+        assert!(
+            matches!(&s.entries()[2], Entry::User { id: RESTORED, status: Status::Failed(_), text, .. } if text == "in flight")
+        );
+        // The new client's message 1 is a new line, not the restored one.
+        apply(&mut s, Event::MessageQueued { id: 1, text: "again".into() }, "10:05");
+        assert_eq!(s.entries().len(), 4);
+        s.reduce(Action::NewSession, "10:06");
+        assert!(matches!(s.entries().last(), Some(Entry::Notice { kind: Notice::NewSession, .. })));
+        // Resending a restored line sends its text anew, in place of the line.
+        let effects = s.reduce(Action::Resend(2), "10:07");
+        assert_eq!(effects, [Effect::Send { text: "in flight".into(), draft: false }]);
+        assert_eq!(s.entries().len(), 4);
+        assert!(s.reduce(Action::Resend(0), "10:07").is_empty(), "a bot line has nothing to resend");
+    }
+
+    #[test]
+    fn a_new_session_marks_only_a_transcript_that_has_lines() {
+        let mut s = State::new();
+        s.reduce(Action::NewSession, "10:00");
+        assert!(s.entries().is_empty());
+    }
+
+    #[test]
+    fn expiry_offers_a_new_session_and_starts_one() {
+        let mut s = State::new();
+        let effects = apply(&mut s, Event::Expired, "10:00");
+        assert_eq!(s.mode(), Mode::Expired);
+        assert!(s.mode().offers_restart());
+        assert!(matches!(s.entries()[0], Entry::Notice { kind: Notice::Expired, .. }));
+        assert_eq!(effects, [Effect::Restart]);
+    }
+
+    #[test]
+    fn the_box_keeps_its_text_until_the_client_takes_it() {
+        let mut s = State::new();
+        s.reduce(Action::Draft("  ".into()), "10:00");
+        assert!(s.reduce(Action::Send, "10:00").is_empty(), "a blank box sends nothing");
+        s.reduce(Action::Draft("你好\n".into()), "10:00");
+        let effects = s.reduce(Action::Send, "10:00");
+        assert_eq!(effects, [Effect::Send { text: "你好\n".into(), draft: true }, Effect::Focus]);
+        assert_eq!(s.draft(), "");
+        let refused = Action::Refused { error: ClientError::NoSessionId, draft: Some("你好\n".into()) };
+        s.reduce(refused, "10:00");
+        assert_eq!(s.draft(), "你好\n");
+        assert_eq!(s.error(), Some(ClientError::NoSessionId.to_string().as_str()));
+        // A refused suggestion leaves the box alone.
+        let effects = s.reduce(Action::Suggest("付款方式".into()), "10:00");
+        assert_eq!(effects, [Effect::Send { text: "付款方式".into(), draft: false }, Effect::Focus]);
+        s.reduce(Action::Refused { error: ClientError::NotStarted, draft: None }, "10:00");
+        assert_eq!(s.draft(), "你好\n");
+    }
+
+    #[test]
+    fn restart_and_close_are_the_panels_to_carry_out() {
+        let mut s = State::new();
+        assert_eq!(s.reduce(Action::Restart, "10:00"), [Effect::Restart, Effect::Focus]);
+        assert_eq!(s.reduce(Action::Close, "10:00"), [Effect::Notify(HostEvent::Close)]);
+        assert_eq!(s, State::new(), "neither changes what shows");
+    }
+}
