@@ -55,6 +55,16 @@ async fn wx_mp_passes_axe() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wx_oa_passes_axe() {
+    audit_page("wx_oa", PHONE, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wx_work_passes_axe() {
+    audit_page("wx_work", PHONE, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_passes_axe() {
     audit_page("app", PHONE, false).await;
 }

@@ -59,7 +59,23 @@ async fn the_mini_program_page_posts_transfer_and_finish_to_the_mini_program() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mini_program_page_keeps_the_message_box_above_a_keyboard() {
-    let (_stack, browser) = open_page(PHONE, "wx_mp.html").await;
+    keeps_the_message_box_above_a_keyboard("wx_mp").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_account_page_keeps_the_message_box_above_a_keyboard() {
+    keeps_the_message_box_above_a_keyboard("wx_oa").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wecom_page_keeps_the_message_box_above_a_keyboard() {
+    keeps_the_message_box_above_a_keyboard("wx_work").await;
+}
+
+/// The full-screen WeChat pages (`wx_mp`, `wx_oa`, `wx_work`): the chat stays above an
+/// on-screen keyboard.
+async fn keeps_the_message_box_above_a_keyboard(channel: &str) {
+    let (_stack, browser) = open_page(PHONE, &format!("{channel}.html")).await;
     browser.wait_welcome().await;
     assert_eq!(browser.count("input[type=file]").await, 0, "no file input at all, so never a `multiple` one");
     // Headless Chromium has no on-screen keyboard: shrink the visual viewport as one would
@@ -72,7 +88,7 @@ async fn the_mini_program_page_keeps_the_message_box_above_a_keyboard() {
         .await;
     let bottom = input_bottom.as_f64().unwrap_or(f64::MAX);
     assert!(bottom <= 300.0, "the message box ends at {bottom}px, under the keyboard");
-    browser.screenshot("wx_mp-keyboard-375x667").await;
+    browser.screenshot(&format!("{channel}-keyboard-375x667")).await;
     // The keyboard closes: full height again, page scrolled back to the top.
     let after = browser
         .js("delete visualViewport.height;

@@ -121,6 +121,16 @@ async fn wx_mp_page_is_full_screen_and_converses() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wx_oa_page_is_full_screen_and_converses() {
+    full_screen_page("wx_oa").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wx_work_page_is_full_screen_and_converses() {
+    full_screen_page("wx_work").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_page_is_full_screen_and_converses() {
     full_screen_page("app").await;
 }

@@ -28,8 +28,8 @@ export interface KefuWidgetOptions {
   appId?: string;
   /** The bot (leave out when the proxy pins it). */
   botId?: string;
-  /** Where the page runs: a web page, a WeChat mini-program web-view, an in-app WebView. */
-  channel?: "h5" | "wx_mp" | "app";
+  /** Where the page runs: a web page, a WeChat mini-program web-view, a WeChat official-account or WeCom page, an in-app WebView. */
+  channel?: "h5" | "wx_mp" | "wx_oa" | "wx_work" | "app";
   /** "zh-CN" (default) or "en". */
   lang?: string;
   /** The panel's title (default 在线客服 / Customer service). */

@@ -16,7 +16,7 @@ pub struct WidgetOptions {
     pub app_id: String,
     /// The bot (may be empty when the proxy pins it).
     pub bot_id: String,
-    /// `h5` (default), `wx_mp` or `app`.
+    /// `h5` (default), `wx_mp`, `wx_oa`, `wx_work` or `app`.
     pub channel: Channel,
     /// The language.
     pub lang: Lang,
@@ -58,11 +58,11 @@ impl Theme {
 
 /// The channels the widget runs in (a web page, a WeChat mini-program web-view, an in-app
 /// WebView); the first is the default.
-pub const CHANNELS: [Channel; 3] = [Channel::H5, Channel::WxMp, Channel::App];
+pub const CHANNELS: [Channel; 5] = [Channel::H5, Channel::WxMp, Channel::WxOa, Channel::WxWork, Channel::App];
 
 /// [`CHANNELS`] for messages, written out (`Channel::listed(&CHANNELS)` would cost the widget
 /// its code; a test checks the two agree, and that the reader accepts exactly [`CHANNELS`]).
-const CHANNEL_LIST: &str = "h5, wx_mp, app";
+const CHANNEL_LIST: &str = "h5, wx_mp, wx_oa, wx_work, app";
 
 /// Every option: (`mount()` name, attribute name). The one table: `kefu-loader.js` lists the
 /// same pairs and [`WidgetOptions::from_lookup`] reads exactly these (both checked by tests).
@@ -92,6 +92,8 @@ impl WidgetOptions {
         let channel = match text("channel").as_deref() {
             None | Some("h5") => Channel::H5,
             Some("wx_mp") => Channel::WxMp,
+            Some("wx_oa") => Channel::WxOa,
+            Some("wx_work") => Channel::WxWork,
             Some("app") => Channel::App,
             Some(other) => return Err(not_one_of("channel", other, CHANNEL_LIST)),
         };
@@ -266,7 +268,7 @@ mod tests {
         assert!(include_str!("embed.rs").contains(&format!("channel?: {declared};")), "{declared}");
         assert_eq!(parse(&[("channel", "app")]).expect("valid").channel, Channel::App);
         let e = parse(&[("channel", "email")]).expect_err("not a widget channel");
-        assert!(e.to_string().contains("not one of h5, wx_mp, app"), "{e}");
+        assert!(e.to_string().contains("not one of h5, wx_mp, wx_oa, wx_work, app"), "{e}");
         assert_eq!(CHANNEL_LIST, Channel::listed(&CHANNELS));
         for channel in Channel::ALL {
             let accepted = parse(&[("channel", channel.as_str())]).ok().map(|o| o.channel);

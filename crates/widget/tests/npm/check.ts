@@ -33,7 +33,7 @@ const options: KefuWidgetOptions = {
   theme: "auto",
 };
 const themes: NonNullable<KefuWidgetOptions["theme"]>[] = ["auto", "light", "dark"];
-const channels: NonNullable<KefuWidgetOptions["channel"]>[] = ["h5", "wx_mp", "app"];
+const channels: NonNullable<KefuWidgetOptions["channel"]>[] = ["h5", "wx_mp", "wx_oa", "wx_work", "app"];
 
 /** Every event, its `detail` read field by field. */
 function listen(chat: KefuChat): void {
