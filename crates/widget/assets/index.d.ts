@@ -27,7 +27,7 @@ export function postToApp(type: string, detail?: unknown): void;
  */
 export function postToMiniProgram(type: string, detail?: unknown): void;
 
-/** `<kefu-chat>`: a launcher and chat window on h5, a full-screen chat on wx_mp and app. */
+/** `<kefu-chat>`: a launcher and chat window on h5, a full-screen chat on the other channels. */
 export class KefuChat extends HTMLElement {
   /** Whether the chat window is showing. */
   readonly isOpen: boolean;

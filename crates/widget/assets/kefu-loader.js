@@ -5,7 +5,7 @@
 //
 // On `h5` a launcher button shows at once; the widget (wasm) loads when the page is idle or on
 // the first click, whichever comes first; with a `greeting` attribute, kefu-teaser.js then
-// greets the visitor by the launcher. `wx_mp` and `app` open full-screen at once. No inline
+// greets the visitor by the launcher. The other channels open full-screen at once. No inline
 // script or style is used, so a page may keep `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
 
 const OPTIONS = [
@@ -189,7 +189,7 @@ export function postToMiniProgram(type, detail) {
   }
 }
 
-/** `<kefu-chat>`: a launcher and a chat window (h5), or a full-screen chat (wx_mp, app). */
+/** `<kefu-chat>`: a launcher and a chat window (h5), or a full-screen chat (every other channel). */
 export class KefuChat extends HTMLElement {
   static get observedAttributes() {
     return ['theme'];
