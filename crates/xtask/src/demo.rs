@@ -46,6 +46,9 @@ pub(crate) fn run(tools: &Tools, listen: &str) -> Result<()> {
     println!("  h5 (web page, launcher):      {url}/h5.html");
     println!("  wx_mp (mini-program web-view): {url}/wx_mp.html");
     println!("  app (in-app WebView):          {url}/app.html");
+    println!("  wx_oa (official-account H5):   {url}/wx_oa.html");
+    println!("  wx_work (WeCom):               {url}/wx_work.html");
+    println!("  theme (every --kefu-* colour): {url}/theme.html");
     println!(
         "widget in the browser -> kefu-proxy {url} (signs) -> kefu-sandbox {} (chat, outbound-bot and call-center routes alike).",
         sandbox.url
