@@ -68,8 +68,14 @@ pub struct ChatOptions {
     /// Acknowledge each prompt as soon as it arrives (otherwise the host calls
     /// [`Conversation::acknowledge`], in JavaScript `acknowledge(promptId)`, once it has shown
     /// the prompt).
-    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), serde(default = "crate::js::client::yes"))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), serde(default = "acknowledge_by_default"))]
     pub auto_acknowledge: bool,
+}
+
+/// `autoAcknowledge`'s default in JavaScript: on, as in Rust's constructors.
+#[cfg(all(feature = "js", target_arch = "wasm32"))]
+fn acknowledge_by_default() -> bool {
+    true
 }
 
 /// Where the conversation is.

@@ -38,11 +38,6 @@ pub struct ClientOptions {
     pub session_ttl_ms: Option<u32>,
 }
 
-/// `autoAcknowledge`'s default.
-pub(crate) fn yes() -> bool {
-    true
-}
-
 /// The options of `startChat` and `resumeChat`, if the channel is a documented one.
 fn chat_options(options: Ts<ChatOptions>) -> Result<ChatOptions, JsValue> {
     let options = input(options)?;
