@@ -52,6 +52,13 @@ pub enum Action {
     Restart,
     /// The close button or Escape.
     Close,
+    /// A pointer went down (`touch` when it was a finger) or a key was pressed (`touch: false`):
+    /// after a touch, taps do not move the focus into the message box, which would pop up the
+    /// phone's keyboard.
+    Pointer {
+        /// Whether the last input was a touch.
+        touch: bool,
+    },
     /// The client refused an [`Effect`] at once.
     Refused {
         /// Why, for the banner's detail.
@@ -93,6 +100,7 @@ pub struct State {
     error: Option<String>,
     draft: String,
     sid: String,
+    touch: bool,
 }
 
 impl Default for State {
@@ -116,6 +124,7 @@ impl State {
             error: None,
             draft: String::new(),
             sid: String::new(),
+            touch: false,
         }
     }
 
@@ -162,10 +171,10 @@ impl State {
                 // The text leaves the box now, and comes back if the client refuses it.
                 if !self.draft.trim().is_empty() {
                     let text = std::mem::take(&mut self.draft);
-                    return vec![Effect::Send { text, draft: true }, Effect::Focus];
+                    return self.then_focus(Effect::Send { text, draft: true });
                 }
             }
-            Action::Suggest(text) => return vec![Effect::Send { text, draft: false }, Effect::Focus],
+            Action::Suggest(text) => return self.then_focus(Effect::Send { text, draft: false }),
             Action::Resend(index) => match self.entries.get(index) {
                 Some(Entry::User { id: RESTORED, text, .. }) => {
                     // From before a reload: the client does not know it; send its text anew.
@@ -180,8 +189,9 @@ impl State {
                 self.error = None;
                 return vec![Effect::Retry];
             }
-            Action::Restart => return vec![Effect::Restart, Effect::Focus],
+            Action::Restart => return self.then_focus(Effect::Restart),
             Action::Close => return vec![Effect::Notify(HostEvent::Close)],
+            Action::Pointer { touch } => self.touch = touch,
             Action::Refused { error, draft } => {
                 self.error = Some(error.to_string());
                 if let Some(text) = draft {
@@ -285,6 +295,11 @@ impl State {
             }
         }
         effects
+    }
+
+    /// `effect`, then the focus back to the message box unless the last input was a touch.
+    fn then_focus(&self, effect: Effect) -> Vec<Effect> {
+        if self.touch { vec![effect] } else { vec![effect, Effect::Focus] }
     }
 
     /// The bot is no longer due to answer (an ended or expired conversation stays so).
@@ -535,5 +550,24 @@ mod tests {
         assert_eq!(s.reduce(Action::Restart, "10:00"), [Effect::Restart, Effect::Focus]);
         assert_eq!(s.reduce(Action::Close, "10:00"), [Effect::Notify(HostEvent::Close)]);
         assert_eq!(s, State::new(), "neither changes what shows");
+    }
+
+    #[test]
+    fn after_a_touch_taps_leave_the_focus_alone_and_a_key_or_mouse_brings_it_back() {
+        let mut s = State::new();
+        s.reduce(Action::Pointer { touch: true }, "10:00");
+        let suggest = Action::Suggest("付款方式".into());
+        assert_eq!(
+            s.reduce(suggest.clone(), "10:00"),
+            [Effect::Send { text: "付款方式".into(), draft: false }]
+        );
+        assert_eq!(s.reduce(Action::Restart, "10:00"), [Effect::Restart]);
+        s.reduce(Action::Draft("hi".into()), "10:00");
+        assert_eq!(s.reduce(Action::Send, "10:00"), [Effect::Send { text: "hi".into(), draft: true }]);
+        s.reduce(Action::Pointer { touch: false }, "10:00");
+        assert_eq!(s.reduce(suggest, "10:00").last(), Some(&Effect::Focus));
+        s.reduce(Action::Pointer { touch: true }, "10:00");
+        s.reduce(Action::Pointer { touch: false }, "10:00");
+        assert_eq!(s.reduce(Action::Restart, "10:00"), [Effect::Restart, Effect::Focus]);
     }
 }

@@ -123,6 +123,38 @@ fn click(root: &Element, selector: &str) {
     button.click();
 }
 
+/// Presses a pointer of `kind` (`touch`, `mouse`) on `selector` and clicks it, as a tap does,
+/// with nothing focused before (a tap on a button takes the focus from the message box).
+fn tap(root: &Element, selector: &str, kind: &str) {
+    if let Some(focused) = document().active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        focused.blur().expect("blurred");
+    }
+    let target = root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no {selector}"));
+    let init = web_sys::PointerEventInit::new();
+    init.set_pointer_type(kind);
+    init.set_bubbles(true);
+    let down = web_sys::PointerEvent::new_with_event_init_dict("pointerdown", &init).expect("event");
+    target.dispatch_event(&down).expect("dispatched");
+    click(root, selector);
+}
+
+/// Whether the message box has the focus.
+fn box_focused(root: &Element) -> bool {
+    let input = root.query_selector(".kefu-input").ok().flatten();
+    input.is_some() && document().active_element() == input
+}
+
+/// Puts `text` in the message box as typing does, without a key press.
+fn draft(root: &Element, text: &str) {
+    let input: HtmlTextAreaElement =
+        root.query_selector(".kefu-input").ok().flatten().expect("box").dyn_into().expect("textarea");
+    input.set_value(text);
+    let bubbling = web_sys::EventInit::new();
+    bubbling.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &bubbling).expect("event");
+    input.dispatch_event(&event).expect("dispatched");
+}
+
 #[derive(Properties, PartialEq)]
 struct MarkdownProps {
     text: String,
@@ -205,6 +237,32 @@ async fn a_chat_greets_answers_offers_suggestions_and_sends_a_tapped_one() {
     .await;
     assert_eq!(count(&root, ".kefu-user"), 2, "the tapped suggestion was sent as a message ({suggestion})");
     assert_eq!(count(&root, ".kefu-failed"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_touch_tap_leaves_the_focus_alone_and_a_mouse_click_brings_it_to_the_box() {
+    let root = fresh_root();
+    let _widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    type_and_enter(&root, "怎么付钱");
+    wait_for("the answer with suggestions", &root, |r| count(r, ".kefu-suggestion") > 0).await;
+    assert!(box_focused(&root), "Enter keeps the focus in the box");
+
+    tap(&root, ".kefu-suggestion", "touch");
+    wait_for("the tapped suggestion", &root, |r| count(r, ".kefu-user") == 2).await;
+    sleep(100).await;
+    assert!(!box_focused(&root), "a touch on a suggestion does not focus the box (no keyboard pops up)");
+
+    draft(&root, "你好");
+    tap(&root, ".kefu-send", "touch");
+    wait_for("the message sent by touch", &root, |r| count(r, ".kefu-user") == 3).await;
+    sleep(100).await;
+    assert!(!box_focused(&root), "a touch on the send button does not focus the box");
+
+    draft(&root, "谢谢");
+    tap(&root, ".kefu-send", "mouse");
+    wait_for("the message sent by mouse", &root, |r| count(r, ".kefu-user") == 4).await;
+    wait_for("the focus back in the box", &root, box_focused).await;
 }
 
 #[wasm_bindgen_test]

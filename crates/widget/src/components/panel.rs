@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use kefu_client::{ChatSession, ClientError, KefuClient, Phase, PrefetchedStart};
 use kefu_protocol::Sid;
-use web_sys::{HtmlElement, KeyboardEvent};
+use web_sys::{HtmlElement, KeyboardEvent, PointerEvent};
 use yew::{Component, Context, Html, NodeRef, Properties, html};
 
 use crate::components::composer::composer;
@@ -109,8 +109,9 @@ impl Component for Panel {
     }
 
     fn update(&mut self, ctx: &Context<Self>, action: Action) -> bool {
-        // Typing changes only the message box, which shows it already; closing is the page's.
-        let quiet = matches!(action, Action::Draft(_) | Action::Close);
+        // Typing changes only the message box, which shows it already; closing is the page's;
+        // the kind of the last input shows nowhere.
+        let quiet = matches!(action, Action::Draft(_) | Action::Close | Action::Pointer { .. });
         for effect in self.state.reduce(action, &clock()) {
             self.run(ctx, effect);
         }
@@ -125,11 +126,17 @@ impl Component for Panel {
         let link = ctx.link();
         let state = &self.state;
         let mode = state.mode();
-        let panel_keys =
-            link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Action::Close));
+        // A key press is not a touch: the focus follows taps again (Escape also closes).
+        let panel_keys = link.batch_callback(|e: KeyboardEvent| {
+            let mut actions = vec![Action::Pointer { touch: false }];
+            actions.extend((e.key() == "Escape").then_some(Action::Close));
+            actions
+        });
+        let pointer = link.callback(|e: PointerEvent| Action::Pointer { touch: e.pointer_type() == "touch" });
         html! {
             <section ~className={if options.full_screen() { "kefu-panel kefu-full" } else { "kefu-panel" }}
-                lang={lang.tag()} aria-label={options.title().to_owned()} onkeydown={panel_keys}>
+                lang={lang.tag()} aria-label={options.title().to_owned()} onkeydown={panel_keys}
+                onpointerdown={pointer}>
                 <header class="kefu-header">
                     <h2 class="kefu-title">{ options.title() }</h2>
                     <button type="button" class="kefu-close" aria-label={words.close}
