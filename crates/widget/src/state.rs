@@ -52,6 +52,12 @@ pub enum Action {
     Restart,
     /// The close button or Escape.
     Close,
+    /// Download the transcript as a text file.
+    Download,
+    /// Copy the transcript to the clipboard.
+    Copy,
+    /// Whether keeping the transcript (copy or download) worked, to announce.
+    Kept(bool),
     /// A pointer went down (`touch` when it was a finger) or a key was pressed (`touch: false`):
     /// after a touch, taps do not move the focus into the message box, which would pop up the
     /// phone's keyboard.
@@ -89,6 +95,10 @@ pub enum Effect {
     Restart,
     /// Move the keyboard focus to the message box.
     Focus,
+    /// Download the transcript as a text file.
+    Download,
+    /// Copy the transcript to the clipboard.
+    Copy,
 }
 
 /// Everything the chat shows.
@@ -101,6 +111,7 @@ pub struct State {
     draft: String,
     sid: String,
     touch: bool,
+    kept: Option<bool>,
 }
 
 impl Default for State {
@@ -125,6 +136,7 @@ impl State {
             draft: String::new(),
             sid: String::new(),
             touch: false,
+            kept: None,
         }
     }
 
@@ -146,6 +158,11 @@ impl State {
     /// The error banner's detail, when it shows.
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
+    }
+
+    /// Whether the last copy or download of the transcript worked, until the next one.
+    pub fn kept(&self) -> Option<bool> {
+        self.kept
     }
 
     /// The message box's text.
@@ -192,6 +209,11 @@ impl State {
             Action::Restart => return self.then_focus(Effect::Restart),
             Action::Close => return vec![Effect::Notify(HostEvent::Close)],
             Action::Pointer { touch } => self.touch = touch,
+            Action::Download | Action::Copy => {
+                self.kept = None;
+                return vec![if action == Action::Copy { Effect::Copy } else { Effect::Download }];
+            }
+            Action::Kept(worked) => self.kept = Some(worked),
             Action::Refused { error, draft } => {
                 self.error = Some(error.to_string());
                 if let Some(text) = draft {
@@ -550,6 +572,39 @@ mod tests {
         assert_eq!(s.reduce(Action::Restart, "10:00"), [Effect::Restart, Effect::Focus]);
         assert_eq!(s.reduce(Action::Close, "10:00"), [Effect::Notify(HostEvent::Close)]);
         assert_eq!(s, State::new(), "neither changes what shows");
+    }
+
+    #[test]
+    fn keeping_the_transcript_is_the_panels_and_its_outcome_is_announced() {
+        let mut s = State::new();
+        assert_eq!(s.reduce(Action::Copy, "10:00"), [Effect::Copy]);
+        s.reduce(Action::Kept(true), "10:00");
+        assert_eq!(s.kept(), Some(true));
+        assert_eq!(s.reduce(Action::Download, "10:00"), [Effect::Download]);
+        assert_eq!(s.kept(), None, "a new attempt clears the last outcome");
+        s.reduce(Action::Kept(false), "10:00");
+        assert_eq!(s.kept(), Some(false));
+    }
+
+    #[test]
+    fn a_new_conversation_keeps_the_old_one_above_a_divider() {
+        let mut s = State::new();
+        started(&mut s, false);
+        apply(&mut s, Event::Say(turn(Cmd::Say, "您好")), "10:00");
+        apply(&mut s, Event::Finish(turn(Cmd::Finish, "再见")), "10:01");
+        assert_eq!(s.reduce(Action::Restart, "10:02"), [Effect::Restart, Effect::Focus]);
+        started(&mut s, true);
+        apply(&mut s, Event::Say(turn(Cmd::Say, "您好")), "10:02");
+        let kinds: Vec<_> = s
+            .entries()
+            .iter()
+            .map(|e| match e {
+                Entry::Bot { text, .. } => text.clone(),
+                Entry::Notice { kind, .. } => format!("{kind:?}"),
+                Entry::User { .. } => "user".into(),
+            })
+            .collect();
+        assert_eq!(kinds, ["您好", "再见", "Finished", "NewSession", "您好"]);
     }
 
     #[test]

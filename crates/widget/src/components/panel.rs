@@ -21,9 +21,11 @@ use yew::{Component, Context, Html, NodeRef, Properties, html};
 use crate::components::composer::composer;
 use crate::components::entry::entry;
 use crate::host;
+use crate::keep;
 use crate::options::WidgetOptions;
 use crate::persist;
 use crate::state::{Action, Effect, Mode, State};
+use crate::transcript::plain_text;
 
 /// The start the loader sent while the widget loaded (`kefu-loader.js`), for the first session;
 /// taken by the panel when it starts. Equal only to itself (props compare by identity).
@@ -181,6 +183,23 @@ impl Component for Panel {
                         </button>
                     </div>
                 }
+                if !state.entries().is_empty() {
+                    <div class="kefu-keep">
+                        <button type="button" class="kefu-download" onclick={link.callback(|_| Action::Download)}>
+                            { words.download }
+                        </button>
+                        <button type="button" class="kefu-copy" onclick={link.callback(|_| Action::Copy)}>
+                            { words.copy }
+                        </button>
+                    </div>
+                }
+                <div class="kefu-sr kefu-kept" role="status">
+                    { match state.kept() {
+                        Some(true) => words.copied,
+                        Some(false) => words.keep_failed,
+                        None => "",
+                    } }
+                </div>
                 { composer(state.draft(), words, &self.input, link) }
             </section>
         }
@@ -229,6 +248,20 @@ impl Panel {
             }
             Effect::Focus => {
                 self.focus_input = true;
+                return;
+            }
+            Effect::Download => {
+                let words = ctx.props().options.lang.words();
+                let text = plain_text(self.state.entries(), words);
+                if !keep::download(&text, words.file_name) {
+                    self.state.reduce(Action::Kept(false), &clock());
+                }
+                return;
+            }
+            Effect::Copy => {
+                let text = plain_text(self.state.entries(), ctx.props().options.lang.words());
+                let done = ctx.link().callback(Action::Kept);
+                keep::copy(&text, move |worked| done.emit(worked));
                 return;
             }
             Effect::Send { text, draft } => {
