@@ -80,6 +80,16 @@ pub struct Words {
     pub truncated: &'static str,
     /// The connection is being made.
     pub connecting: &'static str,
+    /// The button that downloads the transcript as a text file.
+    pub download: &'static str,
+    /// The downloaded file's name.
+    pub file_name: &'static str,
+    /// The button that copies the transcript.
+    pub copy: &'static str,
+    /// Announced when the transcript was copied.
+    pub copied: &'static str,
+    /// Announced when copying or downloading failed.
+    pub keep_failed: &'static str,
 }
 
 const ZH_CN: Words = Words {
@@ -105,6 +115,11 @@ const ZH_CN: Words = Words {
     restart: "开始新的对话",
     truncated: "（内容过长，已截断）",
     connecting: "正在连接…",
+    download: "下载对话记录",
+    file_name: "对话记录.txt",
+    copy: "复制对话记录",
+    copied: "对话记录已复制。",
+    keep_failed: "无法保存对话记录。",
 };
 
 const EN: Words = Words {
@@ -130,4 +145,9 @@ const EN: Words = Words {
     restart: "Start a new conversation",
     truncated: "(too long, cut short)",
     connecting: "Connecting…",
+    download: "Download the conversation",
+    file_name: "conversation.txt",
+    copy: "Copy the conversation",
+    copied: "The conversation was copied.",
+    keep_failed: "The conversation could not be saved.",
 };

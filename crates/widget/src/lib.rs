@@ -22,6 +22,8 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 mod error;
 pub mod host;
 pub mod i18n;
+#[cfg(target_arch = "wasm32")]
+pub mod keep;
 pub mod markdown;
 pub mod options;
 #[cfg(target_arch = "wasm32")]

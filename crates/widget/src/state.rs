@@ -52,6 +52,19 @@ pub enum Action {
     Restart,
     /// The close button or Escape.
     Close,
+    /// Download the transcript as a text file.
+    Download,
+    /// Copy the transcript to the clipboard.
+    Copy,
+    /// Whether keeping the transcript (copy or download) worked, to announce.
+    Kept(bool),
+    /// A pointer went down (`touch` when it was a finger) or a key was pressed (`touch: false`):
+    /// after a touch, taps do not move the focus into the message box, which would pop up the
+    /// phone's keyboard.
+    Pointer {
+        /// Whether the last input was a touch.
+        touch: bool,
+    },
     /// The client refused an [`Effect`] at once.
     Refused {
         /// Why, for the banner's detail.
@@ -82,6 +95,10 @@ pub enum Effect {
     Restart,
     /// Move the keyboard focus to the message box.
     Focus,
+    /// Download the transcript as a text file.
+    Download,
+    /// Copy the transcript to the clipboard.
+    Copy,
 }
 
 /// Everything the chat shows.
@@ -93,6 +110,8 @@ pub struct State {
     error: Option<String>,
     draft: String,
     sid: String,
+    touch: bool,
+    kept: Option<bool>,
 }
 
 impl Default for State {
@@ -116,6 +135,8 @@ impl State {
             error: None,
             draft: String::new(),
             sid: String::new(),
+            touch: false,
+            kept: None,
         }
     }
 
@@ -137,6 +158,11 @@ impl State {
     /// The error banner's detail, when it shows.
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
+    }
+
+    /// Whether the last copy or download of the transcript worked, until the next one.
+    pub fn kept(&self) -> Option<bool> {
+        self.kept
     }
 
     /// The message box's text.
@@ -162,10 +188,10 @@ impl State {
                 // The text leaves the box now, and comes back if the client refuses it.
                 if !self.draft.trim().is_empty() {
                     let text = std::mem::take(&mut self.draft);
-                    return vec![Effect::Send { text, draft: true }, Effect::Focus];
+                    return self.then_focus(Effect::Send { text, draft: true });
                 }
             }
-            Action::Suggest(text) => return vec![Effect::Send { text, draft: false }, Effect::Focus],
+            Action::Suggest(text) => return self.then_focus(Effect::Send { text, draft: false }),
             Action::Resend(index) => match self.entries.get(index) {
                 Some(Entry::User { id: RESTORED, text, .. }) => {
                     // From before a reload: the client does not know it; send its text anew.
@@ -180,8 +206,14 @@ impl State {
                 self.error = None;
                 return vec![Effect::Retry];
             }
-            Action::Restart => return vec![Effect::Restart, Effect::Focus],
+            Action::Restart => return self.then_focus(Effect::Restart),
             Action::Close => return vec![Effect::Notify(HostEvent::Close)],
+            Action::Pointer { touch } => self.touch = touch,
+            Action::Download | Action::Copy => {
+                self.kept = None;
+                return vec![if action == Action::Copy { Effect::Copy } else { Effect::Download }];
+            }
+            Action::Kept(worked) => self.kept = Some(worked),
             Action::Refused { error, draft } => {
                 self.error = Some(error.to_string());
                 if let Some(text) = draft {
@@ -285,6 +317,11 @@ impl State {
             }
         }
         effects
+    }
+
+    /// `effect`, then the focus back to the message box unless the last input was a touch.
+    fn then_focus(&self, effect: Effect) -> Vec<Effect> {
+        if self.touch { vec![effect] } else { vec![effect, Effect::Focus] }
     }
 
     /// The bot is no longer due to answer (an ended or expired conversation stays so).
@@ -535,5 +572,57 @@ mod tests {
         assert_eq!(s.reduce(Action::Restart, "10:00"), [Effect::Restart, Effect::Focus]);
         assert_eq!(s.reduce(Action::Close, "10:00"), [Effect::Notify(HostEvent::Close)]);
         assert_eq!(s, State::new(), "neither changes what shows");
+    }
+
+    #[test]
+    fn keeping_the_transcript_is_the_panels_and_its_outcome_is_announced() {
+        let mut s = State::new();
+        assert_eq!(s.reduce(Action::Copy, "10:00"), [Effect::Copy]);
+        s.reduce(Action::Kept(true), "10:00");
+        assert_eq!(s.kept(), Some(true));
+        assert_eq!(s.reduce(Action::Download, "10:00"), [Effect::Download]);
+        assert_eq!(s.kept(), None, "a new attempt clears the last outcome");
+        s.reduce(Action::Kept(false), "10:00");
+        assert_eq!(s.kept(), Some(false));
+    }
+
+    #[test]
+    fn a_new_conversation_keeps_the_old_one_above_a_divider() {
+        let mut s = State::new();
+        started(&mut s, false);
+        apply(&mut s, Event::Say(turn(Cmd::Say, "您好")), "10:00");
+        apply(&mut s, Event::Finish(turn(Cmd::Finish, "再见")), "10:01");
+        assert_eq!(s.reduce(Action::Restart, "10:02"), [Effect::Restart, Effect::Focus]);
+        started(&mut s, true);
+        apply(&mut s, Event::Say(turn(Cmd::Say, "您好")), "10:02");
+        let kinds: Vec<_> = s
+            .entries()
+            .iter()
+            .map(|e| match e {
+                Entry::Bot { text, .. } => text.clone(),
+                Entry::Notice { kind, .. } => format!("{kind:?}"),
+                Entry::User { .. } => "user".into(),
+            })
+            .collect();
+        assert_eq!(kinds, ["您好", "再见", "Finished", "NewSession", "您好"]);
+    }
+
+    #[test]
+    fn after_a_touch_taps_leave_the_focus_alone_and_a_key_or_mouse_brings_it_back() {
+        let mut s = State::new();
+        s.reduce(Action::Pointer { touch: true }, "10:00");
+        let suggest = Action::Suggest("付款方式".into());
+        assert_eq!(
+            s.reduce(suggest.clone(), "10:00"),
+            [Effect::Send { text: "付款方式".into(), draft: false }]
+        );
+        assert_eq!(s.reduce(Action::Restart, "10:00"), [Effect::Restart]);
+        s.reduce(Action::Draft("hi".into()), "10:00");
+        assert_eq!(s.reduce(Action::Send, "10:00"), [Effect::Send { text: "hi".into(), draft: true }]);
+        s.reduce(Action::Pointer { touch: false }, "10:00");
+        assert_eq!(s.reduce(suggest, "10:00").last(), Some(&Effect::Focus));
+        s.reduce(Action::Pointer { touch: true }, "10:00");
+        s.reduce(Action::Pointer { touch: false }, "10:00");
+        assert_eq!(s.reduce(Action::Restart, "10:00"), [Effect::Restart, Effect::Focus]);
     }
 }

@@ -6,6 +6,8 @@ use kefu_client::MessageId;
 use kefu_protocol::chat::{BotTurn, Relation};
 use kefu_protocol::ssml_to_text;
 
+use crate::i18n::Words;
+
 /// The id of a message restored from before a reload: the client never uses it.
 pub const RESTORED: MessageId = 0;
 
@@ -119,6 +121,44 @@ pub fn restore(entries: Vec<Entry>) -> Vec<Entry> {
         .collect()
 }
 
+/// What a notice says, in `words`' language.
+pub fn notice_text(kind: Notice, words: &Words) -> &'static str {
+    match kind {
+        Notice::Transferred => words.transferred,
+        Notice::Finished => words.finished,
+        Notice::Expired => words.expired,
+        Notice::NewSession => words.new_session,
+    }
+}
+
+/// The transcript as plain text to keep (download or copy): one line per entry, `time who: text`
+/// (a notice is `time — notice`), the lines of a multi-line message indented under it, a failed
+/// message marked so. Text stays as it was sent (Markdown as typed), never HTML.
+pub fn plain_text(entries: &[Entry], words: &Words) -> String {
+    let mut out = String::new();
+    for entry in entries {
+        let (time, who, text, failed) = match entry {
+            Entry::Bot { text, time, .. } => (time, words.bot, text.as_str(), false),
+            Entry::User { text, time, status, .. } => {
+                (time, words.you, text.as_str(), matches!(status, Status::Failed(_)))
+            }
+            Entry::Notice { kind, time } => (time, "—", notice_text(*kind, words), false),
+        };
+        out.push_str(time);
+        out.push(' ');
+        out.push_str(who);
+        out.push_str(if matches!(entry, Entry::Notice { .. }) { " " } else { ": " });
+        out.push_str(&text.trim_end().replace('\n', "\n    "));
+        if failed {
+            out.push_str(" (");
+            out.push_str(words.failed);
+            out.push(')');
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Whether a prompt is SSML (meant for speech) rather than chat text.
 fn looks_like_ssml(text: &str) -> bool {
     let head = text.get(..64).unwrap_or(text).to_ascii_lowercase();
@@ -130,5 +170,37 @@ pub fn truncate(text: &str, max: usize) -> (String, bool) {
     match text.char_indices().nth(max) {
         Some((at, _)) => (text[..at].to_owned(), true),
         None => (text.to_owned(), false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn the_plain_text_has_a_line_per_entry_with_time_and_who_and_keeps_markup_as_text() {
+        let entries = vec![
+            Entry::Bot { text: "**您好**<b>x</b>".into(), truncated: false, time: "10:00".into() },
+            Entry::User {
+                id: 1,
+                text: "第一行\n第二行\n".into(),
+                time: "10:01".into(),
+                status: Status::Sent,
+            },
+            Entry::User {
+                id: 2,
+                text: "lost".into(),
+                time: "10:02".into(),
+                status: Status::Failed("x".into()),
+            },
+            Entry::Notice { kind: Notice::NewSession, time: "10:03".into() },
+        ];
+        assert_eq!(
+            plain_text(&entries, Lang::ZhCn.words()),
+            "10:00 客服: **您好**<b>x</b>\n10:01 我: 第一行\n    第二行\n10:02 我: lost (发送失败)\n10:03 — 新的对话\n"
+        );
+        assert_eq!(plain_text(&entries[3..], Lang::En.words()), "10:03 — New conversation\n");
+        assert_eq!(plain_text(&[], Lang::En.words()), "");
     }
 }

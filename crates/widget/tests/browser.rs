@@ -30,12 +30,29 @@ export function early_start(url, body) {
   return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
 }
 export function answered(status, text) { return Promise.resolve(new Response(text, { status })); }
+export function spy_keeping(copy_works) {
+  const kept = { blob: null, name: null, copied: null };
+  const create = URL.createObjectURL;
+  URL.createObjectURL = (blob) => { kept.blob = blob; return create(blob); };
+  HTMLAnchorElement.prototype.click = function () { kept.name = this.download; };
+  navigator.clipboard.writeText = (text) => {
+    kept.copied = text;
+    return copy_works ? Promise.resolve() : Promise.reject(new DOMException('denied', 'NotAllowedError'));
+  };
+  return kept;
+}
+export function downloaded_text(kept) { return kept.blob.text(); }
 ")]
 extern "C" {
     /// POSTs `body` to `url` as the loader does; resolves to the `Response`.
     fn early_start(url: &str, body: &str) -> js_sys::Promise;
     /// A `Response` made here.
     fn answered(status: u16, text: &str) -> js_sys::Promise;
+    /// Records downloads (the Blob and the file name, without saving) and copies (the text; the
+    /// clipboard accepts it when `copy_works`), in the object returned.
+    fn spy_keeping(copy_works: bool) -> JsValue;
+    /// The text of the Blob last downloaded.
+    fn downloaded_text(kept: &JsValue) -> js_sys::Promise;
 }
 
 async fn sleep(ms: u32) {
@@ -123,6 +140,38 @@ fn click(root: &Element, selector: &str) {
     button.click();
 }
 
+/// Presses a pointer of `kind` (`touch`, `mouse`) on `selector` and clicks it, as a tap does,
+/// with nothing focused before (a tap on a button takes the focus from the message box).
+fn tap(root: &Element, selector: &str, kind: &str) {
+    if let Some(focused) = document().active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        focused.blur().expect("blurred");
+    }
+    let target = root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no {selector}"));
+    let init = web_sys::PointerEventInit::new();
+    init.set_pointer_type(kind);
+    init.set_bubbles(true);
+    let down = web_sys::PointerEvent::new_with_event_init_dict("pointerdown", &init).expect("event");
+    target.dispatch_event(&down).expect("dispatched");
+    click(root, selector);
+}
+
+/// Whether the message box has the focus.
+fn box_focused(root: &Element) -> bool {
+    let input = root.query_selector(".kefu-input").ok().flatten();
+    input.is_some() && document().active_element() == input
+}
+
+/// Puts `text` in the message box as typing does, without a key press.
+fn draft(root: &Element, text: &str) {
+    let input: HtmlTextAreaElement =
+        root.query_selector(".kefu-input").ok().flatten().expect("box").dyn_into().expect("textarea");
+    input.set_value(text);
+    let bubbling = web_sys::EventInit::new();
+    bubbling.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &bubbling).expect("event");
+    input.dispatch_event(&event).expect("dispatched");
+}
+
 #[derive(Properties, PartialEq)]
 struct MarkdownProps {
     text: String,
@@ -205,6 +254,72 @@ async fn a_chat_greets_answers_offers_suggestions_and_sends_a_tapped_one() {
     .await;
     assert_eq!(count(&root, ".kefu-user"), 2, "the tapped suggestion was sent as a message ({suggestion})");
     assert_eq!(count(&root, ".kefu-failed"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_touch_tap_leaves_the_focus_alone_and_a_mouse_click_brings_it_to_the_box() {
+    let root = fresh_root();
+    let _widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    type_and_enter(&root, "怎么付钱");
+    wait_for("the answer with suggestions", &root, |r| count(r, ".kefu-suggestion") > 0).await;
+    assert!(box_focused(&root), "Enter keeps the focus in the box");
+
+    tap(&root, ".kefu-suggestion", "touch");
+    wait_for("the tapped suggestion", &root, |r| count(r, ".kefu-user") == 2).await;
+    sleep(100).await;
+    assert!(!box_focused(&root), "a touch on a suggestion does not focus the box (no keyboard pops up)");
+
+    draft(&root, "你好");
+    tap(&root, ".kefu-send", "touch");
+    wait_for("the message sent by touch", &root, |r| count(r, ".kefu-user") == 3).await;
+    sleep(100).await;
+    assert!(!box_focused(&root), "a touch on the send button does not focus the box");
+
+    draft(&root, "谢谢");
+    tap(&root, ".kefu-send", "mouse");
+    wait_for("the message sent by mouse", &root, |r| count(r, ".kefu-user") == 4).await;
+    wait_for("the focus back in the box", &root, box_focused).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_transcript_downloads_and_copies_as_plain_text_and_says_so() {
+    let root = fresh_root();
+    let kept = spy_keeping(true);
+    let _widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    type_and_enter(&root, "<b>怎么付钱</b>");
+    wait_for("the answer", &root, |r| count(r, ".kefu-bot") == 3 && count(r, ".kefu-typing") == 0).await;
+    assert_eq!(count(&root, "button.kefu-download"), 1);
+    let get = |key: &str| Reflect::get(&kept, &key.into()).expect("a field");
+
+    click(&root, ".kefu-download");
+    wait_for("the download", &root, |_| get("name").is_string()).await;
+    assert_eq!(get("name").as_string().as_deref(), Some("对话记录.txt"));
+    let text = wasm_bindgen_futures::JsFuture::from(downloaded_text(&kept)).await.expect("the blob's text");
+    let text = text.as_string().expect("text");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("    ")).collect();
+    assert!(lines.len() >= 4, "{text}");
+    assert!(lines.iter().any(|l| l.ends_with(" 我: <b>怎么付钱</b>")), "the visitor's line as typed: {text}");
+    assert!(
+        lines.iter().all(|l| l.as_bytes().get(2) == Some(&b':')),
+        "each line starts with its time: {text}"
+    );
+    assert!(lines.iter().filter(|l| l.contains(" 客服: ")).count() >= 3, "{text}");
+
+    click(&root, ".kefu-copy");
+    wait_for("the copy announced", &root, |r| {
+        texts(r, ".kefu-kept[role=status]").concat() == "对话记录已复制。"
+    })
+    .await;
+    assert_eq!(get("copied").as_string(), Some(text), "the copy is the downloaded text");
+
+    spy_keeping(false);
+    click(&root, ".kefu-copy");
+    wait_for("the failure announced", &root, |r| {
+        texts(r, ".kefu-kept[role=status]").concat() == "无法保存对话记录。"
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

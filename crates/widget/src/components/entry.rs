@@ -7,7 +7,7 @@ use yew::{Html, html};
 use crate::components::markdown::render_markdown;
 use crate::i18n::Words;
 use crate::state::Action;
-use crate::transcript::{Entry, Notice, Status};
+use crate::transcript::{Entry, Notice, Status, notice_text};
 
 /// The line at `index` of the transcript; its resend action sends [`Action::Resend`] to `panel`,
 /// the panel's scope.
@@ -57,12 +57,7 @@ pub fn entry<P: BaseComponent<Message = Action>>(
             }
         }
         Entry::Notice { kind, time } => {
-            let text = match kind {
-                Notice::Transferred => words.transferred,
-                Notice::Finished => words.finished,
-                Notice::Expired => words.expired,
-                Notice::NewSession => words.new_session,
-            };
+            let text = notice_text(*kind, words);
             html! {
                 <div key={index} ~className={if *kind == Notice::NewSession { "kefu-notice kefu-divider" } else { "kefu-notice" }}>
                     <span>{ text }</span><time class="kefu-time">{ time }</time>

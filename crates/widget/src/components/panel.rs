@@ -15,15 +15,17 @@ use std::rc::Rc;
 
 use kefu_client::{ChatSession, ClientError, KefuClient, Phase, PrefetchedStart};
 use kefu_protocol::Sid;
-use web_sys::{HtmlElement, KeyboardEvent};
+use web_sys::{HtmlElement, KeyboardEvent, PointerEvent};
 use yew::{Component, Context, Html, NodeRef, Properties, html};
 
 use crate::components::composer::composer;
 use crate::components::entry::entry;
 use crate::host;
+use crate::keep;
 use crate::options::WidgetOptions;
 use crate::persist;
 use crate::state::{Action, Effect, Mode, State};
+use crate::transcript::plain_text;
 
 /// The start the loader sent while the widget loaded (`kefu-loader.js`), for the first session;
 /// taken by the panel when it starts. Equal only to itself (props compare by identity).
@@ -109,8 +111,9 @@ impl Component for Panel {
     }
 
     fn update(&mut self, ctx: &Context<Self>, action: Action) -> bool {
-        // Typing changes only the message box, which shows it already; closing is the page's.
-        let quiet = matches!(action, Action::Draft(_) | Action::Close);
+        // Typing changes only the message box, which shows it already; closing is the page's;
+        // the kind of the last input shows nowhere.
+        let quiet = matches!(action, Action::Draft(_) | Action::Close | Action::Pointer { .. });
         for effect in self.state.reduce(action, &clock()) {
             self.run(ctx, effect);
         }
@@ -125,11 +128,17 @@ impl Component for Panel {
         let link = ctx.link();
         let state = &self.state;
         let mode = state.mode();
-        let panel_keys =
-            link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Action::Close));
+        // A key press is not a touch: the focus follows taps again (Escape also closes).
+        let panel_keys = link.batch_callback(|e: KeyboardEvent| {
+            let mut actions = vec![Action::Pointer { touch: false }];
+            actions.extend((e.key() == "Escape").then_some(Action::Close));
+            actions
+        });
+        let pointer = link.callback(|e: PointerEvent| Action::Pointer { touch: e.pointer_type() == "touch" });
         html! {
             <section ~className={if options.full_screen() { "kefu-panel kefu-full" } else { "kefu-panel" }}
-                lang={lang.tag()} aria-label={options.title().to_owned()} onkeydown={panel_keys}>
+                lang={lang.tag()} aria-label={options.title().to_owned()} onkeydown={panel_keys}
+                onpointerdown={pointer}>
                 <header class="kefu-header">
                     <h2 class="kefu-title">{ options.title() }</h2>
                     <button type="button" class="kefu-close" aria-label={words.close}
@@ -174,6 +183,23 @@ impl Component for Panel {
                         </button>
                     </div>
                 }
+                if !state.entries().is_empty() {
+                    <div class="kefu-keep">
+                        <button type="button" class="kefu-download" onclick={link.callback(|_| Action::Download)}>
+                            { words.download }
+                        </button>
+                        <button type="button" class="kefu-copy" onclick={link.callback(|_| Action::Copy)}>
+                            { words.copy }
+                        </button>
+                    </div>
+                }
+                <div class="kefu-sr kefu-kept" role="status">
+                    { match state.kept() {
+                        Some(true) => words.copied,
+                        Some(false) => words.keep_failed,
+                        None => "",
+                    } }
+                </div>
                 { composer(state.draft(), words, &self.input, link) }
             </section>
         }
@@ -222,6 +248,20 @@ impl Panel {
             }
             Effect::Focus => {
                 self.focus_input = true;
+                return;
+            }
+            Effect::Download => {
+                let words = ctx.props().options.lang.words();
+                let text = plain_text(self.state.entries(), words);
+                if !keep::download(&text, words.file_name) {
+                    self.state.reduce(Action::Kept(false), &clock());
+                }
+                return;
+            }
+            Effect::Copy => {
+                let text = plain_text(self.state.entries(), ctx.props().options.lang.words());
+                let done = ctx.link().callback(Action::Kept);
+                keep::copy(&text, move |worked| done.emit(worked));
                 return;
             }
             Effect::Send { text, draft } => {
