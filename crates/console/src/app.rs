@@ -192,6 +192,8 @@ mod view {
     use wasm_bindgen::closure::Closure;
     use yew::prelude::*;
 
+    use crate::hooks::use_init;
+
     use super::{Route, Section};
     use crate::pages::{self, PageProps};
     use crate::session::{self, Session, SignOut};
@@ -236,7 +238,7 @@ mod view {
         // The signed-in session; `None` shows the sign-in form.
         let session_state = use_state(session::restore);
         // Why the operator was last signed out (shown on the sign-in form, as an alert).
-        let notice = use_state(|| None::<SignOut>);
+        let notice = use_init(None::<SignOut>);
         let route = use_route();
 
         {

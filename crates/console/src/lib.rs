@@ -12,6 +12,8 @@ pub mod app;
 mod browser;
 pub mod chart;
 mod error;
+#[cfg(target_arch = "wasm32")]
+mod hooks;
 pub mod i18n;
 pub mod numbers;
 #[cfg(target_arch = "wasm32")]

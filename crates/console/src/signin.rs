@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::hooks::use_init;
+
 use crate::error::{ConsoleError, Problem};
 use crate::i18n::Lang;
 use crate::session::{self, SignOut};
@@ -29,7 +31,7 @@ enum Status {
 #[component]
 pub(crate) fn SignIn(props: &SignInProps) -> Html {
     let words = props.lang.words();
-    let status = use_state(|| Status::Idle);
+    let status = use_init(Status::Idle);
     let input = use_node_ref();
     let onsubmit = {
         let status = status.clone();

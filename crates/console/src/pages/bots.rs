@@ -4,6 +4,8 @@
 use kefu_protocol::coeus::BotSummary;
 use yew::prelude::*;
 
+use crate::hooks::use_init;
+
 use super::{Loading, PageProps, ProblemView};
 use crate::app::Route;
 use crate::error::Problem;
@@ -66,8 +68,8 @@ pub fn BotsPage(props: &PageProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let words = lang.pick(&ZH_CN, &EN);
-    let load = use_state(|| Load::Loading);
-    let attempt = use_state(|| 0u32);
+    let load = use_init(Load::Loading);
+    let attempt = use_init(0u32);
     {
         let load = load.clone();
         let session = session.clone();

@@ -7,6 +7,8 @@ use kefu_protocol::DialogType;
 use kefu_protocol::results::CallDetail;
 use yew::prelude::*;
 
+use crate::hooks::use_init;
+
 use super::{Loading, PageProps, ProblemView};
 use crate::app::Route;
 use crate::error::Problem;
@@ -84,8 +86,8 @@ pub fn CallPage(props: &PageProps) -> Html {
     let lang = session.lang;
     let w = lang.pick(&ZH_CN, &EN);
     let call_id = props.rest.to_string();
-    let load = use_state(|| Load::Loading);
-    let attempt = use_state(|| 0u32);
+    let load = use_init(Load::Loading);
+    let attempt = use_init(0u32);
     {
         let (load, session) = (load.clone(), session.clone());
         use_effect_with((call_id.clone(), *attempt), move |(id, _)| {
@@ -172,9 +174,9 @@ fn Recording(props: &RecordingProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = lang.pick(&ZH_CN, &EN);
-    let link = use_state(|| None::<Result<String, Problem>>);
+    let link = use_init(None::<Result<String, Problem>>);
     // Links are short-lived: a player that fails asks once for a fresh link, then says so.
-    let attempt = use_state(|| 0u32);
+    let attempt = use_init(0u32);
     {
         let (link, session) = (link.clone(), session.clone());
         use_effect_with((props.call_id.clone(), props.has, *attempt), move |(id, has, _)| {
@@ -186,7 +188,7 @@ fn Recording(props: &RecordingProps) -> Html {
             }
         });
     }
-    let failed = use_state(|| false);
+    let failed = use_init(false);
     if !props.has {
         return html! { <p>{ w.no_recording }</p> };
     }

@@ -14,6 +14,8 @@ use kefu_protocol::callcenter::{CallRecord, CallTask, CreatedTask};
 use kefu_protocol::{CallType, Page};
 use yew::prelude::*;
 
+use crate::hooks::use_init;
+
 use self::query::{FormProblem, RECORDS_PAGE, RecordsForm, TASKS_PAGE, TasksForm, ms_clock};
 use self::tickets::{MAX_TICKETS, RowProblem};
 use super::outbound::kit::{self, checked_of, setter};
@@ -372,13 +374,13 @@ fn Records(props: &SessionProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let draft = use_state(RecordsForm::default);
-    let invalid = use_state(|| None::<FormProblem>);
+    let draft = use_init(RecordsForm::default());
+    let invalid = use_init(None::<FormProblem>);
     // The filter searched with, and the page.
-    let applied = use_state(|| (RecordsForm::default(), 1u32));
-    let attempt = use_state(|| 0u32);
-    let load = use_state(|| Load::<Page<CallRecord>>::Loading);
-    let selected = use_state(|| None::<CallRecord>);
+    let applied = use_init((RecordsForm::default(), 1u32));
+    let attempt = use_init(0u32);
+    let load = use_init(Load::<Page<CallRecord>>::Loading);
+    let selected = use_init(None::<CallRecord>);
     {
         let (load, session) = (load.clone(), session.clone());
         use_effect_with(((*applied).clone(), *attempt), move |((form, page), _)| {
@@ -607,13 +609,13 @@ fn Tasks(props: &SessionProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let draft = use_state(TasksForm::default);
-    let invalid = use_state(|| None::<FormProblem>);
-    let applied = use_state(|| (TasksForm::default(), 1u32));
-    let attempt = use_state(|| 0u32);
-    let load = use_state(|| Load::<Page<CallTask>>::Loading);
-    let chosen = use_state(BTreeSet::<i64>::new);
-    let stop = use_state(|| Stop::Idle);
+    let draft = use_init(TasksForm::default());
+    let invalid = use_init(None::<FormProblem>);
+    let applied = use_init((TasksForm::default(), 1u32));
+    let attempt = use_init(0u32);
+    let load = use_init(Load::<Page<CallTask>>::Loading);
+    let chosen = use_init(BTreeSet::<i64>::new());
+    let stop = use_init(Stop::Idle);
     {
         let (load, session) = (load.clone(), session.clone());
         use_effect_with(((*applied).clone(), *attempt), move |((form, page), _)| {
@@ -829,10 +831,10 @@ fn NewTasks(props: &SessionProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let text = use_state(String::new);
-    let reading = use_state(|| false);
-    let file_problem = use_state(|| None::<Problem>);
-    let create = use_state(|| Create::Idle);
+    let text = use_init(String::new());
+    let reading = use_init(false);
+    let file_problem = use_init(None::<Problem>);
+    let create = use_init(Create::Idle);
     let parsed = tickets::parse(&text);
     let on_text = {
         let text = text.clone();

@@ -13,6 +13,8 @@ use kefu_protocol::results::{CallPage, CallQuery, TaskSummary};
 use kefu_protocol::{JsonList, Page, RecallGroup};
 use yew::prelude::*;
 
+use crate::hooks::use_init;
+
 use super::{Loading, PageProps, ProblemView};
 use crate::app::Route;
 use crate::chart;
@@ -314,10 +316,10 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let query = use_state(|| (String::new(), 1u32));
-    let typed = use_state(String::new);
-    let load = use_state(|| Load::<Page<Task>>::Loading);
-    let attempt = use_state(|| 0u32);
+    let query = use_init((String::new(), 1u32));
+    let typed = use_init(String::new());
+    let load = use_init(Load::<Page<Task>>::Loading);
+    let attempt = use_init(0u32);
     {
         let load = load.clone();
         let session = session.clone();
@@ -517,10 +519,10 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let form = use_state(TaskForm::default);
-    let bots = use_state(|| Load::<Vec<BotSummary>>::Loading);
-    let sending = use_state(|| false);
-    let problem = use_state(|| None::<Problem>);
+    let form = use_init(TaskForm::default());
+    let bots = use_init(Load::<Vec<BotSummary>>::Loading);
+    let sending = use_init(false);
+    let problem = use_init(None::<Problem>);
     {
         let bots = bots.clone();
         let form = form.clone();
@@ -727,7 +729,7 @@ pub fn CampaignPage(props: &PageProps) -> Html {
     let lang = session.lang;
     let w = words(lang);
     let task_id = props.rest.to_string();
-    let task = use_state(|| None::<Task>);
+    let task = use_init(None::<Task>);
     {
         let task = task.clone();
         let session = session.clone();
@@ -777,10 +779,10 @@ fn UploadNumbers(props: &TaskProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let state = use_state(|| Upload::Idle);
+    let state = use_init(Upload::Idle);
     let file = use_mut_ref(|| None::<web_sys::File>);
-    let batch = use_state(String::new);
-    let group = use_state(|| "1".to_owned());
+    let batch = use_init(String::new());
+    let group = use_init("1".to_owned());
     let on_file = {
         let state = state.clone();
         let file = file.clone();
@@ -976,13 +978,13 @@ fn Results(props: &TaskProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let summary = use_state(|| Load::<Option<TaskSummary>>::Loading);
-    let calls = use_state(|| Load::<CallPage>::Loading);
-    let typed = use_state(Filters::default);
-    let applied = use_state(|| (Filters::default(), 0i64));
-    let tick = use_state(|| 0u32);
-    let export = use_state(|| None::<Result<usize, Problem>>);
-    let exporting = use_state(|| false);
+    let summary = use_init(Load::<Option<TaskSummary>>::Loading);
+    let calls = use_init(Load::<CallPage>::Loading);
+    let typed = use_init(Filters::default());
+    let applied = use_init((Filters::default(), 0i64));
+    let tick = use_init(0u32);
+    let export = use_init(None::<Result<usize, Problem>>);
+    let exporting = use_init(false);
     // The refresh clock: stops when the page goes.
     {
         let tick = tick.clone();

@@ -7,6 +7,8 @@ use kefu_protocol::DialogType;
 use kefu_protocol::coeus::FollowedDialog;
 use yew::prelude::*;
 
+use crate::hooks::use_init;
+
 use super::outbound::kit;
 use super::{Loading, PageProps, ProblemView};
 use crate::app::{Route, decode_segment, encode_segment};
@@ -76,10 +78,10 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
     let lang = session.lang;
     let w = lang.pick(&ZH_CN, &EN);
     let current = decode_segment(&props.rest).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let typed = use_state(|| current.clone().unwrap_or_default());
-    let missing = use_state(|| false);
-    let load = use_state(|| Load::Idle);
-    let attempt = use_state(|| 0u32);
+    let typed = use_init(current.clone().unwrap_or_default());
+    let missing = use_init(false);
+    let load = use_init(Load::Idle);
+    let attempt = use_init(0u32);
     {
         let (load, typed, session) = (load.clone(), typed.clone(), session.clone());
         use_effect_with((current.clone(), *attempt), move |(id, _)| {

@@ -11,6 +11,8 @@ use kefu_client::results::ContactsFormat;
 use kefu_protocol::results::{ContactEdit, ContactEntry, ContactImport, ContactPage, SimulatedInbound};
 use yew::prelude::*;
 
+use crate::hooks::use_init;
+
 use self::vars::{DEFAULT_TEMPLATE, VarProblem};
 use super::outbound::kit::{self, setter};
 use super::{Loading, PageProps, ProblemView, Session};
@@ -239,15 +241,15 @@ pub fn InboundPage(props: &PageProps) -> Html {
     let lang = session.lang;
     let w = words(lang);
     // The search as typed, and as applied with its offset.
-    let typed = use_state(String::new);
-    let applied = use_state(|| (String::new(), 0u32));
-    let attempt = use_state(|| 0u32);
-    let list = use_state(|| Load::<ContactPage>::Loading);
-    let edit = use_state(Edit::default);
-    let edit_invalid = use_state(|| None::<(&'static str, String)>);
-    let saving = use_state(|| Load::<ContactEntry>::Idle);
-    let import = use_state(|| Load::<ContactImport>::Idle);
-    let template = use_state(|| DEFAULT_TEMPLATE.to_owned());
+    let typed = use_init(String::new());
+    let applied = use_init((String::new(), 0u32));
+    let attempt = use_init(0u32);
+    let list = use_init(Load::<ContactPage>::Loading);
+    let edit = use_init(Edit::default());
+    let edit_invalid = use_init(None::<(&'static str, String)>);
+    let saving = use_init(Load::<ContactEntry>::Idle);
+    let import = use_init(Load::<ContactImport>::Idle);
+    let template = use_init(DEFAULT_TEMPLATE.to_owned());
     {
         let (list, session) = (list.clone(), session.clone());
         use_effect_with(((*applied).clone(), *attempt), move |((q, offset), _)| {
@@ -563,10 +565,10 @@ fn Simulate(props: &SimulateProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let sandbox = use_state(|| None::<bool>);
-    let caller = use_state(String::new);
-    let missing = use_state(|| false);
-    let outcome = use_state(|| Load::<SimulatedInbound>::Idle);
+    let sandbox = use_init(None::<bool>);
+    let caller = use_init(String::new());
+    let missing = use_init(false);
+    let outcome = use_init(Load::<SimulatedInbound>::Idle);
     {
         let (sandbox, session) = (sandbox.clone(), session.clone());
         use_effect_with((), move |()| {

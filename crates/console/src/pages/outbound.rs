@@ -20,6 +20,8 @@ use kefu_protocol::outbound::{
 use kefu_protocol::{Action, CallErrorCode, CallMode, CallStatus};
 use yew::prelude::*;
 
+use crate::hooks::use_init;
+
 use self::kit::setter;
 use self::log::Who;
 use self::player::Player;
@@ -308,9 +310,9 @@ fn PlaceCalls(props: &SessionProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let form = use_state(Form::default);
-    let invalid = use_state(|| None::<(&'static str, &'static str)>);
-    let placing = use_state(|| Placing::Idle);
+    let form = use_init(Form::default());
+    let invalid = use_init(None::<(&'static str, &'static str)>);
+    let placing = use_init(Placing::Idle);
     let onsubmit = {
         let (form, invalid, placing, session) =
             (form.clone(), invalid.clone(), placing.clone(), session.clone());
@@ -471,8 +473,8 @@ struct LangProps {
 #[component]
 fn OpenJob(props: &LangProps) -> Html {
     let w = words(props.lang);
-    let job = use_state(String::new);
-    let missing = use_state(|| false);
+    let job = use_init(String::new());
+    let missing = use_init(false);
     let onsubmit = {
         let (job, missing) = (job.clone(), missing.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -546,11 +548,11 @@ fn Job(props: &JobProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let status = use_state(|| None::<JobStatus>);
-    let watch = use_state(|| Watch::Checking);
-    let log = use_state(|| LogLoad::Waiting);
+    let status = use_init(None::<JobStatus>);
+    let watch = use_init(Watch::Checking);
+    let log = use_init(LogLoad::Waiting);
     // A new round of checks (the "check again" button).
-    let round = use_state(|| 0u32);
+    let round = use_init(0u32);
     {
         let (status, watch, log, session) = (status.clone(), watch.clone(), log.clone(), session.clone());
         use_effect_with((props.job_id.clone(), *round), move |(job_id, _)| {

@@ -7,6 +7,8 @@
 use kefu_protocol::results::RecordingLinkRequest;
 use yew::prelude::*;
 
+use crate::hooks::use_init;
+
 use crate::error::Problem;
 use crate::pages::{Loading, ProblemView, Session};
 
@@ -44,9 +46,9 @@ pub(crate) fn Player(props: &PlayerProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = lang.pick(&ZH_CN, &EN);
-    let link = use_state(|| None::<Result<String, Problem>>);
-    let attempt = use_state(|| 0u32);
-    let failed = use_state(|| false);
+    let link = use_init(None::<Result<String, Problem>>);
+    let attempt = use_init(0u32);
+    let failed = use_init(false);
     {
         let (link, failed, session) = (link.clone(), failed.clone(), session.clone());
         use_effect_with((props.url.clone(), *attempt), move |(url, _)| {
