@@ -4,8 +4,9 @@
 //! (measured on a Yew toy app, 51 → 86 KB gzip), most of it monomorphised visitors and error
 //! formatting. The chat loop runs in every widget, so [`ChatSession`](crate::ChatSession) parses
 //! with `JSON.parse` and reads fields through `Reflect`. The rules are the ones of
-//! [`kefu_protocol::decode`] (HTTP status first, `code` as number or string, `msg` / `message`,
-//! `result` / `data`), and a browser test decodes every chat fixture both ways and compares.
+//! [`kefu_protocol::decode`], taken from `kefu-protocol` itself ([`kefu_protocol::judge`] for
+//! success, [`MESSAGE_KEYS`] and [`PAYLOAD_KEYS`] for where the message and payload are), and a
+//! browser test decodes every chat fixture both ways and compares.
 //!
 //! Numbers pass through JavaScript numbers here, so integers beyond 2^53 in `var_json` or
 //! `g_vars` lose precision in the browser, as they would in any JavaScript client.
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 
 use js_sys::{Array, JSON, Object, Reflect};
 use kefu_protocol::chat::{BotTurn, DebugInfo, Ext, Relation};
-use kefu_protocol::{Code, PlatformError, VarMap, VarValue};
+use kefu_protocol::{Code, MESSAGE_KEYS, PAYLOAD_KEYS, VarMap, VarValue, Verdict, judge};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::conversation::Call;
@@ -30,28 +31,19 @@ pub fn decode_turn(http_status: u16, body: &[u8]) -> Result<BotTurn, Failure> {
     let parsed = JSON::parse(&text).ok().filter(JsValue::is_object);
     let unreadable = || {
         let snippet: String = text.chars().take(200).collect();
-        Err(Failure::unreadable(
-            http_status,
-            format!("HTTP {http_status} without a platform answer: {snippet}"),
-        ))
+        let why = format!("HTTP {http_status} without a platform answer: {snippet}");
+        Err(Failure::from_status(http_status, None, why))
     };
     let Some(answer) = parsed else { return unreadable() };
-    let code = code(&answer);
-    let message = string(&answer, "msg").or_else(|| string(&answer, "message"));
-    let ok_status = (200..300).contains(&http_status);
-    if !ok_status && code.is_none() && message.is_none() {
-        return unreadable();
+    let message = MESSAGE_KEYS.iter().find_map(|key| string(&answer, key));
+    match judge(http_status, code(&answer), message) {
+        Verdict::Success => {}
+        Verdict::Refused(e) => return Err(Failure::from_status(http_status, Some(e), String::new())),
+        Verdict::NotAnAnswer => return unreadable(),
     }
-    if !ok_status || code.as_ref().is_some_and(|c| !c.is_success()) {
-        return Err(Failure::refused(PlatformError {
-            code: code.unwrap_or(Code::Int(i64::from(http_status))),
-            message: message.unwrap_or_default(),
-            http_status,
-        }));
-    }
-    let payload = field(&answer, "result").or_else(|| field(&answer, "data")).filter(JsValue::is_object);
+    let payload = PAYLOAD_KEYS.iter().find_map(|key| field(&answer, key)).filter(JsValue::is_object);
     let Some(turn) = payload else {
-        return Err(Failure::unreadable(http_status, "the answer has no result".into()));
+        return Err(Failure::from_status(http_status, None, "the answer has no result".into()));
     };
     let Some(cmd) = string(&turn, "cmd") else {
         return Err(Failure::Uncertain("the answer's result has no cmd".into()));

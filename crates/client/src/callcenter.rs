@@ -9,12 +9,18 @@ use kefu_protocol::{CallCenterAnswer, CallCenterPage, Page, Rows};
 
 use crate::ClientError;
 use crate::client::{KefuClient, with_query};
-use crate::error::ProtocolErrorText;
 
 /// The call-center (operator token needed).
 #[derive(Debug)]
 pub struct CallCenter<'a> {
     pub(crate) client: &'a KefuClient,
+}
+
+impl KefuClient {
+    /// Seed 001: the call-center.
+    pub fn callcenter(&self) -> CallCenter<'_> {
+        CallCenter { client: self }
+    }
 }
 
 impl CallCenter<'_> {
@@ -55,7 +61,7 @@ impl CallCenter<'_> {
     /// The proxy URL of a recording (`ai_call/yyyy/MM/dd/HH/<uuid>.wav`), checked to stay inside
     /// the recordings folder. Fetching it needs the operator token.
     pub fn recording_url(&self, filename: &str) -> Result<String, ClientError> {
-        recording_segments(filename).map_err(|e| ClientError::Protocol(ProtocolErrorText(e.to_string())))?;
+        recording_segments(filename).map_err(ClientError::from)?;
         Ok(self
             .client
             .http

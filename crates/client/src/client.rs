@@ -45,26 +45,6 @@ impl KefuClient {
         self
     }
 
-    /// Seed 000: the outbound-call service.
-    pub fn outbound(&self) -> crate::outbound::Outbound<'_> {
-        crate::outbound::Outbound { client: self }
-    }
-
-    /// Seed 002: outbound tasks and number lists.
-    pub fn coeus(&self) -> crate::coeus::Coeus<'_> {
-        crate::coeus::Coeus { client: self }
-    }
-
-    /// Campaign results and contacts, from kefu-proxy's callbacks store (`/kefu/v1/…`).
-    pub fn results(&self) -> crate::results::Results<'_> {
-        crate::results::Results { client: self }
-    }
-
-    /// Seed 001: the call-center.
-    pub fn callcenter(&self) -> crate::callcenter::CallCenter<'_> {
-        crate::callcenter::CallCenter { client: self }
-    }
-
     /// Sends a request and decodes its answer as `A`.
     pub(crate) async fn call<A: Answer>(
         &self,
@@ -84,7 +64,8 @@ impl KefuClient {
         request: &impl Serialize,
         retry_safe: bool,
     ) -> Result<A::Output, ClientError> {
-        let json = serde_json::to_string(request).map_err(|e| ClientError::InvalidMessage(e.to_string()))?;
+        let json = serde_json::to_string(request)
+            .map_err(|e| ClientError::Protocol(crate::ProtocolError::new(e)))?;
         self.call::<A>("POST", path, Body::Json(json), retry_safe).await
     }
 }

@@ -20,6 +20,13 @@ pub struct Coeus<'a> {
     pub(crate) client: &'a KefuClient,
 }
 
+impl KefuClient {
+    /// Seed 002: outbound tasks and number lists.
+    pub fn coeus(&self) -> Coeus<'_> {
+        Coeus { client: self }
+    }
+}
+
 impl Coeus<'_> {
     /// `POST outnum`: uploads a number file (a browser `File` or `Blob`) as multipart. Never
     /// retried: a repeat would create a second batch.

@@ -16,14 +16,15 @@
 //! or fell out of step is restarted by itself with the same variables, keeping queued messages;
 //! a lost acknowledgement is sent again. How failures are judged, and the bounds on these
 //! automatic attempts, are in [`crate::recovery`]; the host tells the time with
-//! [`Conversation::tick`] and wakes up at [`Conversation::wake_at`].
+//! [`Conversation::tick`] and wakes up at [`Conversation::wake_at`], and gives it its session ids
+//! ([`SidSource`]): the machine itself does no I/O, so it is deterministic in tests.
 
 use std::collections::VecDeque;
 
 use kefu_protocol::chat::{
     BotTurn, START_PATH, STOP_PATH, StartRequest, StopRequest, TRIGGER_PATH, TriggerRequest,
 };
-use kefu_protocol::{Channel, Cmd, PlatformAnswer, PlatformError, Sid, VarMap, decode};
+use kefu_protocol::{Channel, Cmd, PlatformError, Sid, VarMap};
 
 use crate::error::{ClientError, Failure};
 use crate::recovery::{self, Action, Attempts, Origin, RecoveryPolicy, Trouble};
@@ -133,14 +134,22 @@ impl Call {
             Call::Start(_) => false,
         }
     }
+}
 
-    /// The JSON body.
-    pub fn body(&self) -> Result<String, serde_json::Error> {
-        match self {
-            Call::Start(r) => serde_json::to_string(r),
-            Call::Trigger(r) => serde_json::to_string(r),
-            Call::Stop(r) => serde_json::to_string(r),
-        }
+/// Where a conversation takes the id of each new session from: random ids in a client
+/// ([`Sid::random`]), a fixed sequence in a test. `None` means no id could be made.
+pub struct SidSource(Box<dyn FnMut() -> Option<Sid>>);
+
+impl SidSource {
+    /// Ids from `next`.
+    pub fn new(next: impl FnMut() -> Option<Sid> + 'static) -> SidSource {
+        SidSource(Box::new(next))
+    }
+}
+
+impl std::fmt::Debug for SidSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SidSource")
     }
 }
 
@@ -244,13 +253,15 @@ pub struct Conversation {
     /// Whether a `start` succeeded in this conversation.
     started_ok: bool,
     attempts: Attempts,
+    sids: SidSource,
 }
 
 impl Conversation {
-    /// A conversation that has not started.
-    pub fn new(options: ChatOptions) -> Conversation {
+    /// A conversation that has not started; each session it starts takes its id from `sids`.
+    pub fn new(options: ChatOptions, sids: SidSource) -> Conversation {
         Conversation {
             options,
+            sids,
             phase: Phase::Idle,
             sid: None,
             pending_prompt: None,
@@ -304,8 +315,8 @@ impl Conversation {
     /// before the page reloaded). Nothing is sent until the user writes; if the platform has
     /// forgotten the session by then, it expires and [`Conversation::restart`]s as usual.
     /// Reports [`Event::Started`] and [`Event::Wait`].
-    pub fn resume(options: ChatOptions, sid: Sid) -> Conversation {
-        let mut conversation = Conversation::new(options);
+    pub fn resume(options: ChatOptions, sid: Sid, sids: SidSource) -> Conversation {
+        let mut conversation = Conversation::new(options, sids);
         conversation.sid = Some(sid.clone());
         conversation.phase = Phase::WaitingForUser;
         conversation.events.push_back(Event::Started { sid, restarted: false });
@@ -348,7 +359,8 @@ impl Conversation {
         if self.phase != Phase::Idle {
             return Err(self.wrong_phase("start"));
         }
-        self.begin(fresh_sid()?);
+        let sid = self.fresh_sid()?;
+        self.begin(sid);
         Ok(())
     }
 
@@ -375,9 +387,10 @@ impl Conversation {
         if self.in_flight.is_some() {
             return Err(self.wrong_phase("restart"));
         }
+        let sid = self.fresh_sid()?;
         self.restarted = true;
         self.attempts.reset();
-        self.begin(fresh_sid()?);
+        self.begin(sid);
         Ok(())
     }
 
@@ -471,7 +484,7 @@ impl Conversation {
             match self.attempts.take_due(self.now_ms) {
                 Some(Action::Restart) => {
                     self.restarted = true;
-                    match fresh_sid() {
+                    match self.fresh_sid() {
                         Ok(sid) => self.begin(sid),
                         Err(e) => {
                             self.phase = Phase::Failed;
@@ -521,54 +534,26 @@ impl Conversation {
         Some(Outgoing { ticket, call })
     }
 
-    /// Takes the HTTP answer for the request with `ticket`, decoding it as that request's
-    /// answer. Answers to anything but the request in flight are ignored.
-    pub fn on_response(&mut self, ticket: Ticket, http_status: u16, body: &[u8]) {
-        let Some((t, kind)) = self.in_flight else { return };
-        if t != ticket {
-            return;
-        }
-        let delivery = if kind == InFlight::Stop {
-            decode::<PlatformAnswer<()>>(http_status, body).map(|()| None)
-        } else {
-            decode::<PlatformAnswer<BotTurn>>(http_status, body).map(Some)
-        };
-        self.settle(ticket, delivery.map_err(|e| Failure::from_answer(http_status, e)));
-    }
-
-    /// The request with `ticket` got no answer (timeout, network error, aborted).
-    pub fn on_failure(&mut self, ticket: Ticket, failure: Failure) {
-        self.settle(ticket, Err(failure));
-    }
-
-    /// Takes an already decoded answer (or failure) for the request with `ticket`.
+    /// Takes the answer (or failure) for the request with `ticket`: the one way a transport
+    /// reports. Answers to anything but the request in flight are ignored.
     pub fn on_delivery(&mut self, ticket: Ticket, delivery: Delivery) {
-        self.settle(ticket, delivery.map(Some));
-    }
-
-    fn settle(&mut self, ticket: Ticket, delivery: Result<Option<BotTurn>, Failure>) {
         let kind = match self.in_flight {
             Some((t, kind)) if t == ticket => kind,
             _ => return,
         };
         self.in_flight = None;
-        if matches!(delivery, Ok(Some(_))) {
+        if delivery.is_ok() {
             self.last_answer_ms = self.now_ms;
         }
-        let delivery = match (kind, delivery) {
-            (InFlight::Stop, d) => d.map(|_| None),
-            (_, Ok(None)) => Err(Failure::Uncertain("the answer has no result".into())),
-            (_, d) => d,
-        };
         match (kind, delivery) {
+            // A stop ends the session whatever the answer (it has no result to read).
             (InFlight::Stop, _) => {
                 self.stop_requested = false;
                 self.phase = Phase::Stopped;
                 self.pending_prompt = None;
                 self.events.push_back(Event::Stopped);
             }
-            (_, Ok(None)) => {}
-            (InFlight::Start, Ok(Some(turn))) => {
+            (InFlight::Start, Ok(turn)) => {
                 self.started_ok = true;
                 if let Some(sid) = self.sid.clone() {
                     self.events.push_back(Event::Started { sid, restarted: self.restarted });
@@ -579,14 +564,14 @@ impl Conversation {
                 self.phase = Phase::Failed;
                 self.events.push_back(Event::Error(failure.into()));
             }
-            (InFlight::Complete, Ok(Some(turn))) => {
+            (InFlight::Complete, Ok(turn)) => {
                 self.attempts.succeeded(Origin::Complete);
                 self.pending_prompt = None;
                 self.ack = None;
                 self.apply(turn);
             }
             (InFlight::Complete, Err(failure)) => self.acknowledgement_failed(failure),
-            (InFlight::Input(id), Ok(Some(turn))) => {
+            (InFlight::Input(id), Ok(turn)) => {
                 self.attempts.succeeded(Origin::Input);
                 if self.queued.front().is_some_and(|m| m.id == id) {
                     self.queued.pop_front();
@@ -739,15 +724,12 @@ impl Conversation {
         }
     }
 
+    /// A new session id from the source.
+    fn fresh_sid(&mut self) -> Result<Sid, ClientError> {
+        (self.sids.0)().ok_or(ClientError::NoSessionId)
+    }
+
     fn wrong_phase(&self, action: &'static str) -> ClientError {
         ClientError::WrongPhase { action, phase: self.phase.name() }
     }
-}
-
-/// A new session id. The error names only what failed: formatting any protocol error here would
-/// link every error message of the protocol crate into the widget.
-fn fresh_sid() -> Result<Sid, ClientError> {
-    Sid::random().map_err(|_| {
-        ClientError::Protocol(crate::error::ProtocolErrorText("no random source for a session id".into()))
-    })
 }

@@ -31,9 +31,9 @@ mod session;
 mod transport;
 
 pub use conversation::{
-    Call, ChatOptions, Conversation, Delivery, Event, MessageId, Outgoing, Phase, Ticket,
+    Call, ChatOptions, Conversation, Delivery, Event, MessageId, Outgoing, Phase, SidSource, Ticket,
 };
-pub use error::{ClientError, Failure};
+pub use error::{ClientError, ErrorKind, Failure, ProtocolError, Result, is_transient};
 pub use paths::CallCenterPaths;
 pub use recovery::{RecoveryPolicy, Trouble};
 #[cfg(target_arch = "wasm32")]

@@ -16,6 +16,13 @@ pub struct Outbound<'a> {
     pub(crate) client: &'a KefuClient,
 }
 
+impl KefuClient {
+    /// Seed 000: the outbound-call service.
+    pub fn outbound(&self) -> Outbound<'_> {
+        Outbound { client: self }
+    }
+}
+
 impl Outbound<'_> {
     /// `POST call-v2`: one item per party, each with its own `errorCode` (an item that does not
     /// decode is skipped and reported in [`Rows::skipped`]). Never retried.

@@ -23,6 +23,8 @@
 //! A user message whose delivery is uncertain is never sent again automatically: a refusal is
 //! certain (the platform did not take it), no answer is not.
 
+use kefu_protocol::chat::SessionFailure;
+
 /// How the conversation recovers by itself. [`RecoveryPolicy::default`]: a 10-minute session
 /// lifetime and a 1 s backoff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,12 +79,17 @@ pub(crate) enum Action {
 
 /// kefu-sandbox's precise codes (crates/sandbox/ERRORS.md), when the platform sends them.
 pub(crate) fn precise(code: Option<i64>, origin: Origin) -> Option<Trouble> {
-    match code? {
-        41001 => Some(Trouble::Expired),
-        40402 | 41002 => Some(Trouble::Gone),
-        40902 | 40903 => Some(Trouble::OutOfStep),
-        40000..=42999 if origin == Origin::Input => Some(Trouble::MessageRefused),
-        _ => None,
+    let code = code?;
+    match SessionFailure::from_code(code) {
+        Some(SessionFailure::Expired) => Some(Trouble::Expired),
+        Some(SessionFailure::NotFound | SessionFailure::Ended) => Some(Trouble::Gone),
+        Some(SessionFailure::PromptNotAcknowledged | SessionFailure::WrongPromptId) => {
+            Some(Trouble::OutOfStep)
+        }
+        None if origin == Origin::Input && SessionFailure::REFUSED_CODES.contains(&code) => {
+            Some(Trouble::MessageRefused)
+        }
+        None => None,
     }
 }
 

@@ -29,6 +29,13 @@ pub struct Results<'a> {
     pub(crate) client: &'a KefuClient,
 }
 
+impl KefuClient {
+    /// Campaign results and contacts, from kefu-proxy's callbacks store (`/kefu/v1/…`).
+    pub fn results(&self) -> Results<'_> {
+        Results { client: self }
+    }
+}
+
 /// A path segment, percent-encoded.
 fn segment(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
@@ -93,7 +100,8 @@ impl Results<'_> {
 
     /// `PUT /kefu/v1/contacts/{phone}`: sets one contact (added when missing).
     pub async fn edit_contact(&self, phone: &str, edit: &ContactEdit) -> Result<ContactEntry, ClientError> {
-        let json = serde_json::to_string(edit).map_err(|e| ClientError::InvalidMessage(e.to_string()))?;
+        let json =
+            serde_json::to_string(edit).map_err(|e| ClientError::Protocol(crate::ProtocolError::new(e)))?;
         let path = format!("{RESULTS_BASE}/contacts/{}", segment(phone));
         self.client.call::<ContactEntry>("PUT", &path, Body::Json(json), true).await
     }

@@ -8,13 +8,18 @@ use crate::browser_json;
 use crate::client::KefuClient;
 use kefu_protocol::Sid;
 
-use crate::conversation::{Call, ChatOptions, Conversation, Event, MessageId, Phase};
+use crate::conversation::{Call, ChatOptions, Conversation, Event, MessageId, Phase, SidSource};
 use crate::transport::{Body, Http, answered, sleep};
 
 /// The browser's clock, in ms.
 fn now_ms() -> u64 {
     // Date.now() is a whole, non-negative number of ms.
     js_sys::Date::now().max(0.0) as u64
+}
+
+/// Session ids from the browser's secure random source (Web Crypto).
+fn random_sids() -> SidSource {
+    SidSource::new(|| Sid::random().ok())
 }
 
 type Listener = Box<dyn Fn(&Event)>;
@@ -78,7 +83,7 @@ impl KefuClient {
         options: ChatOptions,
         early: Option<(Sid, PrefetchedStart)>,
     ) -> Result<ChatSession, ClientError> {
-        let mut conversation = Conversation::new(options).with_recovery(self.recovery);
+        let mut conversation = Conversation::new(options, random_sids()).with_recovery(self.recovery);
         let prefetched = match early {
             Some((sid, prefetched)) => {
                 conversation.start_with_sid(sid)?;
@@ -94,7 +99,7 @@ impl KefuClient {
 
     /// Continues session `sid`, last seen waiting for the user (see [`Conversation::resume`]).
     pub fn resume_chat(&self, options: ChatOptions, sid: Sid) -> ChatSession {
-        self.drive(Conversation::resume(options, sid).with_recovery(self.recovery))
+        self.drive(Conversation::resume(options, sid, random_sids()).with_recovery(self.recovery))
     }
 
     fn drive(&self, conversation: Conversation) -> ChatSession {

@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, FormData, Headers, RequestInit, Response};
 
-use crate::error::Failure;
+use crate::error::{Failure, NO_ANSWER_WITHIN, is_transient};
 
 #[wasm_bindgen]
 extern "C" {
@@ -75,11 +75,7 @@ impl Http {
         loop {
             attempt += 1;
             let result = self.once(method, path_and_query, body).await;
-            let transient = match &result {
-                Err(Failure::Uncertain(_) | Failure::NotDelivered(_)) => true,
-                Ok((status, _)) => matches!(status, 429 | 502 | 503 | 504),
-                Err(Failure::Platform(_)) => false,
-            };
+            let transient = is_transient(result.as_ref().map(|(status, _)| *status));
             if !(retry_safe && transient && attempt < ATTEMPTS) {
                 return result;
             }
@@ -123,7 +119,7 @@ impl Http {
         clear_timeout(&timer);
         result.map_err(|e| {
             if timed_out.get() {
-                Failure::Uncertain(format!("no answer within {} ms", self.timeout_ms))
+                Failure::Uncertain(format!("{NO_ANSWER_WITHIN} {} ms", self.timeout_ms))
             } else {
                 network_error(&e)
             }

@@ -7,8 +7,11 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 use http_body_util::BodyExt;
-use kefu_client::{ChatOptions, Conversation, Event, Failure, Phase, RecoveryPolicy};
-use kefu_protocol::{Channel, Code, PlatformError, VarMap};
+use kefu_client::{
+    Call, ChatOptions, Conversation, Delivery, Event, Failure, Phase, RecoveryPolicy, SidSource,
+};
+use kefu_protocol::chat::BotTurn;
+use kefu_protocol::{Channel, Code, PlatformAnswer, PlatformError, Sid, VarMap, decode};
 use kefu_sandbox::{Clock, Config, ErrorStyle, app, auth};
 use tower::ServiceExt;
 
@@ -75,15 +78,36 @@ impl Platform {
             let req = Request::post(out.call.path())
                 .header(header::CONTENT_TYPE, "application/json")
                 .header(header::AUTHORIZATION, auth::header_value("k", "s", self.clock.now_secs()))
-                .body(Body::from(out.call.body().expect("encodes")))
+                .body(Body::from(body(&out.call)))
                 .expect("request");
             let res = self.router.clone().oneshot(req).await.expect("infallible");
             let status = res.status().as_u16();
             let bytes = res.into_body().collect().await.expect("body").to_bytes();
-            c.on_response(out.ticket, status, &bytes);
+            c.on_delivery(out.ticket, delivery(status, &bytes));
         }
         std::iter::from_fn(|| c.poll_event()).collect()
     }
+}
+
+/// Random session ids, as a client makes them.
+fn random_sids() -> SidSource {
+    SidSource::new(|| Sid::random().ok())
+}
+
+/// A request's JSON body as serde writes it (the browser writes its own, and
+/// `tests/browser_json.rs` checks the two agree).
+fn body(call: &Call) -> String {
+    match call {
+        Call::Start(r) => serde_json::to_string(r),
+        Call::Trigger(r) => serde_json::to_string(r),
+        Call::Stop(r) => serde_json::to_string(r),
+    }
+    .expect("encodes")
+}
+
+/// An answer decoded by serde (the browser decodes with its own JSON, by the same rules).
+fn delivery(status: u16, bytes: &[u8]) -> Delivery {
+    decode::<PlatformAnswer<BotTurn>>(status, bytes).map_err(|e| Failure::from_answer(status, e))
 }
 
 fn options() -> ChatOptions {
@@ -104,7 +128,7 @@ fn prompts(events: &[Event]) -> Vec<String> {
 #[tokio::test]
 async fn a_chat_to_transfer() {
     let p = Platform::new(600_000);
-    let mut c = Conversation::new(options());
+    let mut c = Conversation::new(options(), random_sids());
     c.start().expect("starts");
     let evs = p.pump(&mut c).await;
     let said = prompts(&evs);
@@ -137,7 +161,7 @@ async fn a_chat_to_transfer() {
 #[tokio::test]
 async fn a_chat_to_finish_then_a_new_one() {
     let p = Platform::new(600_000);
-    let mut c = Conversation::new(options());
+    let mut c = Conversation::new(options(), random_sids());
     c.start().expect("starts");
     p.pump(&mut c).await;
     c.send("没有了，再见").expect("queued");
@@ -153,7 +177,7 @@ async fn a_chat_to_finish_then_a_new_one() {
 #[tokio::test]
 async fn expiry_then_restart_delivers_the_waiting_message() {
     let p = Platform::new(60_000);
-    let mut c = Conversation::new(options());
+    let mut c = Conversation::new(options(), random_sids());
     c.start().expect("starts");
     p.pump(&mut c).await;
     p.clock.advance(60_001);
@@ -204,7 +228,7 @@ const STYLES: [ErrorStyle; 2] = [ErrorStyle::Precise, ErrorStyle::Documented];
 const TTL_MS: i64 = 60_000;
 
 fn recovering() -> Conversation {
-    Conversation::new(options()).with_recovery(RecoveryPolicy {
+    Conversation::new(options(), random_sids()).with_recovery(RecoveryPolicy {
         session_ttl_ms: u64::try_from(TTL_MS).expect("small"),
         backoff_ms: 500,
     })
@@ -259,7 +283,7 @@ async fn recovery_a_stale_acknowledgement_resynchronises() {
         let p = Platform::styled(TTL_MS, style);
         let mut manual = options();
         manual.auto_acknowledge = false;
-        let mut c = Conversation::new(manual).with_recovery(RecoveryPolicy {
+        let mut c = Conversation::new(manual, random_sids()).with_recovery(RecoveryPolicy {
             session_ttl_ms: u64::try_from(TTL_MS).expect("small"),
             backoff_ms: 500,
         });

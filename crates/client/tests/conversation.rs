@@ -5,10 +5,19 @@
 
 use kefu_client::conversation::MAX_MESSAGE_CHARS;
 use kefu_client::{
-    Call, ChatOptions, ClientError, Conversation, Event, Failure, Outgoing, Phase, RecoveryPolicy,
+    Call, ChatOptions, ClientError, Conversation, Event, Failure, Outgoing, Phase, RecoveryPolicy, SidSource,
 };
 use kefu_protocol::chat::BotTurn;
-use kefu_protocol::{Channel, Cmd, Code, PlatformError};
+use kefu_protocol::{Channel, Cmd, Code, PlatformError, Sid};
+
+/// Session ids 0101…, 0202…, … in turn: the machine is given its randomness.
+fn sids() -> SidSource {
+    let mut n = 0u8;
+    SidSource::new(move || {
+        n += 1;
+        Some(Sid::from_bytes([n; 16]))
+    })
+}
 
 fn options(auto: bool) -> ChatOptions {
     ChatOptions {
@@ -56,7 +65,7 @@ fn events(c: &mut Conversation) -> Vec<Event> {
 
 /// A conversation started and waiting for the user, events drained.
 fn waiting(auto: bool) -> Conversation {
-    let mut c = Conversation::new(options(auto)).with_recovery(POLICY);
+    let mut c = Conversation::new(options(auto), sids()).with_recovery(POLICY);
     c.tick(0);
     c.start().expect("starts");
     let o = out(&mut c);
@@ -82,7 +91,7 @@ fn complete_id(o: &Outgoing) -> String {
 
 #[test]
 fn several_prompts_in_a_row_each_acknowledged() {
-    let mut c = Conversation::new(options(true));
+    let mut c = Conversation::new(options(true), sids());
     assert_eq!(c.poll_outgoing(), None, "nothing before start");
     c.start().expect("starts");
     let start = out(&mut c);
@@ -113,7 +122,7 @@ fn several_prompts_in_a_row_each_acknowledged() {
 
 #[test]
 fn manual_acknowledgement_waits_for_the_host() {
-    let mut c = Conversation::new(options(false));
+    let mut c = Conversation::new(options(false), sids());
     c.start().expect("starts");
     let s = out(&mut c);
     c.on_delivery(s.ticket, Ok(say("p1")));
@@ -125,7 +134,7 @@ fn manual_acknowledgement_waits_for_the_host() {
 
 #[test]
 fn input_typed_while_the_bot_speaks_waits_its_turn_in_order() {
-    let mut c = Conversation::new(options(true));
+    let mut c = Conversation::new(options(true), sids());
     c.start().expect("starts");
     let s = out(&mut c);
     c.on_delivery(s.ticket, Ok(say("p1")));
@@ -248,7 +257,7 @@ fn expiry_keeps_the_message_for_the_restarted_session() {
 
 #[test]
 fn a_failed_start_can_be_retried() {
-    let mut c = Conversation::new(options(true));
+    let mut c = Conversation::new(options(true), sids());
     c.start().expect("starts");
     let s = out(&mut c);
     c.on_delivery(s.ticket, Err(Failure::NotDelivered("HTTP 503".into())));
@@ -263,7 +272,7 @@ fn a_failed_start_can_be_retried() {
 
 #[test]
 fn a_failed_acknowledgement_is_retried_on_request() {
-    let mut c = Conversation::new(options(true));
+    let mut c = Conversation::new(options(true), sids());
     c.start().expect("starts");
     let s = out(&mut c);
     c.on_delivery(s.ticket, Ok(say("p1")));
@@ -294,7 +303,7 @@ fn stopping() {
     c.on_delivery(o.ticket, Err(Failure::Uncertain("gone".into())));
     assert_eq!(c.phase(), Phase::Stopped, "stopped whatever the answer");
     assert!(events(&mut c).contains(&Event::Stopped));
-    let mut idle = Conversation::new(options(true));
+    let mut idle = Conversation::new(options(true), sids());
     idle.stop();
     assert_eq!(idle.phase(), Phase::Stopped);
     assert_eq!(idle.poll_outgoing(), None, "nothing to tell the platform");
@@ -324,7 +333,7 @@ fn bad_input_is_refused_and_nothing_is_queued() {
     assert!(matches!(c.send(long), Err(ClientError::InvalidMessage(m)) if m.contains("2001")));
     assert!(c.send("字".repeat(MAX_MESSAGE_CHARS)).is_ok());
     assert_eq!(c.queued().count(), 1);
-    let mut idle = Conversation::new(options(true));
+    let mut idle = Conversation::new(options(true), sids());
     assert!(matches!(idle.send("too early"), Err(ClientError::WrongPhase { .. })));
     assert!(idle.restart().is_err(), "restart is for sessions that ended");
 }
@@ -332,7 +341,7 @@ fn bad_input_is_refused_and_nothing_is_queued() {
 #[test]
 fn a_resumed_conversation_continues_the_session_when_the_user_writes() {
     let sid = kefu_protocol::Sid::parse("0123456789abcdef0123456789abcdef").expect("valid");
-    let mut c = Conversation::resume(options(true), sid.clone());
+    let mut c = Conversation::resume(options(true), sid.clone(), sids());
     assert_eq!(c.phase(), Phase::WaitingForUser);
     assert_eq!(c.poll_event(), Some(Event::Started { sid: sid.clone(), restarted: false }));
     assert_eq!(c.poll_event(), Some(Event::Wait));
@@ -464,7 +473,7 @@ fn a_resumed_session_the_platform_forgot_restarts() {
     // No start ever succeeded here: a refusal means the old session is gone, whatever the time.
     for style in STYLES {
         let sid = kefu_protocol::Sid::parse("0123456789abcdef0123456789abcdef").expect("valid");
-        let mut c = Conversation::resume(options(true), sid.clone()).with_recovery(POLICY);
+        let mut c = Conversation::resume(options(true), sid.clone(), sids()).with_recovery(POLICY);
         c.tick(50);
         events(&mut c);
         let id = c.send("我回来了").expect("queued");
@@ -510,7 +519,7 @@ fn a_lost_acknowledgement_is_sent_again_and_a_refused_one_resynchronises() {
 #[test]
 fn a_wrong_prompt_resynchronises_once_then_reports() {
     for style in STYLES {
-        let mut c = Conversation::new(options(true)).with_recovery(POLICY);
+        let mut c = Conversation::new(options(true), sids()).with_recovery(POLICY);
         c.tick(0);
         c.start().expect("starts");
         let s = out(&mut c);
@@ -643,4 +652,22 @@ fn resending_while_a_restart_is_scheduled_keeps_it() {
         c.on_delivery(o.ticket, Ok(turn(Cmd::Wait, "", "")));
     }
     assert_eq!(texts, ["kept", "lost"], "in the order they were queued");
+}
+
+#[test]
+fn sessions_take_their_ids_from_the_source() {
+    let mut c = waiting(true);
+    c.send("你好").expect("queued");
+    let i = out(&mut c);
+    assert_eq!(c.sid(), Some(&Sid::from_bytes([1; 16])));
+    c.on_delivery(i.ticket, Ok(turn(Cmd::Finish, "", "")));
+    events(&mut c);
+    c.restart().expect("restarts");
+    let Call::Start(req) = out(&mut c).call else { panic!("a start is due") };
+    assert_eq!(req.sid, Sid::from_bytes([2; 16]), "the next id of the source");
+
+    let mut dry = Conversation::new(options(true), SidSource::new(|| None));
+    assert_eq!(dry.start(), Err(ClientError::NoSessionId));
+    assert_eq!(dry.phase(), Phase::Idle);
+    assert!(dry.poll_outgoing().is_none(), "nothing to send without an id");
 }

@@ -80,7 +80,7 @@ mod tests {
             message: "no".into(),
             http_status: status,
         };
-        ClientError::Delivery(Failure::refused(p))
+        ClientError::Delivery(Failure::from_status(status, Some(p), String::new()))
     }
 
     #[test]

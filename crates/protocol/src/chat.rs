@@ -16,6 +16,55 @@ pub const TRIGGER_PATH: &str = "/api/v1/gaia/botdm/trigger";
 /// Path of the stop call.
 pub const STOP_PATH: &str = "/api/v1/gaia/botdm/stop";
 
+/// Why kefu-sandbox refused a chat call on a session that cannot go on as it is: its own codes
+/// (`crates/sandbox/ERRORS.md`), shared here so the sandbox answers and the client reads the same
+/// numbers. The real platform documents none of them, so a client takes them as a fast path only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionFailure {
+    /// No session has this sid (40402).
+    NotFound,
+    /// `evt.input` while a prompt still awaits `evt.complete` (40902).
+    PromptNotAcknowledged,
+    /// `evt.complete` with the wrong or no `prompt_id` (40903).
+    WrongPromptId,
+    /// The session was idle too long (41001).
+    Expired,
+    /// The session has finished, been transferred or stopped (41002).
+    Ended,
+}
+
+impl SessionFailure {
+    /// Every session failure.
+    pub const ALL: [SessionFailure; 5] = [
+        SessionFailure::NotFound,
+        SessionFailure::PromptNotAcknowledged,
+        SessionFailure::WrongPromptId,
+        SessionFailure::Expired,
+        SessionFailure::Ended,
+    ];
+
+    /// kefu-sandbox's codes for a request it refused (bad input, unknown ids, session
+    /// failures): 40000 to 42999.
+    pub const REFUSED_CODES: std::ops::RangeInclusive<i64> = 40_000..=42_999;
+
+    /// Its `code`.
+    pub fn code(self) -> i64 {
+        match self {
+            SessionFailure::NotFound => 40402,
+            SessionFailure::PromptNotAcknowledged => 40902,
+            SessionFailure::WrongPromptId => 40903,
+            SessionFailure::Expired => 41001,
+            SessionFailure::Ended => 41002,
+        }
+    }
+
+    /// The session failure with this `code`, if it is one.
+    #[inline]
+    pub fn from_code(code: i64) -> Option<SessionFailure> {
+        SessionFailure::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
 /// `POST /api/v1/gaia/botdm/start`: opens a session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartRequest {
@@ -109,6 +158,21 @@ pub struct Relation {
     /// 常见问题: the question to send when tapped.
     #[serde(default, deserialize_with = "lenient::text")]
     pub question_name: String,
+}
+
+impl Relation {
+    /// The suggestion to show for it, as `(title, question)`: none when the question is blank
+    /// (there is nothing to send), and the question as the title when the title is blank. The
+    /// one mapping of every client (the widget's chips, the JavaScript `say` event).
+    pub fn suggestion(&self) -> Option<(&str, &str)> {
+        let question = self.question_name.as_str();
+        if question.trim().is_empty() {
+            return None;
+        }
+        let title =
+            if self.relation_title.trim().is_empty() { question } else { self.relation_title.as_str() };
+        Some((title, question))
+    }
 }
 
 /// `ext`: data that travels with the session.

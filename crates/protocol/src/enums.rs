@@ -26,6 +26,19 @@ macro_rules! string_enum {
                     $name::Other(s) => s,
                 }
             }
+
+            /// `values` by their wire forms, for messages: `h5, wx_mp, app` (pass
+            /// [`Self::ALL`] for every documented value).
+            pub fn listed(values: &[$name]) -> String {
+                let mut out = String::new();
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(value.as_str());
+                }
+                out
+            }
         }
 
         impl From<&str> for $name {

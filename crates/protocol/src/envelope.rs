@@ -14,21 +14,9 @@ use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde::{Deserialize, Serialize};
 
 use crate::code::Code;
-use crate::error::{Error, Result};
+use crate::error::{Error, PlatformError, Result};
 use crate::lenient;
 use crate::rows::{Rows, SkippedRow};
-
-/// The platform said no: its `code` and `msg` / `message`, kept as sent.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("platform error {code}: {message} (HTTP {http_status})")]
-pub struct PlatformError {
-    /// The platform's code (never a success code, unless the HTTP status was the failure).
-    pub code: Code,
-    /// The platform's message; empty when it sent `null` or nothing.
-    pub message: String,
-    /// The HTTP status the answer came with.
-    pub http_status: u16,
-}
 
 /// An answer type: something decoded from a platform body that either carries a payload or
 /// reports a failure.
@@ -43,11 +31,43 @@ pub trait Answer: DeserializeOwned {
     fn into_output(self) -> Result<Self::Output>;
 }
 
-/// Turns an HTTP status and body into the call's typed output, or the reason it failed.
-///
-/// This is the one place where the three documents' success rules live: a non-2xx status is a
-/// failure (its body's `code` / `msg` are kept when it has them), a missing `code` on a 2xx answer
-/// is taken as success, and any other `code` than the success codes is a [`PlatformError`].
+/// The keys an envelope's status message may come under, in the order they are read.
+pub const MESSAGE_KEYS: [&str; 2] = ["msg", "message"];
+/// The keys an envelope's payload may come under, in the order they are read.
+pub const PAYLOAD_KEYS: [&str; 2] = ["result", "data"];
+
+/// What an answer's HTTP status, `code` and message say, before its payload is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// A success: the payload is the call's output.
+    Success,
+    /// The platform (or kefu-proxy, in the same envelope) refused the call.
+    Refused(PlatformError),
+    /// A failure status whose body is not a platform answer (neither `code` nor a message).
+    NotAnAnswer,
+}
+
+/// The one success rule of the three documents, for every decoder (serde's [`decode`] and the
+/// browser's own): a non-2xx status is a failure (its body's `code` / message are kept when it
+/// has them, else it is [`Verdict::NotAnAnswer`]), a missing `code` on a 2xx answer is taken as
+/// success, and any other `code` than the success codes is a [`PlatformError`].
+pub fn judge(http_status: u16, code: Option<Code>, message: Option<String>) -> Verdict {
+    let ok_status = (200..300).contains(&http_status);
+    if !ok_status && code.is_none() && message.is_none() {
+        return Verdict::NotAnAnswer;
+    }
+    if ok_status && code.as_ref().is_none_or(Code::is_success) {
+        return Verdict::Success;
+    }
+    Verdict::Refused(PlatformError {
+        code: code.unwrap_or(Code::Int(i64::from(http_status))),
+        message: message.unwrap_or_default(),
+        http_status,
+    })
+}
+
+/// Turns an HTTP status and body into the call's typed output, or the reason it failed, by the
+/// rule of [`judge`].
 pub fn decode<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
     let ok_status = (200..300).contains(&http_status);
     if !ok_status {
@@ -58,8 +78,8 @@ pub fn decode<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
         Err(source) => {
             // A failure answer may lack fields the success shape needs; report it as what it is.
             if let Ok(status) = serde_json::from_slice::<Status>(body) {
-                if status.code.as_ref().is_some_and(|c| !c.is_success()) {
-                    return Err(status.into_error(http_status));
+                if let Verdict::Refused(e) = judge(http_status, status.code, status.msg) {
+                    return Err(e.into());
                 }
             }
             return Err(Error::Decode { status: http_status, source });
@@ -68,27 +88,26 @@ pub fn decode<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
     into_result(answer, http_status)
 }
 
-/// Checks an already decoded answer's code and yields its payload.
+/// Checks an already decoded answer's code ([`judge`]) and yields its payload.
 pub fn into_result<A: Answer>(answer: A, http_status: u16) -> Result<A::Output> {
-    match answer.code() {
-        Some(code) if !code.is_success() => Err(PlatformError {
-            code: code.clone(),
-            message: answer.message().unwrap_or_default().to_owned(),
-            http_status,
-        }
-        .into()),
-        _ => answer.into_output(),
+    match judge(http_status, answer.code().cloned(), answer.message().map(str::to_owned)) {
+        Verdict::Refused(e) => Err(e.into()),
+        Verdict::Success | Verdict::NotAnAnswer => answer.into_output(),
     }
 }
 
 fn failure_from_body(http_status: u16, body: &[u8]) -> Error {
-    match serde_json::from_slice::<Status>(body) {
-        Ok(status) if status.code.is_some() || status.msg.is_some() => status.into_error(http_status),
-        _ => Error::Http { status: http_status, snippet: snippet(body) },
+    let (code, msg) = serde_json::from_slice::<Status>(body).map(|s| (s.code, s.msg)).unwrap_or_default();
+    match judge(http_status, code, msg) {
+        Verdict::Refused(e) => e.into(),
+        Verdict::Success | Verdict::NotAnAnswer => {
+            Error::Http { status: http_status, snippet: snippet(body) }
+        }
     }
 }
 
-fn snippet(body: &[u8]) -> String {
+/// The first characters of a body, for messages.
+pub fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     text.chars().take(200).collect()
 }
@@ -100,17 +119,6 @@ struct Status {
     code: Option<Code>,
     #[serde(default, alias = "message")]
     msg: Option<String>,
-}
-
-impl Status {
-    fn into_error(self, http_status: u16) -> Error {
-        PlatformError {
-            code: self.code.unwrap_or(Code::Int(i64::from(http_status))),
-            message: self.msg.unwrap_or_default(),
-            http_status,
-        }
-        .into()
-    }
 }
 
 /// Yields the payload, or — when the answer has none — the value the payload type takes from

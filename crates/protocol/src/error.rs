@@ -1,6 +1,18 @@
 //! The crate's one error type.
 
-use crate::envelope::PlatformError;
+use crate::code::Code;
+
+/// The platform said no: its `code` and `msg` / `message`, kept as sent.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("platform error {code}: {message} (HTTP {http_status})")]
+pub struct PlatformError {
+    /// The platform's code (never a success code, unless the HTTP status was the failure).
+    pub code: Code,
+    /// The platform's message; empty when it sent `null` or nothing.
+    pub message: String,
+    /// The HTTP status the answer came with.
+    pub http_status: u16,
+}
 
 /// Everything that can go wrong when turning bytes into typed platform data, or typed data into
 /// a valid request.

@@ -43,10 +43,10 @@ pub use enums::{
     IntentSource, NumberState, PromptSource, RecallFlag, RecallGroup, SmsState, Speaker,
 };
 pub use envelope::{
-    Answer, CallCenterAnswer, CallCenterPage, OutboundAnswer, Page, PlatformAnswer, PlatformError,
-    PlatformPage, decode, into_result,
+    Answer, CallCenterAnswer, CallCenterPage, MESSAGE_KEYS, OutboundAnswer, PAYLOAD_KEYS, Page,
+    PlatformAnswer, PlatformPage, Verdict, decode, into_result, judge, snippet,
 };
-pub use error::{Error, Result};
+pub use error::{Error, PlatformError, Result};
 pub use lenient::{EmbeddedJsonList, JsonList};
 pub use rows::{Rows, SkippedRow};
 pub use sid::Sid;

@@ -16,12 +16,19 @@ impl Sid {
     pub fn random() -> Result<Sid> {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(|e| Error::Random(e.to_string()))?;
+        Ok(Sid::from_bytes(bytes))
+    }
+
+    /// The id of 128 bits the caller chose (in hexadecimal): how a conversation that is given
+    /// its randomness, or a test, makes ids.
+    #[inline]
+    pub fn from_bytes(bytes: [u8; 16]) -> Sid {
         let mut s = String::with_capacity(32);
         for b in bytes {
             s.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
             s.push(char::from_digit(u32::from(b & 0xf), 16).unwrap_or('0'));
         }
-        Ok(Sid(s))
+        Sid(s)
     }
 
     /// Checks and wraps an id received from elsewhere.

@@ -346,3 +346,112 @@ fn page_answers_carry_rows_and_totals() {
     );
     assert!(matches!(err, Err(Error::Platform(e)) if e.code == Code::Int(405)));
 }
+
+/// `judge` is the rule `decode` applies: for every status and status part, a decoded answer fails
+/// exactly when `judge` does not say success, with the same platform error.
+#[test]
+fn judge_is_the_rule_decode_applies() {
+    use kefu_protocol::{PlatformError, Verdict, judge};
+    let codes = [
+        None,
+        Some(Code::Int(0)),
+        Some(Code::Int(201)),
+        Some(Code::Str("000000".into())),
+        Some(Code::Int(-3)),
+    ];
+    let messages = [None, Some("说明".to_owned())];
+    for status in [200, 204, 400, 429, 500, 502, 503] {
+        for code in &codes {
+            for message in &messages {
+                let mut body = serde_json::Map::new();
+                if let Some(code) = code {
+                    body.insert("code".into(), serde_json::to_value(code).expect("code"));
+                }
+                if let Some(message) = message {
+                    body.insert("msg".into(), message.clone().into());
+                }
+                let bytes = serde_json::to_vec(&body).expect("body");
+                let decoded = decode::<PlatformAnswer<()>>(status, &bytes);
+                match judge(status, code.clone(), message.clone()) {
+                    Verdict::Success => assert!(decoded.is_ok(), "{status} {body:?}: {decoded:?}"),
+                    Verdict::Refused(expected) => match decoded {
+                        Err(Error::Platform(e)) => assert_eq!(e, expected),
+                        other => panic!("{status} {body:?}: {other:?}"),
+                    },
+                    Verdict::NotAnAnswer => {
+                        assert!(matches!(decoded, Err(Error::Http { .. })), "{status} {body:?}: {decoded:?}")
+                    }
+                }
+            }
+        }
+    }
+    let refused = judge(500, None, Some("系统异常".into()));
+    let expected = PlatformError { code: Code::Int(500), message: "系统异常".into(), http_status: 500 };
+    assert_eq!(refused, Verdict::Refused(expected));
+}
+
+/// Every envelope reads its message and payload under each key `MESSAGE_KEYS` and `PAYLOAD_KEYS`
+/// name (the browser's decoder reads exactly those).
+#[test]
+fn envelopes_read_every_message_and_payload_key() {
+    use kefu_protocol::{MESSAGE_KEYS, PAYLOAD_KEYS};
+    for message in MESSAGE_KEYS {
+        for payload in PAYLOAD_KEYS {
+            let body = format!(r#"{{"code":7,"{message}":"不行","{payload}":1}}"#);
+            for result in [
+                decode::<PlatformAnswer<u8>>(200, body.as_bytes()),
+                decode::<OutboundAnswer<u8>>(200, body.as_bytes()),
+                decode::<CallCenterAnswer<u8>>(200, body.as_bytes()),
+            ] {
+                assert!(
+                    matches!(result, Err(Error::Platform(ref e)) if e.message == "不行"),
+                    "{body}: {result:?}"
+                );
+            }
+            let body = format!(r#"{{"code":0,"{message}":"ok","{payload}":1}}"#);
+            assert_eq!(decode::<PlatformAnswer<u8>>(200, body.as_bytes()).expect(&body), 1);
+            assert_eq!(decode::<OutboundAnswer<u8>>(200, body.as_bytes()).expect(&body), 1);
+            assert_eq!(decode::<CallCenterAnswer<u8>>(200, body.as_bytes()).expect(&body), 1);
+        }
+    }
+}
+
+/// The session failure codes the sandbox answers and the client reads: each code once, inside
+/// the refused range.
+#[test]
+fn session_failure_codes_are_distinct_and_refusals() {
+    use kefu_protocol::chat::SessionFailure;
+    for failure in SessionFailure::ALL {
+        assert_eq!(SessionFailure::from_code(failure.code()), Some(failure));
+        assert!(SessionFailure::REFUSED_CODES.contains(&failure.code()));
+    }
+    assert_eq!(SessionFailure::from_code(40001), None);
+}
+
+/// A sid from chosen bytes is their hexadecimal form, and a valid sid.
+#[test]
+fn sid_from_bytes() {
+    let sid = Sid::from_bytes([0xab; 16]);
+    assert_eq!(sid.as_str(), "ab".repeat(16));
+    assert_eq!(Sid::parse(sid.as_str()).expect("valid"), sid);
+}
+
+/// A suggestion needs a question; a blank title shows the question.
+#[test]
+fn relation_suggestions() {
+    use kefu_protocol::chat::Relation;
+    let r = |title: &str, question: &str| Relation {
+        relation_title: title.into(),
+        question_name: question.into(),
+    };
+    assert_eq!(r("运费", "运费怎么算").suggestion(), Some(("运费", "运费怎么算")));
+    assert_eq!(r(" ", "运费怎么算").suggestion(), Some(("运费怎么算", "运费怎么算")));
+    assert_eq!(r("运费", "  ").suggestion(), None);
+}
+
+/// Messages list the documented channels from `Channel::ALL`.
+#[test]
+fn channels_are_listed_from_all() {
+    assert_eq!(Channel::listed(Channel::ALL), "h5, wx_oa, wx_mp, wx_work, weibo, email, app");
+    assert_eq!(Channel::listed(&[Channel::H5, Channel::App]), "h5, app");
+}

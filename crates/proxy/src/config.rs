@@ -1,11 +1,9 @@
-//! Configuration: command line, environment, or a TOML file (command line and environment win).
+//! The proxy's configuration as it runs ([`Config`]), and the checks its parts need; the binary
+//! resolves it from the command line, the environment and a file ([`crate::settings`]).
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-use serde::Deserialize;
 
 use crate::error::ConfigError;
 
@@ -69,8 +67,7 @@ impl std::fmt::Debug for Clock {
     }
 }
 
-/// How long a recording link works unless `KEFU_RECORDING_LINK_SECS` says otherwise (5 minutes).
-pub const DEFAULT_RECORDING_LINK_SECS: u64 = 300;
+pub use kefu_operator::DEFAULT_RECORDING_LINK_SECS;
 
 /// Everything the proxy needs to run.
 #[derive(Debug, Clone)]
@@ -193,15 +190,7 @@ impl Config {
     }
 }
 
-/// A URL with any `user:password@` removed.
-pub fn without_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
-        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_owned(),
-    }
-}
+pub use kefu_serve::without_userinfo;
 
 pub use kefu_protocol::callcenter::CallCenterPaths;
 
@@ -250,99 +239,6 @@ pub fn parse_trusted_proxies(items: &[String]) -> Result<Vec<ipnet::IpNet>, Conf
                 .map_err(|_| ConfigError(format!("trusted proxy {item:?} is not an address or a CIDR")))
         })
         .collect()
-}
-
-/// The TOML file's shape: every key optional, names as on the command line.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct FileConfig {
-    /// Listen address.
-    pub listen: Option<SocketAddr>,
-    /// apikey.
-    pub apikey: Option<String>,
-    /// apisecret (prefer `apisecret-file`).
-    pub apisecret: Option<String>,
-    /// A file holding the apisecret.
-    pub apisecret_file: Option<PathBuf>,
-    /// Seed 002 upstream.
-    pub platform_url: Option<String>,
-    /// Seed 000 upstream.
-    pub outbound_url: Option<String>,
-    /// Seed 001 upstream.
-    pub callcenter_url: Option<String>,
-    /// CORS origins.
-    pub allowed_origins: Option<Vec<String>>,
-    /// Operator tokens.
-    pub operator_tokens: Option<Vec<String>>,
-    /// Pinned app_id.
-    pub app_id: Option<String>,
-    /// Pinned bot_id.
-    pub bot_id: Option<String>,
-    /// Static folder.
-    pub static_dir: Option<PathBuf>,
-    /// Upstream timeout in milliseconds.
-    pub upstream_timeout_ms: Option<u64>,
-    /// Rate limit per client IP.
-    pub rate_per_second: Option<u64>,
-    /// Burst per client IP.
-    pub rate_burst: Option<u32>,
-    /// Global concurrency limit.
-    pub max_concurrency: Option<usize>,
-    /// Seed 001 upstream path of records/list.
-    pub callcenter_records_list_path: Option<String>,
-    /// Seed 001 upstream path of calltask/list.
-    pub callcenter_calltask_list_path: Option<String>,
-    /// Seed 001 upstream path of createTasks.
-    pub callcenter_create_tasks_path: Option<String>,
-    /// Seed 001 upstream path of stopTasks.
-    pub callcenter_stop_tasks_path: Option<String>,
-    /// Seed 001 upstream path of the recordings.
-    pub callcenter_recordings_path: Option<String>,
-    /// Header read timeout in milliseconds.
-    pub header_read_timeout_ms: Option<u64>,
-    /// Idle keep-alive timeout in milliseconds.
-    pub idle_timeout_ms: Option<u64>,
-    /// Body read timeout in milliseconds.
-    pub body_read_timeout_ms: Option<u64>,
-    /// Connections per client address.
-    pub max_connections_per_client: Option<usize>,
-    /// Connections in all.
-    pub max_connections: Option<usize>,
-    /// Trusted proxies (CIDRs or addresses).
-    pub trusted_proxies: Option<Vec<String>>,
-    /// The proxy's public base URL.
-    pub public_url: Option<String>,
-    /// Where relative §7 `record_url`s point.
-    pub recording_base: Option<String>,
-    /// More origins recordings may be fetched from.
-    pub recording_hosts: Option<Vec<String>>,
-    /// A file holding the recording-link key.
-    pub recording_key_file: Option<PathBuf>,
-    /// Recording link lifetime in seconds.
-    pub recording_link_secs: Option<u64>,
-    /// A kefu-sandbox's URL (simulated inbound calls).
-    pub sandbox_url: Option<String>,
-}
-
-impl FileConfig {
-    /// Reads a TOML configuration file.
-    pub fn load(path: &std::path::Path) -> Result<FileConfig, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
-        toml::from_str(&text).map_err(|e| ConfigError(format!("{}: {e}", path.display())))
-    }
-}
-
-/// Reads a secret from a file, trimming the trailing newline editors add.
-pub fn read_secret_file(path: &std::path::Path) -> Result<Secret, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError(format!("cannot read the apisecret file {}: {e}", path.display())))?;
-    Ok(Secret::new(text.trim_end_matches(['\r', '\n'])))
-}
-
-/// Splits a comma-separated list, dropping empty entries.
-pub fn split_list(s: &str) -> Vec<String> {
-    s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect()
 }
 
 #[cfg(test)]

@@ -52,17 +52,6 @@ pub enum ProxyError {
     /// The upstream answered something that is not a platform answer.
     #[error("the platform sent an answer the proxy cannot read")]
     UpstreamGarbage,
-    /// A recording link that is not valid (altered, expired, or for something it cannot reach);
-    /// the text says what to do.
-    #[error("{0}")]
-    LinkRefused(String),
-    /// What was asked for does not exist (a call not stored, a recording its host does not
-    /// have); the text says which.
-    #[error("{0}")]
-    Missing(String),
-    /// A recording's host failed or refused it; the text says what happened and what to do.
-    #[error("{0}")]
-    RecordingHost(String),
 }
 
 impl ProxyError {
@@ -78,11 +67,7 @@ impl ProxyError {
             ProxyError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ProxyError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ProxyError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
-            ProxyError::UpstreamUnavailable | ProxyError::UpstreamGarbage | ProxyError::RecordingHost(_) => {
-                StatusCode::BAD_GATEWAY
-            }
-            ProxyError::LinkRefused(_) => StatusCode::FORBIDDEN,
-            ProxyError::Missing(_) => StatusCode::NOT_FOUND,
+            ProxyError::UpstreamUnavailable | ProxyError::UpstreamGarbage => StatusCode::BAD_GATEWAY,
         }
     }
 

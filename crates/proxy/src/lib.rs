@@ -10,13 +10,15 @@
 //! Routes of seeds 000 and 001 exist only when their upstream is configured; otherwise they
 //! answer a JSON 503 naming the missing setting.
 //!
-//! [`service`] gives the proxy as one tower service ([`ProxyService`]); [`server::serve`] is the
-//! binary's connection loop around it (timeouts and connection caps for slow clients); [`app`]
+//! [`service`] gives the proxy as one tower service ([`ProxyService`]) over the shared state
+//! (`state`); [`server::serve`] is the connection loop around it (timeouts and connection caps for
+//! slow clients), run on every core by [`per_core::serve_per_core`]; [`settings::resolve`] gives
+//! the binary its [`Config`] from the command line, the environment and a file; [`app`]
 //! mounts the service in an axum `Router`. [`service_with_mounts`] adds other services under path
 //! prefixes ([`Mount`]; the binary mounts `kefu-callbacks` there when `KEFU_STORE` is set).
-//! [`console::mounts`] gives what the operators' console needs besides: signed recording links and
-//! the recordings streamed through them with `Range` ([`recordings`]), the deployment's callback
-//! addresses, and a simulated inbound call in a sandbox deployment.
+//! [`console::mounts`] mounts what the operators' console needs besides, from the crate
+//! `kefu-operator`: signed recording links and the recordings streamed through them with `Range`,
+//! the deployment's callback addresses, and a simulated inbound call in a sandbox deployment.
 
 mod client;
 mod client_ip;
@@ -26,12 +28,14 @@ pub mod error;
 mod forward;
 pub mod metrics;
 pub mod mount;
+pub mod per_core;
 mod rate_limit;
-pub mod recordings;
 mod request_id;
 pub mod routes;
 pub mod server;
 mod service;
+pub mod settings;
+mod state;
 mod static_files;
 
 use std::sync::Arc;
@@ -42,45 +46,7 @@ pub use config::{Clock, Config, Secret};
 pub use error::{ConfigError, ProxyError};
 pub use mount::{ClientIp, Mount};
 pub use service::ProxyService;
-
-/// What the handlers share.
-pub(crate) struct Proxy {
-    pub(crate) config: Config,
-    pub(crate) metrics: metrics::Metrics,
-    /// One permit per request being answered: none left means overloaded.
-    pub(crate) in_flight: tokio::sync::Semaphore,
-    pub(crate) request_ids: request_id::RequestIds,
-    pub(crate) rate_limit: rate_limit::RateLimit,
-    /// The client connections open now (the binary's serving loop, [`server`]).
-    pub(crate) connections: server::Connections,
-    /// The static folder, when one is configured.
-    pub(crate) static_files: Option<static_files::StaticFiles>,
-    /// Services mounted under path prefixes, consulted before the route policy.
-    pub(crate) mounts: Vec<Mount>,
-}
-
-thread_local! {
-    /// One upstream client (and connection pool) per thread: with one runtime per core (the
-    /// binary), a request and its upstream connection stay on one thread.
-    static CLIENT: std::cell::OnceCell<client::UpstreamClient> = const { std::cell::OnceCell::new() };
-}
-
-impl Proxy {
-    /// This thread's upstream client. `service()` built one from the same configuration already, so
-    /// building cannot fail here.
-    pub(crate) fn client(&self) -> Result<client::UpstreamClient, ProxyError> {
-        CLIENT.with(|c| match c.get() {
-            Some(client) => Ok(client.clone()),
-            None => {
-                let client = client::UpstreamClient::new(self.config.upstream_timeout).map_err(|e| {
-                    tracing::error!("{e}");
-                    ProxyError::Internal
-                })?;
-                Ok(c.get_or_init(|| client).clone())
-            }
-        })
-    }
-}
+pub(crate) use state::Proxy;
 
 /// The proxy as a router, for embedding in an axum application: [`ProxyService`] as its
 /// fallback. Give each request its client's `ConnectInfo<SocketAddr>` (as
@@ -99,37 +65,5 @@ pub fn service(config: Config) -> Result<ProxyService, ConfigError> {
 /// The proxy with other services mounted under path prefixes ([`Mount`]), consulted before the
 /// route policy. A mount's prefix may not overlap a policy route or `/healthz` / `/metrics`.
 pub fn service_with_mounts(config: Config, mounts: Vec<Mount>) -> Result<ProxyService, ConfigError> {
-    for m in &mounts {
-        if !m.prefix.starts_with('/') || m.prefix.len() < 2 {
-            return Err(ConfigError(format!(
-                "mount {:?}: the prefix must start with / and name a path",
-                m.name
-            )));
-        }
-        if let Some(r) = routes::ROUTES.iter().find(|r| m.matches(r.path)) {
-            return Err(ConfigError(format!("mount {:?} would hide the route {}", m.name, r.path)));
-        }
-        if m.matches("/healthz") || m.matches("/metrics") {
-            return Err(ConfigError(format!("mount {:?} would hide /healthz or /metrics", m.name)));
-        }
-    }
-    config::validate_callcenter_paths(&config.callcenter_paths)?;
-    if config.max_connections == 0 || config.max_connections_per_client == 0 {
-        return Err(ConfigError("connection caps must be at least 1".into()));
-    }
-    client::UpstreamClient::new(config.upstream_timeout)?;
-    let rate_limit = rate_limit::RateLimit::new(config.rate_per_second, config.rate_burst)?;
-    let in_flight =
-        tokio::sync::Semaphore::new(config.max_concurrency.clamp(1, tokio::sync::Semaphore::MAX_PERMITS));
-    let static_files = config.static_dir.as_deref().map(static_files::StaticFiles::new);
-    ProxyService::new(Arc::new(Proxy {
-        config,
-        static_files,
-        metrics: metrics::Metrics::default(),
-        in_flight,
-        request_ids: request_id::RequestIds::default(),
-        rate_limit,
-        connections: server::Connections::default(),
-        mounts,
-    }))
+    ProxyService::new(Arc::new(Proxy::new(config, mounts)?))
 }

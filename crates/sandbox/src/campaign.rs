@@ -10,7 +10,7 @@ use kefu_protocol::callbacks::{CallRecordPush, Degree, IntentPush, PushedCall, P
 use kefu_protocol::{DialogType, Timestamp};
 use serde_json::Value;
 
-use crate::coeus::{Batch, session_id};
+use crate::coeus::store::{Batch, session_id};
 use crate::pushes::PushLabel;
 use crate::simcall::{SimCall, rfc3339};
 use crate::state::{AppState, lock};

@@ -14,6 +14,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use kefu_protocol::chat::SessionFailure;
 use kefu_protocol::{CallCenterAnswer, Code, OutboundAnswer, PlatformAnswer};
 use kefu_signature::SignatureError;
 
@@ -90,6 +91,9 @@ pub enum SandboxError {
     InboundFailed(String),
 }
 
+/// `Result` with this crate's [`SandboxError`].
+pub type Result<T, E = SandboxError> = std::result::Result<T, E>;
+
 impl SandboxError {
     /// The seed 002 `code` for this error.
     pub fn code(&self) -> i64 {
@@ -104,14 +108,14 @@ impl SandboxError {
             SandboxError::BadRequest(_) => 40001,
             SandboxError::WrongTenant(_) => 40301,
             SandboxError::UnknownBot(_) => 40401,
-            SandboxError::SessionNotFound(_) => 40402,
+            SandboxError::SessionNotFound(_) => SessionFailure::NotFound.code(),
             SandboxError::UnknownTask(_) => 40403,
             SandboxError::NotFound(_) => 40404,
             SandboxError::SidInUse => 40901,
-            SandboxError::PromptNotAcknowledged(_) => 40902,
-            SandboxError::WrongPromptId { .. } => 40903,
-            SandboxError::SessionExpired { .. } => 41001,
-            SandboxError::SessionEnded(_) => 41002,
+            SandboxError::PromptNotAcknowledged(_) => SessionFailure::PromptNotAcknowledged.code(),
+            SandboxError::WrongPromptId { .. } => SessionFailure::WrongPromptId.code(),
+            SandboxError::SessionExpired { .. } => SessionFailure::Expired.code(),
+            SandboxError::SessionEnded(_) => SessionFailure::Ended.code(),
             SandboxError::BadFile(_) => 42201,
             SandboxError::TooManyRows(_) => 42202,
             SandboxError::InboundFailed(_) => 50201,

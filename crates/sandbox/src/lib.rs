@@ -8,6 +8,7 @@
 //! routes check the `Authorization` signature exactly as §3 describes.
 #![doc = include_str!("../ERRORS.md")]
 
+mod app;
 pub mod auth;
 pub mod bot;
 mod callcenter;
@@ -25,7 +26,8 @@ mod simcall;
 mod state;
 mod wav;
 
+pub use app::app;
 pub use clock::Clock;
-pub use error::{ErrorStyle, SandboxError};
+pub use error::{ErrorStyle, Result, SandboxError};
 pub use outbound::{phone_of, will_fail};
-pub use state::{Config, app};
+pub use state::Config;

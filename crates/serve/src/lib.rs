@@ -9,6 +9,17 @@ use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
 
+/// A URL with any `user:password@` removed, for logs and for fetches that must not carry an
+/// API's credentials (an `@` in the path or query is not userinfo).
+pub fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
 /// Logs to stderr (stdout carries the ready line), filtered by `RUST_LOG` or else `default_filter`
 /// (e.g. `"kefu_proxy=info"`).
 pub fn init_logging(default_filter: &str) {

@@ -20,3 +20,6 @@ pub enum WidgetError {
     #[error("kefu-widget: {0}")]
     Client(#[from] ClientError),
 }
+
+/// `Result` with this crate's [`WidgetError`].
+pub type Result<T, E = WidgetError> = std::result::Result<T, E>;

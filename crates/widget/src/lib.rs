@@ -25,7 +25,7 @@ pub mod transcript;
 #[cfg(target_arch = "wasm32")]
 pub mod view;
 
-pub use error::WidgetError;
+pub use error::{Result, WidgetError};
 pub use i18n::Lang;
 pub use options::WidgetOptions;
 pub use transcript::{Entry, HostEvent, Transcript};

@@ -30,7 +30,16 @@ pub struct WidgetOptions {
     pub timeout_ms: Option<u32>,
 }
 
-/// Every option: (`mount()` name, attribute name).
+/// The channels the widget runs in (a web page, a WeChat mini-program web-view, an in-app
+/// WebView); the first is the default.
+pub const CHANNELS: [Channel; 3] = [Channel::H5, Channel::WxMp, Channel::App];
+
+/// [`CHANNELS`] for messages, written out (`Channel::listed(&CHANNELS)` would cost the widget
+/// its code; a test checks the two agree, and that the reader accepts exactly [`CHANNELS`]).
+const CHANNEL_LIST: &str = "h5, wx_mp, app";
+
+/// Every option: (`mount()` name, attribute name). The one table: `kefu-loader.js` lists the
+/// same pairs and [`WidgetOptions::from_lookup`] reads exactly these (both checked by tests).
 pub const OPTION_NAMES: &[(&str, &str)] = &[
     ("endpoint", "endpoint"),
     ("appId", "app-id"),
@@ -51,6 +60,8 @@ impl WidgetOptions {
         vars: Option<VarMap>,
     ) -> Result<WidgetOptions, WidgetError> {
         let text = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        // Matched by name, not looked up in CHANNELS: the lookup costs the widget 120 bytes;
+        // a test checks that exactly CHANNELS are accepted.
         let channel = match text("channel").as_deref() {
             None | Some("h5") => Channel::H5,
             Some("wx_mp") => Channel::WxMp,
@@ -58,7 +69,7 @@ impl WidgetOptions {
             Some(other) => {
                 return Err(WidgetError::Option {
                     name: "channel",
-                    reason: format!("\"{other}\" is not one of h5, wx_mp, app"),
+                    reason: format!("\"{other}\" is not one of {CHANNEL_LIST}"),
                 });
             }
         };
@@ -151,6 +162,62 @@ mod tests {
         assert_eq!(o.title(), "Help");
         assert_eq!(o.user_data.as_deref(), Some("u-1"));
         assert_eq!(o.timeout_ms, Some(5000));
+    }
+
+    /// `kefu-loader.js` maps the same option names to the same attributes, and `from_lookup`
+    /// reads each of them (`vars` comes parsed, beside the lookup).
+    #[test]
+    fn the_option_table_is_the_loaders_and_the_readers() {
+        let loader = include_str!("../assets/kefu-loader.js");
+        let table =
+            loader.split("const OPTIONS = [").nth(1).and_then(|t| t.split("];").next()).expect("OPTIONS");
+        let pairs: Vec<(String, String)> = table
+            .split('[')
+            .skip(1)
+            .map(|pair| {
+                let names: Vec<&str> = pair
+                    .split('\'')
+                    .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '-'))
+                    .collect();
+                (names[0].to_owned(), names[1].to_owned())
+            })
+            .collect();
+        let expected: Vec<(String, String)> =
+            OPTION_NAMES.iter().map(|(m, a)| ((*m).to_owned(), (*a).to_owned())).collect();
+        assert_eq!(pairs, expected);
+
+        let asked = std::cell::RefCell::new(Vec::new());
+        WidgetOptions::from_lookup(
+            |name| {
+                asked.borrow_mut().push(name.to_owned());
+                None
+            },
+            None,
+        )
+        .expect("no options are fine");
+        let mut asked = asked.into_inner();
+        asked.sort();
+        asked.dedup();
+        let mut read: Vec<&str> = OPTION_NAMES.iter().map(|(m, _)| *m).filter(|m| *m != "vars").collect();
+        read.sort();
+        assert_eq!(asked, read);
+    }
+
+    /// The declared `channel` option lists the widget's channels.
+    #[test]
+    fn the_declared_channels_are_the_widgets() {
+        let declared = CHANNELS.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(" | ");
+        assert!(include_str!("embed.rs").contains(&format!("channel?: {declared};")), "{declared}");
+        assert_eq!(parse(&[("channel", "app")]).expect("valid").channel, Channel::App);
+        let e = parse(&[("channel", "email")]).expect_err("not a widget channel");
+        assert!(e.to_string().contains("not one of h5, wx_mp, app"), "{e}");
+        assert_eq!(CHANNEL_LIST, Channel::listed(&CHANNELS));
+        for channel in Channel::ALL {
+            let accepted = parse(&[("channel", channel.as_str())]).ok().map(|o| o.channel);
+            let expected = CHANNELS.contains(channel).then(|| channel.clone());
+            assert_eq!(accepted, expected, "{channel}");
+        }
+        assert_eq!(parse(&[]).expect("default").channel, CHANNELS[0]);
     }
 
     #[test]

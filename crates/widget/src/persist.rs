@@ -17,6 +17,28 @@ use crate::transcript::{Entry, Notice, RESTORED, Status};
 /// At most this many lines are kept; older ones are dropped.
 const MAX_ENTRIES: usize = 200;
 
+// The saved names, each written once: `to_js` writes them and `from_js` reads them back.
+/// A bot line (`t`).
+const BOT: &str = "bot";
+/// A user line (`t`).
+const USER: &str = "user";
+/// A notice (`t`).
+const NOTICE: &str = "notice";
+/// A user line the platform has (`status`).
+const SENT: &str = "sent";
+/// A user line on its way (`status`; also what an unknown status reads as).
+const SENDING: &str = "sending";
+/// A user line that failed (`status`, with `why`).
+const FAILED: &str = "failed";
+/// The notices by their saved `kind` (an unknown kind reads as a new session).
+const TRANSFERRED: &str = "transferred";
+/// See [`TRANSFERRED`].
+const FINISHED: &str = "finished";
+/// See [`TRANSFERRED`].
+const EXPIRED: &str = "expired";
+/// See [`TRANSFERRED`].
+const NEW_SESSION: &str = "new";
+
 /// What survives a reload.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Saved {
@@ -84,7 +106,7 @@ fn to_js(saved: &Saved) -> JsValue {
         let put = |key: &str, value: &str| set(&line, key, &JsValue::from_str(value));
         match entry {
             Entry::Bot { text, truncated, time } => {
-                put("t", "bot");
+                put("t", BOT);
                 put("text", text);
                 put("time", time);
                 if *truncated {
@@ -92,28 +114,28 @@ fn to_js(saved: &Saved) -> JsValue {
                 }
             }
             Entry::User { text, time, status, .. } => {
-                put("t", "user");
+                put("t", USER);
                 put("text", text);
                 put("time", time);
                 match status {
-                    Status::Sent => put("status", "sent"),
-                    Status::Sending => put("status", "sending"),
+                    Status::Sent => put("status", SENT),
+                    Status::Sending => put("status", SENDING),
                     Status::Failed(why) => {
-                        put("status", "failed");
+                        put("status", FAILED);
                         put("why", why);
                     }
                 }
             }
             Entry::Notice { kind, time } => {
-                put("t", "notice");
+                put("t", NOTICE);
                 put("time", time);
                 put(
                     "kind",
                     match kind {
-                        Notice::Transferred => "transferred",
-                        Notice::Finished => "finished",
-                        Notice::Expired => "expired",
-                        Notice::NewSession => "new",
+                        Notice::Transferred => TRANSFERRED,
+                        Notice::Finished => FINISHED,
+                        Notice::Expired => EXPIRED,
+                        Notice::NewSession => NEW_SESSION,
                     },
                 );
             }
@@ -131,25 +153,26 @@ fn from_js(root: &JsValue) -> Option<Saved> {
         .iter()
         .filter_map(|line| {
             let time = text(&line, "time").unwrap_or_default();
-            Some(match text(&line, "t")?.as_str() {
-                "bot" => {
+            let t = text(&line, "t")?;
+            Some(match t.as_str() {
+                BOT => {
                     Entry::Bot { text: text(&line, "text")?, truncated: text(&line, "cut").is_some(), time }
                 }
-                "user" => Entry::User {
+                USER => Entry::User {
                     id: RESTORED,
                     text: text(&line, "text")?,
                     time,
                     status: match text(&line, "status").as_deref() {
-                        Some("sent") => Status::Sent,
-                        Some("failed") => Status::Failed(text(&line, "why").unwrap_or_default()),
+                        Some(SENT) => Status::Sent,
+                        Some(FAILED) => Status::Failed(text(&line, "why").unwrap_or_default()),
                         _ => Status::Sending,
                     },
                 },
-                "notice" => Entry::Notice {
+                NOTICE => Entry::Notice {
                     kind: match text(&line, "kind")?.as_str() {
-                        "transferred" => Notice::Transferred,
-                        "finished" => Notice::Finished,
-                        "expired" => Notice::Expired,
+                        TRANSFERRED => Notice::Transferred,
+                        FINISHED => Notice::Finished,
+                        EXPIRED => Notice::Expired,
                         _ => Notice::NewSession,
                     },
                     time,

@@ -322,7 +322,7 @@ impl Chat {
         action: impl FnOnce(&ChatSession) -> Result<(), ClientError>,
     ) -> Result<(), ClientError> {
         let Some(session) = &self.session else {
-            return Err(ClientError::InvalidMessage("the chat could not start".into()));
+            return Err(ClientError::NotStarted);
         };
         if session.phase().is_over() {
             session.restart()?;

@@ -8,6 +8,7 @@
 //!   to kefu-sandbox.
 //! - `cargo xtask site`: builds the demo site (`target/www`, with the console) without serving it.
 //! - `cargo xtask size`: the widget's bytes (raw, gzip, brotli) against its budget.
+//! - `cargo xtask imports`: import loops between the files of each crate.
 //! - `cargo xtask tsc`: the client package's TypeScript declarations under `tsc --strict`.
 //! - `cargo xtask bench proxy`: the proxy's throughput and added latency.
 //! - `cargo xtask bench load`: concurrent chats through proxy and sandbox, slow clients present.
@@ -22,6 +23,7 @@ mod console;
 mod deliver;
 mod demo;
 mod first_message;
+mod imports;
 mod load;
 mod package;
 mod servers;
@@ -48,6 +50,10 @@ enum Command {
         /// Skip the install step (for a machine known to be set up).
         #[arg(long)]
         no_setup: bool,
+        /// Run only these suites (comma-separated, by their summary names: fmt, clippy,
+        /// wasm-build, wasm-clippy, native, browser-client, browser-widget, tsc, npm-package, e2e).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// Install what the test suites need, and nothing else.
     Setup,
@@ -62,6 +68,8 @@ enum Command {
     Site,
     /// Build the widget package and report its size against the budget.
     Size,
+    /// Report import loops between the files of each crate (fails when there is one).
+    Imports,
     /// Build the client's npm package and check its TypeScript declarations with `tsc --strict`.
     Tsc,
     /// Benchmarks (bounded, loopback only).
@@ -121,9 +129,9 @@ enum BenchTarget {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Test { no_setup } => {
+        Command::Test { no_setup, only } => {
             let tools = if no_setup { setup::Tools::from_env() } else { setup::ensure() };
-            tools.and_then(|tools| suites::run_all(&tools))
+            tools.and_then(|tools| suites::run_all(&tools, &only))
         }
         Command::Setup => setup::ensure().map(|_| ()),
         Command::Bench { what: BenchTarget::Proxy { seconds, connections, rounds } } => {
@@ -143,6 +151,7 @@ fn main() -> ExitCode {
             .and_then(|tools| first_message::run(&tools, &first_message::FirstMessageOptions { rounds })),
         Command::Demo { listen } => setup::ensure_build_tools().and_then(|tools| demo::run(&tools, &listen)),
         Command::Site => setup::ensure_build_tools().and_then(|tools| demo::site(&tools)).map(drop),
+        Command::Imports => imports::run(),
         Command::Size => setup::ensure_build_tools().and_then(|tools| size::run(&tools)),
         Command::Tsc => setup::ensure_build_tools()
             .and_then(|tools| setup::typescript().map(|()| tools))

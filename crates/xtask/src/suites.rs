@@ -36,10 +36,18 @@ struct Outcome {
 }
 
 /// Runs every suite, prints the summaries, and fails if any suite failed.
-pub(crate) fn run_all(tools: &Tools) -> Result<()> {
-    let outcomes = vec![
-        check("fmt", "formatting", cmd::command("cargo", &["fmt", "--all", "--check"], &[]))?,
-        check(
+pub(crate) fn run_all(tools: &Tools, only: &[String]) -> Result<()> {
+    let wants = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    let unknown: Vec<&String> = only.iter().filter(|o| !SUITES.contains(&o.as_str())).collect();
+    if !unknown.is_empty() {
+        return Err(XtaskError::new(format!("no suite {unknown:?}; the suites: {}", SUITES.join(", "))));
+    }
+    let mut outcomes = Vec::new();
+    if wants("fmt") {
+        outcomes.push(check("fmt", "formatting", cmd::command("cargo", &["fmt", "--all", "--check"], &[]))?);
+    }
+    if wants("clippy") {
+        outcomes.push(check(
             "clippy",
             "lints, warnings denied",
             cmd::command(
@@ -47,24 +55,35 @@ pub(crate) fn run_all(tools: &Tools) -> Result<()> {
                 &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
                 &tools.path_prefix,
             ),
-        )?,
-        check("wasm-build", "browser crates build for wasm32", browser_crates("build", &[], tools))?,
-        check(
+        )?);
+    }
+    if wants("wasm-build") {
+        outcomes.push(check(
+            "wasm-build",
+            "browser crates build for wasm32",
+            browser_crates("build", &[], tools),
+        )?);
+    }
+    if wants("wasm-clippy") {
+        outcomes.push(check(
             "wasm-clippy",
             "browser crates' wasm-only code, warnings denied",
             browser_crates("clippy", &["--all-targets", "--", "-D", "warnings"], tools),
-        )?,
-        cargo_tests(
+        )?);
+    }
+    if wants("native") {
+        outcomes.push(cargo_tests(
             "native",
             cmd::command(
                 "cargo",
                 &["test", "--workspace", "--exclude", "kefu-e2e", "--locked", "--no-fail-fast"],
                 &tools.path_prefix,
             ),
-        )?,
-    ];
-    let mut outcomes = outcomes;
-    outcomes.extend(browser(tools)?);
+        )?);
+    }
+    if SUITES[5..].iter().any(|name| wants(name)) {
+        outcomes.extend(browser(tools, &wants)?);
+    }
     println!();
     println!("== summary");
     let (mut passed, mut failed) = (0, 0);
@@ -80,6 +99,21 @@ pub(crate) fn run_all(tools: &Tools) -> Result<()> {
     println!("{passed} passed, {failed} failed");
     if failed == 0 { Ok(()) } else { Err(XtaskError::new(format!("{failed} failed"))) }
 }
+
+/// Every suite, by the name its summary line gives (`cargo xtask test --only NAME,…`); those
+/// from the sixth on need the servers.
+pub(crate) const SUITES: [&str; 10] = [
+    "fmt",
+    "clippy",
+    "wasm-build",
+    "wasm-clippy",
+    "native",
+    "browser-client",
+    "browser-widget",
+    "tsc",
+    "npm-package",
+    "e2e",
+];
 
 /// A suite that is one command: passes when it exits 0.
 fn check(name: &'static str, note: &'static str, c: std::process::Command) -> Result<Outcome> {
@@ -107,7 +141,7 @@ fn cargo_tests(name: &'static str, c: std::process::Command) -> Result<Outcome> 
 
 /// The wasm client's tests in headless Chromium, through a real kefu-proxy to a real
 /// kefu-sandbox (and a second proxy whose upstream never answers, for timeouts).
-fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
+fn browser(tools: &Tools, wants: &dyn Fn(&str) -> bool) -> Result<Vec<Outcome>> {
     println!("\n== browser: kefu-client in headless Chromium, through kefu-proxy to kefu-sandbox");
     servers::build_servers()?;
     let sandbox = servers::start_sandbox(&["--call-schedule-ms", "0", "--call-duration-ms", "0"])?;
@@ -143,6 +177,9 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
         cmd::output_line("which", &["chromedriver"], &[]).unwrap_or_else(|| "chromedriver".into());
     let mut outcomes = Vec::new();
     for (name, krate) in [("browser-client", "crates/client"), ("browser-widget", "crates/widget")] {
+        if !wants(name) {
+            continue;
+        }
         let mut test =
             cmd::command("wasm-pack", &["test", "--headless", "--chrome", krate], &tools.path_prefix);
         test.env("CHROMEDRIVER", &chromedriver)
@@ -155,8 +192,12 @@ fn browser(tools: &Tools) -> Result<Vec<Outcome>> {
         outcomes.push(cargo_tests(name, test)?);
     }
     drop(blackhole);
-    outcomes.extend(npm_package_page(tools, &site, &proxy.url)?);
-    outcomes.push(end_to_end(tools, &chromedriver)?);
+    if wants("tsc") || wants("npm-package") {
+        outcomes.extend(npm_package_page(tools, &site, &proxy.url)?);
+    }
+    if wants("e2e") {
+        outcomes.push(end_to_end(tools, &chromedriver)?);
+    }
     Ok(outcomes)
 }
 

@@ -8,8 +8,12 @@
 
 import init, {
   initSync,
+  CallCenter,
   ChatSession,
+  Coeus,
   KefuClient,
+  Outbound,
+  Results,
   type Action,
   type AddTaskRequest,
   type AddTaskResult,
@@ -30,6 +34,8 @@ import init, {
   type CallType,
   type Channel,
   type ChatEvent,
+  type ChatEventName,
+  type ChatPhase,
   type ClientOptions,
   type Cmd,
   type ContactEdit,
@@ -51,6 +57,8 @@ import init, {
   type IntentSource,
   type JobStatus,
   type JsonList,
+  type KefuError,
+  type KefuErrorKind,
   type OutnumFields,
   type OutnumResult,
   type Page,
@@ -159,30 +167,45 @@ async function chat(client: KefuClient): Promise<void> {
     autoAcknowledge: false,
   };
   const session: ChatSession = await client.startChat(options);
-  for (const name of ["say", "wait", "finish", "transfer", "error", "message", "started", "expired", "stopped"] as const) {
+  const names: ChatEventName[] = ["say", "wait", "finish", "transfer", "error", "message", "started", "expired", "stopped"];
+  for (const name of names) {
     session.on(name, (e: ChatEvent) => void onEvent(e));
   }
   const sent: Promise<number> = session.send("你好");
   const id: number = await sent;
   const again: Promise<number> = session.resend(id);
   await again;
-  const acknowledged: Promise<void> = session.acknowledge("prompt-1");
-  await acknowledged;
-  const retried: Promise<void> = session.retry();
-  await retried;
-  const restarted: Promise<void> = session.restart();
-  await restarted;
-  const phase: string = session.phase;
+  const acknowledged: void = session.acknowledge("prompt-1");
+  const retried: void = session.retry();
+  const restarted: void = session.restart();
+  const phase: ChatPhase = session.phase;
+  const phases: ChatPhase[] = ["idle", "starting", "botSpeaking", "waitingForUser", "finished", "transferred", "stopped", "expired", "failed"];
   const sid: string | undefined = session.sid;
-  const stopped: Promise<void> = session.stop();
-  await stopped;
-  void [phase, sid];
+  const resumable: string | undefined = session.resumableSid;
+  const stopped: void = session.stop();
+  void [acknowledged, retried, restarted, phase, phases, sid, stopped];
+  if (resumable !== undefined) {
+    const resumed: ChatSession = client.resumeChat(options, resumable);
+    resumed.free();
+  }
   session.free();
   session[Symbol.dispose]();
 }
 
+/** What every rejection and throw of the package is. */
+export function failure(e: unknown): string {
+  const error = e as KefuError;
+  const name: "KefuError" = error.name;
+  const kind: KefuErrorKind = error.kind;
+  const kinds: KefuErrorKind[] = ["network", "timeout", "refused", "platform", "invalidInput", "expired"];
+  const code: number | string | undefined = error.code;
+  const message: string = error.message;
+  return [name, kind, kinds, code, message].join();
+}
+
 /** Seed 002's operator queries. */
-async function coeus(ops: KefuClient): Promise<void> {
+async function coeus(client: KefuClient): Promise<void> {
+  const ops: Coeus = client.coeus();
   const bots: Promise<BotSummary[]> = ops.syncPrompt("200000000");
   for (const bot of await bots) {
     const botId: string = bot.bot_id;
@@ -249,9 +272,10 @@ async function coeus(ops: KefuClient): Promise<void> {
 }
 
 /** Seed 000's outbound calls. */
-async function outbound(ops: KefuClient): Promise<void> {
+async function outbound(client: KefuClient): Promise<void> {
+  const ops: Outbound = client.outbound();
   const request: CallRequest = { caseId: "C-1", mediationId: "20", callAuto: 0, callPersonId: "P-1" };
-  const placed: Promise<PlacedCall[]> = ops.placeCall(request);
+  const placed: Promise<PlacedCall[]> = ops.call(request);
   for (const c of await placed) {
     const code: CallErrorCode = c.errorCode;
     const message: string | undefined = c.message;
@@ -284,7 +308,7 @@ async function outbound(ops: KefuClient): Promise<void> {
     void [callType, jobId, status, recordUrl];
   }
   const statusQuery: StatusQuery = { caseRef: "C-1", phoneNumber: "13912345678", jobId: "J-1" };
-  const job: Promise<JobStatus> = ops.callStatus(statusQuery);
+  const job: Promise<JobStatus> = ops.status(statusQuery);
   const s: JobStatus = await job;
   const callStatus: CallStatus = s.callStatus;
   const texts: [string?, string?, string?, Timestamp?, string?, string?] = [
@@ -294,7 +318,8 @@ async function outbound(ops: KefuClient): Promise<void> {
 }
 
 /** Seed 001's call-center. */
-async function callcenter(ops: KefuClient): Promise<void> {
+async function callcenter(client: KefuClient): Promise<void> {
+  const ops: CallCenter = client.callcenter();
   const recordsQuery: RecordsQuery = {
     callType: "02",
     uuid: "1",
@@ -389,8 +414,9 @@ export function results(list: TaskList, page: CallPage, detail: CallDetail): voi
 }
 
 /** The callback results and the §9 contacts through the proxy's `/kefu/v1/` routes. */
-async function callbackResults(ops: KefuClient, file: Blob): Promise<void> {
-  const list: Promise<TaskList> = ops.resultTasks();
+async function callbackResults(client: KefuClient, file: Blob): Promise<void> {
+  const ops: Results = client.results();
+  const list: Promise<TaskList> = ops.tasks();
   const filter: CallQuery = {
     state: 785,
     grade: "A类",
@@ -401,8 +427,8 @@ async function callbackResults(ops: KefuClient, file: Blob): Promise<void> {
     offset: 0,
     limit: 50,
   };
-  const page: Promise<CallPage> = ops.resultCalls("1", filter);
-  const detail: Promise<CallDetail> = ops.resultCall("c-1");
+  const page: Promise<CallPage> = ops.calls("1", filter);
+  const detail: Promise<CallDetail> = ops.call("c-1");
   results(await list, await page, await detail);
   const csv: string = ops.callsCsvUrl("1", {});
   const contacts: Promise<ContactPage> = ops.contacts("138", 0, 50);

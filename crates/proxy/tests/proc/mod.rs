@@ -37,7 +37,7 @@ pub fn start(env: &[(&str, &str)], log: &Path) -> Running {
         .env("KEFU_PLATFORM_URL", "http://127.0.0.1:9")
         .env("KEFU_OPERATOR_TOKENS", OPERATOR)
         .env("KEFU_CALLBACK_TOKEN", format!("shop:{TOKEN}"))
-        .env("RUST_LOG", "kefu_proxy=info,kefu_callbacks=info")
+        .env("RUST_LOG", "kefu_proxy=info,kefu_callbacks=info,kefu_operator=info")
         .stdout(Stdio::piped())
         .stderr(Stdio::from(log));
     for (k, v) in env {

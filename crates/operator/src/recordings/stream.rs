@@ -20,8 +20,8 @@ use http_body_util::Full;
 use hyper::body::Frame;
 use kefu_serve::range::{ByteRange, content_range, parse_content_range, unsatisfied_range};
 
-use crate::client::{Failure, UpstreamClient};
-use crate::error::ProxyError;
+use crate::Error;
+use crate::fetch::{Failure, Fetch};
 
 /// What the browser asked for.
 #[derive(Debug, Clone, Copy)]
@@ -35,11 +35,11 @@ pub(crate) struct Ask {
 /// Fetches `uri` from its host as `ask` says and answers the browser; `media_type` is the type
 /// the file name gives, used when the host's is not audio.
 pub(crate) async fn relay(
-    client: &UpstreamClient,
+    fetch: &dyn Fetch,
     uri: Uri,
     ask: Ask,
     media_type: Option<&'static str>,
-) -> Result<Response, ProxyError> {
+) -> Result<Response, Error> {
     let wanted = match (ask.range, ask.head) {
         (Some(range), _) => Some(range),
         (None, true) => Some(ByteRange::FromTo(0, 0)),
@@ -53,15 +53,15 @@ pub(crate) async fn relay(
     {
         request.headers_mut().insert(header::RANGE, value);
     }
-    let answer = client.open(request).await.map_err(|failure| match failure {
+    let answer = fetch.open(request).await.map_err(|failure| match failure {
         Failure::Timeout => {
-            ProxyError::RecordingHost("the recording host did not answer in time; try again shortly".into())
+            Error::RecordingHost("the recording host did not answer in time; try again shortly".into())
         }
         Failure::TooLarge | Failure::Unreachable(_) => {
             if let Failure::Unreachable(why) = &failure {
                 tracing::warn!(error = %why, "recordings: the host cannot be reached");
             }
-            ProxyError::RecordingHost("the recording host cannot be reached; try again shortly".into())
+            Error::RecordingHost("the recording host cannot be reached; try again shortly".into())
         }
     })?;
     let (parts, incoming) = answer.into_parts();
@@ -69,7 +69,7 @@ pub(crate) async fn relay(
     let upstream = &parts.headers;
     let header_text = |name: HeaderName| upstream.get(name).and_then(|v| v.to_str().ok());
     let length = header_text(header::CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
-    let idle = client.timeout();
+    let idle = fetch.timeout();
 
     let mut headers = HeaderMap::new();
     headers.insert(header::CONTENT_TYPE, content_type(header_text(header::CONTENT_TYPE), media_type));
@@ -95,9 +95,7 @@ pub(crate) async fn relay(
         StatusCode::PARTIAL_CONTENT => {
             let (span, total) =
                 header_text(header::CONTENT_RANGE).and_then(parse_content_range).ok_or_else(|| {
-                    ProxyError::RecordingHost(
-                        "the recording host answered a range the proxy cannot read".into(),
-                    )
+                    Error::RecordingHost("the recording host answered a range the proxy cannot read".into())
                 })?;
             if ask.range.is_some() {
                 let len = span.end() - span.start() + 1;
@@ -140,21 +138,21 @@ pub(crate) async fn relay(
             }
             Ok(unsatisfiable(headers, total))
         }
-        StatusCode::NOT_FOUND | StatusCode::GONE => Err(ProxyError::Missing(
+        StatusCode::NOT_FOUND | StatusCode::GONE => Err(Error::Missing(
             "the recording host has no such recording (it may not be ready yet, or was removed)".into(),
         )),
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(ProxyError::RecordingHost(format!(
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(Error::RecordingHost(format!(
             "the recording host refused the recording (HTTP {}): the platform's recording URLs expire, \
              so reload the call for a fresh one and ask for a new link",
             status.as_u16()
         ))),
-        s if s.is_redirection() => Err(ProxyError::RecordingHost(format!(
+        s if s.is_redirection() => Err(Error::RecordingHost(format!(
             "the recording host answered a redirect (HTTP {}), which the proxy does not follow",
             s.as_u16()
         ))),
         s => {
             tracing::warn!(status = s.as_u16(), "recordings: the host failed");
-            Err(ProxyError::RecordingHost(format!(
+            Err(Error::RecordingHost(format!(
                 "the recording host answered HTTP {}; try again shortly",
                 s.as_u16()
             )))

@@ -20,26 +20,13 @@ use crate::error::{CallCenterFailure, SandboxError, parse_json};
 use crate::ids::stable_hash;
 use crate::numbers::is_phone;
 use crate::state::{AppState, Shared, lock};
+
+pub(crate) mod store;
 use crate::{outbound, wav};
-
-/// Records and tasks.
-#[derive(Debug)]
-pub(crate) struct CallCenterStore {
-    records: Vec<CallRecord>,
-    tasks: Vec<TaskEntry>,
-    next_batch: i64,
-    public_url: String,
-}
-
-#[derive(Debug)]
-struct TaskEntry {
-    task: CallTask,
-    stopped: bool,
-    recorded: bool,
-}
+use store::{CallCenterStore, TaskEntry};
 
 /// The seeded call records.
-const SEED_RECORDS: &str = include_str!("../data/records.json");
+const SEED_RECORDS: &str = include_str!("../../data/records.json");
 
 const PENDING: &str = "待执行";
 const RUNNING: &str = "执行中";

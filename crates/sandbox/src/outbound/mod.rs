@@ -18,25 +18,8 @@ use crate::error::{OutboundFailure, SandboxError, parse_json};
 use crate::ids::stable_hash;
 use crate::state::{AppState, Shared, lock};
 
-/// The jobs placed so far.
-#[derive(Debug, Default)]
-pub(crate) struct OutboundStore {
-    jobs: Vec<Job>,
-    next_id: i64,
-}
-
-#[derive(Debug, Clone)]
-struct Job {
-    id: i64,
-    case_id: String,
-    person_id: String,
-    phone: String,
-    job_id: String,
-    instance_id: String,
-    job_group_id: String,
-    script_id: String,
-    created_ms: i64,
-}
+pub(crate) mod store;
+use store::Job;
 
 impl Job {
     fn status(&self, now_ms: i64, shared: &Shared) -> CallStatus {

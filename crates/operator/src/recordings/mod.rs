@@ -32,9 +32,9 @@ use axum::{Json, Router};
 use kefu_protocol::results::{RECORDING_LINKS_PATH, RECORDINGS_PREFIX, RecordingLink, RecordingLinkRequest};
 use kefu_serve::range::ByteRange;
 
-use crate::client::UpstreamClient;
-use crate::config::Clock;
-use crate::error::ProxyError;
+use crate::Error;
+use crate::Now;
+use crate::fetch::Fetch;
 use link::{Refusal, Signer, Target};
 use source::Sources;
 
@@ -46,9 +46,9 @@ pub(crate) struct Recordings {
     pub(crate) signer: Signer,
     pub(crate) ttl: Duration,
     pub(crate) sources: Sources,
-    pub(crate) client: UpstreamClient,
+    pub(crate) fetch: Arc<dyn Fetch>,
     pub(crate) store: Option<kefu_callbacks::Store>,
-    pub(crate) clock: Clock,
+    pub(crate) now: Now,
 }
 
 impl Recordings {
@@ -67,39 +67,36 @@ impl Recordings {
     }
 
     /// The absolute URL of a stored call's recording.
-    async fn call_url(&self, call_id: &str) -> Result<String, ProxyError> {
+    async fn call_url(&self, call_id: &str) -> Result<String, Error> {
         let store = self.store.as_ref().ok_or_else(|| {
-            ProxyError::BadRequest(
+            Error::BadRequest(
                 "this proxy stores no calls (no KEFU_STORE): ask for the link by the recording's url".into(),
             )
         })?;
         let record_url = store.record_url(call_id).await.map_err(|e| {
             tracing::error!(error = %e, "recordings: the store failed");
-            ProxyError::Internal
+            Error::Internal
         })?;
         match record_url {
-            None => Err(ProxyError::Missing(format!("no call {call_id:?} is stored"))),
-            Some(None) => Err(ProxyError::Missing(format!("the call {call_id:?} has no recording"))),
+            None => Err(Error::Missing(format!("no call {call_id:?} is stored"))),
+            Some(None) => Err(Error::Missing(format!("the call {call_id:?} has no recording"))),
             Some(Some(url)) => Ok(self.sources.resolve(&url)),
         }
     }
 }
 
 /// `POST /kefu/v1/recording-links`.
-async fn issue(
-    State(recordings): State<Arc<Recordings>>,
-    body: Body,
-) -> Result<Json<RecordingLink>, ProxyError> {
+async fn issue(State(recordings): State<Arc<Recordings>>, body: Body) -> Result<Json<RecordingLink>, Error> {
     let bytes = axum::body::to_bytes(body, LINK_REQUEST_LIMIT)
         .await
-        .map_err(|_| ProxyError::TooLarge(LINK_REQUEST_LIMIT))?;
+        .map_err(|_| Error::TooLarge(LINK_REQUEST_LIMIT))?;
     let request: RecordingLinkRequest = serde_json::from_slice(&bytes)
-        .map_err(|e| ProxyError::BadRequest(format!("not a recording link request: {e}")))?;
+        .map_err(|e| Error::BadRequest(format!("not a recording link request: {e}")))?;
     let target = match (request.call_id, request.url) {
         (Some(call_id), None) if !call_id.trim().is_empty() => {
             let url = recordings.call_url(&call_id).await?;
             recordings.sources.check(&url).map_err(|why| {
-                ProxyError::BadRequest(format!(
+                Error::BadRequest(format!(
                     "the call's recording URL is not fetched: {why}; add its origin to KEFU_RECORDING_HOSTS"
                 ))
             })?;
@@ -109,12 +106,12 @@ async fn issue(
             recordings
                 .sources
                 .check(&url)
-                .map_err(|why| ProxyError::BadRequest(format!("this recording URL is not fetched: {why}")))?;
+                .map_err(|why| Error::BadRequest(format!("this recording URL is not fetched: {why}")))?;
             Target::Url(url)
         }
-        _ => return Err(ProxyError::BadRequest("give exactly one of call_id and url".into())),
+        _ => return Err(Error::BadRequest("give exactly one of call_id and url".into())),
     };
-    let now = recordings.clock.now_secs();
+    let now = (recordings.now)();
     let ttl = recordings.ttl.as_secs().max(1);
     let expires = now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX));
     let link = recordings.signer.sign(&target, expires);
@@ -126,8 +123,8 @@ async fn issue(
 }
 
 /// The 403 of a refused link, saying what to do.
-fn refused(refusal: Refusal) -> ProxyError {
-    ProxyError::LinkRefused(match refusal {
+fn refused(refusal: Refusal) -> Error {
+    Error::LinkRefused(match refusal {
         Refusal::Invalid => format!(
             "this recording link is not valid (altered, for another file, or made by another proxy key): \
              ask for a new one with POST {RECORDING_LINKS_PATH}"
@@ -156,8 +153,8 @@ async fn stream_link(
     method: &Method,
     headers: &HeaderMap,
     link: &str,
-) -> Result<Response, ProxyError> {
-    let target = recordings.signer.verify(link, recordings.clock.now_secs()).map_err(refused)?;
+) -> Result<Response, Error> {
+    let target = recordings.signer.verify(link, (recordings.now)()).map_err(refused)?;
     let url = match target {
         Target::Call(call_id) => recordings.call_url(&call_id).await?,
         Target::Url(url) => url,
@@ -166,9 +163,9 @@ async fn stream_link(
     let uri = recordings
         .sources
         .check(&url)
-        .map_err(|why| ProxyError::LinkRefused(format!("this recording is no longer fetched: {why}")))?;
+        .map_err(|why| Error::LinkRefused(format!("this recording is no longer fetched: {why}")))?;
     let media_type = recordings.sources.media_type(&uri);
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok()).and_then(ByteRange::parse);
     let ask = stream::Ask { head: method == Method::HEAD, range };
-    stream::relay(&recordings.client, uri, ask, media_type).await
+    stream::relay(recordings.fetch.as_ref(), uri, ask, media_type).await
 }

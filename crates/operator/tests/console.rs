@@ -1,7 +1,8 @@
-//! What the operators' console needs from the proxy (`kefu_proxy::console::mounts`): signed,
-//! short-lived recording links and the recordings streamed through them with `Range`, refusing
-//! altered, expired and other-file links and every URL outside the deployment's hosts (SSRF); the
-//! deployment's callback addresses; and a simulated inbound call in a sandbox deployment only.
+//! What the operators' console needs besides the platform's routes (kefu-operator, mounted by
+//! the proxy through `kefu_proxy::console::mounts`): signed, short-lived recording links and the
+//! recordings streamed through them with `Range`, refusing altered, expired and other-file links
+//! and every URL outside the deployment's hosts (SSRF); the deployment's callback addresses; and
+//! a simulated inbound call in a sandbox deployment only.
 
 mod common;
 

@@ -1,0 +1,85 @@
+//! What the proxy's handlers share ([`Proxy`]): the configuration, metrics, limits, mounts and,
+//! per thread, the upstream client. Built once from a checked [`Config`].
+
+use crate::client::UpstreamClient;
+use crate::config::{self, Config};
+use crate::error::{ConfigError, ProxyError};
+use crate::mount::Mount;
+use crate::{metrics, rate_limit, request_id, routes, server, static_files};
+
+/// What the handlers share.
+pub(crate) struct Proxy {
+    pub(crate) config: Config,
+    pub(crate) metrics: metrics::Metrics,
+    /// One permit per request being answered: none left means overloaded.
+    pub(crate) in_flight: tokio::sync::Semaphore,
+    pub(crate) request_ids: request_id::RequestIds,
+    pub(crate) rate_limit: rate_limit::RateLimit,
+    /// The client connections open now (the binary's serving loop, [`server`]).
+    pub(crate) connections: server::Connections,
+    /// The static folder, when one is configured.
+    pub(crate) static_files: Option<static_files::StaticFiles>,
+    /// Services mounted under path prefixes, consulted before the route policy.
+    pub(crate) mounts: Vec<Mount>,
+}
+
+thread_local! {
+    /// One upstream client (and connection pool) per thread: with one runtime per core (the
+    /// binary), a request and its upstream connection stay on one thread.
+    static CLIENT: std::cell::OnceCell<UpstreamClient> = const { std::cell::OnceCell::new() };
+}
+
+impl Proxy {
+    /// The shared state for `config` with `mounts`, after checking both: a mount's prefix may not
+    /// overlap a policy route or `/healthz` / `/metrics`.
+    pub(crate) fn new(config: Config, mounts: Vec<Mount>) -> Result<Proxy, ConfigError> {
+        for m in &mounts {
+            if !m.prefix.starts_with('/') || m.prefix.len() < 2 {
+                return Err(ConfigError(format!(
+                    "mount {:?}: the prefix must start with / and name a path",
+                    m.name
+                )));
+            }
+            if let Some(r) = routes::ROUTES.iter().find(|r| m.matches(r.path)) {
+                return Err(ConfigError(format!("mount {:?} would hide the route {}", m.name, r.path)));
+            }
+            if m.matches("/healthz") || m.matches("/metrics") {
+                return Err(ConfigError(format!("mount {:?} would hide /healthz or /metrics", m.name)));
+            }
+        }
+        config::validate_callcenter_paths(&config.callcenter_paths)?;
+        if config.max_connections == 0 || config.max_connections_per_client == 0 {
+            return Err(ConfigError("connection caps must be at least 1".into()));
+        }
+        UpstreamClient::new(config.upstream_timeout)?;
+        let rate_limit = rate_limit::RateLimit::new(config.rate_per_second, config.rate_burst)?;
+        let in_flight =
+            tokio::sync::Semaphore::new(config.max_concurrency.clamp(1, tokio::sync::Semaphore::MAX_PERMITS));
+        let static_files = config.static_dir.as_deref().map(static_files::StaticFiles::new);
+        Ok(Proxy {
+            config,
+            static_files,
+            metrics: metrics::Metrics::default(),
+            in_flight,
+            request_ids: request_id::RequestIds::default(),
+            rate_limit,
+            connections: server::Connections::default(),
+            mounts,
+        })
+    }
+
+    /// This thread's upstream client. [`Proxy::new`] built one from the same configuration
+    /// already, so building cannot fail here.
+    pub(crate) fn client(&self) -> Result<UpstreamClient, ProxyError> {
+        CLIENT.with(|c| match c.get() {
+            Some(client) => Ok(client.clone()),
+            None => {
+                let client = UpstreamClient::new(self.config.upstream_timeout).map_err(|e| {
+                    tracing::error!("{e}");
+                    ProxyError::Internal
+                })?;
+                Ok(c.get_or_init(|| client).clone())
+            }
+        })
+    }
+}
