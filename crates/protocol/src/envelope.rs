@@ -88,6 +88,31 @@ pub fn decode<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
     into_result(answer, http_status)
 }
 
+/// [`decode`] with the body read into a [`serde_json::Value`] first and the answer decoded from
+/// that value: the same rules and results (errors lack the line and column). Why: a wasm binary
+/// that decodes many answer types compiles each type's decoder once for the value, which
+/// [`Rows`] rows are decoded from anyway, instead of again for the JSON text reader (the
+/// operators' console saves kilobytes with it).
+pub fn decode_value<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
+    let ok_status = (200..300).contains(&http_status);
+    if !ok_status {
+        return Err(failure_from_body(http_status, body));
+    }
+    let decoded = serde_json::from_slice::<serde_json::Value>(body).and_then(A::deserialize);
+    let answer = match decoded {
+        Ok(answer) => answer,
+        Err(source) => {
+            if let Ok(status) = serde_json::from_slice::<Status>(body) {
+                if let Verdict::Refused(e) = judge(http_status, status.code, status.msg) {
+                    return Err(e.into());
+                }
+            }
+            return Err(Error::Decode { status: http_status, source });
+        }
+    };
+    into_result(answer, http_status)
+}
+
 /// Checks an already decoded answer's code ([`judge`]) and yields its payload.
 pub fn into_result<A: Answer>(answer: A, http_status: u16) -> Result<A::Output> {
     match judge(http_status, answer.code().cloned(), answer.message().map(str::to_owned)) {
