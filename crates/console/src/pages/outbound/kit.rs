@@ -41,7 +41,7 @@ pub(crate) fn focus_later(id: &'static str) {
 
 /// A callback setting one field of a form held in `state` from the control's value.
 pub(crate) fn setter<F: Clone + 'static>(
-    state: &UseStateHandle<F>,
+    state: &crate::hooks::State<F>,
     apply: impl Fn(&mut F, String) + 'static,
 ) -> Callback<Event> {
     let state = state.clone();
