@@ -192,7 +192,7 @@ mod view {
     use wasm_bindgen::closure::Closure;
     use yew::prelude::*;
 
-    use crate::hooks::use_init;
+    use crate::hooks::{use_effect_on, use_init};
 
     use super::{Route, Section};
     use crate::pages::{self, PageProps};
@@ -210,7 +210,7 @@ mod view {
         let route = use_state(current_route);
         {
             let route = route.clone();
-            use_effect_with((), move |()| {
+            use_effect_on((), move |()| {
                 let listener = Closure::<dyn Fn()>::new(move || route.set(current_route()));
                 let window = web_sys::window();
                 if let Some(w) = &window {
@@ -243,7 +243,7 @@ mod view {
 
         {
             let lang = *lang;
-            use_effect_with(lang, move |lang| session::show_lang(*lang));
+            use_effect_on(lang, move |lang| session::show_lang(*lang));
         }
 
         let on_sign_out = {

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::hooks::use_init;
+use crate::hooks::{use_effect_on, use_init};
 
 use crate::error::{ConsoleError, Problem};
 use crate::i18n::Lang;
@@ -76,7 +76,7 @@ pub(crate) fn SignIn(props: &SignInProps) -> Html {
     // After a refusal the field is focused again, so the operator can type at once.
     {
         let input = input.clone();
-        use_effect_with((*status).clone(), move |status| {
+        use_effect_on((*status).clone(), move |status| {
             if matches!(status, Status::Failed(_)) {
                 if let Some(i) = input.cast::<web_sys::HtmlElement>() {
                     let _ = i.focus();

@@ -4,7 +4,7 @@
 use kefu_protocol::coeus::BotSummary;
 use yew::prelude::*;
 
-use crate::hooks::use_init;
+use crate::hooks::{use_effect_on, use_init};
 
 use super::{Loading, PageProps, ProblemView};
 use crate::app::Route;
@@ -73,7 +73,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
     {
         let load = load.clone();
         let session = session.clone();
-        use_effect_with(*attempt, move |_| {
+        use_effect_on(*attempt, move |_| {
             load.set(Load::Loading);
             yew::platform::spawn_local(async move {
                 match session.client.coeus().sync_prompt(&session.app_id).await {
@@ -166,7 +166,7 @@ fn TryChat(props: &TryChatProps) -> Html {
     {
         let host = host.clone();
         let (bot_id, app_id, lang) = (props.bot_id.clone(), props.app_id.clone(), props.lang);
-        use_effect_with((bot_id.clone(), lang), move |_| {
+        use_effect_on((bot_id.clone(), lang), move |_| {
             let element = embed(&host, &bot_id, &app_id, lang);
             move || {
                 if let Some(element) = element {

@@ -7,7 +7,7 @@ use kefu_protocol::DialogType;
 use kefu_protocol::results::CallDetail;
 use yew::prelude::*;
 
-use crate::hooks::use_init;
+use crate::hooks::{use_effect_on, use_init};
 
 use super::{Loading, PageProps, ProblemView};
 use crate::app::Route;
@@ -90,7 +90,7 @@ pub fn CallPage(props: &PageProps) -> Html {
     let attempt = use_init(0u32);
     {
         let (load, session) = (load.clone(), session.clone());
-        use_effect_with((call_id.clone(), *attempt), move |(id, _)| {
+        use_effect_on((call_id.clone(), *attempt), move |(id, _)| {
             load.set(Load::Loading);
             let id = id.clone();
             yew::platform::spawn_local(async move {
@@ -179,7 +179,7 @@ fn Recording(props: &RecordingProps) -> Html {
     let attempt = use_init(0u32);
     {
         let (link, session) = (link.clone(), session.clone());
-        use_effect_with((props.call_id.clone(), props.has, *attempt), move |(id, has, _)| {
+        use_effect_on((props.call_id.clone(), props.has, *attempt), move |(id, has, _)| {
             if *has {
                 let id = id.clone();
                 yew::platform::spawn_local(async move {

@@ -14,7 +14,7 @@ use kefu_protocol::callcenter::{CallRecord, CallTask, CreatedTask};
 use kefu_protocol::{CallType, Page};
 use yew::prelude::*;
 
-use crate::hooks::use_init;
+use crate::hooks::{use_effect_on, use_init};
 
 use self::query::{FormProblem, RECORDS_PAGE, RecordsForm, TASKS_PAGE, TasksForm, ms_clock};
 use self::tickets::{MAX_TICKETS, RowProblem};
@@ -383,7 +383,7 @@ fn Records(props: &SessionProps) -> Html {
     let selected = use_init(None::<CallRecord>);
     {
         let (load, session) = (load.clone(), session.clone());
-        use_effect_with(((*applied).clone(), *attempt), move |((form, page), _)| {
+        use_effect_on(((*applied).clone(), *attempt), move |((form, page), _)| {
             load.set(Load::Loading);
             match form.query(*page) {
                 Ok(query) => yew::platform::spawn_local(async move {
@@ -618,7 +618,7 @@ fn Tasks(props: &SessionProps) -> Html {
     let stop = use_init(Stop::Idle);
     {
         let (load, session) = (load.clone(), session.clone());
-        use_effect_with(((*applied).clone(), *attempt), move |((form, page), _)| {
+        use_effect_on(((*applied).clone(), *attempt), move |((form, page), _)| {
             load.set(Load::Loading);
             if let Ok(query) = form.query(*page) {
                 yew::platform::spawn_local(async move {

@@ -13,7 +13,7 @@ use kefu_protocol::results::{CallPage, CallQuery, TaskSummary};
 use kefu_protocol::{JsonList, Page, RecallGroup};
 use yew::prelude::*;
 
-use crate::hooks::use_init;
+use crate::hooks::{use_effect_on, use_init};
 
 use super::{Loading, PageProps, ProblemView};
 use crate::app::Route;
@@ -323,7 +323,7 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
     {
         let load = load.clone();
         let session = session.clone();
-        use_effect_with(((*query).clone(), *attempt), move |((name, page), _)| {
+        use_effect_on(((*query).clone(), *attempt), move |((name, page), _)| {
             load.set(Load::Loading);
             let request = TaskListRequest {
                 app_id: session.app_id.to_string(),
@@ -527,7 +527,7 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
         let bots = bots.clone();
         let form = form.clone();
         let session = session.clone();
-        use_effect_with((), move |()| {
+        use_effect_on((), move |()| {
             yew::platform::spawn_local(async move {
                 match session.client.coeus().sync_prompt(&session.app_id).await {
                     Ok(rows) => {
@@ -549,7 +549,7 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
     {
         let form = form.clone();
         let session = session.clone();
-        use_effect_with((), move |()| {
+        use_effect_on((), move |()| {
             yew::platform::spawn_local(async move {
                 if let Some(url) = super::team_url(&session).await {
                     let mut f = (*form).clone();
@@ -733,7 +733,7 @@ pub fn CampaignPage(props: &PageProps) -> Html {
     {
         let task = task.clone();
         let session = session.clone();
-        use_effect_with(task_id.clone(), move |id| {
+        use_effect_on(task_id.clone(), move |id| {
             let request = TaskListRequest {
                 app_id: session.app_id.to_string(),
                 task_id: Some(id.clone()),
@@ -988,7 +988,7 @@ fn Results(props: &TaskProps) -> Html {
     // The refresh clock: stops when the page goes.
     {
         let tick = tick.clone();
-        use_effect_with((), move |()| {
+        use_effect_on((), move |()| {
             let alive = Rc::new(Cell::new(true));
             let running = alive.clone();
             yew::platform::spawn_local(async move {
@@ -1007,7 +1007,7 @@ fn Results(props: &TaskProps) -> Html {
     {
         let (summary, calls, session) = (summary.clone(), calls.clone(), session.clone());
         let task_id = props.task_id.clone();
-        use_effect_with(((*applied).clone(), *tick, task_id), move |((filters, offset), _, task_id)| {
+        use_effect_on(((*applied).clone(), *tick, task_id), move |((filters, offset), _, task_id)| {
             let query = filters.query(*offset);
             let task_id = task_id.clone();
             yew::platform::spawn_local(async move {

@@ -7,7 +7,7 @@ use kefu_protocol::DialogType;
 use kefu_protocol::coeus::FollowedDialog;
 use yew::prelude::*;
 
-use crate::hooks::use_init;
+use crate::hooks::{use_effect_on, use_init};
 
 use super::outbound::kit;
 use super::{Loading, PageProps, ProblemView};
@@ -84,7 +84,7 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
     let attempt = use_init(0u32);
     {
         let (load, typed, session) = (load.clone(), typed.clone(), session.clone());
-        use_effect_with((current.clone(), *attempt), move |(id, _)| {
+        use_effect_on((current.clone(), *attempt), move |(id, _)| {
             let Some(id) = id.clone() else {
                 load.set(Load::Idle);
                 return;

@@ -11,7 +11,7 @@ use kefu_client::results::ContactsFormat;
 use kefu_protocol::results::{ContactEdit, ContactEntry, ContactImport, ContactPage, SimulatedInbound};
 use yew::prelude::*;
 
-use crate::hooks::use_init;
+use crate::hooks::{use_effect_on, use_init};
 
 use self::vars::{DEFAULT_TEMPLATE, VarProblem};
 use super::outbound::kit::{self, setter};
@@ -252,7 +252,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
     let template = use_init(DEFAULT_TEMPLATE.to_owned());
     {
         let (list, session) = (list.clone(), session.clone());
-        use_effect_with(((*applied).clone(), *attempt), move |((q, offset), _)| {
+        use_effect_on(((*applied).clone(), *attempt), move |((q, offset), _)| {
             list.set(Load::Loading);
             let (q, offset) = (q.clone(), *offset);
             yew::platform::spawn_local(async move {
@@ -571,7 +571,7 @@ fn Simulate(props: &SimulateProps) -> Html {
     let outcome = use_init(Load::<SimulatedInbound>::Idle);
     {
         let (sandbox, session) = (sandbox.clone(), session.clone());
-        use_effect_with((), move |()| {
+        use_effect_on((), move |()| {
             yew::platform::spawn_local(async move {
                 // Unknown (a failed check) counts as available: the call itself then says why not.
                 let on = session.client.results().deployment().await.map_or(true, |d| d.sandbox);
@@ -581,7 +581,7 @@ fn Simulate(props: &SimulateProps) -> Html {
     }
     {
         let caller = caller.clone();
-        use_effect_with(props.phone.clone(), move |phone| caller.set(phone.trim().to_owned()));
+        use_effect_on(props.phone.clone(), move |phone| caller.set(phone.trim().to_owned()));
     }
     let onsubmit = {
         let (caller, missing, outcome, session) =

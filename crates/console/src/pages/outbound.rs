@@ -20,7 +20,7 @@ use kefu_protocol::outbound::{
 use kefu_protocol::{Action, CallErrorCode, CallMode, CallStatus};
 use yew::prelude::*;
 
-use crate::hooks::use_init;
+use crate::hooks::{use_effect_on, use_init};
 
 use self::kit::setter;
 use self::log::Who;
@@ -555,7 +555,7 @@ fn Job(props: &JobProps) -> Html {
     let round = use_init(0u32);
     {
         let (status, watch, log, session) = (status.clone(), watch.clone(), log.clone(), session.clone());
-        use_effect_with((props.job_id.clone(), *round), move |(job_id, _)| {
+        use_effect_on((props.job_id.clone(), *round), move |(job_id, _)| {
             let stop = Rc::new(Cell::new(false));
             let stopped = stop.clone();
             let job_id = job_id.clone();

@@ -7,7 +7,7 @@
 use kefu_protocol::results::RecordingLinkRequest;
 use yew::prelude::*;
 
-use crate::hooks::use_init;
+use crate::hooks::{use_effect_on, use_init};
 
 use crate::error::Problem;
 use crate::pages::{Loading, ProblemView, Session};
@@ -51,7 +51,7 @@ pub(crate) fn Player(props: &PlayerProps) -> Html {
     let failed = use_init(false);
     {
         let (link, failed, session) = (link.clone(), failed.clone(), session.clone());
-        use_effect_with((props.url.clone(), *attempt), move |(url, _)| {
+        use_effect_on((props.url.clone(), *attempt), move |(url, _)| {
             link.set(None);
             failed.set(false);
             let request = RecordingLinkRequest::url(url.to_string());
