@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::code::Code;
 use crate::error::{Error, PlatformError, Result};
 use crate::lenient;
+use crate::objects::Objects;
 use crate::rows::{Rows, SkippedRow};
 
 /// An answer type: something decoded from a platform body that either carries a payload or
@@ -89,16 +90,18 @@ pub fn decode<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
 }
 
 /// [`decode`] with the body read into a [`serde_json::Value`] first and the answer decoded from
-/// that value: the same rules and results (errors lack the line and column). Why: a wasm binary
-/// that decodes many answer types compiles each type's decoder once for the value, which
-/// [`Rows`] rows are decoded from anyway, instead of again for the JSON text reader (the
-/// operators' console saves kilobytes with it).
+/// that value: the same rules and results (errors lack the line and column), except that a
+/// record must be a JSON object, not a list of its fields in order (the documents send only
+/// objects). Why: a wasm binary that decodes many answer types compiles each type's decoder
+/// once for the value, which [`Rows`] rows are decoded from anyway, instead of again for the
+/// JSON text reader, and without the list half (see `objects.rs`; the operators' console saves
+/// kilobytes with it).
 pub fn decode_value<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
     let ok_status = (200..300).contains(&http_status);
     if !ok_status {
         return Err(failure_from_body(http_status, body));
     }
-    let decoded = serde_json::from_slice::<serde_json::Value>(body).and_then(A::deserialize);
+    let decoded = serde_json::from_slice::<serde_json::Value>(body).and_then(|v| A::deserialize(Objects(v)));
     let answer = match decoded {
         Ok(answer) => answer,
         Err(source) => {

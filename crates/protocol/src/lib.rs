@@ -27,6 +27,7 @@ mod enums;
 mod envelope;
 mod error;
 mod lenient;
+mod objects;
 pub mod outbound;
 pub mod results;
 mod rows;

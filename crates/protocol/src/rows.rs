@@ -97,8 +97,12 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Rows<T> {
     }
 }
 
-/// Decodes one row; a failure becomes a [`SkippedRow`].
+/// Decodes one row; a failure becomes a [`SkippedRow`]. With the `value-decode` feature a row
+/// must be an object (a list is skipped), which keeps serde's list half of every row type out
+/// of the binary (see `objects.rs`).
 fn push_row<T: DeserializeOwned>(rows: &mut Rows<T>, index: usize, value: serde_json::Value) {
+    #[cfg(feature = "value-decode")]
+    let value = crate::objects::Objects(value);
     match T::deserialize(value) {
         Ok(item) => rows.items.push(item),
         Err(e) => rows.skipped.push(SkippedRow { index, reason: e.to_string() }),
