@@ -351,7 +351,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
             use wasm_bindgen::JsCast;
             let input = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
             let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
-            let name = file.name().to_lowercase();
+            let name = file.name().to_ascii_lowercase();
             let format = if name.ends_with(".csv") || name.ends_with(".txt") {
                 ContactsFormat::Csv
             } else if name.ends_with(".xlsx") {
