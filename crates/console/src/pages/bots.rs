@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
-use super::{Loading, PageProps, ProblemView};
+use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;
 
@@ -89,10 +89,8 @@ pub fn BotsPage(props: &PageProps) -> Html {
         Callback::from(move |()| attempt.set(*attempt + 1))
     };
     let list = match &*load {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(problem) => {
-            html! { <ProblemView problem={problem.clone()} lang={lang} retry={retry} /> }
-        }
+        Load::Loading => loading(lang, ""),
+        Load::Failed(problem) => problem_view(problem, lang, Some(retry)),
         Load::Done { bots, .. } if bots.is_empty() => html! { <p>{ words.none }</p> },
         Load::Done { bots, skipped } => html! {
             <>

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
-use super::{Loading, PageProps, ProblemView};
+use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;
 use crate::text::readable;
@@ -106,8 +106,8 @@ pub fn CallPage(props: &PageProps) -> Html {
         Callback::from(move |()| attempt.set(*attempt + 1))
     };
     let body = match &*load {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done(detail) => {
             let c = &detail.call;
             html! {
@@ -210,8 +210,8 @@ fn Recording(props: &RecordingProps) -> Html {
         })
     };
     match &*link {
-        None => html! { <Loading lang={lang} /> },
-        Some(Err(p)) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        None => loading(lang, ""),
+        Some(Err(p)) => problem_view(p, lang, Some(retry)),
         Some(Ok(url)) => html! {
             <>
                 <audio controls=true preload="metadata" src={url.clone()} aria-label={w.recording} onerror={on_error}></audio>

@@ -20,7 +20,7 @@ use self::query::{FormProblem, RECORDS_PAGE, RecordsForm, TASKS_PAGE, TasksForm,
 use self::tickets::{MAX_TICKETS, RowProblem};
 use super::outbound::kit::{self, checked_of, setter};
 use super::outbound::player::Player;
-use super::{Loading, PageProps, ProblemView, Session};
+use super::{PageProps, Session, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;
 use crate::i18n::Lang;
@@ -429,8 +429,8 @@ fn Records(props: &SessionProps) -> Html {
     let aria_invalid = |id: &str| bad(id).then_some("true");
     let described = |id: &str| bad(id).then_some("cc-filter-error");
     let table = match &*load {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done(page) => {
             let current = applied.1;
             let pages = page.total.div_ceil(u64::from(RECORDS_PAGE)).max(1);
@@ -692,8 +692,8 @@ fn Tasks(props: &SessionProps) -> Html {
     let f = (*draft).clone();
     let bad = |id: &str| (*invalid).as_ref().is_some_and(|p| p.field() == id);
     let table = match &*load {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done(page) => {
             let current = applied.1;
             let pages = page.total.div_ceil(u64::from(TASKS_PAGE)).max(1);
@@ -774,12 +774,12 @@ fn Tasks(props: &SessionProps) -> Html {
                 </div>
             </div>
         },
-        Stop::Busy(_) => html! { <Loading lang={lang} label={w.stopping} /> },
+        Stop::Busy(_) => loading(lang, w.stopping),
         Stop::Done(ids) => html! {
             <p class="notice stopped" role="status" id="cc-stop-outcome" tabindex="-1">{ w.stopped_notice }{ ids_text(ids) }</p>
         },
         Stop::Failed(p) => html! {
-            <div id="cc-stop-outcome" tabindex="-1"><ProblemView problem={p.clone()} lang={lang} /></div>
+            <div id="cc-stop-outcome" tabindex="-1">{ problem_view(p, lang, None) }</div>
         },
     };
     html! {
@@ -957,9 +957,9 @@ fn NewTasks(props: &SessionProps) -> Html {
     };
     let outcome = match &*create {
         Create::Idle => html! {},
-        Create::Busy => html! { <Loading lang={lang} label={w.creating} /> },
+        Create::Busy => loading(lang, w.creating),
         Create::Failed(p) => {
-            html! { <div id="cc-created" tabindex="-1"><ProblemView problem={p.clone()} lang={lang} /></div> }
+            html! { <div id="cc-created" tabindex="-1">{ problem_view(p, lang, None) }</div> }
         }
         Create::Done { created, skipped } => html! {
             <section aria-labelledby="cc-created">
@@ -995,8 +995,8 @@ fn NewTasks(props: &SessionProps) -> Html {
                     <label for="cc-csv">{ w.csv }</label>
                     <input id="cc-csv" type="file" accept=".csv,.txt,text/csv,text/plain" onchange={on_file} />
                 </div>
-                if *reading { <Loading lang={lang} label={w.reading} /> }
-                if let Some(p) = (*file_problem).as_ref() { <ProblemView problem={p.clone()} lang={lang} /> }
+                if *reading { { loading(lang, w.reading) } }
+                if let Some(p) = (*file_problem).as_ref() { { problem_view(p, lang, None) } }
                 { check }
                 if !ready && !parsed.problems.is_empty() { <p class="hint">{ w.fix_rows }</p> }
                 <div class="row">

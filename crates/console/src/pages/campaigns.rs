@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
-use super::{Loading, PageProps, ProblemView};
+use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::chart;
 use crate::error::{ConsoleError, Problem};
@@ -361,8 +361,8 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
         Callback::from(move |_: MouseEvent| query.set((query.0.clone(), page)))
     };
     let body = match &*load {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done(page) if page.rows.is_empty() => html! { <p role="status">{ w.none }</p> },
         Load::Done(page) => {
             let current = query.1;
@@ -623,8 +623,8 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
     };
     let f = (*form).clone();
     let bot_field = match &*bots {
-        Load::Loading => html! { <Loading lang={lang} label={w.bots_loading} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Load::Loading => loading(lang, w.bots_loading),
+        Load::Failed(p) => problem_view(p, lang, None),
         Load::Done(list) => html! {
             <select id="bot" required=true onchange={set(|f, v| f.bot_id = v)}>
                 { for list.iter().map(|b| html! {
@@ -703,8 +703,8 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
                 <div class="row">
                     <button type="submit" class="primary" disabled={*sending}>{ w.create }</button>
                 </div>
-                if *sending { <Loading lang={lang} label={w.creating} /> }
-                if let Some(p) = &*problem { <ProblemView problem={p.clone()} lang={lang} /> }
+                if *sending { { loading(lang, w.creating) } }
+                if let Some(p) = &*problem { { problem_view(p, lang, None) } }
             </form>
         </section>
     }
@@ -846,7 +846,7 @@ fn UploadNumbers(props: &TaskProps) -> Html {
     };
     let status = match &*state {
         Upload::Idle => html! {},
-        Upload::Checking => html! { <Loading lang={lang} label={w.checking} /> },
+        Upload::Checking => loading(lang, w.checking),
         Upload::Refused(why) => html! {
             <div class="alert" role="alert"><p class="alert-title">{ lang.words().failed }</p><p>{ why }</p>
             <p>{ lang.pick("请修改文件后重新选择。", "Correct the file and choose it again.") }</p></div>
@@ -866,7 +866,7 @@ fn UploadNumbers(props: &TaskProps) -> Html {
         Upload::Done { call_sn, count } => html! {
             <p class="notice" role="status">{ w.uploaded }<code>{ call_sn }</code>{ format!(" · {count} {}", lang.pick("个号码", "numbers")) }</p>
         },
-        Upload::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Upload::Failed(p) => problem_view(p, lang, None),
     };
     let ready = matches!(*state, Upload::Checked { .. });
     html! {
@@ -1067,8 +1067,8 @@ fn Results(props: &TaskProps) -> Html {
         })
     };
     let charts = match &*summary {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, None),
         Load::Done(None) => html! { <p role="status" class="no-results">{ w.no_results }</p> },
         Load::Done(Some(t)) => {
             let states: Vec<(String, u64)> = t
@@ -1090,8 +1090,8 @@ fn Results(props: &TaskProps) -> Html {
                 <>
                     <p class="total-calls">{ t.calls }{ " " }{ w.total_calls }</p>
                     <div class="charts">
-                        <BarChart id="chart-states" title={w.by_state} items={states} />
-                        <BarChart id="chart-grades" title={w.by_grade} items={grades} />
+                        { bar_chart("chart-states", w.by_state, &states) }
+                        { bar_chart("chart-grades", w.by_grade, &grades) }
                     </div>
                 </>
             }
@@ -1103,8 +1103,8 @@ fn Results(props: &TaskProps) -> Html {
     };
     let f = (*typed).clone();
     let table = match &*calls {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, None),
         Load::Done(page) => {
             let offset = applied.1;
             let (from, to) = (offset + 1, offset + page.rows.len() as i64);
@@ -1147,10 +1147,10 @@ fn Results(props: &TaskProps) -> Html {
         }
     };
     let export_status = match &*export {
-        None if *exporting => html! { <Loading lang={lang} label={w.exporting} /> },
+        None if *exporting => loading(lang, w.exporting),
         None => html! {},
         Some(Ok(n)) => html! { <p class="notice exported" role="status">{ w.exported }{ n }</p> },
-        Some(Err(p)) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Some(Err(p)) => problem_view(p, lang, None),
     };
     html! {
         <section aria-labelledby="results-title">
@@ -1205,23 +1205,15 @@ fn Results(props: &TaskProps) -> Html {
     }
 }
 
-/// A chart's properties.
-#[derive(Properties, PartialEq)]
-struct ChartProps {
-    id: &'static str,
-    title: &'static str,
-    items: Vec<(String, u64)>,
-}
-
-/// A horizontal bar chart (SVG), named for assistive technology by its values.
-#[component]
-fn BarChart(props: &ChartProps) -> Html {
-    let (bars, height) = chart::bars(&props.items);
-    let label = chart::summary(props.title, &props.items);
-    let heading = format!("{}-title", props.id);
+/// A horizontal bar chart (SVG) of `items`, named for assistive technology by its values (a
+/// plain function: it has no state).
+fn bar_chart(id: &'static str, title: &'static str, items: &[(String, u64)]) -> Html {
+    let (bars, height) = chart::bars(items);
+    let label = chart::summary(title, items);
+    let heading = format!("{id}-title");
     html! {
-        <figure class="chart" id={props.id} aria-labelledby={heading.clone()}>
-            <figcaption id={heading}>{ props.title }</figcaption>
+        <figure class="chart" id={id} aria-labelledby={heading.clone()}>
+            <figcaption id={heading}>{ title }</figcaption>
             <svg viewBox={format!("0 0 {} {height}", chart::WIDTH)} role="img" aria-label={label}>
                 { for bars.iter().map(|b| html! {
                     <g class="bar-row">

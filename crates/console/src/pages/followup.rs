@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::hooks::{use_effect_on, use_init};
 
 use super::outbound::kit;
-use super::{Loading, PageProps, ProblemView};
+use super::{PageProps, loading, problem_view};
 use crate::app::{Route, decode_segment, encode_segment};
 use crate::error::Problem;
 use crate::text::readable;
@@ -128,8 +128,8 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
     };
     let body = match &*load {
         Load::Idle => html! {},
-        Load::Loading => html! { <Loading lang={lang} label={w.loading} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Loading => loading(lang, w.loading),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done { lines, skipped } => html! {
             <section aria-labelledby="fu-transcript-title">
                 <h2 id="fu-transcript-title">{ w.transcript }{ " " }<code>{ current.clone().unwrap_or_default() }</code></h2>

@@ -15,7 +15,7 @@ use crate::hooks::{use_effect_on, use_init};
 
 use self::vars::{DEFAULT_TEMPLATE, VarProblem};
 use super::outbound::kit::{self, setter};
-use super::{Loading, PageProps, ProblemView, Session};
+use super::{PageProps, Session, loading, problem_view};
 use crate::error::Problem;
 use crate::i18n::Lang;
 use crate::text::readable;
@@ -288,8 +288,8 @@ pub fn InboundPage(props: &PageProps) -> Html {
         Callback::from(move |_: MouseEvent| applied.set((applied.0.clone(), offset)))
     };
     let directory = match &*list {
-        Load::Idle | Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Idle | Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done(page) => {
             let offset = applied.1;
             let (from, to) = (offset + 1, offset + page.rows.len() as u32);
@@ -386,9 +386,9 @@ pub fn InboundPage(props: &PageProps) -> Html {
     };
     let import_view = match &*import {
         Load::Idle => html! {},
-        Load::Loading => html! { <Loading lang={lang} label={w.importing} /> },
+        Load::Loading => loading(lang, w.importing),
         Load::Failed(p) => {
-            html! { <div id="in-import-outcome" tabindex="-1"><ProblemView problem={p.clone()} lang={lang} /></div> }
+            html! { <div id="in-import-outcome" tabindex="-1">{ problem_view(p, lang, None) }</div> }
         }
         Load::Done(done) => html! {
             <div id="in-import-outcome" tabindex="-1">
@@ -453,8 +453,8 @@ pub fn InboundPage(props: &PageProps) -> Html {
     let bad = |id: &str| (*edit_invalid).as_ref().is_some_and(|(f, _)| *f == id);
     let save_view = match &*saving {
         Load::Idle => html! {},
-        Load::Loading => html! { <Loading lang={lang} label={w.saving} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Load::Loading => loading(lang, w.saving),
+        Load::Failed(p) => problem_view(p, lang, None),
         Load::Done(c) => html! { <p class="notice saved" role="status">{ w.saved }{ " " }{ &c.phone }</p> },
     };
     // The preview follows the form as typed (when it is valid).
@@ -612,9 +612,9 @@ fn Simulate(props: &SimulateProps) -> Html {
     };
     let result = match &*outcome {
         Load::Idle => html! {},
-        Load::Loading => html! { <Loading lang={lang} label={w.calling} /> },
+        Load::Loading => loading(lang, w.calling),
         Load::Failed(p) => {
-            html! { <div id="in-sim-outcome" tabindex="-1"><ProblemView problem={p.clone()} lang={lang} /></div> }
+            html! { <div id="in-sim-outcome" tabindex="-1">{ problem_view(p, lang, None) }</div> }
         }
         Load::Done(done) => html! {
             <div id="in-sim-outcome" class="notice simulated" tabindex="-1" role="status" data-action={done.action.clone()}>

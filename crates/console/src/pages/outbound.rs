@@ -26,7 +26,7 @@ use self::kit::setter;
 use self::log::Who;
 use self::player::Player;
 use self::poll::{Outcome, Poller, Step};
-use super::{Loading, PageProps, ProblemView, Session};
+use super::{PageProps, Session, loading, problem_view};
 use crate::app::{Route, decode_segment, encode_segment};
 use crate::error::Problem;
 use crate::i18n::Lang;
@@ -357,11 +357,11 @@ fn PlaceCalls(props: &SessionProps) -> Html {
     };
     let results = match &*placing {
         Placing::Idle => html! {},
-        Placing::Busy => html! { <Loading lang={lang} label={w.placing} /> },
+        Placing::Busy => loading(lang, w.placing),
         Placing::Failed(p) => html! {
             <section aria-labelledby="ob-results-title">
                 <h2 id="ob-results-title" tabindex="-1">{ w.results_title }</h2>
-                <ProblemView problem={p.clone()} lang={lang} />
+                { problem_view(p, lang, None) }
             </section>
         },
         Placing::Done { items, skipped } => {
@@ -636,12 +636,12 @@ fn Job(props: &JobProps) -> Html {
                 }
             </dl>
             { match &*watch {
-                Watch::Checking => html! { <Loading lang={lang} label={w.checking} /> },
+                Watch::Checking => loading(lang, w.checking),
                 Watch::Waiting(ms) => html! { <p class="hint">{ format!("{}{}", ms.div_ceil(1000), w.next_check) }</p> },
                 Watch::Final => html! { <p class="hint">{ w.final_state }</p> },
                 Watch::Stopped(why, problem) => html! {
                     <>
-                        if let Some(p) = problem { <ProblemView problem={p.clone()} lang={lang} /> }
+                        if let Some(p) = problem { { problem_view(p, lang, None) } }
                         <p>{ *why }</p>
                         <button type="button" onclick={again.clone()}>{ w.check_again }</button>
                     </>
@@ -651,8 +651,8 @@ fn Job(props: &JobProps) -> Html {
     };
     let log_view = match &*log {
         LogLoad::Waiting => html! {},
-        LogLoad::Loading => html! { <Loading lang={lang} label={w.loading_log} /> },
-        LogLoad::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        LogLoad::Loading => loading(lang, w.loading_log),
+        LogLoad::Failed(p) => problem_view(p, lang, None),
         LogLoad::Missing => html! { <p>{ w.no_log }</p> },
         LogLoad::Done(l) => conversation(&session, w, l),
     };

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::hooks::{use_effect_on, use_init};
 
 use crate::error::Problem;
-use crate::pages::{Loading, ProblemView, Session};
+use crate::pages::{Session, loading, problem_view};
 
 struct Words {
     getting: &'static str,
@@ -66,8 +66,8 @@ pub(crate) fn Player(props: &PlayerProps) -> Html {
         Callback::from(move |()| attempt.set(*attempt + 1))
     };
     match &*link {
-        None => html! { <Loading lang={lang} label={w.getting} /> },
-        Some(Err(p)) => html! { <ProblemView problem={p.clone()} lang={lang} retry={again} /> },
+        None => loading(lang, w.getting),
+        Some(Err(p)) => problem_view(p, lang, Some(again)),
         Some(Ok(src)) => {
             let on_error = {
                 let failed = failed.clone();
