@@ -336,8 +336,8 @@ mod view {
             Route::Campaign(id) => html! { <pages::campaigns::CampaignPage ..props(id) /> },
             Route::Call(id) => html! { <pages::call::CallPage ..props(id) /> },
             Route::Bots(id) => html! { <pages::bots::BotsPage ..props(id.as_deref().unwrap_or("")) /> },
-            Route::Outbound(rest) => html! { <pages::outbound::OutboundPage ..props(rest) /> },
-            Route::CallCenter(rest) => html! { <pages::callcenter::CallCenterPage ..props(rest) /> },
+            Route::Outbound(rest) => pages::outbound::page(&props(rest)),
+            Route::CallCenter(rest) => pages::callcenter::page(&props(rest)),
             Route::Inbound(rest) => html! { <pages::inbound::InboundPage ..props(rest) /> },
             Route::FollowUp(rest) => html! { <pages::followup::FollowUpPage ..props(rest) /> },
             Route::NotFound(_) => {

@@ -320,9 +320,9 @@ enum Tab {
     New,
 }
 
-/// The page (`rest`: empty or `records`, `tasks`, `new`).
-#[component]
-pub fn CallCenterPage(props: &PageProps) -> Html {
+/// The page (`rest`: empty or `records`, `tasks`, `new`). A plain function (it has no state of
+/// its own), so it costs no component machinery.
+pub fn page(props: &PageProps) -> Html {
     let session = props.session.clone();
     let w = words(session.lang);
     let tab = match &*props.rest {

@@ -222,9 +222,9 @@ fn status_label(lang: Lang, status: &CallStatus) -> String {
     }
 }
 
-/// The page: the form and its results, or one call (`rest` = `job/{jobId}`).
-#[component]
-pub fn OutboundPage(props: &PageProps) -> Html {
+/// The page: the form and its results, or one call (`rest` = `job/{jobId}`). A plain function
+/// (it has no state of its own), so it costs no component machinery.
+pub fn page(props: &PageProps) -> Html {
     let session = props.session.clone();
     let w = words(session.lang);
     if let Some(job) = props.rest.strip_prefix("job/").and_then(decode_segment).filter(|j| !j.is_empty()) {
