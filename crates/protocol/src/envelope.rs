@@ -97,23 +97,31 @@ pub fn decode<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
 /// JSON text reader, and without the list half (see `objects.rs`; the operators' console saves
 /// kilobytes with it).
 pub fn decode_value<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
-    let ok_status = (200..300).contains(&http_status);
-    if !ok_status {
+    // Only the answer type's own decoding is generic; the rest is compiled once.
+    let value = read_value(http_status, body)?;
+    match A::deserialize(Objects(value)) {
+        Ok(answer) => into_result(answer, http_status),
+        Err(source) => Err(undecodable(http_status, body, source)),
+    }
+}
+
+/// [`decode_value`]'s first half: a failure status, or the body as a JSON value.
+fn read_value(http_status: u16, body: &[u8]) -> Result<serde_json::Value> {
+    if !(200..300).contains(&http_status) {
         return Err(failure_from_body(http_status, body));
     }
-    let decoded = serde_json::from_slice::<serde_json::Value>(body).and_then(|v| A::deserialize(Objects(v)));
-    let answer = match decoded {
-        Ok(answer) => answer,
-        Err(source) => {
-            if let Ok(status) = serde_json::from_slice::<Status>(body) {
-                if let Verdict::Refused(e) = judge(http_status, status.code, status.msg) {
-                    return Err(e.into());
-                }
-            }
-            return Err(Error::Decode { status: http_status, source });
+    serde_json::from_slice(body).map_err(|source| undecodable(http_status, body, source))
+}
+
+/// A body that does not decode as the answer type: the platform's refusal when it is one (a
+/// failure answer may lack fields the success shape needs), else the decoding error.
+fn undecodable(http_status: u16, body: &[u8], source: serde_json::Error) -> Error {
+    if let Ok(status) = serde_json::from_slice::<Status>(body) {
+        if let Verdict::Refused(e) = judge(http_status, status.code, status.msg) {
+            return e.into();
         }
-    };
-    into_result(answer, http_status)
+    }
+    Error::Decode { status: http_status, source }
 }
 
 /// Checks an already decoded answer's code ([`judge`]) and yields its payload.
