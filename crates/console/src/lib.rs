@@ -22,6 +22,8 @@ pub mod pages;
 pub mod session;
 #[cfg(target_arch = "wasm32")]
 mod signin;
+#[cfg(target_arch = "wasm32")]
+mod task;
 pub mod text;
 pub mod xlsx;
 

@@ -55,7 +55,7 @@ pub(crate) fn SignIn(props: &SignInProps) -> Html {
             status.set(Status::Checking);
             let status = status.clone();
             let on_signed_in = on_signed_in.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session::check_token(&token).await {
                     Ok(()) => {
                         session::save(&token);

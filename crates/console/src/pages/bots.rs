@@ -75,7 +75,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
         let session = session.clone();
         use_effect_on(*attempt, move |_| {
             load.set(Load::Loading);
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.coeus().sync_prompt(&session.app_id).await {
                     Ok(rows) => load.set(Load::Done { skipped: rows.skipped.len(), bots: rows.to_vec() }),
                     Err(e) => load.set(Load::Failed(session.problem(e))),

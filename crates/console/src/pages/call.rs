@@ -93,7 +93,7 @@ pub fn CallPage(props: &PageProps) -> Html {
         use_effect_on((call_id.clone(), *attempt), move |(id, _)| {
             load.set(Load::Loading);
             let id = id.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.results().call(&id).await {
                     Ok(detail) => load.set(Load::Done(Box::new(detail))),
                     Err(e) => load.set(Load::Failed(session.problem(e))),
@@ -182,7 +182,7 @@ fn Recording(props: &RecordingProps) -> Html {
         use_effect_on((props.call_id.clone(), props.has, *attempt), move |(id, has, _)| {
             if *has {
                 let id = id.clone();
-                yew::platform::spawn_local(async move {
+                crate::task::spawn(async move {
                     link.set(Some(super::recording_link(&session, &id).await));
                 });
             }

@@ -386,7 +386,7 @@ fn Records(props: &SessionProps) -> Html {
         use_effect_on(((*applied).clone(), *attempt), move |((form, page), _)| {
             load.set(Load::Loading);
             match form.query(*page) {
-                Ok(query) => yew::platform::spawn_local(async move {
+                Ok(query) => crate::task::spawn(async move {
                     match session.client.callcenter().records(&query).await {
                         Ok(page) => load.set(Load::Done(page)),
                         Err(e) => load.set(Load::Failed(session.problem(e))),
@@ -621,7 +621,7 @@ fn Tasks(props: &SessionProps) -> Html {
         use_effect_on(((*applied).clone(), *attempt), move |((form, page), _)| {
             load.set(Load::Loading);
             if let Ok(query) = form.query(*page) {
-                yew::platform::spawn_local(async move {
+                crate::task::spawn(async move {
                     match session.client.callcenter().call_tasks(&query).await {
                         Ok(page) => load.set(Load::Done(page)),
                         Err(e) => load.set(Load::Failed(session.problem(e))),
@@ -676,7 +676,7 @@ fn Tasks(props: &SessionProps) -> Html {
             stop.set(Stop::Busy(ids.clone()));
             let (stop, chosen, attempt, session) =
                 (stop.clone(), chosen.clone(), attempt.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.callcenter().stop_tasks(&ids).await {
                     Ok(()) => {
                         stop.set(Stop::Done(ids));
@@ -860,7 +860,7 @@ fn NewTasks(props: &SessionProps) -> Html {
             file_problem.set(None);
             let (text, reading, file_problem, session) =
                 (text.clone(), reading.clone(), file_problem.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match crate::browser::read_file(&file).await {
                     Ok(bytes) => match String::from_utf8(bytes) {
                         Ok(s) => text.set(s),
@@ -896,7 +896,7 @@ fn NewTasks(props: &SessionProps) -> Html {
             }
             create.set(Create::Busy);
             let (create, session, tickets) = (create.clone(), session.clone(), tickets.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.callcenter().create_tasks(&tickets).await {
                     Ok(rows) => create.set(Create::Done { skipped: rows.skipped.len(), created: rows.items }),
                     Err(e) => create.set(Create::Failed(session.problem(e))),

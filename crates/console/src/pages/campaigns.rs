@@ -332,7 +332,7 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
                 page_no: Some(*page),
                 page_size: Some(PAGE_SIZE.min(TASKLIST_MAX_PAGE_SIZE)),
             };
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.coeus().task_list(&request).await {
                     Ok(page) => load.set(Load::Done(page)),
                     Err(e) => load.set(Load::Failed(session.problem(e))),
@@ -528,7 +528,7 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
         let form = form.clone();
         let session = session.clone();
         use_effect_on((), move |()| {
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.coeus().sync_prompt(&session.app_id).await {
                     Ok(rows) => {
                         let list = rows.to_vec();
@@ -550,7 +550,7 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
         let form = form.clone();
         let session = session.clone();
         use_effect_on((), move |()| {
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 if let Some(url) = super::team_url(&session).await {
                     let mut f = (*form).clone();
                     if f.team_url.is_empty() {
@@ -608,7 +608,7 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
             problem.set(None);
             sending.set(true);
             let (sending, problem, session) = (sending.clone(), problem.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.coeus().add_task(&request).await {
                     Ok(created) => {
                         if let Some(window) = web_sys::window() {
@@ -741,7 +741,7 @@ pub fn CampaignPage(props: &PageProps) -> Html {
                 page_no: Some(1),
                 page_size: Some(1),
             };
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 if let Ok(page) = session.client.coeus().task_list(&request).await {
                     task.set(page.rows.into_iter().next());
                 }
@@ -800,7 +800,7 @@ fn UploadNumbers(props: &TaskProps) -> Html {
             };
             state.set(Upload::Checking);
             let state = state.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let name = chosen.name();
                 let checked = check_chosen(&chosen, &name).await;
                 match checked {
@@ -836,7 +836,7 @@ fn UploadNumbers(props: &TaskProps) -> Html {
                 Callback::from(move |(sent, total): (f64, f64)| state.set(Upload::Sending { sent, total }))
             };
             let (state, session) = (state.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match crate::browser::upload_numbers(&session, &form, &chosen, progress).await {
                     Ok(r) => state.set(Upload::Done { call_sn: r.call_sn, count: r.call_count }),
                     Err(e) => state.set(Upload::Failed(session.problem(e))),
@@ -991,7 +991,7 @@ fn Results(props: &TaskProps) -> Html {
         use_effect_on((), move |()| {
             let alive = Rc::new(Cell::new(true));
             let running = alive.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let mut n = 0u32;
                 while running.get() {
                     yew::platform::time::sleep(std::time::Duration::from_millis(REFRESH_MS)).await;
@@ -1010,7 +1010,7 @@ fn Results(props: &TaskProps) -> Html {
         use_effect_on(((*applied).clone(), *tick, task_id), move |((filters, offset), _, task_id)| {
             let query = filters.query(*offset);
             let task_id = task_id.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let results = session.client.results();
                 match results.tasks().await {
                     Ok(list) => {
@@ -1059,7 +1059,7 @@ fn Results(props: &TaskProps) -> Html {
             let url = session.client.results().calls_csv_url(&task_id, &applied.0.query(0));
             let name = format!("task-{task_id}-calls.csv");
             let (export, exporting, session) = (export.clone(), exporting.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let done = crate::browser::download_csv(&session, &url, &name).await;
                 export.set(Some(done.map_err(|e: ConsoleError| session.problem(e))));
                 exporting.set(false);

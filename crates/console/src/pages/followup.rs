@@ -91,7 +91,7 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
             };
             typed.set(id.clone());
             load.set(Load::Loading);
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.coeus().followed_data(&id).await {
                     Ok(rows) => load.set(Load::Done { skipped: rows.skipped.len(), lines: rows.items }),
                     Err(e) => load.set(Load::Failed(session.problem(e))),

@@ -255,7 +255,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
         use_effect_on(((*applied).clone(), *attempt), move |((q, offset), _)| {
             list.set(Load::Loading);
             let (q, offset) = (q.clone(), *offset);
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.results().contacts(&q, offset, PAGE).await {
                     Ok(page) => list.set(Load::Done(page)),
                     Err(e) => list.set(Load::Failed(session.problem(e))),
@@ -365,7 +365,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
             };
             import.set(Load::Loading);
             let (import, attempt, session) = (import.clone(), attempt.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let bytes = match crate::browser::read_file(&file).await {
                     Ok(b) => b,
                     Err(e) => return import.set(Load::Failed(session.problem(e))),
@@ -424,7 +424,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
             saving.set(Load::Loading);
             let (edit, saving, attempt, session) =
                 (edit.clone(), saving.clone(), attempt.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let change = ContactEdit {
                     name: contact.name.clone(),
                     transfer: contact.transfer.clone(),
@@ -572,7 +572,7 @@ fn Simulate(props: &SimulateProps) -> Html {
     {
         let (sandbox, session) = (sandbox.clone(), session.clone());
         use_effect_on((), move |()| {
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 // Unknown (a failed check) counts as available: the call itself then says why not.
                 let on = session.client.results().deployment().await.map_or(true, |d| d.sandbox);
                 sandbox.set(Some(on));
@@ -597,7 +597,7 @@ fn Simulate(props: &SimulateProps) -> Html {
             missing.set(false);
             outcome.set(Load::Loading);
             let (outcome, session) = (outcome.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.results().simulate_inbound(&number).await {
                     Ok(done) => outcome.set(Load::Done(done)),
                     Err(e) => outcome.set(Load::Failed(session.problem(e))),

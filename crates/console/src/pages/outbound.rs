@@ -332,7 +332,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
             invalid.set(None);
             placing.set(Placing::Busy);
             let (placing, session) = (placing.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.outbound().call(&request).await {
                     Ok(rows) => placing.set(Placing::Done { skipped: rows.skipped.len(), items: rows.items }),
                     Err(e) => placing.set(Placing::Failed(session.problem(e))),
@@ -559,7 +559,7 @@ fn Job(props: &JobProps) -> Html {
             let stop = Rc::new(Cell::new(false));
             let stopped = stop.clone();
             let job_id = job_id.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let query = StatusQuery { job_id: Some(job_id.clone()), ..StatusQuery::default() };
                 let mut poller = Poller::new();
                 loop {

@@ -55,7 +55,7 @@ pub(crate) fn Player(props: &PlayerProps) -> Html {
             link.set(None);
             failed.set(false);
             let request = RecordingLinkRequest::url(url.to_string());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let got = session.client.results().recording_link(&request).await;
                 link.set(Some(got.map(|l| l.url).map_err(|e| session.problem(e))));
             });
