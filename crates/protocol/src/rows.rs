@@ -192,3 +192,47 @@ fn unexpected(v: &serde_json::Value) -> de::Unexpected<'_> {
         _ => de::Unexpected::Other("a value"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::Rows;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Row {
+        id: String,
+    }
+
+    #[test]
+    fn a_bad_row_is_skipped_and_reported() {
+        let rows: Rows<Row> =
+            serde_json::from_value(json!([{"id": "a"}, {"id": null}, {"id": "c"}])).expect("decodes");
+        assert_eq!(rows.items, vec![Row { id: "a".into() }, Row { id: "c".into() }]);
+        assert_eq!(rows.skipped.len(), 1);
+        assert_eq!(rows.skipped[0].index, 1);
+    }
+
+    #[test]
+    fn a_list_inside_a_string_decodes_row_by_row() {
+        let rows: Rows<Row> = serde_json::from_value(json!(r#"[{"id": "a"}, 3]"#)).expect("decodes");
+        assert_eq!(rows.items, vec![Row { id: "a".into() }]);
+        assert_eq!(rows.skipped.len(), 1);
+        let not_a_list =
+            serde_json::from_value::<Rows<Row>>(json!("7")).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            not_a_list,
+            Err("invalid type: a number, expected a list, an object, or a string holding a JSON list".into())
+        );
+    }
+
+    #[cfg(feature = "value-decode")]
+    #[test]
+    fn with_value_decode_a_row_sent_as_a_list_is_skipped() {
+        let rows: Rows<Row> = serde_json::from_value(json!([{"id": "a"}, ["b"]])).expect("decodes");
+        assert_eq!(rows.items, vec![Row { id: "a".into() }]);
+        assert_eq!(rows.skipped.len(), 1);
+        assert_eq!(rows.skipped[0].index, 1);
+    }
+}
