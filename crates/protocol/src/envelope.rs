@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::code::Code;
 use crate::error::{Error, PlatformError, Result};
+use crate::keys;
 use crate::lenient;
 use crate::objects::Objects;
 use crate::rows::{Rows, SkippedRow};
@@ -30,6 +31,12 @@ pub trait Answer: DeserializeOwned {
     fn message(&self) -> Option<&str>;
     /// The payload of an answer already known to be a success.
     fn into_output(self) -> Result<Self::Output>;
+    /// Decodes the answer from a parsed JSON value, for [`decode_value`]: serde's derived
+    /// decoder by default. The envelopes read their own few keys by hand (`keys.rs`), so that
+    /// only the payload's decoding is compiled for each payload type.
+    fn from_value(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+        Self::deserialize(Objects(value))
+    }
 }
 
 /// The keys an envelope's status message may come under, in the order they are read.
@@ -99,7 +106,7 @@ pub fn decode<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
 pub fn decode_value<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
     // Only the answer type's own decoding is generic; the rest is compiled once.
     let value = read_value(http_status, body)?;
-    match A::deserialize(Objects(value)) {
+    match A::from_value(value) {
         Ok(answer) => into_result(answer, http_status),
         Err(source) => Err(undecodable(http_status, body, source)),
     }
@@ -208,6 +215,14 @@ macro_rules! envelope {
             fn into_output(self) -> Result<T> {
                 payload_or_unit(self.payload, $payload)
             }
+            fn from_value(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+                const KEYS: [(&str, usize); 5] = [("code", 0), ($msg, 1), ($msg_alt, 1), ($payload, 2), ($payload_alt, 2)];
+                let ([code, msg, payload], mut first) = keys::read(value, concat!("struct ", stringify!($name)), &KEYS, ["code", $msg, $payload])?;
+                let code = first.code(code);
+                let msg = first.text(msg);
+                let payload = first.payload(payload);
+                first.or(Self { code, msg, payload })
+            }
         }
     };
 }
@@ -271,6 +286,16 @@ impl<T: DeserializeOwned> Answer for CallCenterPage<T> {
     fn message(&self) -> Option<&str> {
         self.msg.as_deref()
     }
+    fn from_value(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+        const KEYS: [(&str, usize); 5] = [("total", 0), ("rows", 1), ("code", 2), ("msg", 3), ("message", 3)];
+        let ([total, rows, code, msg], mut first) =
+            keys::read(value, "struct CallCenterPage", &KEYS, ["total", "rows", "code", "msg"])?;
+        let total = first.count(total);
+        let rows = first.rows(rows);
+        let code = first.code(code);
+        let msg = first.text(msg);
+        first.or(CallCenterPage { total, rows, code, msg })
+    }
     fn into_output(self) -> Result<Page<T>> {
         Ok(Page {
             rows: self.rows.items,
@@ -319,6 +344,31 @@ impl<T: DeserializeOwned> Answer for PlatformPage<T> {
     fn message(&self) -> Option<&str> {
         self.msg.as_deref()
     }
+    fn from_value(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+        const KEYS: [(&str, usize); 8] = [
+            ("code", 0),
+            ("msg", 1),
+            ("message", 1),
+            ("num_per_page", 2),
+            ("total_rows", 3),
+            ("total_pages", 4),
+            ("current_page", 5),
+            ("result", 6),
+        ];
+        let names = ["code", "msg", "num_per_page", "total_rows", "total_pages", "current_page", "result"];
+        let ([code, msg, num_per_page, total_rows, total_pages, current_page, result], mut first) =
+            keys::read(value, "struct PlatformPage", &KEYS, names)?;
+        let page = PlatformPage {
+            code: first.code(code),
+            msg: first.text(msg),
+            num_per_page: first.small(num_per_page),
+            total_rows: first.count(total_rows),
+            total_pages: first.small(total_pages),
+            current_page: first.small(current_page),
+            result: first.rows(result),
+        };
+        first.or(page)
+    }
     fn into_output(self) -> Result<Page<T>> {
         Ok(Page {
             rows: self.result.items,
@@ -328,5 +378,71 @@ impl<T: DeserializeOwned> Answer for PlatformPage<T> {
             total_pages: Some(self.total_pages),
             skipped: self.result.skipped,
         })
+    }
+}
+
+#[cfg(test)]
+mod hand_read_tests {
+    use serde::Deserialize;
+    use serde::de::DeserializeOwned;
+    use serde_json::{Value, json};
+
+    use crate::objects::Objects;
+
+    use super::{Answer, CallCenterAnswer, CallCenterPage, OutboundAnswer, PlatformAnswer, PlatformPage};
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Row {
+        id: String,
+    }
+
+    /// The hand-read envelope gives what serde's derived decoder gives (reading records from
+    /// objects only, as `decode_value` does): the value, or the same message.
+    fn same<A: Answer + std::fmt::Debug + PartialEq + DeserializeOwned>(v: Value) {
+        let by_hand = A::from_value(v.clone()).map_err(|e| e.to_string());
+        let by_serde = A::deserialize(Objects(v.clone())).map_err(|e| e.to_string());
+        assert_eq!(by_hand, by_serde, "{v}");
+    }
+
+    #[test]
+    fn envelopes_read_by_hand_decode_as_serde_does() {
+        for v in [
+            json!({"code": 0, "msg": "ok", "result": {"id": "a"}}),
+            json!({"code": "000000", "message": "ok", "data": {"id": "a"}, "other": [1]}),
+            json!({"code": 1, "msg": null}),
+            json!({}),
+            json!({"msg": "a", "message": "b"}),
+            json!({"result": {"id": "a"}, "data": {"id": "b"}}),
+            json!({"code": 0, "result": {"id": 7}}),
+            json!({"code": [], "result": {"id": 7}}),
+            json!({"code": 0, "msg": 5, "result": {"id": 7}}),
+            json!({"data": {"id": 7}, "msg": 5}),
+            json!({"data": null, "msg": "a", "message": "b", "result": 3}),
+            json!([0, "ok", {"id": "a"}]),
+            json!("text"),
+            json!(null),
+        ] {
+            same::<PlatformAnswer<Row>>(v.clone());
+            same::<OutboundAnswer<Row>>(v.clone());
+            same::<CallCenterAnswer<Row>>(v.clone());
+            same::<CallCenterAnswer<()>>(v);
+        }
+    }
+
+    #[test]
+    fn pages_read_by_hand_decode_as_serde_does() {
+        for v in [
+            json!({"code": 0, "total": 2, "rows": [{"id": "a"}, {"id": null}]}),
+            json!({"total": null, "rows": null, "msg": null}),
+            json!({"total": "2", "rows": []}),
+            json!({"total": 1, "rows": "[{\"id\": \"a\"}]", "message": "ok", "msg": "ok"}),
+            json!({"code": 0, "msg": "ok", "num_per_page": 10, "total_rows": 1, "total_pages": 1, "current_page": 1, "result": [{"id": "a"}]}),
+            json!({"num_per_page": null, "total_rows": -1, "result": {"id": "a"}}),
+            json!({"current_page": 1.5, "result": 7}),
+            json!([1, 2]),
+        ] {
+            same::<CallCenterPage<Row>>(v.clone());
+            same::<PlatformPage<Row>>(v);
+        }
     }
 }

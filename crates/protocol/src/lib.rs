@@ -26,6 +26,7 @@ pub mod coeus;
 mod enums;
 mod envelope;
 mod error;
+mod keys;
 mod lenient;
 mod objects;
 pub mod outbound;

@@ -16,20 +16,19 @@ use serde_json::{Error, Map, Value};
 /// A JSON value to decode from, records from objects only (see the module's documentation).
 pub(crate) struct Objects(pub(crate) Value);
 
-impl Objects {
-    fn unexpected(&self) -> Unexpected<'_> {
-        match &self.0 {
-            Value::Null => Unexpected::Unit,
-            Value::Bool(b) => Unexpected::Bool(*b),
-            Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-                (Some(u), _, _) => Unexpected::Unsigned(u),
-                (_, Some(i), _) => Unexpected::Signed(i),
-                (_, _, f) => Unexpected::Float(f.unwrap_or_default()),
-            },
-            Value::String(s) => Unexpected::Str(s),
-            Value::Array(_) => Unexpected::Seq,
-            Value::Object(_) => Unexpected::Map,
-        }
+/// What serde calls a JSON value in its messages (as `serde_json::Value` does).
+pub(crate) fn unexpected(v: &Value) -> Unexpected<'_> {
+    match v {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => Unexpected::Unsigned(u),
+            (_, Some(i), _) => Unexpected::Signed(i),
+            (_, _, f) => Unexpected::Float(f.unwrap_or_default()),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
     }
 }
 
@@ -80,7 +79,7 @@ impl<'de> de::Deserializer<'de> for Objects {
     ) -> Result<V::Value, Error> {
         match self.0 {
             Value::Object(map) => visit_object(map, visitor),
-            _ => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
+            _ => Err(de::Error::invalid_type(unexpected(&self.0), &visitor)),
         }
     }
 
