@@ -214,7 +214,9 @@ fn Recording(props: &RecordingProps) -> Html {
         Some(Err(p)) => problem_view(p, lang, Some(retry)),
         Some(Ok(url)) => html! {
             <>
-                <audio controls=true preload="metadata" src={url.clone()} aria-label={w.recording} onerror={on_error}></audio>
+                // Keyed by the attempt: a fresh link may read the same as the failed one (links
+                // are signed to the second), and the player must load it again all the same.
+                <audio key={*attempt} controls=true preload="metadata" src={url.clone()} aria-label={w.recording} onerror={on_error}></audio>
                 if *failed { <p class="alert" role="alert">{ w.recording_failed }</p> }
             </>
         },
