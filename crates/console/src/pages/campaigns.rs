@@ -748,6 +748,9 @@ pub fn CampaignPage(props: &PageProps) -> Html {
             });
         });
     }
+    // Hooks of the page (rather than components of their own: no component machinery for them).
+    let upload = use_upload_numbers(&TaskProps { session: session.clone(), task_id: task_id.clone() });
+    let results = use_results(&TaskProps { session: session.clone(), task_id: task_id.clone() });
     let name = task.as_ref().map(|t| t.task_name.clone()).filter(|n| !n.is_empty());
     html! {
         <section class="page" aria-labelledby="page-title">
@@ -760,22 +763,21 @@ pub fn CampaignPage(props: &PageProps) -> Html {
                     <dt>{ w.disnumber }</dt><dd>{ &t.disnumber }</dd>
                 }
             </dl>
-            <UploadNumbers session={session.clone()} task_id={task_id.clone()} />
-            <Results session={session} task_id={task_id} />
+            { upload }
+            { results }
         </section>
     }
 }
 
-/// A section's properties: the session and the task.
-#[derive(Properties, PartialEq)]
+/// What a section of the task page needs: the session and the task.
 struct TaskProps {
     session: super::Session,
     task_id: String,
 }
 
 /// Choosing a number file, checking it here, and uploading it with a progress bar.
-#[component]
-fn UploadNumbers(props: &TaskProps) -> Html {
+#[hook]
+fn use_upload_numbers(props: &TaskProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
@@ -973,8 +975,8 @@ impl Filters {
 
 /// A task's results: charts, the calls table with filters and paging, CSV export. Fetched
 /// again every few seconds while shown, since calls keep arriving.
-#[component]
-fn Results(props: &TaskProps) -> Html {
+#[hook]
+fn use_results(props: &TaskProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
