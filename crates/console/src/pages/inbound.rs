@@ -478,6 +478,8 @@ pub fn InboundPage(props: &PageProps) -> Html {
             }
         })
     };
+    // A hook of the page rather than a component of its own: no component machinery for it.
+    let simulate = use_simulate(&SimulateProps { session: session.clone(), phone: e.phone.clone() });
 
     html! {
         <section class="page inbound" aria-labelledby="page-title">
@@ -547,12 +549,12 @@ pub fn InboundPage(props: &PageProps) -> Html {
             <p>{ w.heard }</p>
             <p class="prompt-preview notice" aria-live="polite">{ readable(&preview) }</p>
 
-            <Simulate session={session.clone()} phone={e.phone.clone()} />
+            { simulate }
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
+/// What the simulated call needs.
 struct SimulateProps {
     session: Session,
     /// The number in the edit form (the default caller).
@@ -560,8 +562,8 @@ struct SimulateProps {
 }
 
 /// The simulated inbound call (sandbox deployments only).
-#[component]
-fn Simulate(props: &SimulateProps) -> Html {
+#[hook]
+fn use_simulate(props: &SimulateProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
