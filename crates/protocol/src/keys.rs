@@ -47,6 +47,9 @@ pub(crate) fn read<const N: usize>(
     Ok((slots, first))
 }
 
+/// Where missing fields' errors rank: after every key's (serde checks them once all are read).
+const MISSING: usize = usize::MAX / 2;
+
 /// The error of the earliest key that failed, as serde would have stopped there.
 #[derive(Default)]
 pub(crate) struct FirstError(Option<(usize, Error)>);
@@ -96,6 +99,33 @@ impl FirstError {
     /// A page's rows.
     pub(crate) fn rows<T: DeserializeOwned>(&mut self, slot: Slot) -> Rows<T> {
         self.field(slot, |v| Rows::deserialize(Objects(v)))
+    }
+
+    /// A field's value decoded as `T` (its default when absent).
+    pub(crate) fn value<T: DeserializeOwned + Default>(&mut self, slot: Slot) -> T {
+        self.field(slot, |v| T::deserialize(Objects(v)))
+    }
+
+    /// A field that must be there: as [`FirstError::value`], noting serde's ``missing field``
+    /// when absent (after any key's error, the first missing field by its place in the struct).
+    pub(crate) fn required<T: DeserializeOwned + Default>(
+        &mut self,
+        slot: Slot,
+        place: usize,
+        name: &'static str,
+    ) -> T {
+        if slot.is_none() {
+            self.note(MISSING + place, de::Error::missing_field(name));
+        }
+        self.value(slot)
+    }
+
+    /// What was decoded after every key (a flattened part), noting its error last.
+    pub(crate) fn last<T: Default>(&mut self, decoded: Result<T, Error>) -> T {
+        decoded.unwrap_or_else(|e| {
+            self.note(usize::MAX, e);
+            T::default()
+        })
     }
 
     /// `value`, unless a key failed.
