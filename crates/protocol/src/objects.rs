@@ -104,9 +104,89 @@ impl<'de> de::Deserializer<'de> for Objects {
         visitor.visit_unit()
     }
 
+    // The typed requests take only their own kind of value, as `serde_json::Value` does; the
+    // visitor then needs no other `visit_*` (each compiled per visitor type).
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Bool(b) => visitor.visit_bool(b),
+            other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::String(s) => visitor.visit_string(s),
+            other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Number(n) => de::Deserializer::deserialize_any(n, visitor),
+            other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+        }
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Array(items) => visit_array(items, visitor),
+            other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Object(map) => visit_object(map, visitor),
+            other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+        }
+    }
+
     forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct seq tuple tuple_struct map identifier
+        i128 u128 char bytes byte_buf unit unit_struct tuple tuple_struct
     }
 }
 
@@ -171,6 +251,12 @@ mod tests {
         n: Option<i64>,
         #[serde(default)]
         tags: Vec<String>,
+        #[serde(default)]
+        flag: Option<bool>,
+        #[serde(default)]
+        counts: Option<std::collections::BTreeMap<String, u32>>,
+        #[serde(default)]
+        small: u8,
     }
 
     fn both(v: serde_json::Value) -> (Result<Row, String>, Result<Row, String>) {
@@ -192,6 +278,18 @@ mod tests {
             json!(null),
             json!("text"),
             json!(12),
+            json!({"id": "a", "flag": true, "counts": {"x": 1}, "small": 255}),
+            json!({"id": "a", "flag": "yes"}),
+            json!({"id": "a", "flag": 1}),
+            json!({"id": "a", "counts": [1]}),
+            json!({"id": "a", "counts": {"x": -1}}),
+            json!({"id": "a", "counts": {"x": "1"}}),
+            json!({"id": "a", "small": 256}),
+            json!({"id": "a", "small": 1.0}),
+            json!({"id": "a", "small": null}),
+            json!({"id": true}),
+            json!({"id": ["a"]}),
+            json!({"id": {"a": 1}}),
         ] {
             let (objects, value) = both(v.clone());
             assert_eq!(objects, value, "{v}");
@@ -201,7 +299,10 @@ mod tests {
     #[test]
     fn a_record_sent_as_a_list_is_refused() {
         let (objects, value) = both(json!(["a", 1, []]));
-        assert_eq!(value, Ok(Row { id: "a".into(), n: Some(1), tags: Vec::new() }));
+        assert_eq!(
+            value,
+            Ok(Row { id: "a".into(), n: Some(1), tags: Vec::new(), flag: None, counts: None, small: 0 })
+        );
         assert_eq!(objects, Err("invalid type: sequence, expected struct Row".into()));
     }
 }
