@@ -48,6 +48,7 @@ pub(crate) fn read<const N: usize>(
 }
 
 /// Where missing fields' errors rank: after every key's (serde checks them once all are read).
+#[cfg(feature = "value-decode")]
 const MISSING: usize = usize::MAX / 2;
 
 /// The error of the earliest key that failed, as serde would have stopped there.
@@ -102,12 +103,14 @@ impl FirstError {
     }
 
     /// A field's value decoded as `T` (its default when absent).
+    #[cfg(feature = "value-decode")]
     pub(crate) fn value<T: DeserializeOwned + Default>(&mut self, slot: Slot) -> T {
         self.field(slot, |v| T::deserialize(Objects(v)))
     }
 
     /// A field that must be there: as [`FirstError::value`], noting serde's ``missing field``
     /// when absent (after any key's error, the first missing field by its place in the struct).
+    #[cfg(feature = "value-decode")]
     pub(crate) fn required<T: DeserializeOwned + Default>(
         &mut self,
         slot: Slot,
@@ -121,6 +124,7 @@ impl FirstError {
     }
 
     /// What was decoded after every key (a flattened part), noting its error last.
+    #[cfg(feature = "value-decode")]
     pub(crate) fn last<T: Default>(&mut self, decoded: Result<T, Error>) -> T {
         decoded.unwrap_or_else(|e| {
             self.note(usize::MAX, e);

@@ -542,7 +542,9 @@ impl crate::envelope::Answer for CallDetail {
     }
     /// As serde decodes it, but without its machinery for `#[serde(flatten)]` (which buffers the
     /// object to decode the row from it): the row is read from the object itself, and the
-    /// detail's own keys by hand (see `keys.rs`).
+    /// detail's own keys by hand (see `keys.rs`). Only with `value-decode`: other builds (the
+    /// widget's) keep their code as it was, to the byte.
+    #[cfg(feature = "value-decode")]
     fn from_value(value: serde_json::Value) -> Result<CallDetail, serde_json::Error> {
         const KEYS: [(&str, usize); 6] = [
             ("task_name", 0),
