@@ -1,6 +1,6 @@
 //! [`KefuClient`]: the entry point, reached through handles per API family.
 
-use kefu_protocol::{Answer, decode};
+use kefu_protocol::Answer;
 use serde::Serialize;
 
 use crate::ClientError;
@@ -54,7 +54,11 @@ impl KefuClient {
         retry_safe: bool,
     ) -> Result<A::Output, ClientError> {
         let (status, bytes) = self.http.send(method, path_and_query, &body, retry_safe).await?;
-        decode::<A>(status, &bytes).map_err(|e| ClientError::Delivery(Failure::from_answer(status, e)))
+        #[cfg(feature = "value-decode")]
+        let decoded = kefu_protocol::decode_value::<A>(status, &bytes);
+        #[cfg(not(feature = "value-decode"))]
+        let decoded = kefu_protocol::decode::<A>(status, &bytes);
+        decoded.map_err(|e| ClientError::Delivery(Failure::from_answer(status, e)))
     }
 
     /// POSTs `request` as JSON.

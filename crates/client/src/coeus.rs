@@ -38,7 +38,7 @@ impl Coeus<'_> {
         file: &Blob,
         filename: &str,
     ) -> Result<OutnumResult, ClientError> {
-        let js = |e: JsValue| ClientError::Delivery(Failure::NotDelivered(format!("{e:?}")));
+        let js = |e: JsValue| ClientError::Delivery(Failure::NotDelivered(crate::transport::describe(&e)));
         let data = FormData::new().map_err(js)?;
         for (name, value) in form.fields() {
             data.append_with_str(name, &value).map_err(js)?;

@@ -157,7 +157,9 @@ pub(crate) async fn sleep(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
-fn describe(e: &JsValue) -> String {
+/// A JavaScript exception's message (an `Error`'s, or a thrown string), without the `Debug`
+/// formatting of a `JsValue` (which brings a large JavaScript helper into the bundle).
+pub(crate) fn describe(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|err| String::from(err.message()))
         .or_else(|| e.as_string())

@@ -192,6 +192,8 @@ mod view {
     use wasm_bindgen::closure::Closure;
     use yew::prelude::*;
 
+    use crate::hooks::{use_effect_on, use_init};
+
     use super::{Route, Section};
     use crate::pages::{self, PageProps};
     use crate::session::{self, Session, SignOut};
@@ -208,7 +210,7 @@ mod view {
         let route = use_state(current_route);
         {
             let route = route.clone();
-            use_effect_with((), move |()| {
+            use_effect_on((), move |()| {
                 let listener = Closure::<dyn Fn()>::new(move || route.set(current_route()));
                 let window = web_sys::window();
                 if let Some(w) = &window {
@@ -236,12 +238,12 @@ mod view {
         // The signed-in session; `None` shows the sign-in form.
         let session_state = use_state(session::restore);
         // Why the operator was last signed out (shown on the sign-in form, as an alert).
-        let notice = use_state(|| None::<SignOut>);
+        let notice = use_init(None::<SignOut>);
         let route = use_route();
 
         {
             let lang = *lang;
-            use_effect_with(lang, move |lang| session::show_lang(*lang));
+            use_effect_on(lang, move |lang| session::show_lang(*lang));
         }
 
         let on_sign_out = {
@@ -334,8 +336,8 @@ mod view {
             Route::Campaign(id) => html! { <pages::campaigns::CampaignPage ..props(id) /> },
             Route::Call(id) => html! { <pages::call::CallPage ..props(id) /> },
             Route::Bots(id) => html! { <pages::bots::BotsPage ..props(id.as_deref().unwrap_or("")) /> },
-            Route::Outbound(rest) => html! { <pages::outbound::OutboundPage ..props(rest) /> },
-            Route::CallCenter(rest) => html! { <pages::callcenter::CallCenterPage ..props(rest) /> },
+            Route::Outbound(rest) => pages::outbound::page(&props(rest)),
+            Route::CallCenter(rest) => pages::callcenter::page(&props(rest)),
             Route::Inbound(rest) => html! { <pages::inbound::InboundPage ..props(rest) /> },
             Route::FollowUp(rest) => html! { <pages::followup::FollowUpPage ..props(rest) /> },
             Route::NotFound(_) => {

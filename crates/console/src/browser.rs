@@ -16,7 +16,16 @@ use crate::error::ConsoleError;
 use crate::session::Session;
 
 fn browser(e: JsValue) -> ConsoleError {
-    ConsoleError::Browser(e.as_string().unwrap_or_else(|| format!("{e:?}")))
+    ConsoleError::Browser(describe(&e))
+}
+
+/// A JavaScript exception's message (an `Error`'s, or a thrown string). Not `format!("{e:?}")`:
+/// a `JsValue`'s `Debug` brings a large JavaScript helper into the console's glue.
+fn describe(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// The bytes of a file the operator chose.
@@ -39,7 +48,7 @@ extern "C" {
 
 /// Inflates raw deflate bytes with the browser's `DecompressionStream("deflate-raw")`.
 async fn inflate(data: &[u8]) -> Result<Vec<u8>, String> {
-    let fail = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let fail = |e: JsValue| describe(&e);
     let parts = Array::of1(&Uint8Array::from(data));
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(fail)?;
     let stream = DecompressionStream::new("deflate-raw").map_err(fail)?;
@@ -103,7 +112,7 @@ pub(crate) async fn upload_numbers(
         return Err(ClientError::Delivery(Failure::Uncertain(why)).into());
     }
     let body = xhr.response_text().map_err(browser)?.unwrap_or_default();
-    kefu_protocol::decode::<PlatformAnswer<OutnumResult>>(status, body.as_bytes())
+    kefu_protocol::decode_value::<PlatformAnswer<OutnumResult>>(status, body.as_bytes())
         .map_err(|e| ClientError::Delivery(Failure::from_answer(status, e)).into())
 }
 
@@ -121,14 +130,15 @@ pub(crate) async fn download_csv(
     init.set_method("GET");
     init.set_headers(&headers);
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|e| {
-        ConsoleError::Client(ClientError::Delivery(Failure::Uncertain(format!("network error: {e:?}"))))
+        let why = format!("network error: {}", describe(&e));
+        ConsoleError::Client(ClientError::Delivery(Failure::Uncertain(why)))
     })?;
     let response: web_sys::Response = response.dyn_into().map_err(browser)?;
     let text = JsFuture::from(response.text().map_err(browser)?).await.map_err(browser)?;
     let text = text.as_string().unwrap_or_default();
     if !response.ok() {
         let status = response.status();
-        let error = kefu_protocol::decode::<PlatformAnswer<serde_json::Value>>(status, text.as_bytes())
+        let error = kefu_protocol::decode_value::<PlatformAnswer<serde_json::Value>>(status, text.as_bytes())
             .err()
             .map(|e| Failure::from_answer(status, e))
             .unwrap_or_else(|| Failure::NotDelivered(format!("HTTP {status}")));

@@ -12,6 +12,8 @@ pub mod app;
 mod browser;
 pub mod chart;
 mod error;
+#[cfg(target_arch = "wasm32")]
+mod hooks;
 pub mod i18n;
 pub mod numbers;
 #[cfg(target_arch = "wasm32")]
@@ -20,6 +22,8 @@ pub mod pages;
 pub mod session;
 #[cfg(target_arch = "wasm32")]
 mod signin;
+#[cfg(target_arch = "wasm32")]
+mod task;
 pub mod text;
 pub mod xlsx;
 

@@ -87,7 +87,7 @@ pub fn check_rows(rows: &[Vec<String>]) -> Result<NumberCheck, FileProblem> {
         return Err(FileProblem::Header);
     }
     let mut check = NumberCheck::default();
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut seen: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for (i, row) in data.iter().enumerate() {
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;

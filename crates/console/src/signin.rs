@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::hooks::{use_effect_on, use_init};
+
 use crate::error::{ConsoleError, Problem};
 use crate::i18n::Lang;
 use crate::session::{self, SignOut};
@@ -29,7 +31,7 @@ enum Status {
 #[component]
 pub(crate) fn SignIn(props: &SignInProps) -> Html {
     let words = props.lang.words();
-    let status = use_state(|| Status::Idle);
+    let status = use_init(Status::Idle);
     let input = use_node_ref();
     let onsubmit = {
         let status = status.clone();
@@ -53,7 +55,7 @@ pub(crate) fn SignIn(props: &SignInProps) -> Html {
             status.set(Status::Checking);
             let status = status.clone();
             let on_signed_in = on_signed_in.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session::check_token(&token).await {
                     Ok(()) => {
                         session::save(&token);
@@ -74,7 +76,7 @@ pub(crate) fn SignIn(props: &SignInProps) -> Html {
     // After a refusal the field is focused again, so the operator can type at once.
     {
         let input = input.clone();
-        use_effect_with((*status).clone(), move |status| {
+        use_effect_on((*status).clone(), move |status| {
             if matches!(status, Status::Failed(_)) {
                 if let Some(i) = input.cast::<web_sys::HtmlElement>() {
                     let _ = i.focus();

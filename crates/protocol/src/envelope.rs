@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::code::Code;
 use crate::error::{Error, PlatformError, Result};
+use crate::keys;
 use crate::lenient;
+use crate::objects::Objects;
 use crate::rows::{Rows, SkippedRow};
 
 /// An answer type: something decoded from a platform body that either carries a payload or
@@ -29,6 +31,12 @@ pub trait Answer: DeserializeOwned {
     fn message(&self) -> Option<&str>;
     /// The payload of an answer already known to be a success.
     fn into_output(self) -> Result<Self::Output>;
+    /// Decodes the answer from a parsed JSON value, for [`decode_value`]: serde's derived
+    /// decoder by default. The envelopes read their own few keys by hand (`keys.rs`), so that
+    /// only the payload's decoding is compiled for each payload type.
+    fn from_value(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+        Self::deserialize(Objects(value))
+    }
 }
 
 /// The keys an envelope's status message may come under, in the order they are read.
@@ -86,6 +94,41 @@ pub fn decode<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
         }
     };
     into_result(answer, http_status)
+}
+
+/// [`decode`] with the body read into a [`serde_json::Value`] first and the answer decoded from
+/// that value: the same rules and results (errors lack the line and column), except that a
+/// record must be a JSON object, not a list of its fields in order (the documents send only
+/// objects). Why: a wasm binary that decodes many answer types compiles each type's decoder
+/// once for the value, which [`Rows`] rows are decoded from anyway, instead of again for the
+/// JSON text reader, and without the list half (see `objects.rs`; the operators' console saves
+/// kilobytes with it).
+pub fn decode_value<A: Answer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
+    // Only the answer type's own decoding is generic; the rest is compiled once.
+    let value = read_value(http_status, body)?;
+    match A::from_value(value) {
+        Ok(answer) => into_result(answer, http_status),
+        Err(source) => Err(undecodable(http_status, body, source)),
+    }
+}
+
+/// [`decode_value`]'s first half: a failure status, or the body as a JSON value.
+fn read_value(http_status: u16, body: &[u8]) -> Result<serde_json::Value> {
+    if !(200..300).contains(&http_status) {
+        return Err(failure_from_body(http_status, body));
+    }
+    serde_json::from_slice(body).map_err(|source| undecodable(http_status, body, source))
+}
+
+/// A body that does not decode as the answer type: the platform's refusal when it is one (a
+/// failure answer may lack fields the success shape needs), else the decoding error.
+fn undecodable(http_status: u16, body: &[u8], source: serde_json::Error) -> Error {
+    if let Ok(status) = serde_json::from_slice::<Status>(body) {
+        if let Verdict::Refused(e) = judge(http_status, status.code, status.msg) {
+            return e.into();
+        }
+    }
+    Error::Decode { status: http_status, source }
 }
 
 /// Checks an already decoded answer's code ([`judge`]) and yields its payload.
@@ -172,6 +215,14 @@ macro_rules! envelope {
             fn into_output(self) -> Result<T> {
                 payload_or_unit(self.payload, $payload)
             }
+            fn from_value(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+                const KEYS: [(&str, usize); 5] = [("code", 0), ($msg, 1), ($msg_alt, 1), ($payload, 2), ($payload_alt, 2)];
+                let ([code, msg, payload], mut first) = keys::read(value, concat!("struct ", stringify!($name)), &KEYS, ["code", $msg, $payload])?;
+                let code = first.code(code);
+                let msg = first.text(msg);
+                let payload = first.payload(payload);
+                first.or(Self { code, msg, payload })
+            }
         }
     };
 }
@@ -239,6 +290,16 @@ impl<T: DeserializeOwned> Answer for CallCenterPage<T> {
     fn message(&self) -> Option<&str> {
         self.msg.as_deref()
     }
+    fn from_value(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+        const KEYS: [(&str, usize); 5] = [("total", 0), ("rows", 1), ("code", 2), ("msg", 3), ("message", 3)];
+        let ([total, rows, code, msg], mut first) =
+            keys::read(value, "struct CallCenterPage", &KEYS, ["total", "rows", "code", "msg"])?;
+        let total = first.count(total);
+        let rows = first.rows(rows);
+        let code = first.code(code);
+        let msg = first.text(msg);
+        first.or(CallCenterPage { total, rows, code, msg })
+    }
     fn into_output(self) -> Result<Page<T>> {
         Ok(Page {
             rows: self.rows.items,
@@ -287,6 +348,31 @@ impl<T: DeserializeOwned> Answer for PlatformPage<T> {
     fn message(&self) -> Option<&str> {
         self.msg.as_deref()
     }
+    fn from_value(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+        const KEYS: [(&str, usize); 8] = [
+            ("code", 0),
+            ("msg", 1),
+            ("message", 1),
+            ("num_per_page", 2),
+            ("total_rows", 3),
+            ("total_pages", 4),
+            ("current_page", 5),
+            ("result", 6),
+        ];
+        let names = ["code", "msg", "num_per_page", "total_rows", "total_pages", "current_page", "result"];
+        let ([code, msg, num_per_page, total_rows, total_pages, current_page, result], mut first) =
+            keys::read(value, "struct PlatformPage", &KEYS, names)?;
+        let page = PlatformPage {
+            code: first.code(code),
+            msg: first.text(msg),
+            num_per_page: first.small(num_per_page),
+            total_rows: first.count(total_rows),
+            total_pages: first.small(total_pages),
+            current_page: first.small(current_page),
+            result: first.rows(result),
+        };
+        first.or(page)
+    }
     fn into_output(self) -> Result<Page<T>> {
         Ok(Page {
             rows: self.result.items,
@@ -296,5 +382,71 @@ impl<T: DeserializeOwned> Answer for PlatformPage<T> {
             total_pages: Some(self.total_pages),
             skipped: self.result.skipped,
         })
+    }
+}
+
+#[cfg(test)]
+mod hand_read_tests {
+    use serde::Deserialize;
+    use serde::de::DeserializeOwned;
+    use serde_json::{Value, json};
+
+    use crate::objects::Objects;
+
+    use super::{Answer, CallCenterAnswer, CallCenterPage, OutboundAnswer, PlatformAnswer, PlatformPage};
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Row {
+        id: String,
+    }
+
+    /// The hand-read envelope gives what serde's derived decoder gives (reading records from
+    /// objects only, as `decode_value` does): the value, or the same message.
+    fn same<A: Answer + std::fmt::Debug + PartialEq + DeserializeOwned>(v: Value) {
+        let by_hand = A::from_value(v.clone()).map_err(|e| e.to_string());
+        let by_serde = A::deserialize(Objects(v.clone())).map_err(|e| e.to_string());
+        assert_eq!(by_hand, by_serde, "{v}");
+    }
+
+    #[test]
+    fn envelopes_read_by_hand_decode_as_serde_does() {
+        for v in [
+            json!({"code": 0, "msg": "ok", "result": {"id": "a"}}),
+            json!({"code": "000000", "message": "ok", "data": {"id": "a"}, "other": [1]}),
+            json!({"code": 1, "msg": null}),
+            json!({}),
+            json!({"msg": "a", "message": "b"}),
+            json!({"result": {"id": "a"}, "data": {"id": "b"}}),
+            json!({"code": 0, "result": {"id": 7}}),
+            json!({"code": [], "result": {"id": 7}}),
+            json!({"code": 0, "msg": 5, "result": {"id": 7}}),
+            json!({"data": {"id": 7}, "msg": 5}),
+            json!({"data": null, "msg": "a", "message": "b", "result": 3}),
+            json!([0, "ok", {"id": "a"}]),
+            json!("text"),
+            json!(null),
+        ] {
+            same::<PlatformAnswer<Row>>(v.clone());
+            same::<OutboundAnswer<Row>>(v.clone());
+            same::<CallCenterAnswer<Row>>(v.clone());
+            same::<CallCenterAnswer<()>>(v);
+        }
+    }
+
+    #[test]
+    fn pages_read_by_hand_decode_as_serde_does() {
+        for v in [
+            json!({"code": 0, "total": 2, "rows": [{"id": "a"}, {"id": null}]}),
+            json!({"total": null, "rows": null, "msg": null}),
+            json!({"total": "2", "rows": []}),
+            json!({"total": 1, "rows": "[{\"id\": \"a\"}]", "message": "ok", "msg": "ok"}),
+            json!({"code": 0, "msg": "ok", "num_per_page": 10, "total_rows": 1, "total_pages": 1, "current_page": 1, "result": [{"id": "a"}]}),
+            json!({"num_per_page": null, "total_rows": -1, "result": {"id": "a"}}),
+            json!({"current_page": 1.5, "result": 7}),
+            json!([1, 2]),
+        ] {
+            same::<CallCenterPage<Row>>(v.clone());
+            same::<PlatformPage<Row>>(v);
+        }
     }
 }

@@ -46,7 +46,9 @@ pub mod coeus;
 mod enums;
 mod envelope;
 mod error;
+mod keys;
 mod lenient;
+mod objects;
 pub mod outbound;
 pub mod results;
 mod rows;
@@ -65,7 +67,7 @@ pub use enums::{
 };
 pub use envelope::{
     Answer, CallCenterAnswer, CallCenterPage, MESSAGE_KEYS, OutboundAnswer, PAYLOAD_KEYS, Page,
-    PlatformAnswer, PlatformPage, Verdict, decode, into_result, judge, snippet,
+    PlatformAnswer, PlatformPage, Verdict, decode, decode_value, into_result, judge, snippet,
 };
 pub use error::{Error, PlatformError, Result};
 pub use lenient::{EmbeddedJsonList, JsonList};

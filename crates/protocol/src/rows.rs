@@ -101,12 +101,60 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Rows<T> {
     }
 }
 
-/// Decodes one row; a failure becomes a [`SkippedRow`].
+/// Decodes one row; a failure becomes a [`SkippedRow`]. With the `value-decode` feature a row
+/// must be an object (a list is skipped), which keeps serde's list half of every row type out
+/// of the binary (see `objects.rs`).
 fn push_row<T: DeserializeOwned>(rows: &mut Rows<T>, index: usize, value: serde_json::Value) {
+    #[cfg(feature = "value-decode")]
+    let value = crate::objects::Objects(value);
     match T::deserialize(value) {
         Ok(item) => rows.items.push(item),
         Err(e) => rows.skipped.push(SkippedRow { index, reason: e.to_string() }),
     }
+}
+
+/// Rows from the values of a list, each decoded as a `T`.
+fn rows_from<T: DeserializeOwned>(values: Vec<serde_json::Value>) -> Rows<T> {
+    let mut rows = Rows::default();
+    for (index, value) in values.into_iter().enumerate() {
+        push_row(&mut rows, index, value);
+    }
+    rows
+}
+
+/// What a string holding a list holds: its values (none for `""` or `null`, one for an
+/// object), or why it is not a list. Not generic, so compiled once for every row type.
+fn embedded(v: &str) -> Result<Vec<serde_json::Value>, Embedded> {
+    if v.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    // JSON text inside a string: decode it as a list (a nested string is not unwrapped again).
+    match serde_json::from_str(v).map_err(Embedded::Unreadable)? {
+        serde_json::Value::Array(items) => Ok(items),
+        serde_json::Value::Null => Ok(Vec::new()),
+        object @ serde_json::Value::Object(_) => Ok(vec![object]),
+        other => Err(Embedded::NotAList(other)),
+    }
+}
+
+/// Why a string does not hold a list.
+enum Embedded {
+    Unreadable(serde_json::Error),
+    NotAList(serde_json::Value),
+}
+
+/// A list's values (generic over the reader only, so shared by every row type).
+fn values_of<'de, A: de::SeqAccess<'de>>(mut seq: A) -> Result<Vec<serde_json::Value>, A::Error> {
+    let mut values = Vec::new();
+    while let Some(value) = seq.next_element::<serde_json::Value>()? {
+        values.push(value);
+    }
+    Ok(values)
+}
+
+/// An object's value (generic over the reader only, so shared by every row type).
+fn value_of<'de, A: de::MapAccess<'de>>(map: A) -> Result<serde_json::Value, A::Error> {
+    serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))
 }
 
 struct RowsVisitor<T>(PhantomData<T>);
@@ -117,23 +165,11 @@ impl<'de, T: DeserializeOwned> de::Visitor<'de> for RowsVisitor<T> {
         f.write_str("a list, an object, or a string holding a JSON list")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Rows<T>, E> {
-        if v.trim().is_empty() {
-            return Ok(Rows::default());
+        match embedded(v) {
+            Ok(values) => Ok(rows_from(values)),
+            Err(Embedded::Unreadable(e)) => Err(E::custom(e)),
+            Err(Embedded::NotAList(other)) => Err(E::invalid_type(unexpected(&other), &self)),
         }
-        // JSON text inside a string: decode it as a list (a nested string is not unwrapped again).
-        let value: serde_json::Value = serde_json::from_str(v).map_err(E::custom)?;
-        let mut rows = Rows::default();
-        match value {
-            serde_json::Value::Array(items) => {
-                for (index, item) in items.into_iter().enumerate() {
-                    push_row(&mut rows, index, item);
-                }
-            }
-            serde_json::Value::Null => {}
-            serde_json::Value::Object(_) => push_row(&mut rows, 0, value),
-            other => return Err(E::invalid_type(unexpected(&other), &self)),
-        }
-        Ok(rows)
     }
     fn visit_unit<E: de::Error>(self) -> Result<Rows<T>, E> {
         Ok(Rows::default())
@@ -144,20 +180,11 @@ impl<'de, T: DeserializeOwned> de::Visitor<'de> for RowsVisitor<T> {
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Rows<T>, D::Error> {
         d.deserialize_any(self)
     }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Rows<T>, A::Error> {
-        let mut rows = Rows::default();
-        let mut index = 0;
-        while let Some(value) = seq.next_element::<serde_json::Value>()? {
-            push_row(&mut rows, index, value);
-            index += 1;
-        }
-        Ok(rows)
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Rows<T>, A::Error> {
+        values_of(seq).map(rows_from)
     }
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Rows<T>, A::Error> {
-        let value = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        let mut rows = Rows::default();
-        push_row(&mut rows, 0, value);
-        Ok(rows)
+        value_of(map).map(|value| rows_from(vec![value]))
     }
 }
 
@@ -167,5 +194,49 @@ fn unexpected(v: &serde_json::Value) -> de::Unexpected<'_> {
         serde_json::Value::Number(_) => de::Unexpected::Other("a number"),
         serde_json::Value::String(s) => de::Unexpected::Str(s),
         _ => de::Unexpected::Other("a value"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::Rows;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Row {
+        id: String,
+    }
+
+    #[test]
+    fn a_bad_row_is_skipped_and_reported() {
+        let rows: Rows<Row> =
+            serde_json::from_value(json!([{"id": "a"}, {"id": null}, {"id": "c"}])).expect("decodes");
+        assert_eq!(rows.items, vec![Row { id: "a".into() }, Row { id: "c".into() }]);
+        assert_eq!(rows.skipped.len(), 1);
+        assert_eq!(rows.skipped[0].index, 1);
+    }
+
+    #[test]
+    fn a_list_inside_a_string_decodes_row_by_row() {
+        let rows: Rows<Row> = serde_json::from_value(json!(r#"[{"id": "a"}, 3]"#)).expect("decodes");
+        assert_eq!(rows.items, vec![Row { id: "a".into() }]);
+        assert_eq!(rows.skipped.len(), 1);
+        let not_a_list =
+            serde_json::from_value::<Rows<Row>>(json!("7")).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            not_a_list,
+            Err("invalid type: a number, expected a list, an object, or a string holding a JSON list".into())
+        );
+    }
+
+    #[cfg(feature = "value-decode")]
+    #[test]
+    fn with_value_decode_a_row_sent_as_a_list_is_skipped() {
+        let rows: Rows<Row> = serde_json::from_value(json!([{"id": "a"}, ["b"]])).expect("decodes");
+        assert_eq!(rows.items, vec![Row { id: "a".into() }]);
+        assert_eq!(rows.skipped.len(), 1);
+        assert_eq!(rows.skipped[0].index, 1);
     }
 }

@@ -22,7 +22,7 @@ use kefu_protocol::coeus::{
 use kefu_protocol::outbound::{CallRequest, ConversationLog, JobStatus, PlacedCall};
 use kefu_protocol::{
     CallCenterAnswer, CallCenterPage, Error, OutboundAnswer, PlatformAnswer, PlatformPage, Rows, SkippedRow,
-    decode,
+    decode, decode_value,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -41,8 +41,20 @@ struct Case {
     rows: &'static [&'static str],
 }
 
-fn answer<A: kefu_protocol::Answer>(status: u16, body: &[u8]) -> Result<A::Output, String> {
-    decode::<A>(status, body).map_err(|e| e.to_string())
+/// Decodes an answer with [`decode`], and checks that [`decode_value`] gives the same: the same
+/// output, or the same error (without the JSON reader's line and column).
+fn answer<A: kefu_protocol::Answer>(status: u16, body: &[u8]) -> Result<A::Output, String>
+where
+    A::Output: PartialEq + std::fmt::Debug,
+{
+    let read = decode::<A>(status, body).map_err(|e| e.to_string());
+    let through_value = decode_value::<A>(status, body).map_err(|e| e.to_string());
+    match (&read, &through_value) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "decode_value differs from decode"),
+        (Err(a), Err(b)) => assert!(a.starts_with(b.as_str()), "decode_value says {b:?}, decode {a:?}"),
+        _ => panic!("decode gives {read:?}, decode_value {through_value:?}"),
+    }
+    read
 }
 
 fn request<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<SkippedRow>, String> {

@@ -7,8 +7,27 @@ use kefu_protocol::outbound::{ConversationLog, PlacedCall};
 use kefu_protocol::{
     Action, CallCenterAnswer, CallCenterPage, CallStatus, CallType, Channel, Cmd, Code, DateTime, Error,
     FileSuffix, JsonList, NumberState, OutboundAnswer, PlatformAnswer, PlatformPage, RecallGroup, Sid,
-    Timestamp, VarMap, decode, ssml_to_text,
+    Timestamp, VarMap, ssml_to_text,
 };
+
+/// [`kefu_protocol::decode`], checked against [`kefu_protocol::decode_value`]: every rule below
+/// holds for both (the same output, or the same error without the JSON reader's position).
+fn decode<A: kefu_protocol::Answer>(status: u16, body: &[u8]) -> Result<A::Output, Error>
+where
+    A::Output: PartialEq + std::fmt::Debug,
+{
+    let read = kefu_protocol::decode::<A>(status, body);
+    let through_value = kefu_protocol::decode_value::<A>(status, body);
+    match (&read, &through_value) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "decode_value differs from decode"),
+        (Err(a), Err(b)) => {
+            let (a, b) = (a.to_string(), b.to_string());
+            assert!(a.starts_with(&b), "decode_value says {b:?}, decode {a:?}");
+        }
+        _ => panic!("decode gives {read:?}, decode_value {through_value:?}"),
+    }
+    read
+}
 
 #[test]
 fn string_and_integer_codes() {

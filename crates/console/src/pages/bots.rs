@@ -4,7 +4,9 @@
 use kefu_protocol::coeus::BotSummary;
 use yew::prelude::*;
 
-use super::{Loading, PageProps, ProblemView};
+use crate::hooks::{use_effect_on, use_init};
+
+use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;
 
@@ -66,14 +68,14 @@ pub fn BotsPage(props: &PageProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let words = lang.pick(&ZH_CN, &EN);
-    let load = use_state(|| Load::Loading);
-    let attempt = use_state(|| 0u32);
+    let load = use_init(Load::Loading);
+    let attempt = use_init(0u32);
     {
         let load = load.clone();
         let session = session.clone();
-        use_effect_with(*attempt, move |_| {
+        use_effect_on(*attempt, move |_| {
             load.set(Load::Loading);
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.coeus().sync_prompt(&session.app_id).await {
                     Ok(rows) => load.set(Load::Done { skipped: rows.skipped.len(), bots: rows.to_vec() }),
                     Err(e) => load.set(Load::Failed(session.problem(e))),
@@ -87,10 +89,8 @@ pub fn BotsPage(props: &PageProps) -> Html {
         Callback::from(move |()| attempt.set(*attempt + 1))
     };
     let list = match &*load {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(problem) => {
-            html! { <ProblemView problem={problem.clone()} lang={lang} retry={retry} /> }
-        }
+        Load::Loading => loading(lang, ""),
+        Load::Failed(problem) => problem_view(problem, lang, Some(retry)),
         Load::Done { bots, .. } if bots.is_empty() => html! { <p>{ words.none }</p> },
         Load::Done { bots, skipped } => html! {
             <>
@@ -164,7 +164,7 @@ fn TryChat(props: &TryChatProps) -> Html {
     {
         let host = host.clone();
         let (bot_id, app_id, lang) = (props.bot_id.clone(), props.app_id.clone(), props.lang);
-        use_effect_with((bot_id.clone(), lang), move |_| {
+        use_effect_on((bot_id.clone(), lang), move |_| {
             let element = embed(&host, &bot_id, &app_id, lang);
             move || {
                 if let Some(element) = element {

@@ -7,7 +7,9 @@ use kefu_protocol::DialogType;
 use kefu_protocol::results::CallDetail;
 use yew::prelude::*;
 
-use super::{Loading, PageProps, ProblemView};
+use crate::hooks::{use_effect_on, use_init};
+
+use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;
 use crate::text::readable;
@@ -84,14 +86,14 @@ pub fn CallPage(props: &PageProps) -> Html {
     let lang = session.lang;
     let w = lang.pick(&ZH_CN, &EN);
     let call_id = props.rest.to_string();
-    let load = use_state(|| Load::Loading);
-    let attempt = use_state(|| 0u32);
+    let load = use_init(Load::Loading);
+    let attempt = use_init(0u32);
     {
         let (load, session) = (load.clone(), session.clone());
-        use_effect_with((call_id.clone(), *attempt), move |(id, _)| {
+        use_effect_on((call_id.clone(), *attempt), move |(id, _)| {
             load.set(Load::Loading);
             let id = id.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.results().call(&id).await {
                     Ok(detail) => load.set(Load::Done(Box::new(detail))),
                     Err(e) => load.set(Load::Failed(session.problem(e))),
@@ -104,8 +106,8 @@ pub fn CallPage(props: &PageProps) -> Html {
         Callback::from(move |()| attempt.set(*attempt + 1))
     };
     let body = match &*load {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done(detail) => {
             let c = &detail.call;
             html! {
@@ -172,21 +174,21 @@ fn Recording(props: &RecordingProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = lang.pick(&ZH_CN, &EN);
-    let link = use_state(|| None::<Result<String, Problem>>);
+    let link = use_init(None::<Result<String, Problem>>);
     // Links are short-lived: a player that fails asks once for a fresh link, then says so.
-    let attempt = use_state(|| 0u32);
+    let attempt = use_init(0u32);
     {
         let (link, session) = (link.clone(), session.clone());
-        use_effect_with((props.call_id.clone(), props.has, *attempt), move |(id, has, _)| {
+        use_effect_on((props.call_id.clone(), props.has, *attempt), move |(id, has, _)| {
             if *has {
                 let id = id.clone();
-                yew::platform::spawn_local(async move {
+                crate::task::spawn(async move {
                     link.set(Some(super::recording_link(&session, &id).await));
                 });
             }
         });
     }
-    let failed = use_state(|| false);
+    let failed = use_init(false);
     if !props.has {
         return html! { <p>{ w.no_recording }</p> };
     }
@@ -208,11 +210,13 @@ fn Recording(props: &RecordingProps) -> Html {
         })
     };
     match &*link {
-        None => html! { <Loading lang={lang} /> },
-        Some(Err(p)) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        None => loading(lang, ""),
+        Some(Err(p)) => problem_view(p, lang, Some(retry)),
         Some(Ok(url)) => html! {
             <>
-                <audio controls=true preload="metadata" src={url.clone()} aria-label={w.recording} onerror={on_error}></audio>
+                // Keyed by the attempt: a fresh link may read the same as the failed one (links
+                // are signed to the second), and the player must load it again all the same.
+                <audio key={*attempt} controls=true preload="metadata" src={url.clone()} aria-label={w.recording} onerror={on_error}></audio>
                 if *failed { <p class="alert" role="alert">{ w.recording_failed }</p> }
             </>
         },

@@ -14,11 +14,13 @@ use kefu_protocol::callcenter::{CallRecord, CallTask, CreatedTask};
 use kefu_protocol::{CallType, Page};
 use yew::prelude::*;
 
+use crate::hooks::{use_effect_on, use_init};
+
 use self::query::{FormProblem, RECORDS_PAGE, RecordsForm, TASKS_PAGE, TasksForm, ms_clock};
 use self::tickets::{MAX_TICKETS, RowProblem};
 use super::outbound::kit::{self, checked_of, setter};
 use super::outbound::player::Player;
-use super::{Loading, PageProps, ProblemView, Session};
+use super::{PageProps, Session, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;
 use crate::i18n::Lang;
@@ -318,9 +320,9 @@ enum Tab {
     New,
 }
 
-/// The page (`rest`: empty or `records`, `tasks`, `new`).
-#[component]
-pub fn CallCenterPage(props: &PageProps) -> Html {
+/// The page (`rest`: empty or `records`, `tasks`, `new`). A plain function (it has no state of
+/// its own), so it costs no component machinery.
+pub fn page(props: &PageProps) -> Html {
     let session = props.session.clone();
     let w = words(session.lang);
     let tab = match &*props.rest {
@@ -372,19 +374,19 @@ fn Records(props: &SessionProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let draft = use_state(RecordsForm::default);
-    let invalid = use_state(|| None::<FormProblem>);
+    let draft = use_init(RecordsForm::default());
+    let invalid = use_init(None::<FormProblem>);
     // The filter searched with, and the page.
-    let applied = use_state(|| (RecordsForm::default(), 1u32));
-    let attempt = use_state(|| 0u32);
-    let load = use_state(|| Load::<Page<CallRecord>>::Loading);
-    let selected = use_state(|| None::<CallRecord>);
+    let applied = use_init((RecordsForm::default(), 1u32));
+    let attempt = use_init(0u32);
+    let load = use_init(Load::<Page<CallRecord>>::Loading);
+    let selected = use_init(None::<CallRecord>);
     {
         let (load, session) = (load.clone(), session.clone());
-        use_effect_with(((*applied).clone(), *attempt), move |((form, page), _)| {
+        use_effect_on(((*applied).clone(), *attempt), move |((form, page), _)| {
             load.set(Load::Loading);
             match form.query(*page) {
-                Ok(query) => yew::platform::spawn_local(async move {
+                Ok(query) => crate::task::spawn(async move {
                     match session.client.callcenter().records(&query).await {
                         Ok(page) => load.set(Load::Done(page)),
                         Err(e) => load.set(Load::Failed(session.problem(e))),
@@ -427,8 +429,8 @@ fn Records(props: &SessionProps) -> Html {
     let aria_invalid = |id: &str| bad(id).then_some("true");
     let described = |id: &str| bad(id).then_some("cc-filter-error");
     let table = match &*load {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done(page) => {
             let current = applied.1;
             let pages = page.total.div_ceil(u64::from(RECORDS_PAGE)).max(1);
@@ -607,19 +609,19 @@ fn Tasks(props: &SessionProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let draft = use_state(TasksForm::default);
-    let invalid = use_state(|| None::<FormProblem>);
-    let applied = use_state(|| (TasksForm::default(), 1u32));
-    let attempt = use_state(|| 0u32);
-    let load = use_state(|| Load::<Page<CallTask>>::Loading);
-    let chosen = use_state(BTreeSet::<i64>::new);
-    let stop = use_state(|| Stop::Idle);
+    let draft = use_init(TasksForm::default());
+    let invalid = use_init(None::<FormProblem>);
+    let applied = use_init((TasksForm::default(), 1u32));
+    let attempt = use_init(0u32);
+    let load = use_init(Load::<Page<CallTask>>::Loading);
+    let chosen = use_init(BTreeSet::<i64>::new());
+    let stop = use_init(Stop::Idle);
     {
         let (load, session) = (load.clone(), session.clone());
-        use_effect_with(((*applied).clone(), *attempt), move |((form, page), _)| {
+        use_effect_on(((*applied).clone(), *attempt), move |((form, page), _)| {
             load.set(Load::Loading);
             if let Ok(query) = form.query(*page) {
-                yew::platform::spawn_local(async move {
+                crate::task::spawn(async move {
                     match session.client.callcenter().call_tasks(&query).await {
                         Ok(page) => load.set(Load::Done(page)),
                         Err(e) => load.set(Load::Failed(session.problem(e))),
@@ -674,7 +676,7 @@ fn Tasks(props: &SessionProps) -> Html {
             stop.set(Stop::Busy(ids.clone()));
             let (stop, chosen, attempt, session) =
                 (stop.clone(), chosen.clone(), attempt.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.callcenter().stop_tasks(&ids).await {
                     Ok(()) => {
                         stop.set(Stop::Done(ids));
@@ -690,8 +692,8 @@ fn Tasks(props: &SessionProps) -> Html {
     let f = (*draft).clone();
     let bad = |id: &str| (*invalid).as_ref().is_some_and(|p| p.field() == id);
     let table = match &*load {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done(page) => {
             let current = applied.1;
             let pages = page.total.div_ceil(u64::from(TASKS_PAGE)).max(1);
@@ -772,12 +774,12 @@ fn Tasks(props: &SessionProps) -> Html {
                 </div>
             </div>
         },
-        Stop::Busy(_) => html! { <Loading lang={lang} label={w.stopping} /> },
+        Stop::Busy(_) => loading(lang, w.stopping),
         Stop::Done(ids) => html! {
             <p class="notice stopped" role="status" id="cc-stop-outcome" tabindex="-1">{ w.stopped_notice }{ ids_text(ids) }</p>
         },
         Stop::Failed(p) => html! {
-            <div id="cc-stop-outcome" tabindex="-1"><ProblemView problem={p.clone()} lang={lang} /></div>
+            <div id="cc-stop-outcome" tabindex="-1">{ problem_view(p, lang, None) }</div>
         },
     };
     html! {
@@ -829,10 +831,10 @@ fn NewTasks(props: &SessionProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let text = use_state(String::new);
-    let reading = use_state(|| false);
-    let file_problem = use_state(|| None::<Problem>);
-    let create = use_state(|| Create::Idle);
+    let text = use_init(String::new());
+    let reading = use_init(false);
+    let file_problem = use_init(None::<Problem>);
+    let create = use_init(Create::Idle);
     let parsed = tickets::parse(&text);
     let on_text = {
         let text = text.clone();
@@ -858,7 +860,7 @@ fn NewTasks(props: &SessionProps) -> Html {
             file_problem.set(None);
             let (text, reading, file_problem, session) =
                 (text.clone(), reading.clone(), file_problem.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match crate::browser::read_file(&file).await {
                     Ok(bytes) => match String::from_utf8(bytes) {
                         Ok(s) => text.set(s),
@@ -894,7 +896,7 @@ fn NewTasks(props: &SessionProps) -> Html {
             }
             create.set(Create::Busy);
             let (create, session, tickets) = (create.clone(), session.clone(), tickets.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.callcenter().create_tasks(&tickets).await {
                     Ok(rows) => create.set(Create::Done { skipped: rows.skipped.len(), created: rows.items }),
                     Err(e) => create.set(Create::Failed(session.problem(e))),
@@ -955,9 +957,9 @@ fn NewTasks(props: &SessionProps) -> Html {
     };
     let outcome = match &*create {
         Create::Idle => html! {},
-        Create::Busy => html! { <Loading lang={lang} label={w.creating} /> },
+        Create::Busy => loading(lang, w.creating),
         Create::Failed(p) => {
-            html! { <div id="cc-created" tabindex="-1"><ProblemView problem={p.clone()} lang={lang} /></div> }
+            html! { <div id="cc-created" tabindex="-1">{ problem_view(p, lang, None) }</div> }
         }
         Create::Done { created, skipped } => html! {
             <section aria-labelledby="cc-created">
@@ -993,8 +995,8 @@ fn NewTasks(props: &SessionProps) -> Html {
                     <label for="cc-csv">{ w.csv }</label>
                     <input id="cc-csv" type="file" accept=".csv,.txt,text/csv,text/plain" onchange={on_file} />
                 </div>
-                if *reading { <Loading lang={lang} label={w.reading} /> }
-                if let Some(p) = (*file_problem).as_ref() { <ProblemView problem={p.clone()} lang={lang} /> }
+                if *reading { { loading(lang, w.reading) } }
+                if let Some(p) = (*file_problem).as_ref() { { problem_view(p, lang, None) } }
                 { check }
                 if !ready && !parsed.problems.is_empty() { <p class="hint">{ w.fix_rows }</p> }
                 <div class="row">

@@ -13,7 +13,9 @@ use kefu_protocol::results::{CallPage, CallQuery, TaskSummary};
 use kefu_protocol::{JsonList, Page, RecallGroup};
 use yew::prelude::*;
 
-use super::{Loading, PageProps, ProblemView};
+use crate::hooks::{use_effect_on, use_init};
+
+use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::chart;
 use crate::error::{ConsoleError, Problem};
@@ -314,14 +316,14 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let query = use_state(|| (String::new(), 1u32));
-    let typed = use_state(String::new);
-    let load = use_state(|| Load::<Page<Task>>::Loading);
-    let attempt = use_state(|| 0u32);
+    let query = use_init((String::new(), 1u32));
+    let typed = use_init(String::new());
+    let load = use_init(Load::<Page<Task>>::Loading);
+    let attempt = use_init(0u32);
     {
         let load = load.clone();
         let session = session.clone();
-        use_effect_with(((*query).clone(), *attempt), move |((name, page), _)| {
+        use_effect_on(((*query).clone(), *attempt), move |((name, page), _)| {
             load.set(Load::Loading);
             let request = TaskListRequest {
                 app_id: session.app_id.to_string(),
@@ -330,7 +332,7 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
                 page_no: Some(*page),
                 page_size: Some(PAGE_SIZE.min(TASKLIST_MAX_PAGE_SIZE)),
             };
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.coeus().task_list(&request).await {
                     Ok(page) => load.set(Load::Done(page)),
                     Err(e) => load.set(Load::Failed(session.problem(e))),
@@ -359,8 +361,8 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
         Callback::from(move |_: MouseEvent| query.set((query.0.clone(), page)))
     };
     let body = match &*load {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done(page) if page.rows.is_empty() => html! { <p role="status">{ w.none }</p> },
         Load::Done(page) => {
             let current = query.1;
@@ -517,16 +519,16 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let form = use_state(TaskForm::default);
-    let bots = use_state(|| Load::<Vec<BotSummary>>::Loading);
-    let sending = use_state(|| false);
-    let problem = use_state(|| None::<Problem>);
+    let form = use_init(TaskForm::default());
+    let bots = use_init(Load::<Vec<BotSummary>>::Loading);
+    let sending = use_init(false);
+    let problem = use_init(None::<Problem>);
     {
         let bots = bots.clone();
         let form = form.clone();
         let session = session.clone();
-        use_effect_with((), move |()| {
-            yew::platform::spawn_local(async move {
+        use_effect_on((), move |()| {
+            crate::task::spawn(async move {
                 match session.client.coeus().sync_prompt(&session.app_id).await {
                     Ok(rows) => {
                         let list = rows.to_vec();
@@ -547,8 +549,8 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
     {
         let form = form.clone();
         let session = session.clone();
-        use_effect_with((), move |()| {
-            yew::platform::spawn_local(async move {
+        use_effect_on((), move |()| {
+            crate::task::spawn(async move {
                 if let Some(url) = super::team_url(&session).await {
                     let mut f = (*form).clone();
                     if f.team_url.is_empty() {
@@ -606,7 +608,7 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
             problem.set(None);
             sending.set(true);
             let (sending, problem, session) = (sending.clone(), problem.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.coeus().add_task(&request).await {
                     Ok(created) => {
                         if let Some(window) = web_sys::window() {
@@ -621,8 +623,8 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
     };
     let f = (*form).clone();
     let bot_field = match &*bots {
-        Load::Loading => html! { <Loading lang={lang} label={w.bots_loading} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Load::Loading => loading(lang, w.bots_loading),
+        Load::Failed(p) => problem_view(p, lang, None),
         Load::Done(list) => html! {
             <select id="bot" required=true onchange={set(|f, v| f.bot_id = v)}>
                 { for list.iter().map(|b| html! {
@@ -701,8 +703,8 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
                 <div class="row">
                     <button type="submit" class="primary" disabled={*sending}>{ w.create }</button>
                 </div>
-                if *sending { <Loading lang={lang} label={w.creating} /> }
-                if let Some(p) = &*problem { <ProblemView problem={p.clone()} lang={lang} /> }
+                if *sending { { loading(lang, w.creating) } }
+                if let Some(p) = &*problem { { problem_view(p, lang, None) } }
             </form>
         </section>
     }
@@ -727,11 +729,11 @@ pub fn CampaignPage(props: &PageProps) -> Html {
     let lang = session.lang;
     let w = words(lang);
     let task_id = props.rest.to_string();
-    let task = use_state(|| None::<Task>);
+    let task = use_init(None::<Task>);
     {
         let task = task.clone();
         let session = session.clone();
-        use_effect_with(task_id.clone(), move |id| {
+        use_effect_on(task_id.clone(), move |id| {
             let request = TaskListRequest {
                 app_id: session.app_id.to_string(),
                 task_id: Some(id.clone()),
@@ -739,13 +741,16 @@ pub fn CampaignPage(props: &PageProps) -> Html {
                 page_no: Some(1),
                 page_size: Some(1),
             };
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 if let Ok(page) = session.client.coeus().task_list(&request).await {
                     task.set(page.rows.into_iter().next());
                 }
             });
         });
     }
+    // Hooks of the page (rather than components of their own: no component machinery for them).
+    let upload = use_upload_numbers(&TaskProps { session: session.clone(), task_id: task_id.clone() });
+    let results = use_results(&TaskProps { session: session.clone(), task_id: task_id.clone() });
     let name = task.as_ref().map(|t| t.task_name.clone()).filter(|n| !n.is_empty());
     html! {
         <section class="page" aria-labelledby="page-title">
@@ -758,29 +763,28 @@ pub fn CampaignPage(props: &PageProps) -> Html {
                     <dt>{ w.disnumber }</dt><dd>{ &t.disnumber }</dd>
                 }
             </dl>
-            <UploadNumbers session={session.clone()} task_id={task_id.clone()} />
-            <Results session={session} task_id={task_id} />
+            { upload }
+            { results }
         </section>
     }
 }
 
-/// A section's properties: the session and the task.
-#[derive(Properties, PartialEq)]
+/// What a section of the task page needs: the session and the task.
 struct TaskProps {
     session: super::Session,
     task_id: String,
 }
 
 /// Choosing a number file, checking it here, and uploading it with a progress bar.
-#[component]
-fn UploadNumbers(props: &TaskProps) -> Html {
+#[hook]
+fn use_upload_numbers(props: &TaskProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let state = use_state(|| Upload::Idle);
+    let state = use_init(Upload::Idle);
     let file = use_mut_ref(|| None::<web_sys::File>);
-    let batch = use_state(String::new);
-    let group = use_state(|| "1".to_owned());
+    let batch = use_init(String::new());
+    let group = use_init("1".to_owned());
     let on_file = {
         let state = state.clone();
         let file = file.clone();
@@ -798,7 +802,7 @@ fn UploadNumbers(props: &TaskProps) -> Html {
             };
             state.set(Upload::Checking);
             let state = state.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let name = chosen.name();
                 let checked = check_chosen(&chosen, &name).await;
                 match checked {
@@ -834,7 +838,7 @@ fn UploadNumbers(props: &TaskProps) -> Html {
                 Callback::from(move |(sent, total): (f64, f64)| state.set(Upload::Sending { sent, total }))
             };
             let (state, session) = (state.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match crate::browser::upload_numbers(&session, &form, &chosen, progress).await {
                     Ok(r) => state.set(Upload::Done { call_sn: r.call_sn, count: r.call_count }),
                     Err(e) => state.set(Upload::Failed(session.problem(e))),
@@ -844,7 +848,7 @@ fn UploadNumbers(props: &TaskProps) -> Html {
     };
     let status = match &*state {
         Upload::Idle => html! {},
-        Upload::Checking => html! { <Loading lang={lang} label={w.checking} /> },
+        Upload::Checking => loading(lang, w.checking),
         Upload::Refused(why) => html! {
             <div class="alert" role="alert"><p class="alert-title">{ lang.words().failed }</p><p>{ why }</p>
             <p>{ lang.pick("请修改文件后重新选择。", "Correct the file and choose it again.") }</p></div>
@@ -864,7 +868,7 @@ fn UploadNumbers(props: &TaskProps) -> Html {
         Upload::Done { call_sn, count } => html! {
             <p class="notice" role="status">{ w.uploaded }<code>{ call_sn }</code>{ format!(" · {count} {}", lang.pick("个号码", "numbers")) }</p>
         },
-        Upload::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Upload::Failed(p) => problem_view(p, lang, None),
     };
     let ready = matches!(*state, Upload::Checked { .. });
     html! {
@@ -971,25 +975,25 @@ impl Filters {
 
 /// A task's results: charts, the calls table with filters and paging, CSV export. Fetched
 /// again every few seconds while shown, since calls keep arriving.
-#[component]
-fn Results(props: &TaskProps) -> Html {
+#[hook]
+fn use_results(props: &TaskProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let summary = use_state(|| Load::<Option<TaskSummary>>::Loading);
-    let calls = use_state(|| Load::<CallPage>::Loading);
-    let typed = use_state(Filters::default);
-    let applied = use_state(|| (Filters::default(), 0i64));
-    let tick = use_state(|| 0u32);
-    let export = use_state(|| None::<Result<usize, Problem>>);
-    let exporting = use_state(|| false);
+    let summary = use_init(Load::<Option<TaskSummary>>::Loading);
+    let calls = use_init(Load::<CallPage>::Loading);
+    let typed = use_init(Filters::default());
+    let applied = use_init((Filters::default(), 0i64));
+    let tick = use_init(0u32);
+    let export = use_init(None::<Result<usize, Problem>>);
+    let exporting = use_init(false);
     // The refresh clock: stops when the page goes.
     {
         let tick = tick.clone();
-        use_effect_with((), move |()| {
+        use_effect_on((), move |()| {
             let alive = Rc::new(Cell::new(true));
             let running = alive.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let mut n = 0u32;
                 while running.get() {
                     yew::platform::time::sleep(std::time::Duration::from_millis(REFRESH_MS)).await;
@@ -1005,10 +1009,10 @@ fn Results(props: &TaskProps) -> Html {
     {
         let (summary, calls, session) = (summary.clone(), calls.clone(), session.clone());
         let task_id = props.task_id.clone();
-        use_effect_with(((*applied).clone(), *tick, task_id), move |((filters, offset), _, task_id)| {
+        use_effect_on(((*applied).clone(), *tick, task_id), move |((filters, offset), _, task_id)| {
             let query = filters.query(*offset);
             let task_id = task_id.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let results = session.client.results();
                 match results.tasks().await {
                     Ok(list) => {
@@ -1057,7 +1061,7 @@ fn Results(props: &TaskProps) -> Html {
             let url = session.client.results().calls_csv_url(&task_id, &applied.0.query(0));
             let name = format!("task-{task_id}-calls.csv");
             let (export, exporting, session) = (export.clone(), exporting.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let done = crate::browser::download_csv(&session, &url, &name).await;
                 export.set(Some(done.map_err(|e: ConsoleError| session.problem(e))));
                 exporting.set(false);
@@ -1065,8 +1069,8 @@ fn Results(props: &TaskProps) -> Html {
         })
     };
     let charts = match &*summary {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, None),
         Load::Done(None) => html! { <p role="status" class="no-results">{ w.no_results }</p> },
         Load::Done(Some(t)) => {
             let states: Vec<(String, u64)> = t
@@ -1088,8 +1092,8 @@ fn Results(props: &TaskProps) -> Html {
                 <>
                     <p class="total-calls">{ t.calls }{ " " }{ w.total_calls }</p>
                     <div class="charts">
-                        <BarChart id="chart-states" title={w.by_state} items={states} />
-                        <BarChart id="chart-grades" title={w.by_grade} items={grades} />
+                        { bar_chart("chart-states", w.by_state, &states) }
+                        { bar_chart("chart-grades", w.by_grade, &grades) }
                     </div>
                 </>
             }
@@ -1101,8 +1105,8 @@ fn Results(props: &TaskProps) -> Html {
     };
     let f = (*typed).clone();
     let table = match &*calls {
-        Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, None),
         Load::Done(page) => {
             let offset = applied.1;
             let (from, to) = (offset + 1, offset + page.rows.len() as i64);
@@ -1145,10 +1149,10 @@ fn Results(props: &TaskProps) -> Html {
         }
     };
     let export_status = match &*export {
-        None if *exporting => html! { <Loading lang={lang} label={w.exporting} /> },
+        None if *exporting => loading(lang, w.exporting),
         None => html! {},
         Some(Ok(n)) => html! { <p class="notice exported" role="status">{ w.exported }{ n }</p> },
-        Some(Err(p)) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Some(Err(p)) => problem_view(p, lang, None),
     };
     html! {
         <section aria-labelledby="results-title">
@@ -1203,23 +1207,15 @@ fn Results(props: &TaskProps) -> Html {
     }
 }
 
-/// A chart's properties.
-#[derive(Properties, PartialEq)]
-struct ChartProps {
-    id: &'static str,
-    title: &'static str,
-    items: Vec<(String, u64)>,
-}
-
-/// A horizontal bar chart (SVG), named for assistive technology by its values.
-#[component]
-fn BarChart(props: &ChartProps) -> Html {
-    let (bars, height) = chart::bars(&props.items);
-    let label = chart::summary(props.title, &props.items);
-    let heading = format!("{}-title", props.id);
+/// A horizontal bar chart (SVG) of `items`, named for assistive technology by its values (a
+/// plain function: it has no state).
+fn bar_chart(id: &'static str, title: &'static str, items: &[(String, u64)]) -> Html {
+    let (bars, height) = chart::bars(items);
+    let label = chart::summary(title, items);
+    let heading = format!("{id}-title");
     html! {
-        <figure class="chart" id={props.id} aria-labelledby={heading.clone()}>
-            <figcaption id={heading}>{ props.title }</figcaption>
+        <figure class="chart" id={id} aria-labelledby={heading.clone()}>
+            <figcaption id={heading}>{ title }</figcaption>
             <svg viewBox={format!("0 0 {} {height}", chart::WIDTH)} role="img" aria-label={label}>
                 { for bars.iter().map(|b| html! {
                     <g class="bar-row">

@@ -7,8 +7,10 @@ use kefu_protocol::DialogType;
 use kefu_protocol::coeus::FollowedDialog;
 use yew::prelude::*;
 
+use crate::hooks::{use_effect_on, use_init};
+
 use super::outbound::kit;
-use super::{Loading, PageProps, ProblemView};
+use super::{PageProps, loading, problem_view};
 use crate::app::{Route, decode_segment, encode_segment};
 use crate::error::Problem;
 use crate::text::readable;
@@ -76,20 +78,20 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
     let lang = session.lang;
     let w = lang.pick(&ZH_CN, &EN);
     let current = decode_segment(&props.rest).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let typed = use_state(|| current.clone().unwrap_or_default());
-    let missing = use_state(|| false);
-    let load = use_state(|| Load::Idle);
-    let attempt = use_state(|| 0u32);
+    let typed = use_init(current.clone().unwrap_or_default());
+    let missing = use_init(false);
+    let load = use_init(Load::Idle);
+    let attempt = use_init(0u32);
     {
         let (load, typed, session) = (load.clone(), typed.clone(), session.clone());
-        use_effect_with((current.clone(), *attempt), move |(id, _)| {
+        use_effect_on((current.clone(), *attempt), move |(id, _)| {
             let Some(id) = id.clone() else {
                 load.set(Load::Idle);
                 return;
             };
             typed.set(id.clone());
             load.set(Load::Loading);
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.coeus().followed_data(&id).await {
                     Ok(rows) => load.set(Load::Done { skipped: rows.skipped.len(), lines: rows.items }),
                     Err(e) => load.set(Load::Failed(session.problem(e))),
@@ -126,8 +128,8 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
     };
     let body = match &*load {
         Load::Idle => html! {},
-        Load::Loading => html! { <Loading lang={lang} label={w.loading} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Loading => loading(lang, w.loading),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done { lines, skipped } => html! {
             <section aria-labelledby="fu-transcript-title">
                 <h2 id="fu-transcript-title">{ w.transcript }{ " " }<code>{ current.clone().unwrap_or_default() }</code></h2>

@@ -11,9 +11,11 @@ use kefu_client::results::ContactsFormat;
 use kefu_protocol::results::{ContactEdit, ContactEntry, ContactImport, ContactPage, SimulatedInbound};
 use yew::prelude::*;
 
+use crate::hooks::{use_effect_on, use_init};
+
 use self::vars::{DEFAULT_TEMPLATE, VarProblem};
 use super::outbound::kit::{self, setter};
-use super::{Loading, PageProps, ProblemView, Session};
+use super::{PageProps, Session, loading, problem_view};
 use crate::error::Problem;
 use crate::i18n::Lang;
 use crate::text::readable;
@@ -239,21 +241,21 @@ pub fn InboundPage(props: &PageProps) -> Html {
     let lang = session.lang;
     let w = words(lang);
     // The search as typed, and as applied with its offset.
-    let typed = use_state(String::new);
-    let applied = use_state(|| (String::new(), 0u32));
-    let attempt = use_state(|| 0u32);
-    let list = use_state(|| Load::<ContactPage>::Loading);
-    let edit = use_state(Edit::default);
-    let edit_invalid = use_state(|| None::<(&'static str, String)>);
-    let saving = use_state(|| Load::<ContactEntry>::Idle);
-    let import = use_state(|| Load::<ContactImport>::Idle);
-    let template = use_state(|| DEFAULT_TEMPLATE.to_owned());
+    let typed = use_init(String::new());
+    let applied = use_init((String::new(), 0u32));
+    let attempt = use_init(0u32);
+    let list = use_init(Load::<ContactPage>::Loading);
+    let edit = use_init(Edit::default());
+    let edit_invalid = use_init(None::<(&'static str, String)>);
+    let saving = use_init(Load::<ContactEntry>::Idle);
+    let import = use_init(Load::<ContactImport>::Idle);
+    let template = use_init(DEFAULT_TEMPLATE.to_owned());
     {
         let (list, session) = (list.clone(), session.clone());
-        use_effect_with(((*applied).clone(), *attempt), move |((q, offset), _)| {
+        use_effect_on(((*applied).clone(), *attempt), move |((q, offset), _)| {
             list.set(Load::Loading);
             let (q, offset) = (q.clone(), *offset);
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.results().contacts(&q, offset, PAGE).await {
                     Ok(page) => list.set(Load::Done(page)),
                     Err(e) => list.set(Load::Failed(session.problem(e))),
@@ -286,8 +288,8 @@ pub fn InboundPage(props: &PageProps) -> Html {
         Callback::from(move |_: MouseEvent| applied.set((applied.0.clone(), offset)))
     };
     let directory = match &*list {
-        Load::Idle | Load::Loading => html! { <Loading lang={lang} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} retry={retry} /> },
+        Load::Idle | Load::Loading => loading(lang, ""),
+        Load::Failed(p) => problem_view(p, lang, Some(retry)),
         Load::Done(page) => {
             let offset = applied.1;
             let (from, to) = (offset + 1, offset + page.rows.len() as u32);
@@ -349,7 +351,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
             use wasm_bindgen::JsCast;
             let input = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
             let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
-            let name = file.name().to_lowercase();
+            let name = file.name().to_ascii_lowercase();
             let format = if name.ends_with(".csv") || name.ends_with(".txt") {
                 ContactsFormat::Csv
             } else if name.ends_with(".xlsx") {
@@ -363,7 +365,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
             };
             import.set(Load::Loading);
             let (import, attempt, session) = (import.clone(), attempt.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let bytes = match crate::browser::read_file(&file).await {
                     Ok(b) => b,
                     Err(e) => return import.set(Load::Failed(session.problem(e))),
@@ -384,9 +386,9 @@ pub fn InboundPage(props: &PageProps) -> Html {
     };
     let import_view = match &*import {
         Load::Idle => html! {},
-        Load::Loading => html! { <Loading lang={lang} label={w.importing} /> },
+        Load::Loading => loading(lang, w.importing),
         Load::Failed(p) => {
-            html! { <div id="in-import-outcome" tabindex="-1"><ProblemView problem={p.clone()} lang={lang} /></div> }
+            html! { <div id="in-import-outcome" tabindex="-1">{ problem_view(p, lang, None) }</div> }
         }
         Load::Done(done) => html! {
             <div id="in-import-outcome" tabindex="-1">
@@ -422,7 +424,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
             saving.set(Load::Loading);
             let (edit, saving, attempt, session) =
                 (edit.clone(), saving.clone(), attempt.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let change = ContactEdit {
                     name: contact.name.clone(),
                     transfer: contact.transfer.clone(),
@@ -451,8 +453,8 @@ pub fn InboundPage(props: &PageProps) -> Html {
     let bad = |id: &str| (*edit_invalid).as_ref().is_some_and(|(f, _)| *f == id);
     let save_view = match &*saving {
         Load::Idle => html! {},
-        Load::Loading => html! { <Loading lang={lang} label={w.saving} /> },
-        Load::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        Load::Loading => loading(lang, w.saving),
+        Load::Failed(p) => problem_view(p, lang, None),
         Load::Done(c) => html! { <p class="notice saved" role="status">{ w.saved }{ " " }{ &c.phone }</p> },
     };
     // The preview follows the form as typed (when it is valid).
@@ -476,6 +478,8 @@ pub fn InboundPage(props: &PageProps) -> Html {
             }
         })
     };
+    // A hook of the page rather than a component of its own: no component machinery for it.
+    let simulate = use_simulate(&SimulateProps { session: session.clone(), phone: e.phone.clone() });
 
     html! {
         <section class="page inbound" aria-labelledby="page-title">
@@ -545,12 +549,12 @@ pub fn InboundPage(props: &PageProps) -> Html {
             <p>{ w.heard }</p>
             <p class="prompt-preview notice" aria-live="polite">{ readable(&preview) }</p>
 
-            <Simulate session={session.clone()} phone={e.phone.clone()} />
+            { simulate }
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
+/// What the simulated call needs.
 struct SimulateProps {
     session: Session,
     /// The number in the edit form (the default caller).
@@ -558,19 +562,19 @@ struct SimulateProps {
 }
 
 /// The simulated inbound call (sandbox deployments only).
-#[component]
-fn Simulate(props: &SimulateProps) -> Html {
+#[hook]
+fn use_simulate(props: &SimulateProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let sandbox = use_state(|| None::<bool>);
-    let caller = use_state(String::new);
-    let missing = use_state(|| false);
-    let outcome = use_state(|| Load::<SimulatedInbound>::Idle);
+    let sandbox = use_init(None::<bool>);
+    let caller = use_init(String::new());
+    let missing = use_init(false);
+    let outcome = use_init(Load::<SimulatedInbound>::Idle);
     {
         let (sandbox, session) = (sandbox.clone(), session.clone());
-        use_effect_with((), move |()| {
-            yew::platform::spawn_local(async move {
+        use_effect_on((), move |()| {
+            crate::task::spawn(async move {
                 // Unknown (a failed check) counts as available: the call itself then says why not.
                 let on = session.client.results().deployment().await.map_or(true, |d| d.sandbox);
                 sandbox.set(Some(on));
@@ -579,7 +583,7 @@ fn Simulate(props: &SimulateProps) -> Html {
     }
     {
         let caller = caller.clone();
-        use_effect_with(props.phone.clone(), move |phone| caller.set(phone.trim().to_owned()));
+        use_effect_on(props.phone.clone(), move |phone| caller.set(phone.trim().to_owned()));
     }
     let onsubmit = {
         let (caller, missing, outcome, session) =
@@ -595,7 +599,7 @@ fn Simulate(props: &SimulateProps) -> Html {
             missing.set(false);
             outcome.set(Load::Loading);
             let (outcome, session) = (outcome.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.results().simulate_inbound(&number).await {
                     Ok(done) => outcome.set(Load::Done(done)),
                     Err(e) => outcome.set(Load::Failed(session.problem(e))),
@@ -610,9 +614,9 @@ fn Simulate(props: &SimulateProps) -> Html {
     };
     let result = match &*outcome {
         Load::Idle => html! {},
-        Load::Loading => html! { <Loading lang={lang} label={w.calling} /> },
+        Load::Loading => loading(lang, w.calling),
         Load::Failed(p) => {
-            html! { <div id="in-sim-outcome" tabindex="-1"><ProblemView problem={p.clone()} lang={lang} /></div> }
+            html! { <div id="in-sim-outcome" tabindex="-1">{ problem_view(p, lang, None) }</div> }
         }
         Load::Done(done) => html! {
             <div id="in-sim-outcome" class="notice simulated" tabindex="-1" role="status" data-action={done.action.clone()}>

@@ -3,8 +3,8 @@
 //! rest of the route's path after the page's prefix (`#/outbound/status/7` gives the outbound
 //! page `rest = "status/7"`), so a page can have sub-pages without touching the shell.
 //!
-//! Pages share a few pieces here: [`ProblemView`] (a failure, said as what happened and what to
-//! do next, with a retry) and [`Loading`] (progress).
+//! Pages share a few pieces here: [`problem_view`] (a failure, said as what happened and what to
+//! do next, with a retry) and [`loading`] (progress).
 
 pub mod bots;
 pub mod call;
@@ -28,23 +28,12 @@ pub struct PageProps {
     pub rest: AttrValue,
 }
 
-/// A failure's properties.
-#[derive(Properties, PartialEq)]
-pub struct ProblemProps {
-    /// The failure.
-    pub problem: Problem,
-    /// The language of the retry button.
-    pub lang: crate::i18n::Lang,
-    /// When given, a retry button calls it.
-    #[prop_or_default]
-    pub retry: Option<Callback<()>>,
-}
-
-/// A failure as an alert: what happened, what to do next, and a retry button when given.
-#[component]
-pub fn ProblemView(props: &ProblemProps) -> Html {
-    let words = props.lang.words();
-    let retry = props.retry.clone().map(|retry| {
+/// A failure as an alert: what happened, what to do next, and a retry button when given. A plain
+/// function rather than a component (as [`loading`]): rendered in some fifty places, it costs
+/// no component machinery, and a page's alert or progress has no state of its own.
+pub fn problem_view(problem: &Problem, lang: crate::i18n::Lang, retry: Option<Callback<()>>) -> Html {
+    let words = lang.words();
+    let retry = retry.map(|retry| {
         html! {
             <button type="button" onclick={Callback::from(move |_: MouseEvent| retry.emit(()))}>
                 { words.retry }
@@ -54,34 +43,20 @@ pub fn ProblemView(props: &ProblemProps) -> Html {
     html! {
         <div class="alert" role="alert">
             <p class="alert-title">{ words.failed }</p>
-            <p>{ &props.problem.what }</p>
-            <p>{ &props.problem.next }</p>
+            <p>{ problem.what.clone() }</p>
+            <p>{ problem.next.clone() }</p>
             { for retry }
         </div>
     }
 }
 
-/// Progress properties.
-#[derive(Properties, PartialEq)]
-pub struct LoadingProps {
-    /// What is being done; the shell's "loading" when empty.
-    #[prop_or_default]
-    pub label: AttrValue,
-    /// The language of the default label.
-    pub lang: crate::i18n::Lang,
-}
-
-/// An indeterminate progress indicator with its label, announced politely.
-#[component]
-pub fn Loading(props: &LoadingProps) -> Html {
-    let label = if props.label.is_empty() {
-        AttrValue::from(props.lang.words().loading)
-    } else {
-        props.label.clone()
-    };
+/// An indeterminate progress indicator with its label (`lang`'s "loading" when `label` is
+/// empty), announced politely.
+pub fn loading(lang: crate::i18n::Lang, label: &'static str) -> Html {
+    let label = if label.is_empty() { lang.words().loading } else { label };
     html! {
         <div class="loading" role="status">
-            <progress aria-label={label.clone()}></progress>
+            <progress aria-label={label}></progress>
             <span>{ label }</span>
         </div>
     }

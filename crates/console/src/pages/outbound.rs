@@ -20,11 +20,13 @@ use kefu_protocol::outbound::{
 use kefu_protocol::{Action, CallErrorCode, CallMode, CallStatus};
 use yew::prelude::*;
 
+use crate::hooks::{use_effect_on, use_init};
+
 use self::kit::setter;
 use self::log::Who;
 use self::player::Player;
 use self::poll::{Outcome, Poller, Step};
-use super::{Loading, PageProps, ProblemView, Session};
+use super::{PageProps, Session, loading, problem_view};
 use crate::app::{Route, decode_segment, encode_segment};
 use crate::error::Problem;
 use crate::i18n::Lang;
@@ -220,9 +222,9 @@ fn status_label(lang: Lang, status: &CallStatus) -> String {
     }
 }
 
-/// The page: the form and its results, or one call (`rest` = `job/{jobId}`).
-#[component]
-pub fn OutboundPage(props: &PageProps) -> Html {
+/// The page: the form and its results, or one call (`rest` = `job/{jobId}`). A plain function
+/// (it has no state of its own), so it costs no component machinery.
+pub fn page(props: &PageProps) -> Html {
     let session = props.session.clone();
     let w = words(session.lang);
     if let Some(job) = props.rest.strip_prefix("job/").and_then(decode_segment).filter(|j| !j.is_empty()) {
@@ -308,9 +310,9 @@ fn PlaceCalls(props: &SessionProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let form = use_state(Form::default);
-    let invalid = use_state(|| None::<(&'static str, &'static str)>);
-    let placing = use_state(|| Placing::Idle);
+    let form = use_init(Form::default());
+    let invalid = use_init(None::<(&'static str, &'static str)>);
+    let placing = use_init(Placing::Idle);
     let onsubmit = {
         let (form, invalid, placing, session) =
             (form.clone(), invalid.clone(), placing.clone(), session.clone());
@@ -330,7 +332,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
             invalid.set(None);
             placing.set(Placing::Busy);
             let (placing, session) = (placing.clone(), session.clone());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 match session.client.outbound().call(&request).await {
                     Ok(rows) => placing.set(Placing::Done { skipped: rows.skipped.len(), items: rows.items }),
                     Err(e) => placing.set(Placing::Failed(session.problem(e))),
@@ -355,11 +357,11 @@ fn PlaceCalls(props: &SessionProps) -> Html {
     };
     let results = match &*placing {
         Placing::Idle => html! {},
-        Placing::Busy => html! { <Loading lang={lang} label={w.placing} /> },
+        Placing::Busy => loading(lang, w.placing),
         Placing::Failed(p) => html! {
             <section aria-labelledby="ob-results-title">
                 <h2 id="ob-results-title" tabindex="-1">{ w.results_title }</h2>
-                <ProblemView problem={p.clone()} lang={lang} />
+                { problem_view(p, lang, None) }
             </section>
         },
         Placing::Done { items, skipped } => {
@@ -471,8 +473,8 @@ struct LangProps {
 #[component]
 fn OpenJob(props: &LangProps) -> Html {
     let w = words(props.lang);
-    let job = use_state(String::new);
-    let missing = use_state(|| false);
+    let job = use_init(String::new());
+    let missing = use_init(false);
     let onsubmit = {
         let (job, missing) = (job.clone(), missing.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -546,18 +548,18 @@ fn Job(props: &JobProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = words(lang);
-    let status = use_state(|| None::<JobStatus>);
-    let watch = use_state(|| Watch::Checking);
-    let log = use_state(|| LogLoad::Waiting);
+    let status = use_init(None::<JobStatus>);
+    let watch = use_init(Watch::Checking);
+    let log = use_init(LogLoad::Waiting);
     // A new round of checks (the "check again" button).
-    let round = use_state(|| 0u32);
+    let round = use_init(0u32);
     {
         let (status, watch, log, session) = (status.clone(), watch.clone(), log.clone(), session.clone());
-        use_effect_with((props.job_id.clone(), *round), move |(job_id, _)| {
+        use_effect_on((props.job_id.clone(), *round), move |(job_id, _)| {
             let stop = Rc::new(Cell::new(false));
             let stopped = stop.clone();
             let job_id = job_id.clone();
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let query = StatusQuery { job_id: Some(job_id.clone()), ..StatusQuery::default() };
                 let mut poller = Poller::new();
                 loop {
@@ -634,12 +636,12 @@ fn Job(props: &JobProps) -> Html {
                 }
             </dl>
             { match &*watch {
-                Watch::Checking => html! { <Loading lang={lang} label={w.checking} /> },
+                Watch::Checking => loading(lang, w.checking),
                 Watch::Waiting(ms) => html! { <p class="hint">{ format!("{}{}", ms.div_ceil(1000), w.next_check) }</p> },
                 Watch::Final => html! { <p class="hint">{ w.final_state }</p> },
                 Watch::Stopped(why, problem) => html! {
                     <>
-                        if let Some(p) = problem { <ProblemView problem={p.clone()} lang={lang} /> }
+                        if let Some(p) = problem { { problem_view(p, lang, None) } }
                         <p>{ *why }</p>
                         <button type="button" onclick={again.clone()}>{ w.check_again }</button>
                     </>
@@ -649,8 +651,8 @@ fn Job(props: &JobProps) -> Html {
     };
     let log_view = match &*log {
         LogLoad::Waiting => html! {},
-        LogLoad::Loading => html! { <Loading lang={lang} label={w.loading_log} /> },
-        LogLoad::Failed(p) => html! { <ProblemView problem={p.clone()} lang={lang} /> },
+        LogLoad::Loading => loading(lang, w.loading_log),
+        LogLoad::Failed(p) => problem_view(p, lang, None),
         LogLoad::Missing => html! { <p>{ w.no_log }</p> },
         LogLoad::Done(l) => conversation(&session, w, l),
     };

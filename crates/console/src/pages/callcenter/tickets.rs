@@ -6,7 +6,7 @@
 //! that cannot become a ticket is listed with its line and why, and nothing is sent until the
 //! list is empty.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use kefu_protocol::callcenter::Ticket;
 
@@ -34,7 +34,7 @@ const ORDER: [Column; 5] =
 /// The column a header cell names, if any.
 fn column_named(cell: &str) -> Option<Column> {
     let key: String = cell.trim().chars().filter(|c| !matches!(c, '_' | ' ' | '-')).collect();
-    match key.to_lowercase().as_str() {
+    match key.to_ascii_lowercase().as_str() {
         "ticketno" | "ticket" | "工单编号" | "工单号" | "编号" => Some(Column::TicketNo),
         "phone" | "telephone" | "mobile" | "手机号" | "手机" | "电话" | "号码" | "手机号码" => {
             Some(Column::Phone)
@@ -177,7 +177,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
             rows.next();
         }
     }
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (line, cells) in rows {
         let get = |want: Column| -> String {
             columns

@@ -27,7 +27,7 @@ pub(crate) fn checked_of(e: &Event) -> bool {
 
 /// Moves the focus to the element with `id`, once the page has drawn it.
 pub(crate) fn focus_later(id: &'static str) {
-    yew::platform::spawn_local(async move {
+    crate::task::spawn(async move {
         yew::platform::time::sleep(std::time::Duration::from_millis(0)).await;
         let element = web_sys::window()
             .and_then(|w| w.document())
@@ -41,7 +41,7 @@ pub(crate) fn focus_later(id: &'static str) {
 
 /// A callback setting one field of a form held in `state` from the control's value.
 pub(crate) fn setter<F: Clone + 'static>(
-    state: &UseStateHandle<F>,
+    state: &crate::hooks::State<F>,
     apply: impl Fn(&mut F, String) + 'static,
 ) -> Callback<Event> {
     let state = state.clone();

@@ -7,8 +7,10 @@
 use kefu_protocol::results::RecordingLinkRequest;
 use yew::prelude::*;
 
+use crate::hooks::{use_effect_on, use_init};
+
 use crate::error::Problem;
-use crate::pages::{Loading, ProblemView, Session};
+use crate::pages::{Session, loading, problem_view};
 
 struct Words {
     getting: &'static str,
@@ -44,16 +46,16 @@ pub(crate) fn Player(props: &PlayerProps) -> Html {
     let session = props.session.clone();
     let lang = session.lang;
     let w = lang.pick(&ZH_CN, &EN);
-    let link = use_state(|| None::<Result<String, Problem>>);
-    let attempt = use_state(|| 0u32);
-    let failed = use_state(|| false);
+    let link = use_init(None::<Result<String, Problem>>);
+    let attempt = use_init(0u32);
+    let failed = use_init(false);
     {
         let (link, failed, session) = (link.clone(), failed.clone(), session.clone());
-        use_effect_with((props.url.clone(), *attempt), move |(url, _)| {
+        use_effect_on((props.url.clone(), *attempt), move |(url, _)| {
             link.set(None);
             failed.set(false);
             let request = RecordingLinkRequest::url(url.to_string());
-            yew::platform::spawn_local(async move {
+            crate::task::spawn(async move {
                 let got = session.client.results().recording_link(&request).await;
                 link.set(Some(got.map(|l| l.url).map_err(|e| session.problem(e))));
             });
@@ -64,8 +66,8 @@ pub(crate) fn Player(props: &PlayerProps) -> Html {
         Callback::from(move |()| attempt.set(*attempt + 1))
     };
     match &*link {
-        None => html! { <Loading lang={lang} label={w.getting} /> },
-        Some(Err(p)) => html! { <ProblemView problem={p.clone()} lang={lang} retry={again} /> },
+        None => loading(lang, w.getting),
+        Some(Err(p)) => problem_view(p, lang, Some(again)),
         Some(Ok(src)) => {
             let on_error = {
                 let failed = failed.clone();
