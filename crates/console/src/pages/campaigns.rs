@@ -15,6 +15,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
+use super::outbound::kit::value_of;
 use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::chart;
@@ -285,23 +286,6 @@ enum Load<T> {
     Loading,
     Failed(Problem),
     Done(T),
-}
-
-/// The value of the input or select that fired `e`.
-fn value_of(e: &Event) -> String {
-    use wasm_bindgen::JsCast;
-    let target = e.target();
-    if let Some(input) = target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlInputElement>()) {
-        return input.value();
-    }
-    if let Some(select) = target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>()) {
-        return select.value();
-    }
-    target
-        .as_ref()
-        .and_then(|t| t.dyn_ref::<web_sys::HtmlTextAreaElement>())
-        .map(|t| t.value())
-        .unwrap_or_default()
 }
 
 /// Whether the checkbox that fired `e` is checked.
