@@ -17,8 +17,8 @@ use crate::setup::{self, Tools};
 
 /// The hand-written files of the package, beside wasm-pack's output.
 /// (`kefu-teaser.js`, the proactive greeting, is loaded only by pages that ask for one.)
-pub(crate) const ASSETS: [&str; 5] =
-    ["index.js", "index.d.ts", "kefu-loader.js", "kefu-teaser.js", "kefu-widget.css"];
+pub(crate) const ASSETS: [&str; 6] =
+    ["index.js", "index.d.ts", "kefu-loader.js", "kefu-loader.d.ts", "kefu-teaser.js", "kefu-widget.css"];
 
 /// The files minified in the package: the ones a page downloads.
 const MINIFIED: [&str; 4] = ["kefu_widget.js", "kefu-loader.js", "kefu-teaser.js", "kefu-widget.css"];
@@ -124,9 +124,9 @@ fn package_json(generated: &str) -> Result<String> {
     object.insert(
         "exports".into(),
         serde_json::json!({
-            ".": "./index.js",
-            "./loader": "./kefu-loader.js",
-            "./kefu-loader.js": "./kefu-loader.js",
+            ".": { "types": "./index.d.ts", "default": "./index.js" },
+            "./loader": { "types": "./kefu-loader.d.ts", "default": "./kefu-loader.js" },
+            "./kefu-loader.js": { "types": "./kefu-loader.d.ts", "default": "./kefu-loader.js" },
             "./kefu-widget.css": "./kefu-widget.css",
             "./package.json": "./package.json"
         }),
@@ -228,7 +228,10 @@ mod tests {
         }
         assert_eq!(out["main"], "index.js");
         assert_eq!(out["types"], "index.d.ts");
-        assert_eq!(out["exports"]["."], "./index.js");
+        assert_eq!(out["exports"]["."]["default"], "./index.js");
+        assert_eq!(out["exports"]["."]["types"], "./index.d.ts");
+        assert_eq!(out["exports"]["./loader"]["types"], "./kefu-loader.d.ts");
+        assert_eq!(out["exports"]["./loader"]["default"], "./kefu-loader.js");
         assert!(package_json("not json").is_err());
     }
 }

@@ -21,6 +21,9 @@ pub(crate) struct Declarations {
     pub(crate) entry: &'static str,
     /// The program, relative to the workspace root.
     pub(crate) program: &'static str,
+    /// The package's other entry points: `(subpath, declaration file)`, as the program imports
+    /// them (`module/subpath`); what they export must be used too.
+    pub(crate) subpaths: &'static [(&'static str, &'static str)],
 }
 
 /// kefu-client's declarations, all generated.
@@ -28,16 +31,21 @@ pub(crate) const CLIENT: Declarations = Declarations {
     module: "kefu-client",
     entry: "kefu_client.d.ts",
     program: "crates/client/tests/npm/check.ts",
+    subpaths: &[],
 };
 
-/// kefu-widget's: the hand-written `index.d.ts` (from `crates/widget/assets`) and what it
-/// re-exports from the generated `kefu_widget.d.ts`.
-pub(crate) const WIDGET: Declarations =
-    Declarations { module: "kefu-widget", entry: "index.d.ts", program: "crates/widget/tests/npm/check.ts" };
+/// kefu-widget's: the hand-written `index.d.ts` and `kefu-loader.d.ts` (from
+/// `crates/widget/assets`; the latter is `kefu-widget/loader`) and what they re-export from the
+/// generated `kefu_widget.d.ts`.
+pub(crate) const WIDGET: Declarations = Declarations {
+    module: "kefu-widget",
+    entry: "index.d.ts",
+    program: "crates/widget/tests/npm/check.ts",
+    subpaths: &[("loader", "kefu-loader.d.ts")],
+};
 
 /// What the `tsc` suite says it checks.
-pub(crate) const NOTE: &str =
-    "kefu_client.d.ts and kefu-widget's index.d.ts: used in full by their check.ts, tsc --strict";
+pub(crate) const NOTE: &str = "kefu_client.d.ts and kefu-widget's index.d.ts and kefu-loader.d.ts: used in full by their check.ts, tsc --strict";
 
 /// Declarations that are wasm-bindgen's plumbing rather than the package's API: their members
 /// are not expected in the check program.
@@ -72,19 +80,28 @@ pub(crate) fn run(tools: &Tools) -> Result<()> {
 pub(crate) fn check(package: &Path, decl: Declarations) -> Result<bool> {
     let root = cmd::root();
     let io = |p: &Path, e: std::io::Error| XtaskError::new(format!("{}: {e}", p.display()));
-    let dts_path = package.join(decl.entry);
     let program_path = root.join(decl.program);
-    let dts = std::fs::read_to_string(&dts_path).map_err(|e| io(&dts_path, e))?;
     let program = std::fs::read_to_string(&program_path).map_err(|e| io(&program_path, e))?;
-    let mut names = exports(&dts);
-    for (source, reexported) in reexports(&dts) {
-        let source_path = package.join(source.trim_start_matches("./").replace(".js", ".d.ts"));
-        let text = std::fs::read_to_string(&source_path).map_err(|e| io(&source_path, e))?;
-        let members = exports(&text).into_iter().filter(|name| {
-            name.split_once('.').is_some_and(|(owner, _)| reexported.iter().any(|r| r == owner))
-        });
-        names.extend(members);
+    let mut names = Vec::new();
+    let mut paths = serde_json::Map::new();
+    let entries = std::iter::once((decl.module.to_owned(), decl.entry))
+        .chain(decl.subpaths.iter().map(|(sub, file)| (format!("{}/{sub}", decl.module), *file)));
+    for (module, file) in entries {
+        let path = package.join(file);
+        let dts = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        names.extend(exports(&dts));
+        for (source, reexported) in reexports(&dts) {
+            let source_path = package.join(source.trim_start_matches("./").replace(".js", ".d.ts"));
+            let text = std::fs::read_to_string(&source_path).map_err(|e| io(&source_path, e))?;
+            let members = exports(&text).into_iter().filter(|name| {
+                name.split_once('.').is_some_and(|(owner, _)| reexported.iter().any(|r| r == owner))
+            });
+            names.extend(members);
+        }
+        paths.insert(module, serde_json::json!([path.to_string_lossy()]));
     }
+    names.sort();
+    names.dedup();
     let unused = unused_exports(&names, &program);
     let (entry, program_name) = (decl.entry, decl.program);
     if unused.is_empty() {
@@ -104,7 +121,7 @@ pub(crate) fn check(package: &Path, decl: Declarations) -> Result<bool> {
             "moduleResolution": "bundler",
             "lib": ["es2022", "dom", "esnext.disposable"],
             "types": [],
-            "paths": { decl.module: [dts_path.to_string_lossy()] },
+            "paths": paths,
         },
         "files": [program_path.to_string_lossy()],
     });

@@ -18,6 +18,7 @@ import {
   type KefuWidgetOptions,
   type Widget,
 } from "kefu-widget";
+import * as loader from "kefu-widget/loader";
 
 /** Every option, as a page gives them. */
 const options: KefuWidgetOptions = {
@@ -87,5 +88,13 @@ export async function main(host: HTMLElement): Promise<void> {
   const hidden: void = chat.hide();
   listen(chat);
   const found: KefuChat | null = document.querySelector("kefu-chat");
+  // The loader alone (`kefu-widget/loader`) declares the same element and helpers.
+  const sameElement: typeof KefuChat = loader.KefuChat;
+  const loaderChat: loader.KefuChat = chat;
+  const loaderWidget: Promise<unknown> = loader.loadWidget();
+  const loaderStyles: Promise<void> = loader.loadStyles();
+  loader.postToApp("close");
+  loader.postToMiniProgram("finish");
+  void [sameElement, loaderChat, loaderWidget, loaderStyles];
   void [focused, unmounted, loaded, posted, element, open, hidden, found, channels, themes, toMiniProgram];
 }
