@@ -5,14 +5,13 @@ pub use kefu_protocol::callcenter::CallCenterPaths;
 
 use crate::ClientError;
 
-/// The JavaScript option names of the paths, in [`CallCenterPaths::all`]'s order.
-const OPTION_NAMES: [&str; 5] = ["recordsList", "callTaskList", "createTasks", "stopTasks", "recordings"];
-
 /// Checks that every path is an absolute path and nothing more
 /// ([`kefu_protocol::callcenter::is_plain_path`]); the error names the option.
 pub fn validate(paths: &CallCenterPaths) -> Result<(), ClientError> {
     match paths.first_unusable() {
-        Some((at, path)) => Err(ClientError::InvalidPath { name: OPTION_NAMES[at], path: path.to_owned() }),
+        Some((at, path)) => {
+            Err(ClientError::InvalidPath { name: CallCenterPaths::OPTION_NAMES[at], path: path.to_owned() })
+        }
         None => Ok(()),
     }
 }

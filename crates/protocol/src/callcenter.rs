@@ -19,49 +19,63 @@ pub const STOP_TASKS_PATH: &str = "/aicall/stopTasks";
 /// Path of recording downloads (`?filename=ai_call/yyyy/MM/dd/HH/<uuid>.wav`).
 pub const RECORDINGS_PATH: &str = "/recordings/files";
 
-/// Where each seed 001 endpoint lives. The document lists `POST /aicall/stopTasks` without the
-/// `/api` prefix its other endpoints have; whether that is the server's real path or a slip of
-/// the document, only a deployment can say. So each path can be set, and
-/// [`CallCenterPaths::default`] is the document's literal text. (In JavaScript, the
-/// `callcenterPaths` option of `KefuClient.create`: each path left out keeps the document's.)
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(
-    all(feature = "js", target_arch = "wasm32"),
-    derive(tsify::Tsify, Deserialize),
-    serde(default, rename_all = "camelCase")
-)]
-pub struct CallCenterPaths {
-    /// `records/list` (default `/api/aicall/records/list`).
-    pub records_list: String,
-    /// `calltask/list` (default `/api/aicall/calltask/list`).
-    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), serde(rename = "callTaskList"))]
-    pub calltask_list: String,
-    /// `createTasks` (default `/api/aicall/createTasks`).
-    pub create_tasks: String,
-    /// `stopTasks` (default `/aicall/stopTasks`, without `/api`, as the document lists it).
-    pub stop_tasks: String,
-    /// Recording downloads (default `/recordings/files`).
-    pub recordings: String,
+/// Declares [`CallCenterPaths`] from one list: each field with its JavaScript option name (the
+/// serde name in the JavaScript build, and [`CallCenterPaths::OPTION_NAMES`]) and its default,
+/// so a name is written once.
+macro_rules! call_center_paths {
+    ($(#[$doc:meta])* pub struct $name:ident {
+        $($(#[doc = $field_doc:literal])* $field:ident as $option:literal = $default:expr,)*
+    }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify, Deserialize), serde(default))]
+        pub struct $name {
+            $($(#[doc = $field_doc])*
+            #[cfg_attr(all(feature = "js", target_arch = "wasm32"), serde(rename = $option))]
+            pub $field: String,)*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name { $($field: $default.into(),)* }
+            }
+        }
+
+        impl $name {
+            /// The field name of each path, in [`CallCenterPaths::all`]'s order.
+            pub const FIELDS: &[&str] = &[$(stringify!($field)),*];
+            /// The JavaScript option name of each path, in [`CallCenterPaths::all`]'s order.
+            pub const OPTION_NAMES: &[&str] = &[$($option),*];
+
+            /// The paths in field order: records list, task list, create, stop, recordings.
+            pub fn all(&self) -> Vec<&str> {
+                vec![$(&self.$field),*]
+            }
+        }
+    };
 }
 
-impl Default for CallCenterPaths {
-    fn default() -> Self {
-        CallCenterPaths {
-            records_list: RECORDS_LIST_PATH.into(),
-            calltask_list: CALLTASK_LIST_PATH.into(),
-            create_tasks: CREATE_TASKS_PATH.into(),
-            stop_tasks: STOP_TASKS_PATH.into(),
-            recordings: RECORDINGS_PATH.into(),
-        }
+call_center_paths! {
+    /// Where each seed 001 endpoint lives. The document lists `POST /aicall/stopTasks` without the
+    /// `/api` prefix its other endpoints have; whether that is the server's real path or a slip of
+    /// the document, only a deployment can say. So each path can be set, and
+    /// [`CallCenterPaths::default`] is the document's literal text. (In JavaScript, the
+    /// `callcenterPaths` option of `KefuClient.create`: each path left out keeps the document's.)
+    pub struct CallCenterPaths {
+        /// `records/list` (default `/api/aicall/records/list`).
+        records_list as "recordsList" = RECORDS_LIST_PATH,
+        /// `calltask/list` (default `/api/aicall/calltask/list`).
+        calltask_list as "callTaskList" = CALLTASK_LIST_PATH,
+        /// `createTasks` (default `/api/aicall/createTasks`).
+        create_tasks as "createTasks" = CREATE_TASKS_PATH,
+        /// `stopTasks` (default `/aicall/stopTasks`, without `/api`, as the document lists it).
+        stop_tasks as "stopTasks" = STOP_TASKS_PATH,
+        /// Recording downloads (default `/recordings/files`).
+        recordings as "recordings" = RECORDINGS_PATH,
     }
 }
 
 impl CallCenterPaths {
-    /// The paths in field order: records list, task list, create, stop, recordings.
-    pub fn all(&self) -> [&str; 5] {
-        [&self.records_list, &self.calltask_list, &self.create_tasks, &self.stop_tasks, &self.recordings]
-    }
-
     /// The position (in [`CallCenterPaths::all`]'s order) and text of the first path that is not
     /// a plain absolute path ([`is_plain_path`]).
     pub fn first_unusable(&self) -> Option<(usize, &str)> {

@@ -194,10 +194,6 @@ pub use kefu_serve::without_userinfo;
 
 pub use kefu_protocol::callcenter::CallCenterPaths;
 
-/// The settings' names of the call-center paths, in [`CallCenterPaths::all`]'s order.
-const CALLCENTER_PATH_SETTINGS: [&str; 5] =
-    ["records-list", "calltask-list", "create-tasks", "stop-tasks", "recordings"];
-
 /// Checks that every call-center path is an absolute path and nothing more
 /// ([`kefu_protocol::callcenter::is_plain_path`]) that also reads as a URI path.
 pub fn validate_callcenter_paths(paths: &CallCenterPaths) -> Result<(), ConfigError> {
@@ -211,7 +207,7 @@ pub fn validate_callcenter_paths(paths: &CallCenterPaths) -> Result<(), ConfigEr
     match unusable {
         Some((at, path)) => Err(ConfigError(format!(
             "call-center {} path {path:?} must be an absolute path (\"/…\") without query or \"..\"",
-            CALLCENTER_PATH_SETTINGS[at]
+            CallCenterPaths::FIELDS[at].replace('_', "-")
         ))),
         None => Ok(()),
     }
