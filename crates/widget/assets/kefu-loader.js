@@ -121,7 +121,20 @@ function startEarly(options, channel) {
   });
   // A failure is the widget's to report (as for a start it sent itself).
   answer.catch(() => {});
-  return { sid: body.sid, url, body: json, answer };
+  // The first prompt, which the loader shows before the widget is in (KefuChat.preview), read
+  // from a copy of the answer: its body stays the widget's, whose rules decide what it means.
+  const preview = answer
+    .then((response) => (response.ok ? response.clone().json() : null))
+    .then(({ code, result } = {}) => (/^0+$/.test(code) && result?.cmd === 'evt.say' && typeof result.prompt === 'string' && result.prompt) || '', () => '');
+  return { sid: body.sid, url, body: json, answer, preview };
+}
+
+/** A new element `tag` of class `className`, with `text` if given (as text, never as HTML). */
+function element(tag, className, text) {
+  const made = document.createElement(tag);
+  made.className = className;
+  if (text !== undefined) made.textContent = text;
+  return made;
 }
 
 /** Remembers, for this tab, whether the h5 chat window is open (so a reload keeps it open). */
@@ -280,6 +293,7 @@ export class KefuChat extends HTMLElement {
     }
     this.chat?.unmount();
     this.chat = null;
+    this.shell?.remove();
     this.window?.remove();
     this.launcher?.remove();
     this.window = null;
@@ -301,6 +315,7 @@ export class KefuChat extends HTMLElement {
     if (opening) this.dispatchEvent(new CustomEvent('open'));
     if (!this.chat) {
       this.started ??= startEarly(this.options, this.channel);
+      this.preview(this.started);
       try {
         // The launcher may be clicked before the stylesheet is in.
         const [module] = await Promise.all([loadWidget(), loadStyles()]);
@@ -321,6 +336,40 @@ export class KefuChat extends HTMLElement {
       }
     }
     this.chat.focus();
+  }
+
+  /**
+   * Shows the early start's first prompt (as text) in a copy of the panel's frame laid over the
+   * window, until the widget shows a message or an error there, or the window closes: on a slow
+   * link the answer is in well before the wasm. The copy is hidden from assistive technology,
+   * which hears the message from the widget.
+   */
+  preview(started) {
+    const shown = () => !this.window || this.window.hidden || this.window.querySelector('.kefu-bot, .kefu-banner, .kefu-load-error');
+    Promise.all([started?.preview, loadStyles()]).then(([text]) => {
+      if (!text || this.shell || shown()) return;
+      const shell = (this.shell = element('div', `${this.window.className} kefu-shell`));
+      shell.setAttribute('aria-hidden', 'true');
+      shell.inert = true;
+      themeMount(shell, this.options.theme);
+      const panel = element('section', this.channel === 'h5' ? 'kefu-panel' : 'kefu-panel kefu-full');
+      const header = element('header', 'kefu-header');
+      header.append(element('h2', 'kefu-title', this.options.title || this.words.open));
+      const row = element('div', 'kefu-row kefu-preview');
+      row.append(element('div', 'kefu-bubble', text));
+      const log = element('div', 'kefu-log');
+      log.append(row);
+      panel.append(header, log);
+      shell.append(panel);
+      this.append(shell);
+      const watch = new MutationObserver(() => {
+        if (!shown()) return;
+        watch.disconnect();
+        shell.remove();
+        this.shell = null;
+      });
+      watch.observe(this.window, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+    });
   }
 
   /** Closes the chat window (h5); the session carries on. */

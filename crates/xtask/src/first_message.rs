@@ -109,7 +109,8 @@ struct Visit {
 
 /// Added to every document before its own scripts: notes when the launcher shows (and clicks it,
 /// as a visitor would at once) and when the first bot message is in the DOM with its text, in
-/// `window.__firstMessage`. kefu renders into the page; deep-chat into its open shadow root, which
+/// `window.__firstMessage` (for kefu, the loader's preview of the first prompt counts: it is on
+/// screen before the widget's own). kefu renders into the page; deep-chat into its open shadow root, which
 /// is observed as soon as it exists.
 const PROBE: &str = r#"(() => {
   const marks = (window.__firstMessage = {});
@@ -123,7 +124,7 @@ const PROBE: &str = r#"(() => {
       marks.launcher = performance.now();
       launcher.click();
     }
-    if (hasText(document.querySelector('.kefu-row.kefu-bot .kefu-bubble'))) {
+    if (hasText(document.querySelector('.kefu-bot .kefu-bubble, .kefu-preview .kefu-bubble'))) {
       marks.first = performance.now();
     }
     const root = document.querySelector('deep-chat')?.shadowRoot;
