@@ -46,6 +46,22 @@ fn console(config: Config, receiver: Option<&kefu_callbacks::Receiver>) -> Route
         .layer(axum::Extension(ConnectInfo(SocketAddr::from(([203, 0, 113, 7], 5555)))))
 }
 
+/// A SQLite callback store in `dir`.
+async fn store(dir: &tempfile::TempDir) -> kefu_callbacks::Store {
+    kefu_callbacks::Store::open(&format!("sqlite:{}", dir.path().join("kefu.db").display()))
+        .await
+        .expect("store")
+}
+
+/// A callback receiver for the tenant `shop` (token [`CALLBACK_TOKEN`]) over a store in `dir`.
+async fn receiver(dir: &tempfile::TempDir) -> kefu_callbacks::Receiver {
+    let settings = kefu_callbacks::Settings::new(
+        kefu_callbacks::settings::parse_tokens(&format!("shop:{CALLBACK_TOKEN}")).expect("token"),
+    )
+    .expect("settings");
+    kefu_callbacks::Receiver::new(settings, store(dir).await)
+}
+
 fn keyed(upstream: &str) -> Config {
     let mut c = config(upstream);
     c.recording_key = Some(Secret::new(KEY));
@@ -205,9 +221,7 @@ async fn a_host_that_ignores_range_is_cut_to_the_range_here() {
 async fn links_by_call_id_play_the_stored_recording() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().expect("dir");
-    let store = kefu_callbacks::Store::open(&format!("sqlite:{}", dir.path().join("kefu.db").display()))
-        .await
-        .expect("store");
+    let store = store(&dir).await;
     let push: kefu_protocol::callbacks::CallRecordPush = serde_json::from_value(json!({
         "task_id": "t1", "task_name": "回访", "call_sn": "sn1", "bot_id": "b1", "bot_name": "b",
         "calls": [
@@ -366,14 +380,7 @@ async fn operator_routes_refuse_without_the_token() {
 #[tokio::test]
 async fn the_deployment_names_its_callback_addresses() {
     let dir = tempfile::tempdir().expect("dir");
-    let store = kefu_callbacks::Store::open(&format!("sqlite:{}", dir.path().join("kefu.db").display()))
-        .await
-        .expect("store");
-    let settings = kefu_callbacks::Settings::new(
-        kefu_callbacks::settings::parse_tokens(&format!("shop:{CALLBACK_TOKEN}")).expect("token"),
-    )
-    .expect("settings");
-    let receiver = kefu_callbacks::Receiver::new(settings, store);
+    let receiver = receiver(&dir).await;
     let mut c = keyed("http://127.0.0.1:9");
     c.outbound_url = None;
     let router = console(c.clone(), Some(&receiver));
@@ -641,14 +648,7 @@ async fn a_campaign_call_pushed_by_the_sandbox_plays_by_its_call_id() {
     });
 
     let dir = tempfile::tempdir().expect("dir");
-    let store = kefu_callbacks::Store::open(&format!("sqlite:{}", dir.path().join("kefu.db").display()))
-        .await
-        .expect("store");
-    let settings = kefu_callbacks::Settings::new(
-        kefu_callbacks::settings::parse_tokens(&format!("shop:{CALLBACK_TOKEN}")).expect("token"),
-    )
-    .expect("settings");
-    let receiver = kefu_callbacks::Receiver::new(settings, store);
+    let receiver = receiver(&dir).await;
     let c = keyed(&sandbox_url);
     let mut mounts = kefu_proxy::console::mounts(&c, Some(&receiver)).expect("mounts");
     mounts.push(kefu_proxy::Mount::new(
