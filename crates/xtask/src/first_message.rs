@@ -240,6 +240,50 @@ fn report(visits: &BTreeMap<(Link, Page), Vec<Visit>>, rounds: u32) -> String {
             );
         }
     }
+    out.push_str(&verdicts(visits));
+    out
+}
+
+/// Issue 17's goals for the first message, each with the medians it is judged on: on the slow
+/// link each kefu page's first message ≤ 0.6× deep-chat's and ≤ 1.5 s, and the h5 launcher
+/// ≤ 600 ms; on loopback ≤ 1.0× deep-chat's.
+fn verdicts(visits: &BTreeMap<(Link, Page), Vec<Visit>>) -> String {
+    let first = |link, page| visits.get(&(link, page)).map(|v| median(v.iter().map(|v| v.first).collect()));
+    let kefu = [Page::H5, Page::WxMp, Page::App];
+    let judged = |link: Link, holds: &dyn Fn(f64, f64) -> bool| -> (bool, String) {
+        let peer = first(link, Page::DeepChat).unwrap_or(f64::NAN);
+        let mut all = true;
+        let mut said = Vec::new();
+        for page in kefu {
+            if let Some(ms) = first(link, page) {
+                all &= holds(ms, peer);
+                said.push(format!("{} {:.2}× ({ms:.0} ms)", page.name(), ms / peer));
+            }
+        }
+        (all, said.join(", "))
+    };
+    let met = |ok: bool| if ok { "met" } else { "NOT met" };
+    let visited = |link| kefu.iter().any(|page| visits.contains_key(&(link, *page)));
+    let mut out = String::new();
+    if visited(Link::Slow) {
+        let (ok, said) = judged(Link::Slow, &|ms, peer| ms <= 0.6 * peer && ms <= 1500.0);
+        let _ = writeln!(
+            out,
+            "goal: slow link, first message <= 0.6x deep-chat and <= 1.5 s: {} ({said})",
+            met(ok)
+        );
+        let launchers: Vec<f64> = visits
+            .get(&(Link::Slow, Page::H5))
+            .map(|v| v.iter().filter_map(|v| v.launcher).collect())
+            .unwrap_or_default();
+        let launcher = median(launchers);
+        let ok = launcher > 0.0 && launcher <= 600.0;
+        let _ = writeln!(out, "goal: slow link, h5 launcher <= 600 ms: {} ({launcher:.0} ms)", met(ok));
+    }
+    if visited(Link::Loopback) {
+        let (ok, said) = judged(Link::Loopback, &|ms, peer| ms <= peer);
+        let _ = writeln!(out, "goal: loopback, first message <= 1.0x deep-chat: {} ({said})", met(ok));
+    }
     out
 }
 
@@ -421,5 +465,16 @@ mod tests {
         assert!(h5.contains("500 ms"), "{h5}");
         assert!(h5.contains("0.52×"), "{h5}");
         assert!(!report.contains("loopback"), "no loopback visits, no loopback lines: {report}");
+        assert!(
+            report.contains("goal: slow link, first message <= 0.6x deep-chat and <= 1.5 s: met"),
+            "{report}"
+        );
+        assert!(report.contains("goal: slow link, h5 launcher <= 600 ms: met (500 ms)"), "{report}");
+        visits.insert((Link::Slow, Page::App), vec![visit(1600.0, None)]);
+        let report = super::report(&visits, 2);
+        assert!(
+            report.contains("first message <= 0.6x deep-chat and <= 1.5 s: NOT met"),
+            "over 1.5 s: {report}"
+        );
     }
 }
