@@ -8,6 +8,10 @@
 //! `wasm-pack test --headless --chrome crates/client --test nulls`.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "../../protocol/tests/support/json_paths.rs"]
+mod json_paths;
+
+use json_paths::{Step, key_paths, mutate, pattern};
 use kefu_client::browser_json::decode_turn;
 use kefu_protocol::callcenter::{CallRecord, CallTask, CreatedTask};
 use kefu_protocol::coeus::{AddTaskResult, BotSummary, FollowedDialog, OutnumResult, Task};
@@ -160,76 +164,6 @@ fn cases() -> Vec<Case> {
             &[],
         ),
     ]
-}
-
-/// One step of a path: an object key, a list position, or into JSON text held by a string.
-#[derive(Debug, Clone)]
-enum Step {
-    Key(String),
-    Index(usize),
-    Embedded,
-}
-
-fn key_paths(value: &Value, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                prefix.push(Step::Key(key.clone()));
-                out.push(prefix.clone());
-                key_paths(child, prefix, out);
-                prefix.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                prefix.push(Step::Index(i));
-                key_paths(child, prefix, out);
-                prefix.pop();
-            }
-        }
-        Value::String(text) if text.trim_start().starts_with(['[', '{']) => {
-            if let Ok(inner) = serde_json::from_str::<Value>(text) {
-                prefix.push(Step::Embedded);
-                key_paths(&inner, prefix, out);
-                prefix.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn pattern(path: &[Step]) -> String {
-    path.iter()
-        .filter_map(|s| match s {
-            Step::Key(k) => Some(k.clone()),
-            Step::Index(_) => Some("*".to_owned()),
-            Step::Embedded => None,
-        })
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-fn mutate(value: &mut Value, path: &[Step], remove: bool) {
-    match (path, value) {
-        ([Step::Key(k)], Value::Object(map)) => {
-            if remove {
-                map.remove(k);
-            } else {
-                map.insert(k.clone(), Value::Null);
-            }
-        }
-        ([Step::Key(k), rest @ ..], Value::Object(map)) => {
-            mutate(map.get_mut(k).expect("path exists"), rest, remove)
-        }
-        ([Step::Index(i), rest @ ..], Value::Array(items)) => mutate(&mut items[*i], rest, remove),
-        ([Step::Embedded, rest @ ..], v @ Value::String(_)) => {
-            let mut inner: Value =
-                serde_json::from_str(v.as_str().expect("a string")).expect("embedded JSON");
-            mutate(&mut inner, rest, remove);
-            *v = Value::String(inner.to_string());
-        }
-        (path, v) => panic!("path {path:?} does not fit {v}"),
-    }
 }
 
 /// Whether the field at `path` sits inside a row of one of `lists`.
