@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, XtaskError, io};
 use crate::servers;
 
 /// How a bench run is shaped.
@@ -83,8 +83,7 @@ struct Loaded {
 pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
     ensure_tools()?;
     let dir = cmd::root().join("target").join("bench");
-    std::fs::create_dir_all(dir.join("tmp"))
-        .map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir.join("tmp")).map_err(io(&dir))?;
 
     println!("== building kefu-proxy (profile release-native)");
     cmd::run(cmd::command(

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, XtaskError, io};
 use crate::servers;
 
 /// Which store the proxy gets.
@@ -59,7 +59,7 @@ struct Run {
 /// Runs the callbacks benchmark.
 pub(crate) fn callbacks(opts: &CallbacksOptions) -> Result<()> {
     let dir = cmd::root().join("target").join("bench");
-    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     println!("== building kefu-proxy (profile release-native)");
     cmd::run(cmd::command(
         "cargo",
@@ -111,7 +111,7 @@ pub(crate) fn callbacks(opts: &CallbacksOptions) -> Result<()> {
     let report = report(opts.store, &runs);
     print!("{report}");
     let path = dir.join("callbacks.txt");
-    std::fs::write(&path, &report).map_err(|e| XtaskError::new(format!("{}: {e}", path.display())))?;
+    std::fs::write(&path, &report).map_err(io(&path))?;
     println!("written to {}", path.display());
     if runs.iter().any(|r| r.lost > 0 || r.duplicated > 0) {
         return Err(XtaskError::new("calls were lost or duplicated"));

@@ -24,6 +24,11 @@ impl fmt::Display for XtaskError {
 pub(crate) type Result<T, E = XtaskError> = std::result::Result<T, E>;
 
 /// The workspace root (the xtask crate sits at `crates/xtask`).
+/// Turns an I/O error on `path` into an [`XtaskError`] that names the path.
+pub(crate) fn io(path: &Path) -> impl Fn(std::io::Error) -> XtaskError + '_ {
+    move |e| XtaskError::new(format!("{}: {e}", path.display()))
+}
+
 pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).map(Path::to_path_buf).unwrap_or_default()
 }

@@ -9,9 +9,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, io};
 use crate::deliver::{self, Delivered};
-use crate::setup::{self, Tools};
+use crate::package;
+use crate::setup::Tools;
 
 /// The hand-written files, beside wasm-pack's output.
 const ASSETS: [&str; 3] = ["index.html", "boot.js", "console.css"];
@@ -32,33 +33,13 @@ pub(crate) fn package_dir() -> PathBuf {
     cmd::root().join("target").join("npm").join("kefu-console")
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> XtaskError + '_ {
-    move |e| XtaskError::new(format!("{}: {e}", path.display()))
-}
-
 /// Builds the console's package; returns its folder.
 pub(crate) fn build(tools: &Tools) -> Result<PathBuf> {
     let dir = package_dir();
-    let out_dir = dir.to_string_lossy().into_owned();
-    cmd::run(cmd::command(
-        "wasm-pack",
-        &["build", "--target", "web", "--release", "--no-pack", "crates/console", "--out-dir", &out_dir],
-        &tools.path_prefix,
-    ))?;
+    package::wasm_pack(tools, "crates/console", &dir, &["--no-pack"])?;
     let assets = cmd::root().join("crates").join("console").join("assets");
-    for name in ASSETS {
-        std::fs::copy(assets.join(name), dir.join(name)).map_err(io(&dir))?;
-    }
-    let esbuild = setup::esbuild_bin().to_string_lossy().into_owned();
-    for name in MINIFIED {
-        let file = dir.join(name).to_string_lossy().into_owned();
-        let out = format!("--outfile={file}");
-        cmd::run(cmd::command(
-            &esbuild,
-            &[&file, "--minify", "--allow-overwrite", "--log-level=warning", &out],
-            &[],
-        ))?;
-    }
+    package::copy_assets(&assets, &dir, &ASSETS)?;
+    package::minify(&dir, &MINIFIED)?;
     Ok(dir)
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::cmd::{Result, XtaskError};
+use crate::cmd::{Result, XtaskError, io};
 
 /// Hex digits of SHA-256 in a content-hashed name (kefu-proxy's `static_files` expects this many).
 pub(crate) const HASH_DIGITS: usize = 16;
@@ -34,10 +34,6 @@ pub(crate) struct Delivered {
     pub(crate) raw: usize,
     pub(crate) gzip: usize,
     pub(crate) brotli: usize,
-}
-
-fn io(path: &Path) -> impl Fn(std::io::Error) -> XtaskError + '_ {
-    move |e| XtaskError::new(format!("{}: {e}", path.display()))
 }
 
 /// Gives `hashed` (file names in `dir`) content-hashed names and rewrites the references to them,

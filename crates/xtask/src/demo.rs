@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, XtaskError, io};
 use crate::console;
 use crate::package;
 use crate::servers;
@@ -26,8 +26,7 @@ pub(crate) fn run(tools: &Tools, listen: &str) -> Result<()> {
     }
     let sandbox = servers::start_sandbox(&sandbox_args)?;
     let store_dir = cmd::root().join("target").join("demo");
-    std::fs::create_dir_all(&store_dir)
-        .map_err(|e| XtaskError::new(format!("{}: {e}", store_dir.display())))?;
+    std::fs::create_dir_all(&store_dir).map_err(io(&store_dir))?;
     let store = store_dir.join("kefu.db");
     let mut env = servers::proxy_env(&sandbox.url, listen);
     env.push(("KEFU_STATIC_DIR", site.to_string_lossy().into_owned()));

@@ -23,7 +23,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, XtaskError, io};
 use crate::servers::{self, Running};
 use crate::setup::{self, Tools};
 use crate::{deliver, package};
@@ -180,9 +180,9 @@ pub(crate) fn run(tools: &Tools, opts: &FirstMessageOptions) -> Result<()> {
     let report = report(&visits, opts.rounds);
     println!("\n{report}");
     let out = cmd::root().join("target").join("bench");
-    std::fs::create_dir_all(&out).map_err(|e| XtaskError::new(format!("{}: {e}", out.display())))?;
+    std::fs::create_dir_all(&out).map_err(io(&out))?;
     let file = out.join("first-message.txt");
-    std::fs::write(&file, &report).map_err(|e| XtaskError::new(format!("{}: {e}", file.display())))?;
+    std::fs::write(&file, &report).map_err(io(&file))?;
     println!("written to {}", file.display());
     Ok(())
 }
@@ -191,7 +191,7 @@ pub(crate) fn run(tools: &Tools, opts: &FirstMessageOptions) -> Result<()> {
 /// `<site>/bench`, with compressed siblings as the rest of the site has.
 fn add_peer_page(site: &Path) -> Result<()> {
     let dir = site.join("bench");
-    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let assets = cmd::root().join("crates").join("xtask").join("assets").join("first-message");
     let copies = [
         (assets.join("deep-chat.html"), "deep-chat.html"),
@@ -199,8 +199,7 @@ fn add_peer_page(site: &Path) -> Result<()> {
         (setup::deep_chat_bundle(), "deepChat.bundle.js"),
     ];
     for (from, name) in copies {
-        std::fs::copy(&from, dir.join(name))
-            .map_err(|e| XtaskError::new(format!("{}: {e}", from.display())))?;
+        std::fs::copy(&from, dir.join(name)).map_err(io(&from))?;
     }
     deliver::compress_tree(&dir).map(drop)
 }

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, XtaskError, io};
 
 /// A module path inside a crate: `["bot", "script"]` for `bot/script.rs`; empty for the root.
 type ModPath = Vec<String>;
@@ -57,12 +57,12 @@ pub(crate) fn find(crates: &Path) -> Result<Vec<Vec<String>>> {
 }
 
 fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(dir).map_err(io(dir))?;
     Ok(entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| XtaskError::new(format!("{}: {e}", path.display())))
+    std::fs::read_to_string(path).map_err(io(path))
 }
 
 /// The crate's `.rs` files below `src` (binaries under `src/bin` are crates of their own and

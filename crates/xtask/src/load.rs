@@ -25,7 +25,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, XtaskError, io};
 use crate::servers;
 
 /// How a load run is shaped.
@@ -73,7 +73,7 @@ const MAX_CONNECTIONS: &str = "12000";
 /// Runs the load benchmark.
 pub(crate) fn run(opts: &LoadOptions) -> Result<()> {
     let dir = cmd::root().join("target").join("bench");
-    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     println!("== building kefu-proxy and kefu-sandbox (profile release-native)");
     cmd::run(cmd::command(
         "cargo",

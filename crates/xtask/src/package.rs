@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, XtaskError, io};
 use crate::deliver;
 use crate::setup::{self, Tools};
 
@@ -33,33 +33,28 @@ pub(crate) fn site_dir() -> PathBuf {
     cmd::root().join("target").join("www")
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> XtaskError + '_ {
-    move |e| XtaskError::new(format!("{}: {e}", path.display()))
+/// `wasm-pack build --target web --release` of `krate` (a folder under the workspace root) into
+/// `out`, with `extra` arguments; wasm-opt is binaryen's, from `tools`.
+pub(crate) fn wasm_pack(tools: &Tools, krate: &str, out: &Path, extra: &[&str]) -> Result<()> {
+    let out_dir = out.to_string_lossy().into_owned();
+    let mut args = vec!["build", "--target", "web", "--release"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&[krate, "--out-dir", &out_dir]);
+    cmd::run(cmd::command("wasm-pack", &args, &tools.path_prefix))
 }
 
-/// Builds the npm package; returns its folder.
-pub(crate) fn build(tools: &Tools) -> Result<PathBuf> {
-    let dir = package_dir();
-    let out_dir = dir.to_string_lossy().into_owned();
-    cmd::run(cmd::command(
-        "wasm-pack",
-        &["build", "--target", "web", "--release", "crates/widget", "--out-dir", &out_dir],
-        &tools.path_prefix,
-    ))?;
-    let assets = cmd::root().join("crates").join("widget").join("assets");
-    for name in ASSETS {
-        std::fs::copy(assets.join(name), dir.join(name)).map_err(io(&dir))?;
+/// Copies each of `names` from `assets` into `dir`.
+pub(crate) fn copy_assets(assets: &Path, dir: &Path, names: &[&str]) -> Result<()> {
+    for name in names {
+        std::fs::copy(assets.join(name), dir.join(name)).map_err(io(dir))?;
     }
-    // The launcher's rules go into the loader too, which gives them to the launcher at once.
-    let css_path = assets.join("kefu-widget.css");
-    let css = std::fs::read_to_string(&css_path).map_err(io(&css_path))?;
-    let loader_path = dir.join("kefu-loader.js");
-    let loader = std::fs::read_to_string(&loader_path).map_err(io(&loader_path))?;
-    std::fs::write(&loader_path, with_launcher_css(&loader, &launcher_css(&css)?)?)
-        .map_err(io(&loader_path))?;
-    // What pages download is minified (the readable sources stay in crates/widget/assets).
+    Ok(())
+}
+
+/// Minifies each of `names` in `dir` in place (esbuild).
+pub(crate) fn minify(dir: &Path, names: &[&str]) -> Result<()> {
     let esbuild = setup::esbuild_bin().to_string_lossy().into_owned();
-    for name in MINIFIED {
+    for name in names {
         let file = dir.join(name).to_string_lossy().into_owned();
         let out = format!("--outfile={file}");
         cmd::run(cmd::command(
@@ -68,6 +63,24 @@ pub(crate) fn build(tools: &Tools) -> Result<PathBuf> {
             &[],
         ))?;
     }
+    Ok(())
+}
+
+/// Builds the npm package; returns its folder.
+pub(crate) fn build(tools: &Tools) -> Result<PathBuf> {
+    let dir = package_dir();
+    wasm_pack(tools, "crates/widget", &dir, &[])?;
+    let assets = cmd::root().join("crates").join("widget").join("assets");
+    copy_assets(&assets, &dir, &ASSETS)?;
+    // The launcher's rules go into the loader too, which gives them to the launcher at once.
+    let css_path = assets.join("kefu-widget.css");
+    let css = std::fs::read_to_string(&css_path).map_err(io(&css_path))?;
+    let loader_path = dir.join("kefu-loader.js");
+    let loader = std::fs::read_to_string(&loader_path).map_err(io(&loader_path))?;
+    std::fs::write(&loader_path, with_launcher_css(&loader, &launcher_css(&css)?)?)
+        .map_err(io(&loader_path))?;
+    // What pages download is minified (the readable sources stay in crates/widget/assets).
+    minify(&dir, &MINIFIED)?;
     let manifest = dir.join("package.json");
     let text = std::fs::read_to_string(&manifest).map_err(io(&manifest))?;
     std::fs::write(&manifest, package_json(&text)?).map_err(io(&manifest))?;

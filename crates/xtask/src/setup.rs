@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, XtaskError, io};
 
 /// Lowest `binaryen` (npm) whose wasm-opt accepts reference types as rustc emits them.
 const BINARYEN_MIN_MAJOR: u32 = 130;
@@ -72,7 +72,7 @@ fn deep_chat() -> Result<()> {
     }
     println!("installing: npm deep-chat@{DEEP_CHAT} into .tools/deep-chat");
     let dir = cmd::root().join(".tools").join("deep-chat");
-    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let prefix = dir.to_string_lossy().into_owned();
     let spec = format!("deep-chat@{DEEP_CHAT}");
     cmd::run(cmd::command("npm", &["install", "--prefix", &prefix, "--no-audit", "--no-fund", &spec], &[]))
@@ -97,7 +97,7 @@ pub(crate) fn typescript() -> Result<()> {
     }
     println!("installing: npm typescript@{TYPESCRIPT} into .tools/typescript");
     let dir = cmd::root().join(".tools").join("typescript");
-    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let prefix = dir.to_string_lossy().into_owned();
     let spec = format!("typescript@{TYPESCRIPT}");
     cmd::run(cmd::command("npm", &["install", "--prefix", &prefix, "--no-audit", "--no-fund", &spec], &[]))
@@ -116,7 +116,7 @@ fn axe_core() -> Result<()> {
         return Ok(());
     }
     println!("installing: npm axe-core into .tools/axe");
-    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let prefix = dir.to_string_lossy().into_owned();
     cmd::run(cmd::command(
         "npm",
@@ -144,7 +144,7 @@ fn esbuild() -> Result<()> {
     }
     println!("installing: npm esbuild into .tools/esbuild");
     let dir = cmd::root().join(".tools").join("esbuild");
-    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let prefix = dir.to_string_lossy().into_owned();
     cmd::run(cmd::command(
         "npm",
@@ -240,7 +240,7 @@ fn binaryen() -> Result<()> {
         "installing: npm binaryen >= {BINARYEN_MIN_MAJOR} into .tools/binaryen (project-local wasm-opt)"
     );
     let dir = binaryen_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| XtaskError::new(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let dir_s = dir.to_string_lossy().into_owned();
     let spec = format!("binaryen@>={BINARYEN_MIN_MAJOR}");
     cmd::run(cmd::command("npm", &["install", "--prefix", &dir_s, "--no-audit", "--no-fund", &spec], &[]))

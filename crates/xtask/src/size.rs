@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, XtaskError, io};
 use crate::console;
 use crate::deliver::{self, Delivered};
 use crate::package;
@@ -64,14 +64,12 @@ impl std::ops::Add for Sizes {
 fn delivered_sizes(package: &Path) -> Result<Vec<(&'static str, String, Sizes)>> {
     let wire = cmd::root().join("target").join("size").join("kefu");
     let _ = std::fs::remove_dir_all(&wire);
-    std::fs::create_dir_all(&wire).map_err(|e| XtaskError::new(format!("{}: {e}", wire.display())))?;
-    for entry in
-        std::fs::read_dir(package).map_err(|e| XtaskError::new(format!("{}: {e}", package.display())))?
-    {
+    std::fs::create_dir_all(&wire).map_err(io(&wire))?;
+    for entry in std::fs::read_dir(package).map_err(io(package))? {
         let path = entry.map_err(|e| XtaskError::new(e.to_string()))?.path();
         if path.is_file() {
             let to = wire.join(path.file_name().unwrap_or_default());
-            std::fs::copy(&path, &to).map_err(|e| XtaskError::new(format!("{}: {e}", path.display())))?;
+            std::fs::copy(&path, &to).map_err(io(&path))?;
         }
     }
     let (hashed, delivered) = deliver::prepare(&wire, &deliver::WIDGET_HASHED)?;
@@ -123,7 +121,7 @@ pub(crate) fn run(tools: &Tools) -> Result<()> {
     report.push_str(&format!("budget: console {} / {CONSOLE_BUDGET_GZIP} B gzip\n", console_total.gzip));
     print!("{report}");
     let out = cmd::root().join("target").join("size");
-    std::fs::create_dir_all(&out).map_err(|e| XtaskError::new(format!("{}: {e}", out.display())))?;
+    std::fs::create_dir_all(&out).map_err(io(&out))?;
     let save = |name: &str, text: &str| {
         std::fs::write(out.join(name), text).map_err(|e| XtaskError::new(format!("{name}: {e}")))
     };

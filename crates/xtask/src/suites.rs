@@ -1,6 +1,6 @@
 //! The test suites, each ending in a one-line summary.
 
-use crate::cmd::{self, Result, XtaskError};
+use crate::cmd::{self, Result, XtaskError, io};
 use crate::setup::Tools;
 use crate::{console, package, servers, typecheck};
 
@@ -163,8 +163,7 @@ fn browser(tools: &Tools, wants: &dyn Fn(&str) -> bool) -> Result<Vec<Outcome>> 
     // A callbacks store, fresh each run, so a browser test can push and read results.
     let store_dir = cmd::root().join("target").join("browser-store");
     let _ = std::fs::remove_dir_all(&store_dir);
-    std::fs::create_dir_all(&store_dir)
-        .map_err(|e| XtaskError::new(format!("{}: {e}", store_dir.display())))?;
+    std::fs::create_dir_all(&store_dir).map_err(io(&store_dir))?;
     env.push(("KEFU_STORE", format!("sqlite:{}", store_dir.join("kefu.db").display())));
     env.push(("KEFU_CALLBACK_TOKEN", format!("browser:{BROWSER_CALLBACK_TOKEN}")));
     let proxy = servers::start(&proxy_bin, &[], &env)?;

@@ -55,12 +55,7 @@ const PLUMBING: &[&str] = &["InitOutput"];
 /// binaryen) into `target/npm/kefu-client` and returns that folder.
 pub(crate) fn build_package(tools: &Tools) -> Result<PathBuf> {
     let package = cmd::root().join("target").join("npm").join("kefu-client");
-    let out_dir = package.to_string_lossy().into_owned();
-    cmd::run(cmd::command(
-        "wasm-pack",
-        &["build", "--target", "web", "--release", "crates/client", "--out-dir", &out_dir],
-        &tools.path_prefix,
-    ))?;
+    package::wasm_pack(tools, "crates/client", &package, &[])?;
     Ok(package)
 }
 
