@@ -72,13 +72,14 @@ pub(crate) fn run(tools: &Tools, listen: &str) -> Result<()> {
 }
 
 /// Builds the widget package and the console and assembles the site (`target/www`) around
-/// them; returns its folder.
+/// them, with the Vite example built against the package; returns its folder.
 pub(crate) fn site(tools: &Tools) -> Result<std::path::PathBuf> {
     let package = package::build(tools)?;
     let site = package::assemble_site(&package)?;
+    package::build_vite_example(&site)?;
     let console = console::build(tools)?;
     console::add_to_site(&console, &site)?;
-    println!("site: {} (the console under console/)", site.display());
+    println!("site: {} (the console under console/, the Vite example under vite/)", site.display());
     Ok(site)
 }
 

@@ -2,7 +2,7 @@
 
 use crate::cmd::{self, Result, XtaskError, io};
 use crate::setup::Tools;
-use crate::{console, package, servers, typecheck};
+use crate::{demo, package, servers, typecheck};
 
 /// The browser crates, built for the browser.
 const BROWSER_CRATES: [&str; 10] = [
@@ -206,12 +206,8 @@ fn end_to_end(tools: &Tools, chromedriver: &str) -> Result<Outcome> {
     println!(
         "\n== e2e: the demo pages and the console in Chromium (WebDriver), through kefu-proxy to kefu-sandbox"
     );
-    let built = package::build(tools)
-        .and_then(|dir| package::assemble_site(&dir))
-        .and_then(|site| package::build_vite_example(&site).map(|()| site))
-        .and_then(|site| console::build(tools).and_then(|dir| console::add_to_site(&dir, &site)));
-    if let Err(e) = built {
-        println!("cannot build the widget package: {e}");
+    if let Err(e) = demo::site(tools) {
+        println!("cannot build the demo site: {e}");
         return Ok(Outcome { name: "e2e", passed: 0, failed: 1, note: "" });
     }
     let mut test = cmd::command("cargo", &["test", "--locked", "-p", "kefu-e2e"], &tools.path_prefix);
