@@ -8,8 +8,6 @@
 mod query;
 mod tickets;
 
-use std::collections::BTreeSet;
-
 use kefu_protocol::callcenter::{CallRecord, CallTask, CreatedTask};
 use kefu_protocol::{CallType, Page};
 use yew::prelude::*;
@@ -614,7 +612,8 @@ fn Tasks(props: &SessionProps) -> Html {
     let applied = use_init((TasksForm::default(), 1u32));
     let attempt = use_init(0u32);
     let load = use_init(Load::<Page<CallTask>>::Loading);
-    let chosen = use_init(BTreeSet::<i64>::new());
+    // The chosen tasks' ids, ascending (a page's few: a sorted Vec, no BTreeSet code).
+    let chosen = use_init(Vec::<i64>::new());
     let stop = use_init(Stop::Idle);
     {
         let (load, session) = (load.clone(), session.clone());
@@ -657,7 +656,7 @@ fn Tasks(props: &SessionProps) -> Html {
     let ask = {
         let (stop, chosen) = (stop.clone(), chosen.clone());
         Callback::from(move |_: MouseEvent| {
-            stop.set(Stop::Confirming(chosen.iter().copied().collect()));
+            stop.set(Stop::Confirming((*chosen).clone()));
             kit::focus_later("cc-confirm-cancel");
         })
     };
@@ -680,7 +679,7 @@ fn Tasks(props: &SessionProps) -> Html {
                 match session.client.callcenter().stop_tasks(&ids).await {
                     Ok(()) => {
                         stop.set(Stop::Done(ids));
-                        chosen.set(BTreeSet::new());
+                        chosen.set(Vec::new());
                         attempt.set(*attempt + 1);
                     }
                     Err(e) => stop.set(Stop::Failed(session.problem(e))),
@@ -719,7 +718,11 @@ fn Tasks(props: &SessionProps) -> Html {
                                         let chosen = chosen.clone();
                                         Callback::from(move |e: Event| {
                                             let mut next = (*chosen).clone();
-                                            if checked_of(&e) { next.insert(id); } else { next.remove(&id); }
+                                            match (next.binary_search(&id), checked_of(&e)) {
+                                                (Err(at), true) => next.insert(at, id),
+                                                (Ok(at), false) => { next.remove(at); }
+                                                _ => {}
+                                            }
                                             chosen.set(next);
                                         })
                                     };
