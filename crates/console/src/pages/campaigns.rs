@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
-use super::outbound::kit::value_of;
+use super::outbound::kit::{setter, value_of};
 use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::chart;
@@ -545,14 +545,7 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
             });
         });
     }
-    let set = |apply: fn(&mut TaskForm, String)| {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            let mut f = (*form).clone();
-            apply(&mut f, value_of(&e));
-            form.set(f);
-        })
-    };
+    let set = |apply: fn(&mut TaskForm, String)| setter(&form, apply);
     let toggle = |apply: fn(&mut TaskForm, bool)| {
         let form = form.clone();
         Callback::from(move |e: Event| {
@@ -868,11 +861,11 @@ fn use_upload_numbers(props: &TaskProps) -> Html {
                     </div>
                     <div class="field">
                         <label for="batch-name">{ w.batch_name }</label>
-                        <input id="batch-name" value={(*batch).clone()} onchange={{ let b = batch.clone(); Callback::from(move |e: Event| b.set(value_of(&e))) }} />
+                        <input id="batch-name" value={(*batch).clone()} onchange={setter(&batch, |b, v| *b = v)} />
                     </div>
                     <div class="field">
                         <label for="disnum-group">{ w.disnum_group }</label>
-                        <input id="disnum-group" value={(*group).clone()} onchange={{ let g = group.clone(); Callback::from(move |e: Event| g.set(value_of(&e))) }} />
+                        <input id="disnum-group" value={(*group).clone()} onchange={setter(&group, |g, v| *g = v)} />
                     </div>
                 </div>
                 <div class="row"><button type="submit" class="primary" disabled={!ready}>{ w.upload }</button></div>
@@ -1014,14 +1007,7 @@ fn use_results(props: &TaskProps) -> Html {
             });
         });
     }
-    let set = |apply: fn(&mut Filters, String)| {
-        let typed = typed.clone();
-        Callback::from(move |e: Event| {
-            let mut f = (*typed).clone();
-            apply(&mut f, value_of(&e));
-            typed.set(f);
-        })
-    };
+    let set = |apply: fn(&mut Filters, String)| setter(&typed, apply);
     let on_filter = {
         let (typed, applied) = (typed.clone(), applied.clone());
         Callback::from(move |e: SubmitEvent| {

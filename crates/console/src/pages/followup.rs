@@ -118,10 +118,7 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
             }
         })
     };
-    let on_type = {
-        let typed = typed.clone();
-        Callback::from(move |e: Event| typed.set(kit::value_of(&e)))
-    };
+    let on_type = kit::setter(&typed, |t, v| *t = v);
     let retry = {
         let attempt = attempt.clone();
         Callback::from(move |()| attempt.set(*attempt + 1))

@@ -608,10 +608,7 @@ fn use_simulate(props: &SimulateProps) -> Html {
             });
         })
     };
-    let on_caller = {
-        let caller = caller.clone();
-        Callback::from(move |e: Event| caller.set(kit::value_of(&e)))
-    };
+    let on_caller = kit::setter(&caller, |c, v| *c = v);
     let result = match &*outcome {
         Load::Idle => html! {},
         Load::Loading => loading(lang, w.calling),

@@ -493,10 +493,7 @@ fn OpenJob(props: &LangProps) -> Html {
             }
         })
     };
-    let on_job = {
-        let job = job.clone();
-        Callback::from(move |e: Event| job.set(kit::value_of(&e)))
-    };
+    let on_job = kit::setter(&job, |j, v| *j = v);
     html! {
         <>
             <h2 id="ob-open-title">{ w.open_title }</h2>

@@ -42,7 +42,7 @@ pub(crate) fn focus_later(id: &'static str) {
 /// A callback setting one field of a form held in `state` from the control's value.
 pub(crate) fn setter<F: Clone + 'static>(
     state: &crate::hooks::State<F>,
-    apply: impl Fn(&mut F, String) + 'static,
+    apply: fn(&mut F, String),
 ) -> Callback<Event> {
     let state = state.clone();
     Callback::from(move |e: Event| {
