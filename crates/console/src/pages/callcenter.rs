@@ -424,7 +424,6 @@ fn Records(props: &SessionProps) -> Html {
     };
     let f = (*draft).clone();
     let bad = |id: &str| (*invalid).as_ref().is_some_and(|p| p.field() == id);
-    let aria_invalid = |id: &str| bad(id).then_some("true");
     let described = |id: &str| bad(id).then_some("cc-filter-error");
     let table = match &*load {
         Load::Loading => loading(lang, ""),
@@ -502,34 +501,24 @@ fn Records(props: &SessionProps) -> Html {
                             }) }
                     </select>
                 </div>
-                <div class="field">
-                    <label for="cc-phone">{ w.telephone }</label>
-                    <input id="cc-phone" inputmode="tel" value={f.telephone.clone()} onchange={setter(&draft, |f, v| f.telephone = v)} />
-                </div>
-                <div class="field">
-                    <label for="cc-ext">{ w.extnum }</label>
-                    <input id="cc-ext" inputmode="numeric" value={f.extnum.clone()} onchange={setter(&draft, |f, v| f.extnum = v)} />
-                </div>
-                <div class="field">
-                    <label for="cc-from">{ w.from }</label>
-                    <input id="cc-from" type="datetime-local" step="1" value={f.from.clone()} aria-invalid={aria_invalid("cc-from")}
-                        aria-describedby={described("cc-from")} onchange={setter(&draft, |f, v| f.from = v)} />
-                </div>
-                <div class="field">
-                    <label for="cc-to">{ w.to }</label>
-                    <input id="cc-to" type="datetime-local" step="1" value={f.to.clone()} aria-invalid={aria_invalid("cc-to")}
-                        aria-describedby={described("cc-to")} onchange={setter(&draft, |f, v| f.to = v)} />
-                </div>
-                <div class="field">
-                    <label for="cc-min">{ w.min }</label>
-                    <input id="cc-min" inputmode="numeric" value={f.min.clone()} aria-invalid={aria_invalid("cc-min")}
-                        aria-describedby={described("cc-min")} onchange={setter(&draft, |f, v| f.min = v)} />
-                </div>
-                <div class="field">
-                    <label for="cc-max">{ w.max }</label>
-                    <input id="cc-max" inputmode="numeric" value={f.max.clone()} aria-invalid={aria_invalid("cc-max")}
-                        aria-describedby={described("cc-max")} onchange={setter(&draft, |f, v| f.max = v)} />
-                </div>
+                { kit::text_field(kit::TextField { id: "cc-phone", label: w.telephone, kind: None, inputmode: Some("tel"),
+                    required: false, value: f.telephone.clone(), invalid: false, described: None,
+                    onchange: setter(&draft, |f, v| f.telephone = v) }) }
+                { kit::text_field(kit::TextField { id: "cc-ext", label: w.extnum, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.extnum.clone(), invalid: false, described: None,
+                    onchange: setter(&draft, |f, v| f.extnum = v) }) }
+                { kit::text_field(kit::TextField { id: "cc-from", label: w.from, kind: Some("datetime-local"), inputmode: None,
+                    required: false, value: f.from.clone(), invalid: bad("cc-from"), described: described("cc-from"),
+                    onchange: setter(&draft, |f, v| f.from = v) }) }
+                { kit::text_field(kit::TextField { id: "cc-to", label: w.to, kind: Some("datetime-local"), inputmode: None,
+                    required: false, value: f.to.clone(), invalid: bad("cc-to"), described: described("cc-to"),
+                    onchange: setter(&draft, |f, v| f.to = v) }) }
+                { kit::text_field(kit::TextField { id: "cc-min", label: w.min, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.min.clone(), invalid: bad("cc-min"), described: described("cc-min"),
+                    onchange: setter(&draft, |f, v| f.min = v) }) }
+                { kit::text_field(kit::TextField { id: "cc-max", label: w.max, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.max.clone(), invalid: bad("cc-max"), described: described("cc-max"),
+                    onchange: setter(&draft, |f, v| f.max = v) }) }
                 <button type="submit" class="primary">{ w.search }</button>
             </form>
             if let Some(p) = (*invalid).as_ref() {
@@ -789,21 +778,15 @@ fn Tasks(props: &SessionProps) -> Html {
         <>
             <h2 id="cc-tasks-title">{ w.tab_tasks }</h2>
             <form class="toolbar filters" role="search" aria-labelledby="cc-tasks-title" onsubmit={onsubmit} novalidate=true>
-                <div class="field">
-                    <label for="ct-batch">{ w.batch_id }</label>
-                    <input id="ct-batch" inputmode="numeric" value={f.batch_id.clone()} aria-invalid={bad("ct-batch").then_some("true")}
-                        aria-describedby={bad("ct-batch").then_some("ct-filter-error")} onchange={setter(&draft, |f, v| f.batch_id = v)} />
-                </div>
-                <div class="field">
-                    <label for="ct-from">{ w.created_from }</label>
-                    <input id="ct-from" type="datetime-local" step="1" value={f.from.clone()} aria-invalid={bad("ct-from").then_some("true")}
-                        aria-describedby={bad("ct-from").then_some("ct-filter-error")} onchange={setter(&draft, |f, v| f.from = v)} />
-                </div>
-                <div class="field">
-                    <label for="ct-to">{ w.created_to }</label>
-                    <input id="ct-to" type="datetime-local" step="1" value={f.to.clone()} aria-invalid={bad("ct-to").then_some("true")}
-                        aria-describedby={bad("ct-to").then_some("ct-filter-error")} onchange={setter(&draft, |f, v| f.to = v)} />
-                </div>
+                { kit::text_field(kit::TextField { id: "ct-batch", label: w.batch_id, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.batch_id.clone(), invalid: bad("ct-batch"), described: bad("ct-batch").then_some("ct-filter-error"),
+                    onchange: setter(&draft, |f, v| f.batch_id = v) }) }
+                { kit::text_field(kit::TextField { id: "ct-from", label: w.created_from, kind: Some("datetime-local"), inputmode: None,
+                    required: false, value: f.from.clone(), invalid: bad("ct-from"), described: bad("ct-from").then_some("ct-filter-error"),
+                    onchange: setter(&draft, |f, v| f.from = v) }) }
+                { kit::text_field(kit::TextField { id: "ct-to", label: w.created_to, kind: Some("datetime-local"), inputmode: None,
+                    required: false, value: f.to.clone(), invalid: bad("ct-to"), described: bad("ct-to").then_some("ct-filter-error"),
+                    onchange: setter(&draft, |f, v| f.to = v) }) }
                 <button type="submit" class="primary">{ w.search }</button>
             </form>
             if let Some(p) = (*invalid).as_ref() {

@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
-use super::outbound::kit::{setter, value_of};
+use super::outbound::kit::{self, setter, value_of};
 use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::chart;
@@ -617,10 +617,9 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
             <p>{ w.new_intro }</p>
             <form {onsubmit} novalidate=true>
                 <div class="fields">
-                    <div class="field">
-                        <label for="task-name">{ w.task_name }</label>
-                        <input id="task-name" required=true value={f.task_name.clone()} onchange={set(|f, v| f.task_name = v)} />
-                    </div>
+                    { kit::text_field(kit::TextField { id: "task-name", label: w.task_name, kind: None, inputmode: None,
+                        required: true, value: f.task_name.clone(), invalid: false, described: None,
+                        onchange: set(|f, v| f.task_name = v) }) }
                     <div class="field">
                         <label for="bot">{ w.bot_pick }</label>
                         { bot_field }
@@ -640,14 +639,12 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
                         <input id="team-url" type="url" value={f.team_url.clone()} aria-describedby="team-url-hint" onchange={set(|f, v| f.team_url = v)} />
                         <p class="hint" id="team-url-hint">{ w.team_url_hint }</p>
                     </div>
-                    <div class="field">
-                        <label for="recall-interval">{ w.recall_interval }</label>
-                        <input id="recall-interval" inputmode="numeric" value={f.recall_interval.clone()} onchange={set(|f, v| f.recall_interval = v)} />
-                    </div>
-                    <div class="field">
-                        <label for="makecall-timeout">{ w.makecall_timeout }</label>
-                        <input id="makecall-timeout" inputmode="numeric" value={f.makecall_timeout.clone()} onchange={set(|f, v| f.makecall_timeout = v)} />
-                    </div>
+                    { kit::text_field(kit::TextField { id: "recall-interval", label: w.recall_interval, kind: None, inputmode: Some("numeric"),
+                        required: false, value: f.recall_interval.clone(), invalid: false, described: None,
+                        onchange: set(|f, v| f.recall_interval = v) }) }
+                    { kit::text_field(kit::TextField { id: "makecall-timeout", label: w.makecall_timeout, kind: None, inputmode: Some("numeric"),
+                        required: false, value: f.makecall_timeout.clone(), invalid: false, described: None,
+                        onchange: set(|f, v| f.makecall_timeout = v) }) }
                     <div class="field">
                         <label for="forbid">{ w.forbid }</label>
                         <textarea id="forbid" rows="3" aria-describedby="forbid-hint" value={f.forbid.clone()} onchange={set(|f, v| f.forbid = v)} />
@@ -859,14 +856,12 @@ fn use_upload_numbers(props: &TaskProps) -> Html {
                             aria-describedby="numbers-hint" onchange={on_file} />
                         <p class="hint" id="numbers-hint">{ w.file_hint }</p>
                     </div>
-                    <div class="field">
-                        <label for="batch-name">{ w.batch_name }</label>
-                        <input id="batch-name" value={(*batch).clone()} onchange={setter(&batch, |b, v| *b = v)} />
-                    </div>
-                    <div class="field">
-                        <label for="disnum-group">{ w.disnum_group }</label>
-                        <input id="disnum-group" value={(*group).clone()} onchange={setter(&group, |g, v| *g = v)} />
-                    </div>
+                    { kit::text_field(kit::TextField { id: "batch-name", label: w.batch_name, kind: None, inputmode: None,
+                        required: false, value: (*batch).clone(), invalid: false, described: None,
+                        onchange: setter(&batch, |b, v| *b = v) }) }
+                    { kit::text_field(kit::TextField { id: "disnum-group", label: w.disnum_group, kind: None, inputmode: None,
+                        required: false, value: (*group).clone(), invalid: false, described: None,
+                        onchange: setter(&group, |g, v| *g = v) }) }
                 </div>
                 <div class="row"><button type="submit" class="primary" disabled={!ready}>{ w.upload }</button></div>
             </form>
@@ -1156,18 +1151,15 @@ fn use_results(props: &TaskProps) -> Html {
                         <option value="no" selected={f.answered == "no"}>{ w.no }</option>
                     </select>
                 </div>
-                <div class="field">
-                    <label for="f-num">{ w.filter_num }</label>
-                    <input id="f-num" inputmode="tel" value={f.num.clone()} onchange={set(|f, v| f.num = v)} />
-                </div>
-                <div class="field">
-                    <label for="f-min">{ w.min_duration }</label>
-                    <input id="f-min" inputmode="numeric" value={f.min.clone()} onchange={set(|f, v| f.min = v)} />
-                </div>
-                <div class="field">
-                    <label for="f-max">{ w.max_duration }</label>
-                    <input id="f-max" inputmode="numeric" value={f.max.clone()} onchange={set(|f, v| f.max = v)} />
-                </div>
+                { kit::text_field(kit::TextField { id: "f-num", label: w.filter_num, kind: None, inputmode: Some("tel"),
+                    required: false, value: f.num.clone(), invalid: false, described: None,
+                    onchange: set(|f, v| f.num = v) }) }
+                { kit::text_field(kit::TextField { id: "f-min", label: w.min_duration, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.min.clone(), invalid: false, described: None,
+                    onchange: set(|f, v| f.min = v) }) }
+                { kit::text_field(kit::TextField { id: "f-max", label: w.max_duration, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.max.clone(), invalid: false, described: None,
+                    onchange: set(|f, v| f.max = v) }) }
                 <button type="submit">{ w.apply }</button>
                 <button type="button" class="export" onclick={on_export} disabled={*exporting}>{ w.export }</button>
             </form>

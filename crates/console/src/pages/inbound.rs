@@ -509,19 +509,15 @@ pub fn InboundPage(props: &PageProps) -> Html {
             <h2 id="in-edit-title">{ w.edit_title }</h2>
             <form class="edit-contact" onsubmit={on_save} novalidate=true aria-labelledby="in-edit-title">
                 <div class="fields">
-                    <div class="field">
-                        <label for="in-phone">{ w.phone }</label>
-                        <input id="in-phone" inputmode="tel" required=true value={e.phone.clone()} aria-invalid={bad("in-phone").then_some("true")}
-                            aria-describedby={bad("in-phone").then_some("in-edit-error")} onchange={setter(&edit, |f, v| f.phone = v)} />
-                    </div>
-                    <div class="field">
-                        <label for="in-name">{ w.name }</label>
-                        <input id="in-name" value={e.name.clone()} onchange={setter(&edit, |f, v| f.name = v)} />
-                    </div>
-                    <div class="field">
-                        <label for="in-transfer">{ w.transfer }</label>
-                        <input id="in-transfer" inputmode="tel" value={e.transfer.clone()} onchange={setter(&edit, |f, v| f.transfer = v)} />
-                    </div>
+                    { kit::text_field(kit::TextField { id: "in-phone", label: w.phone, kind: None, inputmode: Some("tel"),
+                        required: true, value: e.phone.clone(), invalid: bad("in-phone"), described: bad("in-phone").then_some("in-edit-error"),
+                        onchange: setter(&edit, |f, v| f.phone = v) }) }
+                    { kit::text_field(kit::TextField { id: "in-name", label: w.name, kind: None, inputmode: None,
+                        required: false, value: e.name.clone(), invalid: false, described: None,
+                        onchange: setter(&edit, |f, v| f.name = v) }) }
+                    { kit::text_field(kit::TextField { id: "in-transfer", label: w.transfer, kind: None, inputmode: Some("tel"),
+                        required: false, value: e.transfer.clone(), invalid: false, described: None,
+                        onchange: setter(&edit, |f, v| f.transfer = v) }) }
                     <div class="field">
                         <label for="in-vars">{ w.variables }</label>
                         <textarea id="in-vars" rows="3" value={e.variables.clone()} aria-invalid={bad("in-vars").then_some("true")}
@@ -632,11 +628,9 @@ fn use_simulate(props: &SimulateProps) -> Html {
                 <p class="notice">{ w.not_sandbox }</p>
             } else {
                 <form class="row" onsubmit={onsubmit} novalidate=true aria-labelledby="in-sim-title">
-                    <div class="field">
-                        <label for="in-caller">{ w.caller }</label>
-                        <input id="in-caller" inputmode="tel" value={(*caller).clone()} onchange={on_caller}
-                            aria-invalid={(*missing).then_some("true")} aria-describedby={(*missing).then_some("in-caller-error")} />
-                    </div>
+                    { kit::text_field(kit::TextField { id: "in-caller", label: w.caller, kind: None, inputmode: Some("tel"),
+                        required: false, value: (*caller).clone(), invalid: *missing, described: (*missing).then_some("in-caller-error"),
+                        onchange: on_caller }) }
                     <button type="submit" disabled={*outcome == Load::Loading}>{ w.call }</button>
                 </form>
                 if *missing { <p class="alert" role="alert" id="in-caller-error">{ w.need_caller }</p> }

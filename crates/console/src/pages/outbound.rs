@@ -498,11 +498,9 @@ fn OpenJob(props: &LangProps) -> Html {
         <>
             <h2 id="ob-open-title">{ w.open_title }</h2>
             <form class="row" onsubmit={onsubmit} novalidate=true aria-labelledby="ob-open-title">
-                <div class="field">
-                    <label for="ob-job">{ w.job_id }</label>
-                    <input id="ob-job" value={(*job).clone()} onchange={on_job} aria-invalid={(*missing).then_some("true")}
-                        aria-describedby={(*missing).then_some("ob-job-error")} />
-                </div>
+                { kit::text_field(kit::TextField { id: "ob-job", label: w.job_id, kind: None, inputmode: None,
+                    required: false, value: (*job).clone(), invalid: *missing, described: (*missing).then_some("ob-job-error"),
+                    onchange: on_job }) }
                 <button type="submit">{ w.open }</button>
             </form>
             if *missing { <p class="alert" role="alert" id="ob-job-error">{ w.need_job }</p> }

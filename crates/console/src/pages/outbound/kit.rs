@@ -51,3 +51,39 @@ pub(crate) fn setter<F: Clone + 'static>(
         state.set(next);
     })
 }
+
+/// One labelled text box of a form, as [`text_field`] draws it.
+pub(crate) struct TextField {
+    /// The input's `id`, which its label names.
+    pub id: &'static str,
+    /// The label's text.
+    pub label: &'static str,
+    /// The input's `type` (`url`, `search`, `datetime-local` with one-second steps), none for text.
+    pub kind: Option<&'static str>,
+    /// The input's `inputmode` (`tel`, `numeric`), if any.
+    pub inputmode: Option<&'static str>,
+    /// Whether the field must be filled in.
+    pub required: bool,
+    /// What the box holds.
+    pub value: String,
+    /// Whether the box is marked `aria-invalid`.
+    pub invalid: bool,
+    /// The ids that describe it (`aria-describedby`), if any.
+    pub described: Option<&'static str>,
+    /// Sets the form's field from the box when it changes.
+    pub onchange: Callback<Event>,
+}
+
+/// A form's `<div class="field">` with a label and a text box: one copy of the markup for every
+/// such field (the pages' forms had some twenty-five, each compiled on its own).
+#[inline(never)]
+pub(crate) fn text_field(f: TextField) -> Html {
+    let step = (f.kind == Some("datetime-local")).then_some("1");
+    html! {
+        <div class="field">
+            <label for={f.id}>{ f.label }</label>
+            <input id={f.id} type={f.kind} step={step} inputmode={f.inputmode} required={f.required} value={f.value}
+                aria-invalid={f.invalid.then_some("true")} aria-describedby={f.described} onchange={f.onchange} />
+        </div>
+    }
+}
