@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
+use super::outbound::kit;
 use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;
@@ -97,7 +98,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
                 if *skipped > 0 { <p class="notice" role="status">{ skipped }{ " " }{ words.skipped }</p> }
                 <table class="responsive">
                     <caption class="visually-hidden">{ words.title }</caption>
-                    <thead><tr><th scope="col">{ words.name }</th><th scope="col">{ words.id }</th><th scope="col">{ words.actions }</th></tr></thead>
+                    { kit::head(&[words.name, words.id, words.actions]) }
                     <tbody>
                         { for bots.iter().map(|bot| {
                             let current = trying.as_deref() == Some(bot.bot_id.as_str());

@@ -442,12 +442,7 @@ fn Records(props: &SessionProps) -> Html {
                     } else {
                         <table class="responsive records">
                             <caption class="visually-hidden">{ w.tab_records }</caption>
-                            <thead><tr>
-                                <th scope="col">{ w.callout }</th><th scope="col">{ w.telephone }</th>
-                                <th scope="col">{ w.extnum }</th><th scope="col">{ w.duration }</th>
-                                <th scope="col">{ w.answered }</th><th scope="col">{ w.hangup }</th>
-                                <th scope="col">{ w.actions }</th>
-                            </tr></thead>
+                            { kit::head(&[w.callout, w.telephone, w.extnum, w.duration, w.answered, w.hangup, w.actions]) }
                             <tbody>
                                 { for page.rows.iter().map(|r| {
                                     let open = {
@@ -474,11 +469,9 @@ fn Records(props: &SessionProps) -> Html {
                                 }) }
                             </tbody>
                         </table>
-                        <nav class="pager" aria-label={w.tab_records}>
-                            <button type="button" disabled={current <= 1} onclick={go_page(current.saturating_sub(1))}>{ w.prev }</button>
-                            <span>{ format!("{} {current} / {pages}", w.page) }</span>
-                            <button type="button" disabled={u64::from(current) >= pages} onclick={go_page(current + 1)}>{ w.next }</button>
-                        </nav>
+                        { kit::pager(w.tab_records, (w.prev, current <= 1, go_page(current.saturating_sub(1))),
+                            html! { format!("{} {current} / {pages}", w.page) },
+                            (w.next, u64::from(current) >= pages, go_page(current + 1))) }
                     }
                 </>
             }
@@ -693,13 +686,7 @@ fn Tasks(props: &SessionProps) -> Html {
                     } else {
                         <table class="responsive tasks">
                             <caption class="visually-hidden">{ w.tab_tasks }</caption>
-                            <thead><tr>
-                                <th scope="col">{ w.select }</th><th scope="col">{ w.batch_id }</th>
-                                <th scope="col">{ w.ticket_no }</th><th scope="col">{ w.telephone }</th>
-                                <th scope="col">{ w.username }</th><th scope="col">{ w.ticket_type }</th>
-                                <th scope="col">{ w.status }</th><th scope="col">{ w.created }</th>
-                                <th scope="col">{ w.stopped }</th><th scope="col">{ w.connected }</th>
-                            </tr></thead>
+                            { kit::head(&[w.select, w.batch_id, w.ticket_no, w.telephone, w.username, w.ticket_type, w.status, w.created, w.stopped, w.connected]) }
                             <tbody>
                                 { for page.rows.iter().map(|t| {
                                     let id = t.batch_id;
@@ -735,11 +722,9 @@ fn Tasks(props: &SessionProps) -> Html {
                                 }) }
                             </tbody>
                         </table>
-                        <nav class="pager" aria-label={w.tab_tasks}>
-                            <button type="button" disabled={current <= 1} onclick={go_page(current.saturating_sub(1))}>{ w.prev }</button>
-                            <span>{ format!("{} {current} / {pages}", w.page) }</span>
-                            <button type="button" disabled={u64::from(current) >= pages} onclick={go_page(current + 1)}>{ w.next }</button>
-                        </nav>
+                        { kit::pager(w.tab_tasks, (w.prev, current <= 1, go_page(current.saturating_sub(1))),
+                            html! { format!("{} {current} / {pages}", w.page) },
+                            (w.next, u64::from(current) >= pages, go_page(current + 1))) }
                     }
                 </>
             }
@@ -919,10 +904,7 @@ fn NewTasks(props: &SessionProps) -> Html {
                 if !parsed.tickets.is_empty() {
                     <table class="responsive tickets">
                         <caption>{ w.preview }</caption>
-                        <thead><tr>
-                            <th scope="col">{ w.line }</th><th scope="col">{ w.ticket_no }</th><th scope="col">{ w.telephone }</th>
-                            <th scope="col">{ w.username }</th><th scope="col">{ w.ticket_type }</th><th scope="col">{ w.ticket_content }</th>
-                        </tr></thead>
+                        { kit::head(&[w.line, w.ticket_no, w.telephone, w.username, w.ticket_type, w.ticket_content]) }
                         <tbody>
                             { for parsed.tickets.iter().take(20).map(|(line, t)| html! {
                                 <tr>
@@ -953,7 +935,7 @@ fn NewTasks(props: &SessionProps) -> Html {
                 if *skipped > 0 { <p class="notice">{ skipped }{ " " }{ w.skipped }</p> }
                 <table class="responsive created">
                     <caption class="visually-hidden">{ w.created_title }</caption>
-                    <thead><tr><th scope="col">{ w.ticket_no }</th><th scope="col">{ w.batch_id }</th></tr></thead>
+                    { kit::head(&[w.ticket_no, w.batch_id]) }
                     <tbody>
                         { for created.iter().map(|c| html! {
                             <tr><td data-label={w.ticket_no}>{ &c.ticket_no }</td><td data-label={w.batch_id}><code>{ c.batch_id }</code></td></tr>

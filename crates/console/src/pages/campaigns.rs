@@ -356,11 +356,7 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
                 <>
                     <table class="responsive">
                         <caption class="visually-hidden">{ w.title }</caption>
-                        <thead><tr>
-                            <th scope="col">{ w.name }</th><th scope="col">{ w.task_id }</th>
-                            <th scope="col">{ w.bot }</th><th scope="col">{ w.disnumber }</th>
-                            <th scope="col">{ w.record }</th>
-                        </tr></thead>
+                        { kit::head(&[w.name, w.task_id, w.bot, w.disnumber, w.record]) }
                         <tbody>
                             { for page.rows.iter().map(|task| {
                                 let id = task.task_id.clone().unwrap_or_default();
@@ -380,11 +376,9 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
                             }) }
                         </tbody>
                     </table>
-                    <nav class="pager" aria-label={w.title}>
-                        <button type="button" disabled={current <= 1} onclick={goto(current.saturating_sub(1).max(1))}>{ w.prev }</button>
-                        <span>{ format!("{current} / {pages}") }{ " · " }{ page.total }{ " " }{ lang.pick("个任务", "tasks") }</span>
-                        <button type="button" disabled={current >= pages} onclick={goto(current + 1)}>{ w.next }</button>
-                    </nav>
+                    { kit::pager(w.title, (w.prev, current <= 1, goto(current.saturating_sub(1).max(1))),
+                        html! { <>{ format!("{current} / {pages}") }{ " · " }{ page.total }{ " " }{ lang.pick("个任务", "tasks") }</> },
+                        (w.next, current >= pages, goto(current + 1))) }
                 </>
             }
         }
@@ -1081,12 +1075,7 @@ fn use_results(props: &TaskProps) -> Html {
                     if !page.rows.is_empty() {
                         <table class="responsive calls">
                             <caption class="visually-hidden">{ w.calls_title }</caption>
-                            <thead><tr>
-                                <th scope="col">{ w.num }</th><th scope="col">{ w.state }</th>
-                                <th scope="col">{ w.grade }</th><th scope="col">{ w.answered }</th>
-                                <th scope="col">{ w.duration }</th><th scope="col">{ w.start }</th>
-                                <th scope="col">{ w.open_call }</th>
-                            </tr></thead>
+                            { kit::head(&[w.num, w.state, w.grade, w.answered, w.duration, w.start, w.open_call]) }
                             <tbody>
                                 { for page.rows.iter().map(|c| html! {
                                     <tr>
@@ -1103,11 +1092,9 @@ fn use_results(props: &TaskProps) -> Html {
                                 }) }
                             </tbody>
                         </table>
-                        <nav class="pager" aria-label={w.calls_title}>
-                            <button type="button" disabled={offset == 0} onclick={page_to(offset - CALLS_PAGE)}>{ w.prev }</button>
-                            <span>{ format!("{from}–{to} / {}", page.total) }</span>
-                            <button type="button" disabled={to >= page.total as i64} onclick={page_to(offset + CALLS_PAGE)}>{ w.next }</button>
-                        </nav>
+                        { kit::pager(w.calls_title, (w.prev, offset == 0, page_to(offset - CALLS_PAGE)),
+                            html! { format!("{from}–{to} / {}", page.total) },
+                            (w.next, to >= page.total as i64, page_to(offset + CALLS_PAGE))) }
                     }
                 </>
             }

@@ -301,11 +301,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
                     } else {
                         <table class="responsive contacts">
                             <caption class="visually-hidden">{ w.directory }</caption>
-                            <thead><tr>
-                                <th scope="col">{ w.phone }</th><th scope="col">{ w.name }</th>
-                                <th scope="col">{ w.transfer }</th><th scope="col">{ w.variables }</th>
-                                <th scope="col">{ w.actions }</th>
-                            </tr></thead>
+                            { kit::head(&[w.phone, w.name, w.transfer, w.variables, w.actions]) }
                             <tbody>
                                 { for page.rows.iter().map(|c| {
                                     let pick = {
@@ -333,11 +329,9 @@ pub fn InboundPage(props: &PageProps) -> Html {
                                 }) }
                             </tbody>
                         </table>
-                        <nav class="pager" aria-label={w.directory}>
-                            <button type="button" disabled={offset == 0} onclick={page_to(offset.saturating_sub(PAGE))}>{ w.prev }</button>
-                            <span>{ format!("{from}–{to} / {}", page.total) }</span>
-                            <button type="button" disabled={u64::from(to) >= page.total} onclick={page_to(offset + PAGE)}>{ w.next }</button>
-                        </nav>
+                        { kit::pager(w.directory, (w.prev, offset == 0, page_to(offset.saturating_sub(PAGE))),
+                            html! { format!("{from}–{to} / {}", page.total) },
+                            (w.next, u64::from(to) >= page.total, page_to(offset + PAGE))) }
                     }
                 </>
             }

@@ -373,10 +373,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
                     if *skipped > 0 { <p class="notice" role="status">{ skipped }{ " " }{ w.skipped }</p> }
                     <table class="responsive placed">
                         <caption class="visually-hidden">{ w.results_title }</caption>
-                        <thead><tr>
-                            <th scope="col">{ w.person }</th><th scope="col">{ w.result }</th>
-                            <th scope="col">{ w.message }</th><th scope="col">{ w.job }</th>
-                        </tr></thead>
+                        { kit::head(&[w.person, w.result, w.message, w.job]) }
                         <tbody>
                             { for items.iter().map(|item| {
                                 let result = match item.error_code {

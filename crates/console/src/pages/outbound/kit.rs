@@ -87,3 +87,30 @@ pub(crate) fn text_field(f: TextField) -> Html {
         </div>
     }
 }
+
+/// A table's `<thead>`: one row of column headers (`<th scope="col">`), drawn by one copy of the
+/// markup for every table of the pages.
+#[inline(never)]
+pub(crate) fn head(columns: &[&'static str]) -> Html {
+    html! {
+        <thead><tr>
+            { for columns.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
+        </tr></thead>
+    }
+}
+
+/// One end of a [`pager`]: its text, whether it is disabled, and where it goes.
+pub(crate) type PagerButton = (&'static str, bool, Callback<MouseEvent>);
+
+/// A list's pager (`<nav class="pager">`, named by `label`): the previous-page button, where the
+/// list is (`position`), and the next-page button; one copy of the markup for every list.
+#[inline(never)]
+pub(crate) fn pager(label: &'static str, prev: PagerButton, position: Html, next: PagerButton) -> Html {
+    html! {
+        <nav class="pager" aria-label={label}>
+            <button type="button" disabled={prev.1} onclick={prev.2}>{ prev.0 }</button>
+            <span>{ position }</span>
+            <button type="button" disabled={next.1} onclick={next.2}>{ next.0 }</button>
+        </nav>
+    }
+}
