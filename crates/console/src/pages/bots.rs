@@ -104,7 +104,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
                             let current = trying.as_deref() == Some(bot.bot_id.as_str());
                             html! {
                                 <tr>
-                                    <td data-label={words.name}>{ &bot.bot_name }</td>
+                                    { kit::cell(words.name, &bot.bot_name) }
                                     <td data-label={words.id}><code>{ &bot.bot_id }</code></td>
                                     <td data-label={words.actions}>
                                         if current {

@@ -454,12 +454,12 @@ fn Records(props: &SessionProps) -> Html {
                                     };
                                     html! {
                                         <tr data-uuid={r.uuid.clone()}>
-                                            <td data-label={w.callout}>{ r.callout_time.as_str() }</td>
+                                            { kit::cell(w.callout, r.callout_time.as_str()) }
                                             <td data-label={w.telephone} class="telephone">{ &r.telephone }</td>
-                                            <td data-label={w.extnum}>{ r.extnum.clone().unwrap_or_default() }</td>
+                                            { kit::cell(w.extnum, r.extnum.as_deref().unwrap_or_default()) }
                                             <td data-label={w.duration} class="duration">{ r.time_len }</td>
-                                            <td data-label={w.answered}>{ if r.answered() { w.yes } else { w.no } }</td>
-                                            <td data-label={w.hangup}>{ &r.hangup_cause }</td>
+                                            { kit::cell(w.answered, if r.answered() { w.yes } else { w.no }) }
+                                            { kit::cell(w.hangup, &r.hangup_cause) }
                                             <td data-label={w.actions}>
                                                 <button type="button" class="details" onclick={open}
                                                     aria-label={format!("{} {} {}", w.details, r.telephone, r.callout_time.as_str())}>{ w.details }</button>
@@ -709,14 +709,14 @@ fn Tasks(props: &SessionProps) -> Html {
                                                     aria-label={format!("{} {id}", w.select)} />
                                             </td>
                                             <td data-label={w.batch_id}><code>{ id }</code></td>
-                                            <td data-label={w.ticket_no}>{ &t.ticket_no }</td>
-                                            <td data-label={w.telephone}>{ &t.phone }</td>
-                                            <td data-label={w.username}>{ &t.username }</td>
-                                            <td data-label={w.ticket_type}>{ &t.ticket_type }</td>
+                                            { kit::cell(w.ticket_no, &t.ticket_no) }
+                                            { kit::cell(w.telephone, &t.phone) }
+                                            { kit::cell(w.username, &t.username) }
+                                            { kit::cell(w.ticket_type, &t.ticket_type) }
                                             <td data-label={w.status} class="task-status">{ &t.status }</td>
-                                            <td data-label={w.created}>{ ms_clock(t.create_time) }</td>
-                                            <td data-label={w.stopped}>{ t.stop_time.map(ms_clock).unwrap_or_default() }</td>
-                                            <td data-label={w.connected}>{ match t.connected { Some(true) => w.yes, Some(false) => w.no, None => "—" } }</td>
+                                            { kit::cell(w.created, &ms_clock(t.create_time)) }
+                                            { kit::cell(w.stopped, &t.stop_time.map(ms_clock).unwrap_or_default()) }
+                                            { kit::cell(w.connected, match t.connected { Some(true) => w.yes, Some(false) => w.no, None => "—" }) }
                                         </tr>
                                     }
                                 }) }
@@ -909,11 +909,11 @@ fn NewTasks(props: &SessionProps) -> Html {
                             { for parsed.tickets.iter().take(20).map(|(line, t)| html! {
                                 <tr>
                                     <td data-label={w.line}>{ line }</td>
-                                    <td data-label={w.ticket_no}>{ &t.ticket_no }</td>
-                                    <td data-label={w.telephone}>{ &t.phone }</td>
-                                    <td data-label={w.username}>{ &t.username }</td>
-                                    <td data-label={w.ticket_type}>{ &t.ticket_type }</td>
-                                    <td data-label={w.ticket_content}>{ &t.ticket_content }</td>
+                                    { kit::cell(w.ticket_no, &t.ticket_no) }
+                                    { kit::cell(w.telephone, &t.phone) }
+                                    { kit::cell(w.username, &t.username) }
+                                    { kit::cell(w.ticket_type, &t.ticket_type) }
+                                    { kit::cell(w.ticket_content, &t.ticket_content) }
                                 </tr>
                             }) }
                         </tbody>
@@ -938,7 +938,7 @@ fn NewTasks(props: &SessionProps) -> Html {
                     { kit::head(&[w.ticket_no, w.batch_id]) }
                     <tbody>
                         { for created.iter().map(|c| html! {
-                            <tr><td data-label={w.ticket_no}>{ &c.ticket_no }</td><td data-label={w.batch_id}><code>{ c.batch_id }</code></td></tr>
+                            <tr>{ kit::cell(w.ticket_no, &c.ticket_no) }<td data-label={w.batch_id}><code>{ c.batch_id }</code></td></tr>
                         }) }
                     </tbody>
                 </table>

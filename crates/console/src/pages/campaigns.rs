@@ -368,9 +368,9 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
                                             }
                                         </td>
                                         <td data-label={w.task_id}><code>{ &id }</code></td>
-                                        <td data-label={w.bot}>{ &task.bot_id }</td>
-                                        <td data-label={w.disnumber}>{ &task.disnumber }</td>
-                                        <td data-label={w.record}>{ if task.is_record == Some(2) { w.yes } else { w.no } }</td>
+                                        { kit::cell(w.bot, &task.bot_id) }
+                                        { kit::cell(w.disnumber, &task.disnumber) }
+                                        { kit::cell(w.record, if task.is_record == Some(2) { w.yes } else { w.no }) }
                                     </tr>
                                 }
                             }) }
@@ -1079,12 +1079,12 @@ fn use_results(props: &TaskProps) -> Html {
                             <tbody>
                                 { for page.rows.iter().map(|c| html! {
                                     <tr>
-                                        <td data-label={w.num}>{ &c.num }</td>
-                                        <td data-label={w.state}>{ format!("{} {}", c.state, c.state_label) }</td>
-                                        <td data-label={w.grade}>{ c.grade.clone().unwrap_or_default() }</td>
-                                        <td data-label={w.answered}>{ if c.answered { w.yes } else { w.no } }</td>
-                                        <td data-label={w.duration}>{ c.duration.map(|d| d.to_string()).unwrap_or_default() }</td>
-                                        <td data-label={w.start}>{ c.start_time.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default() }</td>
+                                        { kit::cell(w.num, &c.num) }
+                                        { kit::cell(w.state, &format!("{} {}", c.state, c.state_label)) }
+                                        { kit::cell(w.grade, c.grade.as_deref().unwrap_or_default()) }
+                                        { kit::cell(w.answered, if c.answered { w.yes } else { w.no }) }
+                                        { kit::cell(w.duration, &c.duration.map(|d| d.to_string()).unwrap_or_default()) }
+                                        { kit::cell(w.start, c.start_time.as_ref().map_or("", |t| t.as_str())) }
                                         <td data-label={w.open_call}>
                                             <a href={Route::Call(c.call_id.clone()).href()} aria-label={format!("{} {}", w.open_call, c.num)}>{ w.open_call }</a>
                                         </td>

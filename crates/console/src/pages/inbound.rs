@@ -317,7 +317,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
                                         <tr data-phone={c.phone.clone()}>
                                             <td data-label={w.phone} class="phone">{ &c.phone }</td>
                                             <td data-label={w.name} class="name">{ &c.name }</td>
-                                            <td data-label={w.transfer}>{ c.transfer.clone().unwrap_or_default() }</td>
+                                            { kit::cell(w.transfer, c.transfer.as_deref().unwrap_or_default()) }
                                             <td data-label={w.variables}>
                                                 { c.variables.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ") }
                                             </td>

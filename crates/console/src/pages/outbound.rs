@@ -385,9 +385,9 @@ fn PlaceCalls(props: &SessionProps) -> Html {
                                 let ok = item.error_code == CallErrorCode::Ok;
                                 html! {
                                     <tr class={classes!(if ok { "ok" } else { "refused" })}>
-                                        <td data-label={w.person}>{ item.person_id.clone().unwrap_or_default() }</td>
+                                        { kit::cell(w.person, item.person_id.as_deref().unwrap_or_default()) }
                                         <td data-label={w.result}>{ result }</td>
-                                        <td data-label={w.message}>{ &item.message }</td>
+                                        { kit::cell(w.message, &item.message) }
                                         <td data-label={w.job}>
                                             if let Some(job) = item.job_id.as_ref().filter(|j| !j.is_empty()) {
                                                 <a href={Route::Outbound(format!("job/{}", encode_segment(job))).href()}><code>{ job }</code></a>

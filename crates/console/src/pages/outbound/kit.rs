@@ -114,3 +114,10 @@ pub(crate) fn pager(label: &'static str, prev: PagerButton, position: Html, next
         </nav>
     }
 }
+
+/// A table's text cell, labelled for the narrow layout (`data-label`, shown beside the value
+/// when the table stacks); one copy of the markup for every such cell.
+#[inline(never)]
+pub(crate) fn cell(label: &'static str, text: &str) -> Html {
+    html! { <td data-label={label}>{ text.to_owned() }</td> }
+}
