@@ -85,10 +85,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
         });
     }
     let trying = (!props.rest.is_empty()).then(|| props.rest.to_string());
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let list = match &*load {
         Load::Loading => loading(lang, ""),
         Load::Failed(problem) => problem_view(problem, lang, Some(retry)),

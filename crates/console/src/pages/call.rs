@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
+use super::outbound::kit;
 use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;
@@ -101,10 +102,7 @@ pub fn CallPage(props: &PageProps) -> Html {
             });
         });
     }
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let body = match &*load {
         Load::Loading => loading(lang, ""),
         Load::Failed(p) => problem_view(p, lang, Some(retry)),

@@ -414,10 +414,7 @@ fn Records(props: &SessionProps) -> Html {
             }
         })
     };
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let go_page = |page: u32| {
         let applied = applied.clone();
         Callback::from(move |_: MouseEvent| applied.set((applied.0.clone(), page)))
@@ -627,10 +624,7 @@ fn Tasks(props: &SessionProps) -> Html {
             }
         })
     };
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let go_page = |page: u32| {
         let applied = applied.clone();
         Callback::from(move |_: MouseEvent| applied.set((applied.0.clone(), page)))

@@ -336,10 +336,7 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
         let typed = typed.clone();
         Callback::from(move |e: InputEvent| typed.set(value_of(&e)))
     };
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let goto = |page: u32| {
         let query = query.clone();
         Callback::from(move |_: MouseEvent| query.set((query.0.clone(), page)))

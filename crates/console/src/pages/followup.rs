@@ -119,10 +119,7 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
         })
     };
     let on_type = kit::setter(&typed, |t, v| *t = v);
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let body = match &*load {
         Load::Idle => html! {},
         Load::Loading => loading(lang, w.loading),

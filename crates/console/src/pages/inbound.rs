@@ -279,10 +279,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
             }
         })
     };
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let page_to = |offset: u32| {
         let applied = applied.clone();
         Callback::from(move |_: MouseEvent| applied.set((applied.0.clone(), offset)))

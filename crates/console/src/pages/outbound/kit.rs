@@ -121,3 +121,10 @@ pub(crate) fn pager(label: &'static str, prev: PagerButton, position: Html, next
 pub(crate) fn cell(label: &'static str, text: &str) -> Html {
     html! { <td data-label={label}>{ text.to_owned() }</td> }
 }
+
+/// A callback that counts one more attempt in `attempt`, which a page's loading effect depends
+/// on, so that it loads again (a problem's "retry"): one compiled callback for every page.
+pub(crate) fn retry(attempt: &crate::hooks::State<u32>) -> Callback<()> {
+    let attempt = attempt.clone();
+    Callback::from(move |()| attempt.set(*attempt + 1))
+}
