@@ -530,12 +530,12 @@ fn record_detail(session: &Session, w: &Words, r: &CallRecord, close: Callback<M
             <h2 id="cc-detail-title" tabindex="-1">{ w.detail_title }{ " " }{ &r.telephone }</h2>
             <dl class="facts">
                 <dt>{ "uuid" }</dt><dd><code>{ &r.uuid }</code></dd>
-                <dt>{ w.callout }</dt><dd>{ r.callout_time.as_str() }</dd>
-                <dt>{ w.answered_at }</dt><dd>{ r.answered_time.as_ref().map_or(w.no, |t| t.as_str()) }</dd>
-                <dt>{ w.ended_at }</dt><dd>{ r.call_end_time.as_str() }</dd>
-                <dt>{ w.duration }</dt><dd>{ r.time_len }</dd>
-                <dt>{ w.extnum }</dt><dd>{ r.extnum.clone().unwrap_or_else(|| "—".into()) }</dd>
-                <dt>{ w.hangup }</dt><dd>{ format!("{}{sip}", r.hangup_cause) }</dd>
+                { kit::fact(w.callout, r.callout_time.as_str()) }
+                { kit::fact(w.answered_at, r.answered_time.as_ref().map_or(w.no, |t| t.as_str())) }
+                { kit::fact(w.ended_at, r.call_end_time.as_str()) }
+                { kit::fact(w.duration, &r.time_len.to_string()) }
+                { kit::fact(w.extnum, r.extnum.as_deref().unwrap_or("—")) }
+                { kit::fact(w.hangup, &format!("{}{sip}", r.hangup_cause)) }
             </dl>
             <h3 id="cc-dialogue-title">{ w.dialogue }</h3>
             if r.dialogue.is_empty() {

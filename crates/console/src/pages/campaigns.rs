@@ -724,8 +724,8 @@ pub fn CampaignPage(props: &PageProps) -> Html {
             <dl class="facts">
                 <dt>{ w.task_id }</dt><dd><code>{ &task_id }</code></dd>
                 if let Some(t) = &*task {
-                    <dt>{ w.bot }</dt><dd>{ &t.bot_id }</dd>
-                    <dt>{ w.disnumber }</dt><dd>{ &t.disnumber }</dd>
+                    { kit::fact(w.bot, &t.bot_id) }
+                    { kit::fact(w.disnumber, &t.disnumber) }
                 }
             </dl>
             { upload }
@@ -884,10 +884,10 @@ fn check_view(w: &Words, check: &NumberCheck) -> Html {
     html! {
         <div class="check" role="status">
             <dl class="facts">
-                <dt>{ w.check_rows }</dt><dd>{ check.rows }</dd>
+                { kit::fact(w.check_rows, &check.rows.to_string()) }
                 <dt>{ w.check_numbers }</dt><dd class="check-numbers">{ check.numbers }</dd>
-                <dt>{ w.malformed }</dt><dd>{ check.malformed_count }</dd>
-                <dt>{ w.duplicates }</dt><dd>{ check.duplicate_count }</dd>
+                { kit::fact(w.malformed, &check.malformed_count.to_string()) }
+                { kit::fact(w.duplicates, &check.duplicate_count.to_string()) }
             </dl>
             if !check.malformed.is_empty() {
                 <h3>{ w.malformed }</h3>

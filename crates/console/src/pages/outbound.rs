@@ -624,7 +624,7 @@ fn Job(props: &JobProps) -> Html {
                 <dt>{ w.status }</dt>
                 <dd class="call-status">{ (*status).as_ref().map_or_else(|| "—".to_owned(), |s| status_label(lang, &s.call_status)) }</dd>
                 if let Some(s) = (*status).as_ref() {
-                    <dt>{ w.fetched }</dt><dd>{ s.fetch_time.as_str() }</dd>
+                    { kit::fact(w.fetched, s.fetch_time.as_str()) }
                 }
             </dl>
             { match &*watch {

@@ -128,3 +128,10 @@ pub(crate) fn retry(attempt: &crate::hooks::State<u32>) -> Callback<()> {
     let attempt = attempt.clone();
     Callback::from(move |()| attempt.set(*attempt + 1))
 }
+
+/// One fact of a details list (`<dl>`): its term and its text; one copy of the markup for every
+/// such pair.
+#[inline(never)]
+pub(crate) fn fact(term: &'static str, text: &str) -> Html {
+    html! { <><dt>{ term }</dt><dd>{ text.to_owned() }</dd></> }
+}
