@@ -93,10 +93,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
         Load::Done { bots, skipped } => html! {
             <>
                 if *skipped > 0 { <p class="notice" role="status">{ skipped }{ " " }{ words.skipped }</p> }
-                <table class="responsive">
-                    <caption class="visually-hidden">{ words.title }</caption>
-                    { kit::head(&[words.name, words.id, words.actions]) }
-                    <tbody>
+                { kit::table("responsive", words.title, &[words.name, words.id, words.actions], html! { <>
                         { for bots.iter().map(|bot| {
                             let current = trying.as_deref() == Some(bot.bot_id.as_str());
                             html! {
@@ -114,8 +111,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
                                 </tr>
                             }
                         }) }
-                    </tbody>
-                </table>
+                </> }) }
             </>
         },
     };

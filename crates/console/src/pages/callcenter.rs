@@ -437,10 +437,7 @@ fn Records(props: &SessionProps) -> Html {
                     if page.rows.is_empty() {
                         <p>{ w.none }</p>
                     } else {
-                        <table class="responsive records">
-                            <caption class="visually-hidden">{ w.tab_records }</caption>
-                            { kit::head(&[w.callout, w.telephone, w.extnum, w.duration, w.answered, w.hangup, w.actions]) }
-                            <tbody>
+                        { kit::table("responsive records", w.tab_records, &[w.callout, w.telephone, w.extnum, w.duration, w.answered, w.hangup, w.actions], html! { <>
                                 { for page.rows.iter().map(|r| {
                                     let open = {
                                         let (selected, r) = (selected.clone(), r.clone());
@@ -464,8 +461,7 @@ fn Records(props: &SessionProps) -> Html {
                                         </tr>
                                     }
                                 }) }
-                            </tbody>
-                        </table>
+                        </> }) }
                         { kit::pager(w.tab_records, (w.prev, current <= 1, go_page(current.saturating_sub(1))),
                             html! { format!("{} {current} / {pages}", w.page) },
                             (w.next, u64::from(current) >= pages, go_page(current + 1))) }
@@ -678,10 +674,7 @@ fn Tasks(props: &SessionProps) -> Html {
                     if page.rows.is_empty() {
                         <p>{ w.none }</p>
                     } else {
-                        <table class="responsive tasks">
-                            <caption class="visually-hidden">{ w.tab_tasks }</caption>
-                            { kit::head(&[w.select, w.batch_id, w.ticket_no, w.telephone, w.username, w.ticket_type, w.status, w.created, w.stopped, w.connected]) }
-                            <tbody>
+                        { kit::table("responsive tasks", w.tab_tasks, &[w.select, w.batch_id, w.ticket_no, w.telephone, w.username, w.ticket_type, w.status, w.created, w.stopped, w.connected], html! { <>
                                 { for page.rows.iter().map(|t| {
                                     let id = t.batch_id;
                                     let toggle = {
@@ -714,8 +707,7 @@ fn Tasks(props: &SessionProps) -> Html {
                                         </tr>
                                     }
                                 }) }
-                            </tbody>
-                        </table>
+                        </> }) }
                         { kit::pager(w.tab_tasks, (w.prev, current <= 1, go_page(current.saturating_sub(1))),
                             html! { format!("{} {current} / {pages}", w.page) },
                             (w.next, u64::from(current) >= pages, go_page(current + 1))) }
@@ -927,15 +919,11 @@ fn NewTasks(props: &SessionProps) -> Html {
             <section aria-labelledby="cc-created">
                 <h3 id="cc-created" tabindex="-1">{ w.created_title }{ format!(" ({})", created.len()) }</h3>
                 if *skipped > 0 { <p class="notice">{ skipped }{ " " }{ w.skipped }</p> }
-                <table class="responsive created">
-                    <caption class="visually-hidden">{ w.created_title }</caption>
-                    { kit::head(&[w.ticket_no, w.batch_id]) }
-                    <tbody>
+                { kit::table("responsive created", w.created_title, &[w.ticket_no, w.batch_id], html! { <>
                         { for created.iter().map(|c| html! {
                             <tr>{ kit::cell(w.ticket_no, &c.ticket_no) }<td data-label={w.batch_id}><code>{ c.batch_id }</code></td></tr>
                         }) }
-                    </tbody>
-                </table>
+                </> }) }
                 <p><a href={Route::CallCenter("tasks".into()).href()}>{ w.see_tasks }</a></p>
             </section>
         },

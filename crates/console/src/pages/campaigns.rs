@@ -351,10 +351,7 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
                 page.total_pages.unwrap_or_else(|| page.total.div_ceil(u64::from(PAGE_SIZE)) as u32).max(1);
             html! {
                 <>
-                    <table class="responsive">
-                        <caption class="visually-hidden">{ w.title }</caption>
-                        { kit::head(&[w.name, w.task_id, w.bot, w.disnumber, w.record]) }
-                        <tbody>
+                    { kit::table("responsive", w.title, &[w.name, w.task_id, w.bot, w.disnumber, w.record], html! { <>
                             { for page.rows.iter().map(|task| {
                                 let id = task.task_id.clone().unwrap_or_default();
                                 html! {
@@ -371,8 +368,7 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
                                     </tr>
                                 }
                             }) }
-                        </tbody>
-                    </table>
+                    </> }) }
                     { kit::pager(w.title, (w.prev, current <= 1, goto(current.saturating_sub(1).max(1))),
                         html! { <>{ format!("{current} / {pages}") }{ " · " }{ page.total }{ " " }{ lang.pick("个任务", "tasks") }</> },
                         (w.next, current >= pages, goto(current + 1))) }
@@ -1070,10 +1066,7 @@ fn use_results(props: &TaskProps) -> Html {
                 <>
                     <p role="status" class="calls-count">{ format!("{} {}", page.total, w.total_calls) }</p>
                     if !page.rows.is_empty() {
-                        <table class="responsive calls">
-                            <caption class="visually-hidden">{ w.calls_title }</caption>
-                            { kit::head(&[w.num, w.state, w.grade, w.answered, w.duration, w.start, w.open_call]) }
-                            <tbody>
+                        { kit::table("responsive calls", w.calls_title, &[w.num, w.state, w.grade, w.answered, w.duration, w.start, w.open_call], html! { <>
                                 { for page.rows.iter().map(|c| html! {
                                     <tr>
                                         { kit::cell(w.num, &c.num) }
@@ -1087,8 +1080,7 @@ fn use_results(props: &TaskProps) -> Html {
                                         </td>
                                     </tr>
                                 }) }
-                            </tbody>
-                        </table>
+                        </> }) }
                         { kit::pager(w.calls_title, (w.prev, offset == 0, page_to(offset - CALLS_PAGE)),
                             html! { format!("{from}–{to} / {}", page.total) },
                             (w.next, to >= page.total as i64, page_to(offset + CALLS_PAGE))) }

@@ -296,10 +296,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
                     if page.rows.is_empty() {
                         <p>{ w.none }</p>
                     } else {
-                        <table class="responsive contacts">
-                            <caption class="visually-hidden">{ w.directory }</caption>
-                            { kit::head(&[w.phone, w.name, w.transfer, w.variables, w.actions]) }
-                            <tbody>
+                        { kit::table("responsive contacts", w.directory, &[w.phone, w.name, w.transfer, w.variables, w.actions], html! { <>
                                 { for page.rows.iter().map(|c| {
                                     let pick = {
                                         let (edit, edit_invalid, saving, c) = (edit.clone(), edit_invalid.clone(), saving.clone(), c.clone());
@@ -324,8 +321,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
                                         </tr>
                                     }
                                 }) }
-                            </tbody>
-                        </table>
+                        </> }) }
                         { kit::pager(w.directory, (w.prev, offset == 0, page_to(offset.saturating_sub(PAGE))),
                             html! { format!("{from}–{to} / {}", page.total) },
                             (w.next, u64::from(to) >= page.total, page_to(offset + PAGE))) }

@@ -371,10 +371,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
                 <section aria-labelledby="ob-results-title">
                     <h2 id="ob-results-title" tabindex="-1">{ w.results_title }</h2>
                     if *skipped > 0 { <p class="notice" role="status">{ skipped }{ " " }{ w.skipped }</p> }
-                    <table class="responsive placed">
-                        <caption class="visually-hidden">{ w.results_title }</caption>
-                        { kit::head(&[w.person, w.result, w.message, w.job]) }
-                        <tbody>
+                    { kit::table("responsive placed", w.results_title, &[w.person, w.result, w.message, w.job], html! { <>
                             { for items.iter().map(|item| {
                                 let result = match item.error_code {
                                     CallErrorCode::Ok => w.placed.to_owned(),
@@ -396,8 +393,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
                                     </tr>
                                 }
                             }) }
-                        </tbody>
-                    </table>
+                    </> }) }
                     if placed.is_empty() {
                         <p class="alert" role="alert">{ w.none_placed }</p>
                     }

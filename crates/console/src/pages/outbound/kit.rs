@@ -135,3 +135,21 @@ pub(crate) fn retry(attempt: &crate::hooks::State<u32>) -> Callback<()> {
 pub(crate) fn fact(term: &'static str, text: &str) -> Html {
     html! { <><dt>{ term }</dt><dd>{ text.to_owned() }</dd></> }
 }
+
+/// A list's table: its class, a caption for screen readers only, its column headers
+/// ([`head`]) and its rows; one copy of the markup for every such table.
+#[inline(never)]
+pub(crate) fn table(
+    class: &'static str,
+    caption: &'static str,
+    columns: &[&'static str],
+    rows: Html,
+) -> Html {
+    html! {
+        <table class={class}>
+            <caption class="visually-hidden">{ caption }</caption>
+            { head(columns) }
+            <tbody>{ rows }</tbody>
+        </table>
+    }
+}
