@@ -124,7 +124,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
     };
     html! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{ words.title }</h1>
+            { kit::title(words.title) }
             <p>{ words.intro }</p>
             <div class="bots">
                 <div>{ list }</div>

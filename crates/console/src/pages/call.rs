@@ -151,7 +151,7 @@ pub fn CallPage(props: &PageProps) -> Html {
     };
     html! {
         <section class="page call" aria-labelledby="page-title">
-            if !matches!(*load, Load::Done(_)) { <h1 id="page-title">{ w.title }</h1> }
+            if !matches!(*load, Load::Done(_)) { { kit::title(w.title) } }
             { body }
         </section>
     }

@@ -337,7 +337,7 @@ pub fn page(props: &PageProps) -> Html {
     };
     html! {
         <section class="page callcenter" aria-labelledby="page-title">
-            <h1 id="page-title">{ w.title }</h1>
+            { kit::title(w.title) }
             <nav aria-label={w.tabs}>
                 <div class="toolbar tabs">
                     { link(Tab::Records, "", w.tab_records) }
@@ -939,7 +939,7 @@ fn NewTasks(props: &SessionProps) -> Html {
                     <label for="cc-paste">{ w.paste }</label>
                     <textarea id="cc-paste" rows="8" value={(*text).clone()} oninput={on_text}
                         aria-describedby={described} aria-invalid={(!parsed.problems.is_empty()).then_some("true")} />
-                    <p class="hint" id="cc-paste-hint">{ w.paste_hint }</p>
+                    { kit::hint("cc-paste-hint", w.paste_hint) }
                 </div>
                 <div class="field">
                     <label for="cc-csv">{ w.csv }</label>

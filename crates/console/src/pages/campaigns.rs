@@ -378,7 +378,7 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
     };
     html! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{ w.title }</h1>
+            { kit::title(w.title) }
             <div class="toolbar">
                 <form class="row" role="search" onsubmit={on_search}>
                     <div class="field">
@@ -600,7 +600,7 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
     html! {
         <section class="page" aria-labelledby="page-title">
             <p><a href={Route::Campaigns.href()}>{ w.back }</a></p>
-            <h1 id="page-title">{ w.new_title }</h1>
+            { kit::title(w.new_title) }
             <p>{ w.new_intro }</p>
             <form {onsubmit} novalidate=true>
                 <div class="fields">
@@ -614,17 +614,17 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
                     <div class="field">
                         <label for="voice">{ w.voice }</label>
                         <input id="voice" required=true value={f.voice.clone()} aria-describedby="voice-hint" onchange={set(|f, v| f.voice = v)} />
-                        <p class="hint" id="voice-hint">{ w.voice_hint }</p>
+                        { kit::hint("voice-hint", w.voice_hint) }
                     </div>
                     <div class="field">
                         <label for="disnumber">{ format!("{} *", w.disnumber) }</label>
                         <input id="disnumber" required=true inputmode="tel" value={f.disnumber.clone()} aria-describedby="disnumber-hint" onchange={set(|f, v| f.disnumber = v)} />
-                        <p class="hint" id="disnumber-hint">{ w.disnumber_hint }</p>
+                        { kit::hint("disnumber-hint", w.disnumber_hint) }
                     </div>
                     <div class="field">
                         <label for="team-url">{ w.team_url }</label>
                         <input id="team-url" type="url" value={f.team_url.clone()} aria-describedby="team-url-hint" onchange={set(|f, v| f.team_url = v)} />
-                        <p class="hint" id="team-url-hint">{ w.team_url_hint }</p>
+                        { kit::hint("team-url-hint", w.team_url_hint) }
                     </div>
                     { kit::text_field(kit::TextField { id: "recall-interval", label: w.recall_interval, kind: None, inputmode: Some("numeric"),
                         required: false, value: f.recall_interval.clone(), invalid: false, described: None,
@@ -635,12 +635,12 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
                     <div class="field">
                         <label for="forbid">{ w.forbid }</label>
                         <textarea id="forbid" rows="3" aria-describedby="forbid-hint" value={f.forbid.clone()} onchange={set(|f, v| f.forbid = v)} />
-                        <p class="hint" id="forbid-hint">{ w.forbid_hint }</p>
+                        { kit::hint("forbid-hint", w.forbid_hint) }
                     </div>
                     <div class="field">
                         <label for="ring-asr-code">{ w.ring_asr_code }</label>
                         <textarea id="ring-asr-code" rows="3" aria-describedby="ring-asr-code-hint" value={f.ring_asr_code.clone()} onchange={set(|f, v| f.ring_asr_code = v)} />
-                        <p class="hint" id="ring-asr-code-hint">{ w.ring_asr_code_hint }</p>
+                        { kit::hint("ring-asr-code-hint", w.ring_asr_code_hint) }
                     </div>
                 </div>
                 <div class="row">
@@ -841,7 +841,7 @@ fn use_upload_numbers(props: &TaskProps) -> Html {
                         <label for="numbers-file">{ w.file_label }</label>
                         <input id="numbers-file" type="file" accept=".csv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                             aria-describedby="numbers-hint" onchange={on_file} />
-                        <p class="hint" id="numbers-hint">{ w.file_hint }</p>
+                        { kit::hint("numbers-hint", w.file_hint) }
                     </div>
                     { kit::text_field(kit::TextField { id: "batch-name", label: w.batch_name, kind: None, inputmode: None,
                         required: false, value: (*batch).clone(), invalid: false, described: None,

@@ -152,7 +152,7 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
     };
     html! {
         <section class="page followup" aria-labelledby="page-title">
-            <h1 id="page-title">{ w.title }</h1>
+            { kit::title(w.title) }
             <p>{ w.intro }</p>
             <form class="row" role="search" onsubmit={onsubmit} novalidate=true aria-label={w.session_id}>
                 <div class="field">
@@ -160,7 +160,7 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
                     <input id="fu-session" value={(*typed).clone()} onchange={on_type}
                         aria-invalid={(*missing).then_some("true")}
                         aria-describedby={if *missing { "fu-session-hint fu-session-error" } else { "fu-session-hint" }} />
-                    <p class="hint" id="fu-session-hint">{ w.session_hint }</p>
+                    { kit::hint("fu-session-hint", w.session_hint) }
                 </div>
                 <button type="submit" class="primary">{ w.open }</button>
             </form>

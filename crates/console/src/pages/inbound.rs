@@ -470,7 +470,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
 
     html! {
         <section class="page inbound" aria-labelledby="page-title">
-            <h1 id="page-title">{ w.title }</h1>
+            { kit::title(w.title) }
             <p>{ w.intro }</p>
 
             <h2 id="in-dir-title">{ w.directory }</h2>
@@ -478,7 +478,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
                 <div class="field">
                     <label for="in-search">{ w.search }</label>
                     <input id="in-search" type="search" value={(*typed).clone()} oninput={on_type} aria-describedby="in-search-hint" />
-                    <p class="hint" id="in-search-hint">{ w.search_hint }</p>
+                    { kit::hint("in-search-hint", w.search_hint) }
                 </div>
                 <button type="submit">{ w.find }</button>
             </form>
@@ -489,7 +489,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
                 <label for="in-import">{ w.import_file }</label>
                 <input id="in-import" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                     aria-describedby="in-import-hint" onchange={on_import} />
-                <p class="hint" id="in-import-hint">{ w.import_hint }</p>
+                { kit::hint("in-import-hint", w.import_hint) }
             </div>
             { import_view }
 
@@ -510,7 +510,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
                         <textarea id="in-vars" rows="3" value={e.variables.clone()} aria-invalid={bad("in-vars").then_some("true")}
                             aria-describedby={if bad("in-vars") { "in-vars-hint in-edit-error" } else { "in-vars-hint" }}
                             onchange={setter(&edit, |f, v| f.variables = v)} />
-                        <p class="hint" id="in-vars-hint">{ w.vars_hint }</p>
+                        { kit::hint("in-vars-hint", w.vars_hint) }
                     </div>
                 </div>
                 if let Some((_, why)) = (*edit_invalid).as_ref() {
@@ -527,7 +527,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
             <div class="field">
                 <label for="in-template">{ w.template }</label>
                 <textarea id="in-template" rows="2" value={(*template).clone()} oninput={on_template} aria-describedby="in-template-hint" />
-                <p class="hint" id="in-template-hint">{ w.template_hint }</p>
+                { kit::hint("in-template-hint", w.template_hint) }
             </div>
             <p>{ w.heard }</p>
             <p class="prompt-preview notice" aria-live="polite">{ readable(&preview) }</p>

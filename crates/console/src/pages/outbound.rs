@@ -238,7 +238,7 @@ pub fn page(props: &PageProps) -> Html {
     }
     html! {
         <section class="page outbound" aria-labelledby="page-title">
-            <h1 id="page-title">{ w.title }</h1>
+            { kit::title(w.title) }
             <p>{ w.intro }</p>
             <PlaceCalls session={session.clone()} />
             <OpenJob lang={session.lang} />
@@ -428,7 +428,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
                             aria-invalid={bad("ob-mediation").then_some("true")}
                             aria-describedby={described("ob-mediation", Some("ob-mediation-hint"))}
                             onchange={setter(&form, |f, v| f.mediation_id = v)} />
-                        <p class="hint" id="ob-mediation-hint">{ w.mediation_hint }</p>
+                        { kit::hint("ob-mediation-hint", w.mediation_hint) }
                         { for error_for("ob-mediation") }
                     </div>
                     <div class="field">
@@ -443,7 +443,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
                         <input id="ob-persons" required=true value={f.persons.clone()} aria-invalid={bad("ob-persons").then_some("true")}
                             aria-describedby={described("ob-persons", Some("ob-persons-hint"))}
                             onchange={setter(&form, |f, v| f.persons = v)} />
-                        <p class="hint" id="ob-persons-hint">{ w.persons_hint }</p>
+                        { kit::hint("ob-persons-hint", w.persons_hint) }
                         { for error_for("ob-persons") }
                     </div>
                 </div>

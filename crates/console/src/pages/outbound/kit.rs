@@ -153,3 +153,17 @@ pub(crate) fn table(
         </table>
     }
 }
+
+/// A form field's hint (`<p class="hint">`), with the id its control's `aria-describedby`
+/// names; one copy of the markup for every hint.
+#[inline(never)]
+pub(crate) fn hint(id: &'static str, text: &'static str) -> Html {
+    html! { <p class="hint" id={id}>{ text }</p> }
+}
+
+/// A page's title (`<h1 id="page-title">`, which the page's section is labelled by); one copy
+/// of the markup for every page.
+#[inline(never)]
+pub(crate) fn title(text: &'static str) -> Html {
+    html! { <h1 id="page-title">{ text }</h1> }
+}
