@@ -92,7 +92,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
         Load::Done { bots, .. } if bots.is_empty() => html! { <p>{ words.none }</p> },
         Load::Done { bots, skipped } => html! {
             <>
-                if *skipped > 0 { <p class="notice" role="status">{ skipped }{ " " }{ words.skipped }</p> }
+                if *skipped > 0 { { kit::skipped(*skipped, words.skipped, true) } }
                 { kit::table("responsive", words.title, &[words.name, words.id, words.actions], html! { <>
                         { for bots.iter().map(|bot| {
                             let current = trying.as_deref() == Some(bot.bot_id.as_str());

@@ -432,7 +432,7 @@ fn Records(props: &SessionProps) -> Html {
                 <>
                     <p role="status" class="records-count">{ format!("{} {}", page.total, w.records) }</p>
                     if !page.skipped.is_empty() {
-                        <p class="notice">{ page.skipped.len() }{ " " }{ w.skipped }</p>
+                        { kit::skipped(page.skipped.len(), w.skipped, false) }
                     }
                     if page.rows.is_empty() {
                         <p>{ w.none }</p>
@@ -554,7 +554,7 @@ fn record_detail(session: &Session, w: &Words, r: &CallRecord, close: Callback<M
                 </ol>
             }
             if !r.dialogue.skipped.is_empty() {
-                <p class="notice">{ r.dialogue.skipped.len() }{ " " }{ w.skipped }</p>
+                { kit::skipped(r.dialogue.skipped.len(), w.skipped, false) }
             }
             <h3>{ w.recording }</h3>
             if r.wav_file_url.is_empty() {
@@ -918,7 +918,7 @@ fn NewTasks(props: &SessionProps) -> Html {
         Create::Done { created, skipped } => html! {
             <section aria-labelledby="cc-created">
                 <h3 id="cc-created" tabindex="-1">{ w.created_title }{ format!(" ({})", created.len()) }</h3>
-                if *skipped > 0 { <p class="notice">{ skipped }{ " " }{ w.skipped }</p> }
+                if *skipped > 0 { { kit::skipped(*skipped, w.skipped, false) } }
                 { kit::table("responsive created", w.created_title, &[w.ticket_no, w.batch_id], html! { <>
                         { for created.iter().map(|c| html! {
                             <tr>{ kit::cell(w.ticket_no, &c.ticket_no) }<td data-label={w.batch_id}><code>{ c.batch_id }</code></td></tr>

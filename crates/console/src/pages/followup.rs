@@ -128,7 +128,7 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
             <section aria-labelledby="fu-transcript-title">
                 <h2 id="fu-transcript-title">{ w.transcript }{ " " }<code>{ current.clone().unwrap_or_default() }</code></h2>
                 <p role="status" class="followup-count">{ format!("{} {}", lines.len(), w.lines) }</p>
-                if *skipped > 0 { <p class="notice">{ skipped }{ " " }{ w.skipped }</p> }
+                if *skipped > 0 { { kit::skipped(*skipped, w.skipped, false) } }
                 if lines.is_empty() {
                     <p>{ w.empty }</p>
                 } else {

@@ -370,7 +370,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
             html! {
                 <section aria-labelledby="ob-results-title">
                     <h2 id="ob-results-title" tabindex="-1">{ w.results_title }</h2>
-                    if *skipped > 0 { <p class="notice" role="status">{ skipped }{ " " }{ w.skipped }</p> }
+                    if *skipped > 0 { { kit::skipped(*skipped, w.skipped, true) } }
                     { kit::table("responsive placed", w.results_title, &[w.person, w.result, w.message, w.job], html! { <>
                             { for items.iter().map(|item| {
                                 let result = match item.error_code {
@@ -662,7 +662,7 @@ fn conversation(session: &Session, w: &Words, l: &ConversationLog) -> Html {
             if !l.call_type.is_empty() {
                 <p class="hint">{ w.stage }{ ": " }<code>{ &l.call_type }</code></p>
             }
-            if skipped > 0 { <p class="notice" role="status">{ skipped }{ " " }{ w.turns_skipped }</p> }
+            if skipped > 0 { { kit::skipped(skipped, w.turns_skipped, true) } }
             if lines.iter().all(|line| line.text.is_none()) {
                 <p>{ w.no_turns }</p>
             } else {

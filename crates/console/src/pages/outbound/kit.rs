@@ -167,3 +167,10 @@ pub(crate) fn hint(id: &'static str, text: &'static str) -> Html {
 pub(crate) fn title(text: &'static str) -> Html {
     html! { <h1 id="page-title">{ text }</h1> }
 }
+
+/// The notice that `count` rows or turns could not be read (`words` says which), a polite
+/// status when `status`; one copy of the markup for every list.
+#[inline(never)]
+pub(crate) fn skipped(count: usize, words: &'static str, status: bool) -> Html {
+    html! { <p class="notice" role={status.then_some("status")}>{ count }{ " " }{ words }</p> }
+}
