@@ -1,5 +1,8 @@
-//! Small browser helpers the operations pages share: reading a form control's value and moving
-//! the focus to an element (a result, a problem, the field to correct).
+//! Small browser helpers every page shares: reading a form control's value, moving the focus to
+//! an element (a result, a problem, the field to correct), and the markup the pages repeat (a
+//! form's text field and hint, a table with its headers and cells, a pager, a details list's
+//! facts, a page's title, the skipped-rows notice), each drawn by one `#[inline(never)]`
+//! function so that the wasm holds one copy of it instead of one per use.
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
