@@ -79,6 +79,27 @@ pub fn text_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
         .collect())
 }
 
+/// The line each key (a phone, a ticket number) was first met on, to report repeats.
+///
+/// Why a JSON object: `serde_json::Map<String, Value>` is in the wasm already (decoding), so
+/// keeping the lines in one adds no map code; a `BTreeMap<String, usize>` of its own cost the
+/// console's wasm about 1 KB gzip.
+#[derive(Default)]
+pub struct FirstSeen(serde_json::Map<String, serde_json::Value>);
+
+impl FirstSeen {
+    /// The line `key` was first met on, or `None` when this (`line`) is the first time.
+    pub fn first_line(&mut self, key: &str, line: usize) -> Option<usize> {
+        match self.0.get(key) {
+            Some(first) => first.as_u64().map(|l| l as usize),
+            None => {
+                self.0.insert(key.to_owned(), line.into());
+                None
+            }
+        }
+    }
+}
+
 /// Checks the rows of a number file (the first is the header).
 pub fn check_rows(rows: &[Vec<String>]) -> Result<NumberCheck, FileProblem> {
     let (header, data) = rows.split_first().ok_or(FileProblem::Empty)?;
@@ -87,7 +108,7 @@ pub fn check_rows(rows: &[Vec<String>]) -> Result<NumberCheck, FileProblem> {
         return Err(FileProblem::Header);
     }
     let mut check = NumberCheck::default();
-    let mut seen: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut seen = FirstSeen::default();
     for (i, row) in data.iter().enumerate() {
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -102,22 +123,17 @@ pub fn check_rows(rows: &[Vec<String>]) -> Result<NumberCheck, FileProblem> {
             }
             continue;
         }
-        match seen.get(phone) {
-            Some(&first_line) => {
-                check.duplicate_count += 1;
-                if check.duplicates.len() < LISTED {
-                    check.duplicates.push((line, phone.to_owned(), first_line));
-                }
-            }
-            None => {
-                seen.insert(phone, line);
+        if let Some(first_line) = seen.first_line(phone, line) {
+            check.duplicate_count += 1;
+            if check.duplicates.len() < LISTED {
+                check.duplicates.push((line, phone.to_owned(), first_line));
             }
         }
     }
     if check.rows > OUTNUM_MAX_ROWS {
         return Err(FileProblem::TooMany(check.rows));
     }
-    check.numbers = seen.len();
+    check.numbers = seen.0.len();
     if check.numbers == 0 {
         return Err(FileProblem::NoNumbers);
     }

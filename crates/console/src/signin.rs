@@ -7,6 +7,7 @@ use crate::hooks::{use_effect_on, use_init};
 
 use crate::error::{ConsoleError, Problem};
 use crate::i18n::Lang;
+use crate::pages::outbound::kit;
 use crate::session::{self, SignOut};
 
 /// The sign-in form's properties.
@@ -112,7 +113,7 @@ pub(crate) fn SignIn(props: &SignInProps) -> Html {
                 <input id="token" name="token" type="password" autocomplete="off" spellcheck="false"
                     ref={input} aria-describedby={described}
                     aria-invalid={matches!(*status, Status::Failed(_)).then_some("true")} />
-                <p class="hint" id="token-hint">{ words.token_hint }</p>
+                { kit::hint("token-hint", words.token_hint) }
                 <button type="submit" class="primary" disabled={checking}>{ words.sign_in }</button>
             </form>
             { feedback }

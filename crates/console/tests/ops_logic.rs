@@ -5,7 +5,7 @@
 //! `#[cfg(test)]` tests run.
 
 // What those files reach through `crate::`.
-use kefu_console::text;
+use kefu_console::{numbers, text};
 
 #[allow(dead_code)]
 #[path = "../src/pages/outbound/poll.rs"]

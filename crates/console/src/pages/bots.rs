@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
+use super::outbound::kit;
 use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;
@@ -84,26 +85,20 @@ pub fn BotsPage(props: &PageProps) -> Html {
         });
     }
     let trying = (!props.rest.is_empty()).then(|| props.rest.to_string());
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let list = match &*load {
         Load::Loading => loading(lang, ""),
         Load::Failed(problem) => problem_view(problem, lang, Some(retry)),
         Load::Done { bots, .. } if bots.is_empty() => html! { <p>{ words.none }</p> },
         Load::Done { bots, skipped } => html! {
             <>
-                if *skipped > 0 { <p class="notice" role="status">{ skipped }{ " " }{ words.skipped }</p> }
-                <table class="responsive">
-                    <caption class="visually-hidden">{ words.title }</caption>
-                    <thead><tr><th scope="col">{ words.name }</th><th scope="col">{ words.id }</th><th scope="col">{ words.actions }</th></tr></thead>
-                    <tbody>
+                if *skipped > 0 { { kit::skipped(*skipped, words.skipped, true) } }
+                { kit::table("responsive", words.title, &[words.name, words.id, words.actions], html! { <>
                         { for bots.iter().map(|bot| {
                             let current = trying.as_deref() == Some(bot.bot_id.as_str());
                             html! {
                                 <tr>
-                                    <td data-label={words.name}>{ &bot.bot_name }</td>
+                                    { kit::cell(words.name, &bot.bot_name) }
                                     <td data-label={words.id}><code>{ &bot.bot_id }</code></td>
                                     <td data-label={words.actions}>
                                         if current {
@@ -116,8 +111,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
                                 </tr>
                             }
                         }) }
-                    </tbody>
-                </table>
+                </> }) }
             </>
         },
     };
@@ -130,7 +124,7 @@ pub fn BotsPage(props: &PageProps) -> Html {
     };
     html! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{ words.title }</h1>
+            { kit::title(words.title) }
             <p>{ words.intro }</p>
             <div class="bots">
                 <div>{ list }</div>

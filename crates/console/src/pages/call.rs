@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
+use super::outbound::kit;
 use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;
@@ -101,10 +102,7 @@ pub fn CallPage(props: &PageProps) -> Html {
             });
         });
     }
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let body = match &*load {
         Load::Loading => loading(lang, ""),
         Load::Failed(p) => problem_view(p, lang, Some(retry)),
@@ -115,12 +113,12 @@ pub fn CallPage(props: &PageProps) -> Html {
                     <p><a href={Route::Campaign(c.task_id.clone()).href()}>{ w.back }</a></p>
                     <h1 id="page-title">{ w.title }{ " " }{ &c.num }</h1>
                     <dl class="facts">
-                        <dt>{ w.task }</dt><dd>{ &detail.task_name }</dd>
-                        <dt>{ w.num }</dt><dd>{ &c.num }</dd>
-                        <dt>{ w.state }</dt><dd>{ format!("{} {}", c.state, c.state_label) }</dd>
-                        <dt>{ w.grade }</dt><dd>{ c.grade.clone().unwrap_or_else(|| "—".into()) }</dd>
-                        <dt>{ w.duration }</dt><dd>{ c.duration.map_or_else(|| "—".into(), |d| d.to_string()) }</dd>
-                        <dt>{ w.start }</dt><dd>{ c.start_time.as_ref().map_or("—", |t| t.as_str()) }</dd>
+                        { kit::fact(w.task, &detail.task_name) }
+                        { kit::fact(w.num, &c.num) }
+                        { kit::fact(w.state, &format!("{} {}", c.state, c.state_label)) }
+                        { kit::fact(w.grade, c.grade.as_deref().unwrap_or("—")) }
+                        { kit::fact(w.duration, &c.duration.map_or_else(|| "—".into(), |d| d.to_string())) }
+                        { kit::fact(w.start, c.start_time.as_ref().map_or("—", |t| t.as_str())) }
                     </dl>
                     <h2>{ w.recording }</h2>
                     <Recording session={session.clone()} call_id={c.call_id.clone()} has={c.recording.is_some()} />
@@ -153,7 +151,7 @@ pub fn CallPage(props: &PageProps) -> Html {
     };
     html! {
         <section class="page call" aria-labelledby="page-title">
-            if !matches!(*load, Load::Done(_)) { <h1 id="page-title">{ w.title }</h1> }
+            if !matches!(*load, Load::Done(_)) { { kit::title(w.title) } }
             { body }
         </section>
     }

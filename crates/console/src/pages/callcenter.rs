@@ -8,8 +8,6 @@
 mod query;
 mod tickets;
 
-use std::collections::BTreeSet;
-
 use kefu_protocol::callcenter::{CallRecord, CallTask, CreatedTask};
 use kefu_protocol::{CallType, Page};
 use yew::prelude::*;
@@ -339,7 +337,7 @@ pub fn page(props: &PageProps) -> Html {
     };
     html! {
         <section class="page callcenter" aria-labelledby="page-title">
-            <h1 id="page-title">{ w.title }</h1>
+            { kit::title(w.title) }
             <nav aria-label={w.tabs}>
                 <div class="toolbar tabs">
                     { link(Tab::Records, "", w.tab_records) }
@@ -416,17 +414,13 @@ fn Records(props: &SessionProps) -> Html {
             }
         })
     };
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let go_page = |page: u32| {
         let applied = applied.clone();
         Callback::from(move |_: MouseEvent| applied.set((applied.0.clone(), page)))
     };
     let f = (*draft).clone();
     let bad = |id: &str| (*invalid).as_ref().is_some_and(|p| p.field() == id);
-    let aria_invalid = |id: &str| bad(id).then_some("true");
     let described = |id: &str| bad(id).then_some("cc-filter-error");
     let table = match &*load {
         Load::Loading => loading(lang, ""),
@@ -438,20 +432,12 @@ fn Records(props: &SessionProps) -> Html {
                 <>
                     <p role="status" class="records-count">{ format!("{} {}", page.total, w.records) }</p>
                     if !page.skipped.is_empty() {
-                        <p class="notice">{ page.skipped.len() }{ " " }{ w.skipped }</p>
+                        { kit::skipped(page.skipped.len(), w.skipped, false) }
                     }
                     if page.rows.is_empty() {
                         <p>{ w.none }</p>
                     } else {
-                        <table class="responsive records">
-                            <caption class="visually-hidden">{ w.tab_records }</caption>
-                            <thead><tr>
-                                <th scope="col">{ w.callout }</th><th scope="col">{ w.telephone }</th>
-                                <th scope="col">{ w.extnum }</th><th scope="col">{ w.duration }</th>
-                                <th scope="col">{ w.answered }</th><th scope="col">{ w.hangup }</th>
-                                <th scope="col">{ w.actions }</th>
-                            </tr></thead>
-                            <tbody>
+                        { kit::table("responsive records", w.tab_records, &[w.callout, w.telephone, w.extnum, w.duration, w.answered, w.hangup, w.actions], html! { <>
                                 { for page.rows.iter().map(|r| {
                                     let open = {
                                         let (selected, r) = (selected.clone(), r.clone());
@@ -462,12 +448,12 @@ fn Records(props: &SessionProps) -> Html {
                                     };
                                     html! {
                                         <tr data-uuid={r.uuid.clone()}>
-                                            <td data-label={w.callout}>{ r.callout_time.as_str() }</td>
+                                            { kit::cell(w.callout, r.callout_time.as_str()) }
                                             <td data-label={w.telephone} class="telephone">{ &r.telephone }</td>
-                                            <td data-label={w.extnum}>{ r.extnum.clone().unwrap_or_default() }</td>
+                                            { kit::cell(w.extnum, r.extnum.as_deref().unwrap_or_default()) }
                                             <td data-label={w.duration} class="duration">{ r.time_len }</td>
-                                            <td data-label={w.answered}>{ if r.answered() { w.yes } else { w.no } }</td>
-                                            <td data-label={w.hangup}>{ &r.hangup_cause }</td>
+                                            { kit::cell(w.answered, if r.answered() { w.yes } else { w.no }) }
+                                            { kit::cell(w.hangup, &r.hangup_cause) }
                                             <td data-label={w.actions}>
                                                 <button type="button" class="details" onclick={open}
                                                     aria-label={format!("{} {} {}", w.details, r.telephone, r.callout_time.as_str())}>{ w.details }</button>
@@ -475,13 +461,10 @@ fn Records(props: &SessionProps) -> Html {
                                         </tr>
                                     }
                                 }) }
-                            </tbody>
-                        </table>
-                        <nav class="pager" aria-label={w.tab_records}>
-                            <button type="button" disabled={current <= 1} onclick={go_page(current.saturating_sub(1))}>{ w.prev }</button>
-                            <span>{ format!("{} {current} / {pages}", w.page) }</span>
-                            <button type="button" disabled={u64::from(current) >= pages} onclick={go_page(current + 1)}>{ w.next }</button>
-                        </nav>
+                        </> }) }
+                        { kit::pager(w.tab_records, (w.prev, current <= 1, go_page(current.saturating_sub(1))),
+                            html! { format!("{} {current} / {pages}", w.page) },
+                            (w.next, u64::from(current) >= pages, go_page(current + 1))) }
                     }
                 </>
             }
@@ -504,34 +487,24 @@ fn Records(props: &SessionProps) -> Html {
                             }) }
                     </select>
                 </div>
-                <div class="field">
-                    <label for="cc-phone">{ w.telephone }</label>
-                    <input id="cc-phone" inputmode="tel" value={f.telephone.clone()} onchange={setter(&draft, |f, v| f.telephone = v)} />
-                </div>
-                <div class="field">
-                    <label for="cc-ext">{ w.extnum }</label>
-                    <input id="cc-ext" inputmode="numeric" value={f.extnum.clone()} onchange={setter(&draft, |f, v| f.extnum = v)} />
-                </div>
-                <div class="field">
-                    <label for="cc-from">{ w.from }</label>
-                    <input id="cc-from" type="datetime-local" step="1" value={f.from.clone()} aria-invalid={aria_invalid("cc-from")}
-                        aria-describedby={described("cc-from")} onchange={setter(&draft, |f, v| f.from = v)} />
-                </div>
-                <div class="field">
-                    <label for="cc-to">{ w.to }</label>
-                    <input id="cc-to" type="datetime-local" step="1" value={f.to.clone()} aria-invalid={aria_invalid("cc-to")}
-                        aria-describedby={described("cc-to")} onchange={setter(&draft, |f, v| f.to = v)} />
-                </div>
-                <div class="field">
-                    <label for="cc-min">{ w.min }</label>
-                    <input id="cc-min" inputmode="numeric" value={f.min.clone()} aria-invalid={aria_invalid("cc-min")}
-                        aria-describedby={described("cc-min")} onchange={setter(&draft, |f, v| f.min = v)} />
-                </div>
-                <div class="field">
-                    <label for="cc-max">{ w.max }</label>
-                    <input id="cc-max" inputmode="numeric" value={f.max.clone()} aria-invalid={aria_invalid("cc-max")}
-                        aria-describedby={described("cc-max")} onchange={setter(&draft, |f, v| f.max = v)} />
-                </div>
+                { kit::text_field(kit::TextField { id: "cc-phone", label: w.telephone, kind: None, inputmode: Some("tel"),
+                    required: false, value: f.telephone.clone(), invalid: false, described: None,
+                    onchange: setter(&draft, |f, v| f.telephone = v) }) }
+                { kit::text_field(kit::TextField { id: "cc-ext", label: w.extnum, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.extnum.clone(), invalid: false, described: None,
+                    onchange: setter(&draft, |f, v| f.extnum = v) }) }
+                { kit::text_field(kit::TextField { id: "cc-from", label: w.from, kind: Some("datetime-local"), inputmode: None,
+                    required: false, value: f.from.clone(), invalid: bad("cc-from"), described: described("cc-from"),
+                    onchange: setter(&draft, |f, v| f.from = v) }) }
+                { kit::text_field(kit::TextField { id: "cc-to", label: w.to, kind: Some("datetime-local"), inputmode: None,
+                    required: false, value: f.to.clone(), invalid: bad("cc-to"), described: described("cc-to"),
+                    onchange: setter(&draft, |f, v| f.to = v) }) }
+                { kit::text_field(kit::TextField { id: "cc-min", label: w.min, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.min.clone(), invalid: bad("cc-min"), described: described("cc-min"),
+                    onchange: setter(&draft, |f, v| f.min = v) }) }
+                { kit::text_field(kit::TextField { id: "cc-max", label: w.max, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.max.clone(), invalid: bad("cc-max"), described: described("cc-max"),
+                    onchange: setter(&draft, |f, v| f.max = v) }) }
                 <button type="submit" class="primary">{ w.search }</button>
             </form>
             if let Some(p) = (*invalid).as_ref() {
@@ -553,12 +526,12 @@ fn record_detail(session: &Session, w: &Words, r: &CallRecord, close: Callback<M
             <h2 id="cc-detail-title" tabindex="-1">{ w.detail_title }{ " " }{ &r.telephone }</h2>
             <dl class="facts">
                 <dt>{ "uuid" }</dt><dd><code>{ &r.uuid }</code></dd>
-                <dt>{ w.callout }</dt><dd>{ r.callout_time.as_str() }</dd>
-                <dt>{ w.answered_at }</dt><dd>{ r.answered_time.as_ref().map_or(w.no, |t| t.as_str()) }</dd>
-                <dt>{ w.ended_at }</dt><dd>{ r.call_end_time.as_str() }</dd>
-                <dt>{ w.duration }</dt><dd>{ r.time_len }</dd>
-                <dt>{ w.extnum }</dt><dd>{ r.extnum.clone().unwrap_or_else(|| "—".into()) }</dd>
-                <dt>{ w.hangup }</dt><dd>{ format!("{}{sip}", r.hangup_cause) }</dd>
+                { kit::fact(w.callout, r.callout_time.as_str()) }
+                { kit::fact(w.answered_at, r.answered_time.as_ref().map_or(w.no, |t| t.as_str())) }
+                { kit::fact(w.ended_at, r.call_end_time.as_str()) }
+                { kit::fact(w.duration, &r.time_len.to_string()) }
+                { kit::fact(w.extnum, r.extnum.as_deref().unwrap_or("—")) }
+                { kit::fact(w.hangup, &format!("{}{sip}", r.hangup_cause)) }
             </dl>
             <h3 id="cc-dialogue-title">{ w.dialogue }</h3>
             if r.dialogue.is_empty() {
@@ -581,7 +554,7 @@ fn record_detail(session: &Session, w: &Words, r: &CallRecord, close: Callback<M
                 </ol>
             }
             if !r.dialogue.skipped.is_empty() {
-                <p class="notice">{ r.dialogue.skipped.len() }{ " " }{ w.skipped }</p>
+                { kit::skipped(r.dialogue.skipped.len(), w.skipped, false) }
             }
             <h3>{ w.recording }</h3>
             if r.wav_file_url.is_empty() {
@@ -614,7 +587,8 @@ fn Tasks(props: &SessionProps) -> Html {
     let applied = use_init((TasksForm::default(), 1u32));
     let attempt = use_init(0u32);
     let load = use_init(Load::<Page<CallTask>>::Loading);
-    let chosen = use_init(BTreeSet::<i64>::new());
+    // The chosen tasks' ids, ascending (a page's few: a sorted Vec, no BTreeSet code).
+    let chosen = use_init(Vec::<i64>::new());
     let stop = use_init(Stop::Idle);
     {
         let (load, session) = (load.clone(), session.clone());
@@ -646,10 +620,7 @@ fn Tasks(props: &SessionProps) -> Html {
             }
         })
     };
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let go_page = |page: u32| {
         let applied = applied.clone();
         Callback::from(move |_: MouseEvent| applied.set((applied.0.clone(), page)))
@@ -657,7 +628,7 @@ fn Tasks(props: &SessionProps) -> Html {
     let ask = {
         let (stop, chosen) = (stop.clone(), chosen.clone());
         Callback::from(move |_: MouseEvent| {
-            stop.set(Stop::Confirming(chosen.iter().copied().collect()));
+            stop.set(Stop::Confirming((*chosen).clone()));
             kit::focus_later("cc-confirm-cancel");
         })
     };
@@ -680,7 +651,7 @@ fn Tasks(props: &SessionProps) -> Html {
                 match session.client.callcenter().stop_tasks(&ids).await {
                     Ok(()) => {
                         stop.set(Stop::Done(ids));
-                        chosen.set(BTreeSet::new());
+                        chosen.set(Vec::new());
                         attempt.set(*attempt + 1);
                     }
                     Err(e) => stop.set(Stop::Failed(session.problem(e))),
@@ -703,23 +674,18 @@ fn Tasks(props: &SessionProps) -> Html {
                     if page.rows.is_empty() {
                         <p>{ w.none }</p>
                     } else {
-                        <table class="responsive tasks">
-                            <caption class="visually-hidden">{ w.tab_tasks }</caption>
-                            <thead><tr>
-                                <th scope="col">{ w.select }</th><th scope="col">{ w.batch_id }</th>
-                                <th scope="col">{ w.ticket_no }</th><th scope="col">{ w.telephone }</th>
-                                <th scope="col">{ w.username }</th><th scope="col">{ w.ticket_type }</th>
-                                <th scope="col">{ w.status }</th><th scope="col">{ w.created }</th>
-                                <th scope="col">{ w.stopped }</th><th scope="col">{ w.connected }</th>
-                            </tr></thead>
-                            <tbody>
+                        { kit::table("responsive tasks", w.tab_tasks, &[w.select, w.batch_id, w.ticket_no, w.telephone, w.username, w.ticket_type, w.status, w.created, w.stopped, w.connected], html! { <>
                                 { for page.rows.iter().map(|t| {
                                     let id = t.batch_id;
                                     let toggle = {
                                         let chosen = chosen.clone();
                                         Callback::from(move |e: Event| {
                                             let mut next = (*chosen).clone();
-                                            if checked_of(&e) { next.insert(id); } else { next.remove(&id); }
+                                            match (next.binary_search(&id), checked_of(&e)) {
+                                                (Err(at), true) => next.insert(at, id),
+                                                (Ok(at), false) => { next.remove(at); }
+                                                _ => {}
+                                            }
                                             chosen.set(next);
                                         })
                                     };
@@ -730,24 +696,21 @@ fn Tasks(props: &SessionProps) -> Html {
                                                     aria-label={format!("{} {id}", w.select)} />
                                             </td>
                                             <td data-label={w.batch_id}><code>{ id }</code></td>
-                                            <td data-label={w.ticket_no}>{ &t.ticket_no }</td>
-                                            <td data-label={w.telephone}>{ &t.phone }</td>
-                                            <td data-label={w.username}>{ &t.username }</td>
-                                            <td data-label={w.ticket_type}>{ &t.ticket_type }</td>
+                                            { kit::cell(w.ticket_no, &t.ticket_no) }
+                                            { kit::cell(w.telephone, &t.phone) }
+                                            { kit::cell(w.username, &t.username) }
+                                            { kit::cell(w.ticket_type, &t.ticket_type) }
                                             <td data-label={w.status} class="task-status">{ &t.status }</td>
-                                            <td data-label={w.created}>{ ms_clock(t.create_time) }</td>
-                                            <td data-label={w.stopped}>{ t.stop_time.map(ms_clock).unwrap_or_default() }</td>
-                                            <td data-label={w.connected}>{ match t.connected { Some(true) => w.yes, Some(false) => w.no, None => "—" } }</td>
+                                            { kit::cell(w.created, &ms_clock(t.create_time)) }
+                                            { kit::cell(w.stopped, &t.stop_time.map(ms_clock).unwrap_or_default()) }
+                                            { kit::cell(w.connected, match t.connected { Some(true) => w.yes, Some(false) => w.no, None => "—" }) }
                                         </tr>
                                     }
                                 }) }
-                            </tbody>
-                        </table>
-                        <nav class="pager" aria-label={w.tab_tasks}>
-                            <button type="button" disabled={current <= 1} onclick={go_page(current.saturating_sub(1))}>{ w.prev }</button>
-                            <span>{ format!("{} {current} / {pages}", w.page) }</span>
-                            <button type="button" disabled={u64::from(current) >= pages} onclick={go_page(current + 1)}>{ w.next }</button>
-                        </nav>
+                        </> }) }
+                        { kit::pager(w.tab_tasks, (w.prev, current <= 1, go_page(current.saturating_sub(1))),
+                            html! { format!("{} {current} / {pages}", w.page) },
+                            (w.next, u64::from(current) >= pages, go_page(current + 1))) }
                     }
                 </>
             }
@@ -786,21 +749,15 @@ fn Tasks(props: &SessionProps) -> Html {
         <>
             <h2 id="cc-tasks-title">{ w.tab_tasks }</h2>
             <form class="toolbar filters" role="search" aria-labelledby="cc-tasks-title" onsubmit={onsubmit} novalidate=true>
-                <div class="field">
-                    <label for="ct-batch">{ w.batch_id }</label>
-                    <input id="ct-batch" inputmode="numeric" value={f.batch_id.clone()} aria-invalid={bad("ct-batch").then_some("true")}
-                        aria-describedby={bad("ct-batch").then_some("ct-filter-error")} onchange={setter(&draft, |f, v| f.batch_id = v)} />
-                </div>
-                <div class="field">
-                    <label for="ct-from">{ w.created_from }</label>
-                    <input id="ct-from" type="datetime-local" step="1" value={f.from.clone()} aria-invalid={bad("ct-from").then_some("true")}
-                        aria-describedby={bad("ct-from").then_some("ct-filter-error")} onchange={setter(&draft, |f, v| f.from = v)} />
-                </div>
-                <div class="field">
-                    <label for="ct-to">{ w.created_to }</label>
-                    <input id="ct-to" type="datetime-local" step="1" value={f.to.clone()} aria-invalid={bad("ct-to").then_some("true")}
-                        aria-describedby={bad("ct-to").then_some("ct-filter-error")} onchange={setter(&draft, |f, v| f.to = v)} />
-                </div>
+                { kit::text_field(kit::TextField { id: "ct-batch", label: w.batch_id, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.batch_id.clone(), invalid: bad("ct-batch"), described: bad("ct-batch").then_some("ct-filter-error"),
+                    onchange: setter(&draft, |f, v| f.batch_id = v) }) }
+                { kit::text_field(kit::TextField { id: "ct-from", label: w.created_from, kind: Some("datetime-local"), inputmode: None,
+                    required: false, value: f.from.clone(), invalid: bad("ct-from"), described: bad("ct-from").then_some("ct-filter-error"),
+                    onchange: setter(&draft, |f, v| f.from = v) }) }
+                { kit::text_field(kit::TextField { id: "ct-to", label: w.created_to, kind: Some("datetime-local"), inputmode: None,
+                    required: false, value: f.to.clone(), invalid: bad("ct-to"), described: bad("ct-to").then_some("ct-filter-error"),
+                    onchange: setter(&draft, |f, v| f.to = v) }) }
                 <button type="submit" class="primary">{ w.search }</button>
             </form>
             if let Some(p) = (*invalid).as_ref() {
@@ -933,19 +890,16 @@ fn NewTasks(props: &SessionProps) -> Html {
                 if !parsed.tickets.is_empty() {
                     <table class="responsive tickets">
                         <caption>{ w.preview }</caption>
-                        <thead><tr>
-                            <th scope="col">{ w.line }</th><th scope="col">{ w.ticket_no }</th><th scope="col">{ w.telephone }</th>
-                            <th scope="col">{ w.username }</th><th scope="col">{ w.ticket_type }</th><th scope="col">{ w.ticket_content }</th>
-                        </tr></thead>
+                        { kit::head(&[w.line, w.ticket_no, w.telephone, w.username, w.ticket_type, w.ticket_content]) }
                         <tbody>
                             { for parsed.tickets.iter().take(20).map(|(line, t)| html! {
                                 <tr>
                                     <td data-label={w.line}>{ line }</td>
-                                    <td data-label={w.ticket_no}>{ &t.ticket_no }</td>
-                                    <td data-label={w.telephone}>{ &t.phone }</td>
-                                    <td data-label={w.username}>{ &t.username }</td>
-                                    <td data-label={w.ticket_type}>{ &t.ticket_type }</td>
-                                    <td data-label={w.ticket_content}>{ &t.ticket_content }</td>
+                                    { kit::cell(w.ticket_no, &t.ticket_no) }
+                                    { kit::cell(w.telephone, &t.phone) }
+                                    { kit::cell(w.username, &t.username) }
+                                    { kit::cell(w.ticket_type, &t.ticket_type) }
+                                    { kit::cell(w.ticket_content, &t.ticket_content) }
                                 </tr>
                             }) }
                         </tbody>
@@ -964,16 +918,12 @@ fn NewTasks(props: &SessionProps) -> Html {
         Create::Done { created, skipped } => html! {
             <section aria-labelledby="cc-created">
                 <h3 id="cc-created" tabindex="-1">{ w.created_title }{ format!(" ({})", created.len()) }</h3>
-                if *skipped > 0 { <p class="notice">{ skipped }{ " " }{ w.skipped }</p> }
-                <table class="responsive created">
-                    <caption class="visually-hidden">{ w.created_title }</caption>
-                    <thead><tr><th scope="col">{ w.ticket_no }</th><th scope="col">{ w.batch_id }</th></tr></thead>
-                    <tbody>
+                if *skipped > 0 { { kit::skipped(*skipped, w.skipped, false) } }
+                { kit::table("responsive created", w.created_title, &[w.ticket_no, w.batch_id], html! { <>
                         { for created.iter().map(|c| html! {
-                            <tr><td data-label={w.ticket_no}>{ &c.ticket_no }</td><td data-label={w.batch_id}><code>{ c.batch_id }</code></td></tr>
+                            <tr>{ kit::cell(w.ticket_no, &c.ticket_no) }<td data-label={w.batch_id}><code>{ c.batch_id }</code></td></tr>
                         }) }
-                    </tbody>
-                </table>
+                </> }) }
                 <p><a href={Route::CallCenter("tasks".into()).href()}>{ w.see_tasks }</a></p>
             </section>
         },
@@ -989,7 +939,7 @@ fn NewTasks(props: &SessionProps) -> Html {
                     <label for="cc-paste">{ w.paste }</label>
                     <textarea id="cc-paste" rows="8" value={(*text).clone()} oninput={on_text}
                         aria-describedby={described} aria-invalid={(!parsed.problems.is_empty()).then_some("true")} />
-                    <p class="hint" id="cc-paste-hint">{ w.paste_hint }</p>
+                    { kit::hint("cc-paste-hint", w.paste_hint) }
                 </div>
                 <div class="field">
                     <label for="cc-csv">{ w.csv }</label>

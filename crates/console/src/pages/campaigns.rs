@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
-use super::outbound::kit::value_of;
+use super::outbound::kit::{self, setter, value_of};
 use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::chart;
@@ -336,10 +336,7 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
         let typed = typed.clone();
         Callback::from(move |e: InputEvent| typed.set(value_of(&e)))
     };
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let goto = |page: u32| {
         let query = query.clone();
         Callback::from(move |_: MouseEvent| query.set((query.0.clone(), page)))
@@ -354,14 +351,7 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
                 page.total_pages.unwrap_or_else(|| page.total.div_ceil(u64::from(PAGE_SIZE)) as u32).max(1);
             html! {
                 <>
-                    <table class="responsive">
-                        <caption class="visually-hidden">{ w.title }</caption>
-                        <thead><tr>
-                            <th scope="col">{ w.name }</th><th scope="col">{ w.task_id }</th>
-                            <th scope="col">{ w.bot }</th><th scope="col">{ w.disnumber }</th>
-                            <th scope="col">{ w.record }</th>
-                        </tr></thead>
-                        <tbody>
+                    { kit::table("responsive", w.title, &[w.name, w.task_id, w.bot, w.disnumber, w.record], html! { <>
                             { for page.rows.iter().map(|task| {
                                 let id = task.task_id.clone().unwrap_or_default();
                                 html! {
@@ -372,26 +362,23 @@ pub fn CampaignsPage(props: &PageProps) -> Html {
                                             }
                                         </td>
                                         <td data-label={w.task_id}><code>{ &id }</code></td>
-                                        <td data-label={w.bot}>{ &task.bot_id }</td>
-                                        <td data-label={w.disnumber}>{ &task.disnumber }</td>
-                                        <td data-label={w.record}>{ if task.is_record == Some(2) { w.yes } else { w.no } }</td>
+                                        { kit::cell(w.bot, &task.bot_id) }
+                                        { kit::cell(w.disnumber, &task.disnumber) }
+                                        { kit::cell(w.record, if task.is_record == Some(2) { w.yes } else { w.no }) }
                                     </tr>
                                 }
                             }) }
-                        </tbody>
-                    </table>
-                    <nav class="pager" aria-label={w.title}>
-                        <button type="button" disabled={current <= 1} onclick={goto(current.saturating_sub(1).max(1))}>{ w.prev }</button>
-                        <span>{ format!("{current} / {pages}") }{ " · " }{ page.total }{ " " }{ lang.pick("个任务", "tasks") }</span>
-                        <button type="button" disabled={current >= pages} onclick={goto(current + 1)}>{ w.next }</button>
-                    </nav>
+                    </> }) }
+                    { kit::pager(w.title, (w.prev, current <= 1, goto(current.saturating_sub(1).max(1))),
+                        html! { <>{ format!("{current} / {pages}") }{ " · " }{ page.total }{ " " }{ lang.pick("个任务", "tasks") }</> },
+                        (w.next, current >= pages, goto(current + 1))) }
                 </>
             }
         }
     };
     html! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{ w.title }</h1>
+            { kit::title(w.title) }
             <div class="toolbar">
                 <form class="row" role="search" onsubmit={on_search}>
                     <div class="field">
@@ -545,14 +532,7 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
             });
         });
     }
-    let set = |apply: fn(&mut TaskForm, String)| {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            let mut f = (*form).clone();
-            apply(&mut f, value_of(&e));
-            form.set(f);
-        })
-    };
+    let set = |apply: fn(&mut TaskForm, String)| setter(&form, apply);
     let toggle = |apply: fn(&mut TaskForm, bool)| {
         let form = form.clone();
         Callback::from(move |e: Event| {
@@ -620,14 +600,13 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
     html! {
         <section class="page" aria-labelledby="page-title">
             <p><a href={Route::Campaigns.href()}>{ w.back }</a></p>
-            <h1 id="page-title">{ w.new_title }</h1>
+            { kit::title(w.new_title) }
             <p>{ w.new_intro }</p>
             <form {onsubmit} novalidate=true>
                 <div class="fields">
-                    <div class="field">
-                        <label for="task-name">{ w.task_name }</label>
-                        <input id="task-name" required=true value={f.task_name.clone()} onchange={set(|f, v| f.task_name = v)} />
-                    </div>
+                    { kit::text_field(kit::TextField { id: "task-name", label: w.task_name, kind: None, inputmode: None,
+                        required: true, value: f.task_name.clone(), invalid: false, described: None,
+                        onchange: set(|f, v| f.task_name = v) }) }
                     <div class="field">
                         <label for="bot">{ w.bot_pick }</label>
                         { bot_field }
@@ -635,35 +614,33 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
                     <div class="field">
                         <label for="voice">{ w.voice }</label>
                         <input id="voice" required=true value={f.voice.clone()} aria-describedby="voice-hint" onchange={set(|f, v| f.voice = v)} />
-                        <p class="hint" id="voice-hint">{ w.voice_hint }</p>
+                        { kit::hint("voice-hint", w.voice_hint) }
                     </div>
                     <div class="field">
                         <label for="disnumber">{ format!("{} *", w.disnumber) }</label>
                         <input id="disnumber" required=true inputmode="tel" value={f.disnumber.clone()} aria-describedby="disnumber-hint" onchange={set(|f, v| f.disnumber = v)} />
-                        <p class="hint" id="disnumber-hint">{ w.disnumber_hint }</p>
+                        { kit::hint("disnumber-hint", w.disnumber_hint) }
                     </div>
                     <div class="field">
                         <label for="team-url">{ w.team_url }</label>
                         <input id="team-url" type="url" value={f.team_url.clone()} aria-describedby="team-url-hint" onchange={set(|f, v| f.team_url = v)} />
-                        <p class="hint" id="team-url-hint">{ w.team_url_hint }</p>
+                        { kit::hint("team-url-hint", w.team_url_hint) }
                     </div>
-                    <div class="field">
-                        <label for="recall-interval">{ w.recall_interval }</label>
-                        <input id="recall-interval" inputmode="numeric" value={f.recall_interval.clone()} onchange={set(|f, v| f.recall_interval = v)} />
-                    </div>
-                    <div class="field">
-                        <label for="makecall-timeout">{ w.makecall_timeout }</label>
-                        <input id="makecall-timeout" inputmode="numeric" value={f.makecall_timeout.clone()} onchange={set(|f, v| f.makecall_timeout = v)} />
-                    </div>
+                    { kit::text_field(kit::TextField { id: "recall-interval", label: w.recall_interval, kind: None, inputmode: Some("numeric"),
+                        required: false, value: f.recall_interval.clone(), invalid: false, described: None,
+                        onchange: set(|f, v| f.recall_interval = v) }) }
+                    { kit::text_field(kit::TextField { id: "makecall-timeout", label: w.makecall_timeout, kind: None, inputmode: Some("numeric"),
+                        required: false, value: f.makecall_timeout.clone(), invalid: false, described: None,
+                        onchange: set(|f, v| f.makecall_timeout = v) }) }
                     <div class="field">
                         <label for="forbid">{ w.forbid }</label>
                         <textarea id="forbid" rows="3" aria-describedby="forbid-hint" value={f.forbid.clone()} onchange={set(|f, v| f.forbid = v)} />
-                        <p class="hint" id="forbid-hint">{ w.forbid_hint }</p>
+                        { kit::hint("forbid-hint", w.forbid_hint) }
                     </div>
                     <div class="field">
                         <label for="ring-asr-code">{ w.ring_asr_code }</label>
                         <textarea id="ring-asr-code" rows="3" aria-describedby="ring-asr-code-hint" value={f.ring_asr_code.clone()} onchange={set(|f, v| f.ring_asr_code = v)} />
-                        <p class="hint" id="ring-asr-code-hint">{ w.ring_asr_code_hint }</p>
+                        { kit::hint("ring-asr-code-hint", w.ring_asr_code_hint) }
                     </div>
                 </div>
                 <div class="row">
@@ -743,8 +720,8 @@ pub fn CampaignPage(props: &PageProps) -> Html {
             <dl class="facts">
                 <dt>{ w.task_id }</dt><dd><code>{ &task_id }</code></dd>
                 if let Some(t) = &*task {
-                    <dt>{ w.bot }</dt><dd>{ &t.bot_id }</dd>
-                    <dt>{ w.disnumber }</dt><dd>{ &t.disnumber }</dd>
+                    { kit::fact(w.bot, &t.bot_id) }
+                    { kit::fact(w.disnumber, &t.disnumber) }
                 }
             </dl>
             { upload }
@@ -864,16 +841,14 @@ fn use_upload_numbers(props: &TaskProps) -> Html {
                         <label for="numbers-file">{ w.file_label }</label>
                         <input id="numbers-file" type="file" accept=".csv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                             aria-describedby="numbers-hint" onchange={on_file} />
-                        <p class="hint" id="numbers-hint">{ w.file_hint }</p>
+                        { kit::hint("numbers-hint", w.file_hint) }
                     </div>
-                    <div class="field">
-                        <label for="batch-name">{ w.batch_name }</label>
-                        <input id="batch-name" value={(*batch).clone()} onchange={{ let b = batch.clone(); Callback::from(move |e: Event| b.set(value_of(&e))) }} />
-                    </div>
-                    <div class="field">
-                        <label for="disnum-group">{ w.disnum_group }</label>
-                        <input id="disnum-group" value={(*group).clone()} onchange={{ let g = group.clone(); Callback::from(move |e: Event| g.set(value_of(&e))) }} />
-                    </div>
+                    { kit::text_field(kit::TextField { id: "batch-name", label: w.batch_name, kind: None, inputmode: None,
+                        required: false, value: (*batch).clone(), invalid: false, described: None,
+                        onchange: setter(&batch, |b, v| *b = v) }) }
+                    { kit::text_field(kit::TextField { id: "disnum-group", label: w.disnum_group, kind: None, inputmode: None,
+                        required: false, value: (*group).clone(), invalid: false, described: None,
+                        onchange: setter(&group, |g, v| *g = v) }) }
                 </div>
                 <div class="row"><button type="submit" class="primary" disabled={!ready}>{ w.upload }</button></div>
             </form>
@@ -905,10 +880,10 @@ fn check_view(w: &Words, check: &NumberCheck) -> Html {
     html! {
         <div class="check" role="status">
             <dl class="facts">
-                <dt>{ w.check_rows }</dt><dd>{ check.rows }</dd>
+                { kit::fact(w.check_rows, &check.rows.to_string()) }
                 <dt>{ w.check_numbers }</dt><dd class="check-numbers">{ check.numbers }</dd>
-                <dt>{ w.malformed }</dt><dd>{ check.malformed_count }</dd>
-                <dt>{ w.duplicates }</dt><dd>{ check.duplicate_count }</dd>
+                { kit::fact(w.malformed, &check.malformed_count.to_string()) }
+                { kit::fact(w.duplicates, &check.duplicate_count.to_string()) }
             </dl>
             if !check.malformed.is_empty() {
                 <h3>{ w.malformed }</h3>
@@ -1014,14 +989,7 @@ fn use_results(props: &TaskProps) -> Html {
             });
         });
     }
-    let set = |apply: fn(&mut Filters, String)| {
-        let typed = typed.clone();
-        Callback::from(move |e: Event| {
-            let mut f = (*typed).clone();
-            apply(&mut f, value_of(&e));
-            typed.set(f);
-        })
-    };
+    let set = |apply: fn(&mut Filters, String)| setter(&typed, apply);
     let on_filter = {
         let (typed, applied) = (typed.clone(), applied.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -1098,35 +1066,24 @@ fn use_results(props: &TaskProps) -> Html {
                 <>
                     <p role="status" class="calls-count">{ format!("{} {}", page.total, w.total_calls) }</p>
                     if !page.rows.is_empty() {
-                        <table class="responsive calls">
-                            <caption class="visually-hidden">{ w.calls_title }</caption>
-                            <thead><tr>
-                                <th scope="col">{ w.num }</th><th scope="col">{ w.state }</th>
-                                <th scope="col">{ w.grade }</th><th scope="col">{ w.answered }</th>
-                                <th scope="col">{ w.duration }</th><th scope="col">{ w.start }</th>
-                                <th scope="col">{ w.open_call }</th>
-                            </tr></thead>
-                            <tbody>
+                        { kit::table("responsive calls", w.calls_title, &[w.num, w.state, w.grade, w.answered, w.duration, w.start, w.open_call], html! { <>
                                 { for page.rows.iter().map(|c| html! {
                                     <tr>
-                                        <td data-label={w.num}>{ &c.num }</td>
-                                        <td data-label={w.state}>{ format!("{} {}", c.state, c.state_label) }</td>
-                                        <td data-label={w.grade}>{ c.grade.clone().unwrap_or_default() }</td>
-                                        <td data-label={w.answered}>{ if c.answered { w.yes } else { w.no } }</td>
-                                        <td data-label={w.duration}>{ c.duration.map(|d| d.to_string()).unwrap_or_default() }</td>
-                                        <td data-label={w.start}>{ c.start_time.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default() }</td>
+                                        { kit::cell(w.num, &c.num) }
+                                        { kit::cell(w.state, &format!("{} {}", c.state, c.state_label)) }
+                                        { kit::cell(w.grade, c.grade.as_deref().unwrap_or_default()) }
+                                        { kit::cell(w.answered, if c.answered { w.yes } else { w.no }) }
+                                        { kit::cell(w.duration, &c.duration.map(|d| d.to_string()).unwrap_or_default()) }
+                                        { kit::cell(w.start, c.start_time.as_ref().map_or("", |t| t.as_str())) }
                                         <td data-label={w.open_call}>
                                             <a href={Route::Call(c.call_id.clone()).href()} aria-label={format!("{} {}", w.open_call, c.num)}>{ w.open_call }</a>
                                         </td>
                                     </tr>
                                 }) }
-                            </tbody>
-                        </table>
-                        <nav class="pager" aria-label={w.calls_title}>
-                            <button type="button" disabled={offset == 0} onclick={page_to(offset - CALLS_PAGE)}>{ w.prev }</button>
-                            <span>{ format!("{from}–{to} / {}", page.total) }</span>
-                            <button type="button" disabled={to >= page.total as i64} onclick={page_to(offset + CALLS_PAGE)}>{ w.next }</button>
-                        </nav>
+                        </> }) }
+                        { kit::pager(w.calls_title, (w.prev, offset == 0, page_to(offset - CALLS_PAGE)),
+                            html! { format!("{from}–{to} / {}", page.total) },
+                            (w.next, to >= page.total as i64, page_to(offset + CALLS_PAGE))) }
                     }
                 </>
             }
@@ -1170,18 +1127,15 @@ fn use_results(props: &TaskProps) -> Html {
                         <option value="no" selected={f.answered == "no"}>{ w.no }</option>
                     </select>
                 </div>
-                <div class="field">
-                    <label for="f-num">{ w.filter_num }</label>
-                    <input id="f-num" inputmode="tel" value={f.num.clone()} onchange={set(|f, v| f.num = v)} />
-                </div>
-                <div class="field">
-                    <label for="f-min">{ w.min_duration }</label>
-                    <input id="f-min" inputmode="numeric" value={f.min.clone()} onchange={set(|f, v| f.min = v)} />
-                </div>
-                <div class="field">
-                    <label for="f-max">{ w.max_duration }</label>
-                    <input id="f-max" inputmode="numeric" value={f.max.clone()} onchange={set(|f, v| f.max = v)} />
-                </div>
+                { kit::text_field(kit::TextField { id: "f-num", label: w.filter_num, kind: None, inputmode: Some("tel"),
+                    required: false, value: f.num.clone(), invalid: false, described: None,
+                    onchange: set(|f, v| f.num = v) }) }
+                { kit::text_field(kit::TextField { id: "f-min", label: w.min_duration, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.min.clone(), invalid: false, described: None,
+                    onchange: set(|f, v| f.min = v) }) }
+                { kit::text_field(kit::TextField { id: "f-max", label: w.max_duration, kind: None, inputmode: Some("numeric"),
+                    required: false, value: f.max.clone(), invalid: false, described: None,
+                    onchange: set(|f, v| f.max = v) }) }
                 <button type="submit">{ w.apply }</button>
                 <button type="button" class="export" onclick={on_export} disabled={*exporting}>{ w.export }</button>
             </form>

@@ -118,14 +118,8 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
             }
         })
     };
-    let on_type = {
-        let typed = typed.clone();
-        Callback::from(move |e: Event| typed.set(kit::value_of(&e)))
-    };
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let on_type = kit::setter(&typed, |t, v| *t = v);
+    let retry = kit::retry(&attempt);
     let body = match &*load {
         Load::Idle => html! {},
         Load::Loading => loading(lang, w.loading),
@@ -134,7 +128,7 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
             <section aria-labelledby="fu-transcript-title">
                 <h2 id="fu-transcript-title">{ w.transcript }{ " " }<code>{ current.clone().unwrap_or_default() }</code></h2>
                 <p role="status" class="followup-count">{ format!("{} {}", lines.len(), w.lines) }</p>
-                if *skipped > 0 { <p class="notice">{ skipped }{ " " }{ w.skipped }</p> }
+                if *skipped > 0 { { kit::skipped(*skipped, w.skipped, false) } }
                 if lines.is_empty() {
                     <p>{ w.empty }</p>
                 } else {
@@ -158,7 +152,7 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
     };
     html! {
         <section class="page followup" aria-labelledby="page-title">
-            <h1 id="page-title">{ w.title }</h1>
+            { kit::title(w.title) }
             <p>{ w.intro }</p>
             <form class="row" role="search" onsubmit={onsubmit} novalidate=true aria-label={w.session_id}>
                 <div class="field">
@@ -166,7 +160,7 @@ pub fn FollowUpPage(props: &PageProps) -> Html {
                     <input id="fu-session" value={(*typed).clone()} onchange={on_type}
                         aria-invalid={(*missing).then_some("true")}
                         aria-describedby={if *missing { "fu-session-hint fu-session-error" } else { "fu-session-hint" }} />
-                    <p class="hint" id="fu-session-hint">{ w.session_hint }</p>
+                    { kit::hint("fu-session-hint", w.session_hint) }
                 </div>
                 <button type="submit" class="primary">{ w.open }</button>
             </form>

@@ -279,10 +279,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
             }
         })
     };
-    let retry = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let retry = kit::retry(&attempt);
     let page_to = |offset: u32| {
         let applied = applied.clone();
         Callback::from(move |_: MouseEvent| applied.set((applied.0.clone(), offset)))
@@ -299,14 +296,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
                     if page.rows.is_empty() {
                         <p>{ w.none }</p>
                     } else {
-                        <table class="responsive contacts">
-                            <caption class="visually-hidden">{ w.directory }</caption>
-                            <thead><tr>
-                                <th scope="col">{ w.phone }</th><th scope="col">{ w.name }</th>
-                                <th scope="col">{ w.transfer }</th><th scope="col">{ w.variables }</th>
-                                <th scope="col">{ w.actions }</th>
-                            </tr></thead>
-                            <tbody>
+                        { kit::table("responsive contacts", w.directory, &[w.phone, w.name, w.transfer, w.variables, w.actions], html! { <>
                                 { for page.rows.iter().map(|c| {
                                     let pick = {
                                         let (edit, edit_invalid, saving, c) = (edit.clone(), edit_invalid.clone(), saving.clone(), c.clone());
@@ -321,7 +311,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
                                         <tr data-phone={c.phone.clone()}>
                                             <td data-label={w.phone} class="phone">{ &c.phone }</td>
                                             <td data-label={w.name} class="name">{ &c.name }</td>
-                                            <td data-label={w.transfer}>{ c.transfer.clone().unwrap_or_default() }</td>
+                                            { kit::cell(w.transfer, c.transfer.as_deref().unwrap_or_default()) }
                                             <td data-label={w.variables}>
                                                 { c.variables.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ") }
                                             </td>
@@ -331,13 +321,10 @@ pub fn InboundPage(props: &PageProps) -> Html {
                                         </tr>
                                     }
                                 }) }
-                            </tbody>
-                        </table>
-                        <nav class="pager" aria-label={w.directory}>
-                            <button type="button" disabled={offset == 0} onclick={page_to(offset.saturating_sub(PAGE))}>{ w.prev }</button>
-                            <span>{ format!("{from}–{to} / {}", page.total) }</span>
-                            <button type="button" disabled={u64::from(to) >= page.total} onclick={page_to(offset + PAGE)}>{ w.next }</button>
-                        </nav>
+                        </> }) }
+                        { kit::pager(w.directory, (w.prev, offset == 0, page_to(offset.saturating_sub(PAGE))),
+                            html! { format!("{from}–{to} / {}", page.total) },
+                            (w.next, u64::from(to) >= page.total, page_to(offset + PAGE))) }
                     }
                 </>
             }
@@ -483,7 +470,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
 
     html! {
         <section class="page inbound" aria-labelledby="page-title">
-            <h1 id="page-title">{ w.title }</h1>
+            { kit::title(w.title) }
             <p>{ w.intro }</p>
 
             <h2 id="in-dir-title">{ w.directory }</h2>
@@ -491,7 +478,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
                 <div class="field">
                     <label for="in-search">{ w.search }</label>
                     <input id="in-search" type="search" value={(*typed).clone()} oninput={on_type} aria-describedby="in-search-hint" />
-                    <p class="hint" id="in-search-hint">{ w.search_hint }</p>
+                    { kit::hint("in-search-hint", w.search_hint) }
                 </div>
                 <button type="submit">{ w.find }</button>
             </form>
@@ -502,32 +489,28 @@ pub fn InboundPage(props: &PageProps) -> Html {
                 <label for="in-import">{ w.import_file }</label>
                 <input id="in-import" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                     aria-describedby="in-import-hint" onchange={on_import} />
-                <p class="hint" id="in-import-hint">{ w.import_hint }</p>
+                { kit::hint("in-import-hint", w.import_hint) }
             </div>
             { import_view }
 
             <h2 id="in-edit-title">{ w.edit_title }</h2>
             <form class="edit-contact" onsubmit={on_save} novalidate=true aria-labelledby="in-edit-title">
                 <div class="fields">
-                    <div class="field">
-                        <label for="in-phone">{ w.phone }</label>
-                        <input id="in-phone" inputmode="tel" required=true value={e.phone.clone()} aria-invalid={bad("in-phone").then_some("true")}
-                            aria-describedby={bad("in-phone").then_some("in-edit-error")} onchange={setter(&edit, |f, v| f.phone = v)} />
-                    </div>
-                    <div class="field">
-                        <label for="in-name">{ w.name }</label>
-                        <input id="in-name" value={e.name.clone()} onchange={setter(&edit, |f, v| f.name = v)} />
-                    </div>
-                    <div class="field">
-                        <label for="in-transfer">{ w.transfer }</label>
-                        <input id="in-transfer" inputmode="tel" value={e.transfer.clone()} onchange={setter(&edit, |f, v| f.transfer = v)} />
-                    </div>
+                    { kit::text_field(kit::TextField { id: "in-phone", label: w.phone, kind: None, inputmode: Some("tel"),
+                        required: true, value: e.phone.clone(), invalid: bad("in-phone"), described: bad("in-phone").then_some("in-edit-error"),
+                        onchange: setter(&edit, |f, v| f.phone = v) }) }
+                    { kit::text_field(kit::TextField { id: "in-name", label: w.name, kind: None, inputmode: None,
+                        required: false, value: e.name.clone(), invalid: false, described: None,
+                        onchange: setter(&edit, |f, v| f.name = v) }) }
+                    { kit::text_field(kit::TextField { id: "in-transfer", label: w.transfer, kind: None, inputmode: Some("tel"),
+                        required: false, value: e.transfer.clone(), invalid: false, described: None,
+                        onchange: setter(&edit, |f, v| f.transfer = v) }) }
                     <div class="field">
                         <label for="in-vars">{ w.variables }</label>
                         <textarea id="in-vars" rows="3" value={e.variables.clone()} aria-invalid={bad("in-vars").then_some("true")}
                             aria-describedby={if bad("in-vars") { "in-vars-hint in-edit-error" } else { "in-vars-hint" }}
                             onchange={setter(&edit, |f, v| f.variables = v)} />
-                        <p class="hint" id="in-vars-hint">{ w.vars_hint }</p>
+                        { kit::hint("in-vars-hint", w.vars_hint) }
                     </div>
                 </div>
                 if let Some((_, why)) = (*edit_invalid).as_ref() {
@@ -544,7 +527,7 @@ pub fn InboundPage(props: &PageProps) -> Html {
             <div class="field">
                 <label for="in-template">{ w.template }</label>
                 <textarea id="in-template" rows="2" value={(*template).clone()} oninput={on_template} aria-describedby="in-template-hint" />
-                <p class="hint" id="in-template-hint">{ w.template_hint }</p>
+                { kit::hint("in-template-hint", w.template_hint) }
             </div>
             <p>{ w.heard }</p>
             <p class="prompt-preview notice" aria-live="polite">{ readable(&preview) }</p>
@@ -608,10 +591,7 @@ fn use_simulate(props: &SimulateProps) -> Html {
             });
         })
     };
-    let on_caller = {
-        let caller = caller.clone();
-        Callback::from(move |e: Event| caller.set(kit::value_of(&e)))
-    };
+    let on_caller = kit::setter(&caller, |c, v| *c = v);
     let result = match &*outcome {
         Load::Idle => html! {},
         Load::Loading => loading(lang, w.calling),
@@ -635,11 +615,9 @@ fn use_simulate(props: &SimulateProps) -> Html {
                 <p class="notice">{ w.not_sandbox }</p>
             } else {
                 <form class="row" onsubmit={onsubmit} novalidate=true aria-labelledby="in-sim-title">
-                    <div class="field">
-                        <label for="in-caller">{ w.caller }</label>
-                        <input id="in-caller" inputmode="tel" value={(*caller).clone()} onchange={on_caller}
-                            aria-invalid={(*missing).then_some("true")} aria-describedby={(*missing).then_some("in-caller-error")} />
-                    </div>
+                    { kit::text_field(kit::TextField { id: "in-caller", label: w.caller, kind: None, inputmode: Some("tel"),
+                        required: false, value: (*caller).clone(), invalid: *missing, described: (*missing).then_some("in-caller-error"),
+                        onchange: on_caller }) }
                     <button type="submit" disabled={*outcome == Load::Loading}>{ w.call }</button>
                 </form>
                 if *missing { <p class="alert" role="alert" id="in-caller-error">{ w.need_caller }</p> }

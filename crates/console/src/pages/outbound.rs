@@ -238,7 +238,7 @@ pub fn page(props: &PageProps) -> Html {
     }
     html! {
         <section class="page outbound" aria-labelledby="page-title">
-            <h1 id="page-title">{ w.title }</h1>
+            { kit::title(w.title) }
             <p>{ w.intro }</p>
             <PlaceCalls session={session.clone()} />
             <OpenJob lang={session.lang} />
@@ -370,14 +370,8 @@ fn PlaceCalls(props: &SessionProps) -> Html {
             html! {
                 <section aria-labelledby="ob-results-title">
                     <h2 id="ob-results-title" tabindex="-1">{ w.results_title }</h2>
-                    if *skipped > 0 { <p class="notice" role="status">{ skipped }{ " " }{ w.skipped }</p> }
-                    <table class="responsive placed">
-                        <caption class="visually-hidden">{ w.results_title }</caption>
-                        <thead><tr>
-                            <th scope="col">{ w.person }</th><th scope="col">{ w.result }</th>
-                            <th scope="col">{ w.message }</th><th scope="col">{ w.job }</th>
-                        </tr></thead>
-                        <tbody>
+                    if *skipped > 0 { { kit::skipped(*skipped, w.skipped, true) } }
+                    { kit::table("responsive placed", w.results_title, &[w.person, w.result, w.message, w.job], html! { <>
                             { for items.iter().map(|item| {
                                 let result = match item.error_code {
                                     CallErrorCode::Ok => w.placed.to_owned(),
@@ -388,9 +382,9 @@ fn PlaceCalls(props: &SessionProps) -> Html {
                                 let ok = item.error_code == CallErrorCode::Ok;
                                 html! {
                                     <tr class={classes!(if ok { "ok" } else { "refused" })}>
-                                        <td data-label={w.person}>{ item.person_id.clone().unwrap_or_default() }</td>
+                                        { kit::cell(w.person, item.person_id.as_deref().unwrap_or_default()) }
                                         <td data-label={w.result}>{ result }</td>
-                                        <td data-label={w.message}>{ &item.message }</td>
+                                        { kit::cell(w.message, &item.message) }
                                         <td data-label={w.job}>
                                             if let Some(job) = item.job_id.as_ref().filter(|j| !j.is_empty()) {
                                                 <a href={Route::Outbound(format!("job/{}", encode_segment(job))).href()}><code>{ job }</code></a>
@@ -399,8 +393,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
                                     </tr>
                                 }
                             }) }
-                        </tbody>
-                    </table>
+                    </> }) }
                     if placed.is_empty() {
                         <p class="alert" role="alert">{ w.none_placed }</p>
                     }
@@ -435,7 +428,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
                             aria-invalid={bad("ob-mediation").then_some("true")}
                             aria-describedby={described("ob-mediation", Some("ob-mediation-hint"))}
                             onchange={setter(&form, |f, v| f.mediation_id = v)} />
-                        <p class="hint" id="ob-mediation-hint">{ w.mediation_hint }</p>
+                        { kit::hint("ob-mediation-hint", w.mediation_hint) }
                         { for error_for("ob-mediation") }
                     </div>
                     <div class="field">
@@ -450,7 +443,7 @@ fn PlaceCalls(props: &SessionProps) -> Html {
                         <input id="ob-persons" required=true value={f.persons.clone()} aria-invalid={bad("ob-persons").then_some("true")}
                             aria-describedby={described("ob-persons", Some("ob-persons-hint"))}
                             onchange={setter(&form, |f, v| f.persons = v)} />
-                        <p class="hint" id="ob-persons-hint">{ w.persons_hint }</p>
+                        { kit::hint("ob-persons-hint", w.persons_hint) }
                         { for error_for("ob-persons") }
                     </div>
                 </div>
@@ -493,19 +486,14 @@ fn OpenJob(props: &LangProps) -> Html {
             }
         })
     };
-    let on_job = {
-        let job = job.clone();
-        Callback::from(move |e: Event| job.set(kit::value_of(&e)))
-    };
+    let on_job = kit::setter(&job, |j, v| *j = v);
     html! {
         <>
             <h2 id="ob-open-title">{ w.open_title }</h2>
             <form class="row" onsubmit={onsubmit} novalidate=true aria-labelledby="ob-open-title">
-                <div class="field">
-                    <label for="ob-job">{ w.job_id }</label>
-                    <input id="ob-job" value={(*job).clone()} onchange={on_job} aria-invalid={(*missing).then_some("true")}
-                        aria-describedby={(*missing).then_some("ob-job-error")} />
-                </div>
+                { kit::text_field(kit::TextField { id: "ob-job", label: w.job_id, kind: None, inputmode: None,
+                    required: false, value: (*job).clone(), invalid: *missing, described: (*missing).then_some("ob-job-error"),
+                    onchange: on_job }) }
                 <button type="submit">{ w.open }</button>
             </form>
             if *missing { <p class="alert" role="alert" id="ob-job-error">{ w.need_job }</p> }
@@ -632,7 +620,7 @@ fn Job(props: &JobProps) -> Html {
                 <dt>{ w.status }</dt>
                 <dd class="call-status">{ (*status).as_ref().map_or_else(|| "—".to_owned(), |s| status_label(lang, &s.call_status)) }</dd>
                 if let Some(s) = (*status).as_ref() {
-                    <dt>{ w.fetched }</dt><dd>{ s.fetch_time.as_str() }</dd>
+                    { kit::fact(w.fetched, s.fetch_time.as_str()) }
                 }
             </dl>
             { match &*watch {
@@ -674,7 +662,7 @@ fn conversation(session: &Session, w: &Words, l: &ConversationLog) -> Html {
             if !l.call_type.is_empty() {
                 <p class="hint">{ w.stage }{ ": " }<code>{ &l.call_type }</code></p>
             }
-            if skipped > 0 { <p class="notice" role="status">{ skipped }{ " " }{ w.turns_skipped }</p> }
+            if skipped > 0 { { kit::skipped(skipped, w.turns_skipped, true) } }
             if lines.iter().all(|line| line.text.is_none()) {
                 <p>{ w.no_turns }</p>
             } else {

@@ -6,8 +6,6 @@
 //! that cannot become a ticket is listed with its line and why, and nothing is sent until the
 //! list is empty.
 
-use std::collections::BTreeMap;
-
 use kefu_protocol::callcenter::Ticket;
 
 /// At most this many tickets go in one `createTasks` request.
@@ -177,7 +175,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
             rows.next();
         }
     }
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut seen = crate::numbers::FirstSeen::default();
     for (line, cells) in rows {
         let get = |want: Column| -> String {
             columns
@@ -202,11 +200,10 @@ pub(crate) fn parse(text: &str) -> Parsed {
             parsed.problems.push((line, RowProblem::NoTicketNo));
         } else if !is_phone(&ticket.phone) {
             parsed.problems.push((line, RowProblem::BadPhone(ticket.phone)));
-        } else if let Some(first) = seen.get(&ticket.ticket_no) {
-            let problem = RowProblem::Duplicate { ticket_no: ticket.ticket_no, first_line: *first };
+        } else if let Some(first_line) = seen.first_line(&ticket.ticket_no, line) {
+            let problem = RowProblem::Duplicate { ticket_no: ticket.ticket_no, first_line };
             parsed.problems.push((line, problem));
         } else {
-            seen.insert(ticket.ticket_no.clone(), line);
             parsed.tickets.push((line, ticket));
         }
     }

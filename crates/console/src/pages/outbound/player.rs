@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
+use super::kit;
 use crate::error::Problem;
 use crate::pages::{Session, loading, problem_view};
 
@@ -61,10 +62,7 @@ pub(crate) fn Player(props: &PlayerProps) -> Html {
             });
         });
     }
-    let again = {
-        let attempt = attempt.clone();
-        Callback::from(move |()| attempt.set(*attempt + 1))
-    };
+    let again = kit::retry(&attempt);
     match &*link {
         None => loading(lang, w.getting),
         Some(Err(p)) => problem_view(p, lang, Some(again)),
