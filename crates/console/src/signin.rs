@@ -7,7 +7,7 @@ use crate::hooks::{use_effect_on, use_init};
 
 use crate::error::{ConsoleError, Problem};
 use crate::i18n::Lang;
-use crate::pages::outbound::kit;
+use crate::pages::kit;
 use crate::session::{self, SignOut};
 
 /// The sign-in form's properties.

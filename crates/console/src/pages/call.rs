@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
-use super::outbound::kit;
+use super::kit;
 use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::error::Problem;

@@ -16,7 +16,7 @@ use crate::hooks::{use_effect_on, use_init};
 
 use self::query::{FormProblem, RECORDS_PAGE, RecordsForm, TASKS_PAGE, TasksForm, ms_clock};
 use self::tickets::{MAX_TICKETS, RowProblem};
-use super::outbound::kit::{self, checked_of, setter};
+use super::kit::{self, checked_of, setter};
 use super::outbound::player::Player;
 use super::{PageProps, Session, loading, problem_view};
 use crate::app::Route;

@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
-use super::outbound::kit::{self, setter, value_of};
+use super::kit::{self, setter, value_of};
 use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::chart;

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::hooks::{use_effect_on, use_init};
 
 use self::vars::{DEFAULT_TEMPLATE, VarProblem};
-use super::outbound::kit::{self, setter};
+use super::kit::{self, setter};
 use super::{PageProps, Session, loading, problem_view};
 use crate::error::Problem;
 use crate::i18n::Lang;

@@ -3,7 +3,7 @@
 //! rest of the route's path after the page's prefix (`#/outbound/status/7` gives the outbound
 //! page `rest = "status/7"`), so a page can have sub-pages without touching the shell.
 //!
-//! Pages share a few pieces here: [`problem_view`] (a failure, said as what happened and what to
+//! Pages share a few pieces: the markup and browser helpers of [`kit`], and here [`problem_view`] (a failure, said as what happened and what to
 //! do next, with a retry) and [`loading`] (progress).
 
 pub mod bots;
@@ -12,6 +12,7 @@ pub mod callcenter;
 pub mod campaigns;
 pub mod followup;
 pub mod inbound;
+pub(crate) mod kit;
 pub mod outbound;
 
 use yew::prelude::*;

@@ -6,7 +6,6 @@
 //! status and then its log), `#/outbound/job/{jobId}` (one call by its job id: status, log and
 //! recording; also reached from the "open a call" form).
 
-pub(crate) mod kit;
 mod log;
 pub(crate) mod player;
 mod poll;
@@ -22,10 +21,10 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
-use self::kit::setter;
 use self::log::Who;
 use self::player::Player;
 use self::poll::{Outcome, Poller, Step};
+use super::kit::{self, setter};
 use super::{PageProps, Session, loading, problem_view};
 use crate::app::{Route, decode_segment, encode_segment};
 use crate::error::Problem;

@@ -9,8 +9,8 @@ use yew::prelude::*;
 
 use crate::hooks::{use_effect_on, use_init};
 
-use super::kit;
 use crate::error::Problem;
+use crate::pages::kit;
 use crate::pages::{Session, loading, problem_view};
 
 struct Words {
