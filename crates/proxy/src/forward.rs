@@ -9,7 +9,6 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use http_body_util::Full;
 use kefu_protocol::chat::{StartRequest, StopRequest, TriggerRequest};
 use subtle::ConstantTimeEq;
 
@@ -152,7 +151,7 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
     })?;
     // Built in place rather than with `Request::builder()`, which moves the whole request on
     // every `.header()` call.
-    let mut upstream = axum::http::Request::new(Full::new(body));
+    let mut upstream = axum::http::Request::new(body);
     *upstream.method_mut() = route.method.clone();
     *upstream.uri_mut() = uri;
     let headers = upstream.headers_mut();
@@ -183,7 +182,7 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
 
     let sent = Instant::now();
     let answer =
-        proxy.client()?.send(upstream, UPSTREAM_ANSWER_LIMIT).await.map_err(|e| upstream_error(route, e))?;
+        proxy.upstreams.send(upstream, UPSTREAM_ANSWER_LIMIT).await.map_err(|e| upstream_error(route, e))?;
     let (status, answer_type, bytes) = (answer.status, answer.content_type, answer.body);
     proxy.metrics.upstream(route.name, sent.elapsed().as_secs_f64());
 

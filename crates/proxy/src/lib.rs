@@ -25,6 +25,7 @@ mod client_ip;
 pub mod config;
 pub mod console;
 pub mod error;
+mod exchange;
 mod forward;
 pub mod metrics;
 pub mod mount;

@@ -1,9 +1,9 @@
-//! What the proxy's handlers share ([`Proxy`]): the configuration, metrics, limits, mounts and,
-//! per thread, the upstream client. Built once from a checked [`Config`].
+//! What the proxy's handlers share ([`Proxy`]): the configuration, metrics, limits, mounts and
+//! the upstream exchange. Built once from a checked [`Config`].
 
-use crate::client::UpstreamClient;
 use crate::config::{self, Config};
-use crate::error::{ConfigError, ProxyError};
+use crate::error::ConfigError;
+use crate::exchange::Upstreams;
 use crate::mount::Mount;
 use crate::{metrics, rate_limit, request_id, routes, server, static_files};
 
@@ -21,12 +21,8 @@ pub(crate) struct Proxy {
     pub(crate) static_files: Option<static_files::StaticFiles>,
     /// Services mounted under path prefixes, consulted before the route policy.
     pub(crate) mounts: Vec<Mount>,
-}
-
-thread_local! {
-    /// One upstream client (and connection pool) per thread: with one runtime per core (the
-    /// binary), a request and its upstream connection stay on one thread.
-    static CLIENT: std::cell::OnceCell<UpstreamClient> = const { std::cell::OnceCell::new() };
+    /// Sends the routes' requests upstream (its connections are kept per thread).
+    pub(crate) upstreams: Upstreams,
 }
 
 impl Proxy {
@@ -51,7 +47,7 @@ impl Proxy {
         if config.max_connections == 0 || config.max_connections_per_client == 0 {
             return Err(ConfigError("connection caps must be at least 1".into()));
         }
-        UpstreamClient::new(config.upstream_timeout)?;
+        let upstreams = Upstreams::new(config.upstream_timeout)?;
         let rate_limit = rate_limit::RateLimit::new(config.rate_per_second, config.rate_burst)?;
         let in_flight =
             tokio::sync::Semaphore::new(config.max_concurrency.clamp(1, tokio::sync::Semaphore::MAX_PERMITS));
@@ -65,21 +61,7 @@ impl Proxy {
             rate_limit,
             connections: server::Connections::default(),
             mounts,
-        })
-    }
-
-    /// This thread's upstream client. [`Proxy::new`] built one from the same configuration
-    /// already, so building cannot fail here.
-    pub(crate) fn client(&self) -> Result<UpstreamClient, ProxyError> {
-        CLIENT.with(|c| match c.get() {
-            Some(client) => Ok(client.clone()),
-            None => {
-                let client = UpstreamClient::new(self.config.upstream_timeout).map_err(|e| {
-                    tracing::error!("{e}");
-                    ProxyError::Internal
-                })?;
-                Ok(c.get_or_init(|| client).clone())
-            }
+            upstreams,
         })
     }
 }
