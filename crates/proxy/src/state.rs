@@ -23,7 +23,15 @@ pub(crate) struct Proxy {
     pub(crate) mounts: Vec<Mount>,
     /// Sends the routes' requests upstream (its connections are kept per thread).
     pub(crate) upstreams: Upstreams,
+    /// Each route's upstream URL, in [`routes::ROUTES`]' order, where configured (without a
+    /// query: those with one are built per request).
+    upstream_uris: Vec<Option<axum::http::Uri>>,
+    /// Tells this proxy apart from others in the same process (per-thread caches key on it).
+    pub(crate) id: u64,
 }
+
+/// The next [`Proxy::id`].
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Proxy {
     /// The shared state for `config` with `mounts`, after checking both: a mount's prefix may not
@@ -52,7 +60,7 @@ impl Proxy {
         let in_flight =
             tokio::sync::Semaphore::new(config.max_concurrency.clamp(1, tokio::sync::Semaphore::MAX_PERMITS));
         let static_files = config.static_dir.as_deref().map(static_files::StaticFiles::new);
-        Ok(Proxy {
+        let mut proxy = Proxy {
             config,
             static_files,
             metrics: metrics::Metrics::default(),
@@ -62,6 +70,22 @@ impl Proxy {
             connections: server::Connections::default(),
             mounts,
             upstreams,
-        })
+            upstream_uris: Vec::new(),
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        };
+        proxy.upstream_uris = routes::ROUTES
+            .iter()
+            .map(|route| {
+                let (base, path) = crate::forward::upstream_base(&proxy, route);
+                base.and_then(|base| format!("{}{}", base.trim_end_matches('/'), path).parse().ok())
+            })
+            .collect();
+        Ok(proxy)
+    }
+
+    /// `route`'s upstream URL without a query, if its upstream is configured.
+    pub(crate) fn upstream_uri(&self, route: &routes::Route) -> Option<&axum::http::Uri> {
+        let index = routes::ROUTES.iter().position(|r| std::ptr::eq(r, route))?;
+        self.upstream_uris.get(index)?.as_ref()
     }
 }
