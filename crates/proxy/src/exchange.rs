@@ -243,68 +243,19 @@ async fn read_answer(
 ) -> Result<(Answer, bool), Failure> {
     let broken = |e: io::Error| Failure::Unreachable(format!("reading the answer: {e}"));
     let garbage = |why: &str| Failure::Unreachable(format!("not an HTTP/1.1 answer: {why}"));
-    let (status, content_type, framing, keep_alive) = loop {
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut answer = httparse::Response::new(&mut headers);
-        match answer.parse(&buf) {
-            Ok(httparse::Status::Complete(len)) => {
-                let code = answer.code.unwrap_or(0);
-                let status = StatusCode::from_u16(code).map_err(|_| garbage("status"))?;
-                if status.is_informational() && code != 101 {
-                    // 100 Continue and the like come before the answer.
-                    buf.advance(len);
-                    continue;
-                }
-                let mut length = None;
-                let mut chunked = false;
-                let mut close = answer.version == Some(0);
-                let mut content_type = None;
-                for h in answer.headers.iter() {
-                    if h.name.eq_ignore_ascii_case("content-length") {
-                        let n = std::str::from_utf8(h.value)
-                            .ok()
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                            .ok_or_else(|| garbage("Content-Length"))?;
-                        if length.is_some_and(|l| l != n) {
-                            return Err(garbage("two Content-Lengths"));
-                        }
-                        length = Some(n);
-                    } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
-                        chunked = h.value.rsplit(|b| *b == b',').next().is_some_and(|last| {
-                            String::from_utf8_lossy(last).trim().eq_ignore_ascii_case("chunked")
-                        });
-                    } else if h.name.eq_ignore_ascii_case("connection") {
-                        for token in h.value.split(|b| *b == b',') {
-                            let token = String::from_utf8_lossy(token);
-                            if token.trim().eq_ignore_ascii_case("close") {
-                                close = true;
-                            } else if token.trim().eq_ignore_ascii_case("keep-alive") {
-                                close = false;
-                            }
-                        }
-                    } else if h.name.eq_ignore_ascii_case("content-type") {
-                        content_type = HeaderValue::from_bytes(h.value).ok();
-                    }
-                }
-                let framing = if head_request || code == 204 || code == 304 {
-                    Framing::Length(0)
-                } else if chunked {
-                    Framing::Chunked
-                } else if let Some(n) = length {
-                    Framing::Length(n)
-                } else {
-                    Framing::Close
-                };
-                buf.advance(len);
-                break (status, content_type, framing, !close);
+    let head = loop {
+        match parse_head(&buf, head_request)? {
+            // 100 Continue and the like come before the answer.
+            Some(head) if head.status.is_informational() && head.status.as_u16() != 101 => {
+                buf.advance(head.len)
             }
-            Ok(httparse::Status::Partial) if buf.len() < HEAD_LIMIT => {
-                fill(connection, &mut buf).await.map_err(broken)?;
-            }
-            Ok(httparse::Status::Partial) => return Err(garbage("the head is too large")),
-            Err(e) => return Err(garbage(&e.to_string())),
+            Some(head) => break head,
+            None if buf.len() < HEAD_LIMIT => fill(connection, &mut buf).await.map_err(broken)?,
+            None => return Err(garbage("the head is too large")),
         }
     };
+    buf.advance(head.len);
+    let Head { status, content_type, framing, keep_alive, .. } = head;
     let (body, reusable) = match framing {
         Framing::Length(n) => {
             if n > limit {
@@ -337,6 +288,78 @@ async fn read_answer(
         }
     };
     Ok((Answer { status, content_type, body }, reusable))
+}
+
+/// An answer's head, parsed.
+struct Head {
+    /// Its length in bytes.
+    len: usize,
+    status: StatusCode,
+    content_type: Option<HeaderValue>,
+    framing: Framing,
+    keep_alive: bool,
+}
+
+/// The head at the start of `buf`, or `None` while it is incomplete. (Not in the async function:
+/// the header array would live in its state, and that state is copied about.)
+fn parse_head(buf: &[u8], head_request: bool) -> Result<Option<Head>, Failure> {
+    let garbage = |why: &str| Failure::Unreachable(format!("not an HTTP/1.1 answer: {why}"));
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut answer = httparse::Response::new(&mut headers);
+    let len = match answer.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(e) => return Err(garbage(&e.to_string())),
+    };
+    let code = answer.code.unwrap_or(0);
+    let status = StatusCode::from_u16(code).map_err(|_| garbage("status"))?;
+    let mut length = None;
+    let mut chunked = false;
+    let mut close = answer.version == Some(0);
+    let mut content_type = None;
+    for h in answer.headers.iter() {
+        // The lengths first: most headers are none of these.
+        if !matches!(h.name.len(), 10 | 12 | 14 | 17) {
+            continue;
+        }
+        if h.name.eq_ignore_ascii_case("content-length") {
+            let n = std::str::from_utf8(h.value)
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .ok_or_else(|| garbage("Content-Length"))?;
+            if length.is_some_and(|l| l != n) {
+                return Err(garbage("two Content-Lengths"));
+            }
+            length = Some(n);
+        } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
+            chunked = h
+                .value
+                .rsplit(|b| *b == b',')
+                .next()
+                .is_some_and(|last| String::from_utf8_lossy(last).trim().eq_ignore_ascii_case("chunked"));
+        } else if h.name.eq_ignore_ascii_case("connection") {
+            for token in h.value.split(|b| *b == b',') {
+                let token = String::from_utf8_lossy(token);
+                if token.trim().eq_ignore_ascii_case("close") {
+                    close = true;
+                } else if token.trim().eq_ignore_ascii_case("keep-alive") {
+                    close = false;
+                }
+            }
+        } else if h.name.eq_ignore_ascii_case("content-type") {
+            content_type = HeaderValue::from_bytes(h.value).ok();
+        }
+    }
+    let framing = if head_request || code == 204 || code == 304 {
+        Framing::Length(0)
+    } else if chunked {
+        Framing::Chunked
+    } else if let Some(n) = length {
+        Framing::Length(n)
+    } else {
+        Framing::Close
+    };
+    Ok(Some(Head { len, status, content_type, framing, keep_alive: !close }))
 }
 
 /// Reads a chunked body from `buf` on: the body, and how many bytes followed it.

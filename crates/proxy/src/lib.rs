@@ -24,6 +24,7 @@ mod client;
 mod client_ip;
 pub mod config;
 pub mod console;
+mod cors;
 pub mod error;
 mod exchange;
 mod forward;

@@ -26,6 +26,8 @@ pub(crate) struct Proxy {
     /// Each route's upstream URL, in [`routes::ROUTES`]' order, where configured (without a
     /// query: those with one are built per request).
     upstream_uris: Vec<Option<axum::http::Uri>>,
+    /// CORS answers for the allowed origins.
+    pub(crate) cors: crate::cors::Cors,
     /// Tells this proxy apart from others in the same process (per-thread caches key on it).
     pub(crate) id: u64,
 }
@@ -60,7 +62,9 @@ impl Proxy {
         let in_flight =
             tokio::sync::Semaphore::new(config.max_concurrency.clamp(1, tokio::sync::Semaphore::MAX_PERMITS));
         let static_files = config.static_dir.as_deref().map(static_files::StaticFiles::new);
+        let cors = crate::cors::Cors::new(&config.allowed_origins)?;
         let mut proxy = Proxy {
+            cors,
             config,
             static_files,
             metrics: metrics::Metrics::default(),
@@ -85,7 +89,8 @@ impl Proxy {
 
     /// `route`'s upstream URL without a query, if its upstream is configured.
     pub(crate) fn upstream_uri(&self, route: &routes::Route) -> Option<&axum::http::Uri> {
-        let index = routes::ROUTES.iter().position(|r| std::ptr::eq(r, route))?;
+        // By name (names are unique): `ROUTES` is a constant, so its items have no one address.
+        let index = routes::ROUTES.iter().position(|r| r.name == route.name)?;
         self.upstream_uris.get(index)?.as_ref()
     }
 }
