@@ -1,16 +1,18 @@
-//! The upstream HTTP client: hyper-util's pooled HTTP/1.1 client, over rustls (ring, Mozilla's
-//! roots) for `https://` upstreams.
+//! The upstream HTTP client for answers streamed rather than read whole (the console's
+//! recordings): hyper-util's pooled HTTP/1.1 client, over rustls (ring, Mozilla's roots) for
+//! `https://` upstreams. The policy routes' answers, read whole, go through [`crate::exchange`];
+//! [`Answer`] and [`Failure`] are shared by both.
 //!
 //! Not reqwest, which wraps this same client: on every request it re-parses the URL with the
 //! `url` crate (IDNA included), clones its connector and boxes its futures, and under load that
 //! showed in the profile. The whole exchange (connect, send, read the answer) runs under one
-//! timeout, and the answer is read whole up to a size limit.
+//! timeout.
 
 use std::time::Duration;
 
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderValue, Request, StatusCode};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -62,25 +64,6 @@ impl UpstreamClient {
         Ok(UpstreamClient { pooled: Client::builder(TokioExecutor::new()).build(https), timeout })
     }
 
-    /// Sends `request` and reads the answer, at most `limit` bytes of it.
-    pub(crate) async fn send(&self, request: Request<Full<Bytes>>, limit: usize) -> Result<Answer, Failure> {
-        let exchange = async {
-            let answer = self.pooled.request(request).await.map_err(|e| Failure::Unreachable(chain(&e)))?;
-            let (parts, body) = answer.into_parts();
-            let body = Limited::new(body, limit).collect().await.map_err(|e| {
-                if e.is::<LengthLimitError>() { Failure::TooLarge } else { Failure::Unreachable(chain(&*e)) }
-            })?;
-            Ok(Answer {
-                status: parts.status,
-                content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-                body: body.to_bytes(),
-            })
-        };
-        tokio::time::timeout(self.timeout, exchange).await.unwrap_or(Err(Failure::Timeout))
-    }
-}
-
-impl UpstreamClient {
     /// Sends `request` and answers once the answer's head is in (within the timeout); the body
     /// is left to stream (recordings: never read whole).
     pub(crate) async fn open(

@@ -9,7 +9,6 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use http_body_util::Full;
 use kefu_protocol::chat::{StartRequest, StopRequest, TriggerRequest};
 use subtle::ConstantTimeEq;
 
@@ -112,15 +111,7 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
     if route.access == Access::Operator && !operator_allowed(proxy, &parts.headers) {
         return Err(ProxyError::Unauthorized);
     }
-    let (base, path) = match route.upstream {
-        Upstream::Platform => (Some(&proxy.config.platform_url), route.path),
-        Upstream::Outbound => (proxy.config.outbound_url.as_ref(), route.path),
-        Upstream::CallCenter => (
-            proxy.config.callcenter_url.as_ref(),
-            crate::config::callcenter_path_for_route(&proxy.config.callcenter_paths, route.name)
-                .unwrap_or(route.path),
-        ),
-    };
+    let (base, path) = upstream_base(proxy, route);
     let base = base.ok_or(ProxyError::UpstreamNotConfigured(route.upstream.setting()))?;
     if route.name == "recording" {
         check_recording_query(parts.uri.query())?;
@@ -139,20 +130,25 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
     };
     let body = check_body(proxy, route, body, content_type.as_ref())?;
 
-    let mut url = format!("{}{}", base.trim_end_matches('/'), path);
-    if route.body == Body::Query {
-        if let Some(query) = parts.uri.query() {
-            url.push('?');
-            url.push_str(query);
+    let query = parts.uri.query().filter(|_| route.body == Body::Query);
+    let uri = match (query, proxy.upstream_uri(route)) {
+        // Built once for the routes without a query (a clone shares its bytes).
+        (None, Some(uri)) => uri.clone(),
+        _ => {
+            let mut url = format!("{}{}", base.trim_end_matches('/'), path);
+            if let Some(query) = query {
+                url.push('?');
+                url.push_str(query);
+            }
+            url.parse().map_err(|e| {
+                tracing::error!(route = route.name, "cannot build the upstream URL: {e}");
+                ProxyError::Internal
+            })?
         }
-    }
-    let uri: axum::http::Uri = url.parse().map_err(|e| {
-        tracing::error!(route = route.name, "cannot build the upstream URL: {e}");
-        ProxyError::Internal
-    })?;
+    };
     // Built in place rather than with `Request::builder()`, which moves the whole request on
     // every `.header()` call.
-    let mut upstream = axum::http::Request::new(Full::new(body));
+    let mut upstream = axum::http::Request::new(body);
     *upstream.method_mut() = route.method.clone();
     *upstream.uri_mut() = uri;
     let headers = upstream.headers_mut();
@@ -168,22 +164,12 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
         headers.insert(header::CONTENT_TYPE, content_type);
     }
     if route.upstream == Upstream::Platform {
-        // Signed now, at send time: the platform accepts ±300 s.
-        let signature = kefu_signature::header_value(
-            &proxy.config.apikey,
-            proxy.config.apisecret.expose(),
-            proxy.config.clock.now_secs(),
-        );
-        let signature = HeaderValue::try_from(signature).map_err(|_| {
-            tracing::error!(route = route.name, "the apikey cannot go in a header");
-            ProxyError::Internal
-        })?;
-        headers.insert(header::AUTHORIZATION, signature);
+        headers.insert(header::AUTHORIZATION, signature(proxy, route)?);
     }
 
     let sent = Instant::now();
     let answer =
-        proxy.client()?.send(upstream, UPSTREAM_ANSWER_LIMIT).await.map_err(|e| upstream_error(route, e))?;
+        proxy.upstreams.send(upstream, UPSTREAM_ANSWER_LIMIT).await.map_err(|e| upstream_error(route, e))?;
     let (status, answer_type, bytes) = (answer.status, answer.content_type, answer.body);
     proxy.metrics.upstream(route.name, sent.elapsed().as_secs_f64());
 
@@ -203,6 +189,47 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
         HeaderValue::from_static("application/json")
     };
     Ok((status, [(header::CONTENT_TYPE, content_type)], bytes).into_response())
+}
+
+/// The upstream's base URL (if configured) and path for `route`.
+pub(crate) fn upstream_base<'a>(proxy: &'a Proxy, route: &'a Route) -> (Option<&'a String>, &'a str) {
+    match route.upstream {
+        Upstream::Platform => (Some(&proxy.config.platform_url), route.path),
+        Upstream::Outbound => (proxy.config.outbound_url.as_ref(), route.path),
+        Upstream::CallCenter => (
+            proxy.config.callcenter_url.as_ref(),
+            crate::config::callcenter_path_for_route(&proxy.config.callcenter_paths, route.name)
+                .unwrap_or(route.path),
+        ),
+    }
+}
+
+thread_local! {
+    /// The last signature made on this thread: by which proxy ([`Proxy::id`]) and for which
+    /// second. It changes once a second, so most requests reuse it instead of hashing again.
+    static SIGNATURE: std::cell::RefCell<Option<(u64, i64, HeaderValue)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The platform's `Authorization` for now, made at send time (the platform accepts ±300 s).
+fn signature(proxy: &Proxy, route: &Route) -> Result<HeaderValue, ProxyError> {
+    let now = proxy.config.clock.now_secs();
+    SIGNATURE.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((id, secs, value)) = &*last {
+            if *id == proxy.id && *secs == now {
+                return Ok(value.clone());
+            }
+        }
+        let signature =
+            kefu_signature::header_value(&proxy.config.apikey, proxy.config.apisecret.expose(), now);
+        let value = HeaderValue::try_from(signature).map_err(|_| {
+            tracing::error!(route = route.name, "the apikey cannot go in a header");
+            ProxyError::Internal
+        })?;
+        *last = Some((proxy.id, now, value.clone()));
+        Ok(value)
+    })
 }
 
 fn upstream_error(route: &Route, failure: Failure) -> ProxyError {

@@ -78,6 +78,8 @@ pub struct Metrics {
     open: Gauge,
     throttles: [Throttle; 5],
     started: std::time::Instant,
+    /// Tells these metrics apart from others in the same process, for the per-thread handles.
+    id: u64,
 }
 
 impl Default for Metrics {
@@ -117,19 +119,62 @@ impl Default for Metrics {
             open,
             throttles: Default::default(),
             started: std::time::Instant::now(),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 }
 
+/// Most series each thread keeps at hand per kind (requests, latency); others are looked up.
+const HANDLES: usize = 64;
+
+thread_local! {
+    /// Series this thread used lately, by [`Metrics::id`] and labels: a family's own lookup takes
+    /// a lock and hashes the labels, on every request.
+    static REQUEST_HANDLES: std::cell::RefCell<Vec<(u64, RequestLabels, Counter)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    static LATENCY_HANDLES: std::cell::RefCell<Vec<(u64, &'static str, Histogram)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The next [`Metrics::id`].
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
 impl Metrics {
     /// Counts one answered request.
     pub fn request(&self, route: &'static str, status: u16) {
-        self.requests.get_or_create(&RequestLabels { route, status }).inc();
+        let labels = RequestLabels { route, status };
+        REQUEST_HANDLES.with(|handles| {
+            let mut handles = handles.borrow_mut();
+            match handles.iter().find(|(id, l, _)| *id == self.id && *l == labels) {
+                Some((_, _, counter)) => {
+                    counter.inc();
+                }
+                None => {
+                    let counter = self.requests.get_or_create(&labels).clone();
+                    counter.inc();
+                    if handles.len() < HANDLES {
+                        handles.push((self.id, labels, counter));
+                    }
+                }
+            }
+        });
     }
 
     /// Records one upstream round trip.
     pub fn upstream(&self, route: &'static str, seconds: f64) {
-        self.latency.get_or_create(&RouteLabel { route }).observe(seconds);
+        LATENCY_HANDLES.with(|handles| {
+            let mut handles = handles.borrow_mut();
+            match handles.iter().find(|(id, r, _)| *id == self.id && *r == route) {
+                Some((_, _, histogram)) => histogram.observe(seconds),
+                None => {
+                    let histogram = self.latency.get_or_create(&RouteLabel { route }).clone();
+                    histogram.observe(seconds);
+                    if handles.len() < HANDLES {
+                        handles.push((self.id, route, histogram));
+                    }
+                }
+            }
+        });
     }
 
     /// Counts a client cut off, and logs it (at most one line a second for each reason).

@@ -1,42 +1,38 @@
 //! The proxy's whole HTTP surface as one tower service: `/healthz`, `/metrics`, and every other
-//! request to the route policy ([`crate::forward`]), all under CORS.
+//! request to the route policy ([`crate::forward`]), all under CORS ([`crate::cors`]).
 //!
 //! [`crate::app`] mounts it in an axum `Router`; the binary calls it straight from hyper's
 //! connection loop. Routing by `Router` costs every request a boxed clone of the route's service
 //! (and of the CORS configuration) and a stack of wrapped futures: calling this service directly
 //! took the proxy's user CPU from 18.4 to 16.1 µs a request (medians of paired wrk runs on this
-//! 2-core machine, in `cargo xtask bench proxy`'s setup). CORS itself (tower-http) is ~2 µs of it.
+//! 2-core machine, in `cargo xtask bench proxy`'s setup).
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Method, Request, header};
+use axum::http::{Method, Request, header};
 use axum::response::{IntoResponse, Response};
-use tower::{Layer, Service};
-use tower_http::cors::{AllowOrigin, Cors, CorsLayer};
+use tower::Service;
 
+use crate::cors::Cors;
 use crate::error::ConfigError;
-use crate::{Proxy, forward, request_id};
+use crate::{Proxy, forward};
 
 /// The proxy as a service. Always ready: `call` may be used without `poll_ready`.
 ///
-/// Cloning copies the CORS configuration; a server loop clones once per connection, not per
-/// request.
+/// Cloning copies a reference to the shared state; a server loop clones once per connection.
 #[derive(Clone)]
 pub struct ProxyService {
-    inner: Cors<Endpoints>,
     proxy: Arc<Proxy>,
 }
 
 impl ProxyService {
     pub(crate) fn new(proxy: Arc<Proxy>) -> Result<ProxyService, ConfigError> {
-        let cors = cors(&proxy.config.allowed_origins)?;
-        Ok(ProxyService { inner: cors.layer(Endpoints { proxy: proxy.clone() }), proxy })
+        Ok(ProxyService { proxy })
     }
 
     /// What the handlers share (configuration, metrics, connection counts).
@@ -52,14 +48,25 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = tower_http::cors::ResponseFuture<Answer>;
+    type Future = Answer;
 
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        self.inner.call(request.map(Body::new))
+        let request = request.map(Body::new);
+        let proxy = self.proxy.clone();
+        if Cors::is_preflight(request.method()) {
+            let answer = proxy.cors.preflight(request.headers());
+            return Box::pin(std::future::ready(Ok(answer)));
+        }
+        let allow_origin = proxy.cors.allow_origin(request.headers());
+        Box::pin(async move {
+            let mut response = answer(&proxy, request).await;
+            proxy.cors.decorate(allow_origin, &mut response);
+            Ok(response)
+        })
     }
 }
 
@@ -67,57 +74,13 @@ where
 type Answer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
 /// What answers once CORS has let a request through.
-#[derive(Clone)]
-struct Endpoints {
-    proxy: Arc<Proxy>,
-}
-
-impl Service<Request<Body>> for Endpoints {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Answer;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
+async fn answer(proxy: &Arc<Proxy>, request: Request<Body>) -> Response {
+    let read_only = matches!(*request.method(), Method::GET | Method::HEAD);
+    match request.uri().path() {
+        "/healthz" if read_only => "ok".into_response(),
+        "/metrics" if read_only => {
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], proxy.metrics.render()).into_response()
+        }
+        _ => forward::dispatch(proxy.clone(), request).await,
     }
-
-    fn call(&mut self, request: Request<Body>) -> Self::Future {
-        let proxy = self.proxy.clone();
-        let read_only = matches!(*request.method(), Method::GET | Method::HEAD);
-        Box::pin(async move {
-            Ok(match request.uri().path() {
-                "/healthz" if read_only => "ok".into_response(),
-                "/metrics" if read_only => {
-                    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], proxy.metrics.render())
-                        .into_response()
-                }
-                _ => forward::dispatch(proxy, request).await,
-            })
-        })
-    }
-}
-
-fn cors(origins: &[String]) -> Result<CorsLayer, ConfigError> {
-    let allow = if origins.iter().any(|o| o == "*") {
-        // Any origin: for development and browser tests served from random local ports.
-        AllowOrigin::any()
-    } else {
-        AllowOrigin::list(cors_list(origins)?)
-    };
-    Ok(CorsLayer::new()
-        .allow_origin(allow)
-        .allow_methods([Method::GET, Method::POST, Method::PUT])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
-        .expose_headers([request_id::HEADER])
-        .max_age(Duration::from_secs(600)))
-}
-
-fn cors_list(origins: &[String]) -> Result<Vec<HeaderValue>, ConfigError> {
-    origins
-        .iter()
-        .map(|o| {
-            HeaderValue::from_str(o)
-                .map_err(|_| ConfigError(format!("allowed origin {o:?} is not a valid header value")))
-        })
-        .collect()
 }

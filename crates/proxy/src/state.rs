@@ -1,9 +1,9 @@
-//! What the proxy's handlers share ([`Proxy`]): the configuration, metrics, limits, mounts and,
-//! per thread, the upstream client. Built once from a checked [`Config`].
+//! What the proxy's handlers share ([`Proxy`]): the configuration, metrics, limits, mounts and
+//! the upstream exchange. Built once from a checked [`Config`].
 
-use crate::client::UpstreamClient;
 use crate::config::{self, Config};
-use crate::error::{ConfigError, ProxyError};
+use crate::error::ConfigError;
+use crate::exchange::Upstreams;
 use crate::mount::Mount;
 use crate::{metrics, rate_limit, request_id, routes, server, static_files};
 
@@ -21,13 +21,19 @@ pub(crate) struct Proxy {
     pub(crate) static_files: Option<static_files::StaticFiles>,
     /// Services mounted under path prefixes, consulted before the route policy.
     pub(crate) mounts: Vec<Mount>,
+    /// Sends the routes' requests upstream (its connections are kept per thread).
+    pub(crate) upstreams: Upstreams,
+    /// Each route's upstream URL, in [`routes::ROUTES`]' order, where configured (without a
+    /// query: those with one are built per request).
+    upstream_uris: Vec<Option<axum::http::Uri>>,
+    /// CORS answers for the allowed origins.
+    pub(crate) cors: crate::cors::Cors,
+    /// Tells this proxy apart from others in the same process (per-thread caches key on it).
+    pub(crate) id: u64,
 }
 
-thread_local! {
-    /// One upstream client (and connection pool) per thread: with one runtime per core (the
-    /// binary), a request and its upstream connection stay on one thread.
-    static CLIENT: std::cell::OnceCell<UpstreamClient> = const { std::cell::OnceCell::new() };
-}
+/// The next [`Proxy::id`].
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Proxy {
     /// The shared state for `config` with `mounts`, after checking both: a mount's prefix may not
@@ -51,12 +57,14 @@ impl Proxy {
         if config.max_connections == 0 || config.max_connections_per_client == 0 {
             return Err(ConfigError("connection caps must be at least 1".into()));
         }
-        UpstreamClient::new(config.upstream_timeout)?;
+        let upstreams = Upstreams::new(config.upstream_timeout)?;
         let rate_limit = rate_limit::RateLimit::new(config.rate_per_second, config.rate_burst)?;
         let in_flight =
             tokio::sync::Semaphore::new(config.max_concurrency.clamp(1, tokio::sync::Semaphore::MAX_PERMITS));
         let static_files = config.static_dir.as_deref().map(static_files::StaticFiles::new);
-        Ok(Proxy {
+        let cors = crate::cors::Cors::new(&config.allowed_origins)?;
+        let mut proxy = Proxy {
+            cors,
             config,
             static_files,
             metrics: metrics::Metrics::default(),
@@ -65,21 +73,24 @@ impl Proxy {
             rate_limit,
             connections: server::Connections::default(),
             mounts,
-        })
+            upstreams,
+            upstream_uris: Vec::new(),
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        };
+        proxy.upstream_uris = routes::ROUTES
+            .iter()
+            .map(|route| {
+                let (base, path) = crate::forward::upstream_base(&proxy, route);
+                base.and_then(|base| format!("{}{}", base.trim_end_matches('/'), path).parse().ok())
+            })
+            .collect();
+        Ok(proxy)
     }
 
-    /// This thread's upstream client. [`Proxy::new`] built one from the same configuration
-    /// already, so building cannot fail here.
-    pub(crate) fn client(&self) -> Result<UpstreamClient, ProxyError> {
-        CLIENT.with(|c| match c.get() {
-            Some(client) => Ok(client.clone()),
-            None => {
-                let client = UpstreamClient::new(self.config.upstream_timeout).map_err(|e| {
-                    tracing::error!("{e}");
-                    ProxyError::Internal
-                })?;
-                Ok(c.get_or_init(|| client).clone())
-            }
-        })
+    /// `route`'s upstream URL without a query, if its upstream is configured.
+    pub(crate) fn upstream_uri(&self, route: &routes::Route) -> Option<&axum::http::Uri> {
+        // By name (names are unique): `ROUTES` is a constant, so its items have no one address.
+        let index = routes::ROUTES.iter().position(|r| r.name == route.name)?;
+        self.upstream_uris.get(index)?.as_ref()
     }
 }

@@ -31,6 +31,13 @@ const UPSTREAM_PORT: u16 = 18_081;
 const NJS_PORT: u16 = 18_082;
 const PROXY_PORT: u16 = 18_083;
 
+/// Issue 17's goals for kefu-proxy: throughput against nginx+njs (loaded), latency it adds at one
+/// connection (p50), and its resident memory under the loaded runs.
+const GOAL_THROUGHPUT_RATIO: f64 = 1.2;
+const GOAL_ADDED_P50_MS: f64 = 0.025;
+/// 30 MB, decimal, in the kB (KiB) of `/proc/<pid>/status`.
+const GOAL_RSS_KIB: u64 = 30_000_000 / 1024;
+
 /// nginx, stopped with `nginx -s stop` when dropped: killing only the master would leave its
 /// workers running and holding the ports.
 struct Nginx {
@@ -130,6 +137,8 @@ pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
     // instead of only the one measured during it, and the medians set it aside.
     let mut light: [Vec<Measured>; 3] = Default::default();
     let mut loaded: [Vec<Loaded>; 3] = Default::default();
+    // The proxy's resident memory at the end of each of its loaded runs.
+    let mut proxy_rss_kib = Vec::new();
     for round in 1..=opts.rounds {
         for ((t, light), loaded) in targets.iter().zip(&mut light).zip(&mut loaded) {
             println!("== {}: round {round} of {}", t.name, opts.rounds);
@@ -138,19 +147,40 @@ pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
             let measured = parse_wrk(t.name, &wrk(t.port, &script, opts.seconds, opts.connections, 2)?)?;
             let spent = cpu_seconds(t.pid, tick) - before;
             let cpu_us_per_request = 1e6 * spent / measured.requests.max(1) as f64;
+            if t.port == PROXY_PORT {
+                proxy_rss_kib.extend(crate::load::proc_status_kb(t.pid, "VmRSS:"));
+            }
             loaded.push(Loaded { measured, cpu_us_per_request });
         }
     }
+    let rss = Rss {
+        median_kib: median(proxy_rss_kib.iter().map(|&k| k as f64).collect()) as u64,
+        peak_kib: crate::load::proc_status_kb(proxy.pid(), "VmHWM:").unwrap_or(0),
+    };
 
-    let report = report(opts, &light, &loaded);
+    let report = report(opts, &light, &loaded, &rss);
     println!("\n{report}");
     std::fs::write(dir.join("proxy.txt"), &report).map_err(|e| XtaskError::new(e.to_string()))?;
     println!("written to target/bench/proxy.txt");
     Ok(())
 }
 
-/// The printed report: light latency and loaded medians, each round's ratio, and the verdicts.
-fn report(opts: &BenchOptions, light: &[Vec<Measured>; 3], loaded: &[Vec<Loaded>; 3]) -> String {
+/// kefu-proxy's resident memory (`/proc/<pid>/status`), in KiB.
+struct Rss {
+    /// `VmRSS` at the end of its loaded runs, their median.
+    median_kib: u64,
+    /// `VmHWM` at the end of the bench: the peak over every run.
+    peak_kib: u64,
+}
+
+/// "met" or "NOT met".
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "NOT met" }
+}
+
+/// The printed report: light latency and loaded medians, each round's ratio, the proxy's memory,
+/// and the verdicts on issue 17's goals.
+fn report(opts: &BenchOptions, light: &[Vec<Measured>; 3], loaded: &[Vec<Loaded>; 3], rss: &Rss) -> String {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let light_p50 = |runs: &[Measured]| median(runs.iter().map(|m| m.p50_ms).collect());
     let light_p99 = |runs: &[Measured]| median(runs.iter().map(|m| m.p99_ms).collect());
@@ -201,20 +231,32 @@ fn report(opts: &BenchOptions, light: &[Vec<Measured>; 3], loaded: &[Vec<Loaded>
     let added_p50 = light_p50(proxy_light) - light_p50(direct);
     let added_p99 = light_p99(proxy_light) - light_p99(direct);
     let njs_p99 = light_p99(njs_light) - light_p99(direct);
+    let mb = |kib: u64| kib as f64 * 1024.0 / 1e6;
     out.push_str(&format!(
         "\nkefu-proxy / nginx+njs req/s by round: {}\n\
+         kefu-proxy resident memory (VmRSS) after its loaded runs: median {:.1} MB, peak (VmHWM) {:.1} MB\n\
          kefu-proxy added latency (light): p50 {added_p50:.3} ms, p99 {added_p99:.3} ms \
-         (nginx+njs adds p99 {njs_p99:.3} ms; target p99 < 1 ms: {})\n\
-         kefu-proxy throughput vs nginx+njs (loaded): {:.0}% (target >= 100%: {})\n{}",
+         (nginx+njs adds p99 {njs_p99:.3} ms)\n{}\
+         \ngoals (issue 17):\n\
+         - throughput >= {:.1}x nginx+njs's (loaded): {:.2}x, {}\n\
+         - added p50 at one connection <= {:.0} µs: {:.0} µs, {}\n\
+         - RSS under load <= 30 MB: peak {:.1} MB, {}\n",
         rounds.join(", "),
-        if added_p99 < 1.0 { "met" } else { "NOT met" },
-        100.0 * ratio,
-        if ratio >= 1.0 { "met" } else { "NOT met" },
+        mb(rss.median_kib),
+        mb(rss.peak_kib),
         if added_p50.min(added_p99) < 0.0 {
             "(a negative added latency is below this machine's run-to-run noise)\n"
         } else {
             ""
         },
+        GOAL_THROUGHPUT_RATIO,
+        ratio,
+        verdict(ratio >= GOAL_THROUGHPUT_RATIO),
+        GOAL_ADDED_P50_MS * 1000.0,
+        added_p50 * 1000.0,
+        verdict(added_p50 <= GOAL_ADDED_P50_MS),
+        mb(rss.peak_kib),
+        verdict(rss.peak_kib > 0 && rss.peak_kib <= GOAL_RSS_KIB),
     ));
     out
 }

@@ -366,7 +366,7 @@ async fn slow_client(
 }
 
 /// A `kB` line of `/proc/<pid>/status` (`VmRSS:`, `VmHWM:`).
-fn proc_status_kb(pid: u32, field: &str) -> Option<u64> {
+pub(crate) fn proc_status_kb(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     parse_status_kb(&status, field)
 }

@@ -1,0 +1,628 @@
+//! The upstream exchange for answers read whole (every policy route): HTTP/1.1 written and read
+//! in the request's own task, on connections kept alive per thread, over TCP or rustls.
+//!
+//! hyper-util's pooled client (still used for the console's streamed recordings,
+//! [`crate::client`]) runs each connection as a task of its own, fed through a channel, and
+//! checks connections out of a shared pool keyed by a hashed origin. Doing without it took the
+//! proxy's CPU (user + system) from about 24 to 19.5 µs a request in `cargo xtask bench proxy`'s
+//! setup (64 connections, three paired runs on this shared 2-core machine). Here a request
+//! takes an idle connection to its origin from its thread's list (or opens one), writes its head
+//! and body with one write, reads the answer with `httparse` (`Content-Length`, chunked, or up
+//! to the close), and gives the connection back if it may be reused.
+//!
+//! A connection idle longer than [`IDLE`], or found closed or readable while idle, is not
+//! reused. A request that fails on a reused connection before any byte of an answer (the
+//! upstream closed it as it was taken) is sent once more on a new connection.
+
+use std::cell::RefCell;
+use std::io::{self, Write};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use bytes::{Buf, Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+
+use crate::client::{Answer, Failure};
+use crate::error::ConfigError;
+
+/// Longest a connection is kept idle for reuse: below the keep-alive timeouts of common
+/// servers (Node's 5 s is the shortest).
+const IDLE: Duration = Duration::from_secs(4);
+/// Idle connections kept per thread, all origins together.
+const MAX_IDLE: usize = 256;
+/// Largest answer head (status line and headers), and most header lines.
+const HEAD_LIMIT: usize = 64 * 1024;
+const MAX_HEADERS: usize = 100;
+/// Longest line of a chunked body's framing (a chunk size or a trailer).
+const LINE_LIMIT: usize = 8 * 1024;
+
+thread_local! {
+    /// This thread's idle connections, most recently used last.
+    static IDLE_CONNECTIONS: RefCell<Vec<Idle>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Sends requests upstream and reads their answers whole. Cheap to share: the connections are
+/// per thread.
+pub(crate) struct Upstreams {
+    tls: TlsConnector,
+    timeout: Duration,
+    connect_timeout: Duration,
+}
+
+/// A connection waiting for its next request.
+struct Idle {
+    tls: bool,
+    authority: String,
+    connection: Connection,
+    since: Instant,
+}
+
+/// A connection to an upstream.
+enum Connection {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+/// Why one attempt failed.
+enum Attempt {
+    /// The connection gave no byte of an answer: on a reused connection, worth one more try.
+    NoAnswer(io::Error),
+    /// The exchange failed otherwise.
+    Failed(Failure),
+}
+
+impl Upstreams {
+    /// Exchanges time out after `timeout` (connecting after at most 5 s of it).
+    pub(crate) fn new(timeout: Duration) -> Result<Upstreams, ConfigError> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let mut config =
+            rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .map_err(|e| ConfigError(format!("TLS: {e}")))?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Upstreams {
+            tls: TlsConnector::from(Arc::new(config)),
+            timeout,
+            connect_timeout: timeout.min(Duration::from_secs(5)),
+        })
+    }
+
+    /// Sends `request` (an absolute `http://` or `https://` URI; `Host` and `Content-Length`
+    /// are added) and reads the answer, at most `limit` bytes of body, all within the timeout.
+    pub(crate) async fn send(&self, request: Request<Bytes>, limit: usize) -> Result<Answer, Failure> {
+        tokio::time::timeout(self.timeout, self.exchange(request, limit))
+            .await
+            .unwrap_or(Err(Failure::Timeout))
+    }
+
+    async fn exchange(&self, request: Request<Bytes>, limit: usize) -> Result<Answer, Failure> {
+        let uri = request.uri();
+        let tls = match uri.scheme_str() {
+            Some("http") => false,
+            Some("https") => true,
+            _ => return Err(Failure::Unreachable(format!("{uri}: only http:// and https:// are supported"))),
+        };
+        let authority = uri
+            .authority()
+            .map(|a| a.as_str().rsplit('@').next().unwrap_or_default())
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| Failure::Unreachable(format!("{uri}: no host")))?;
+        let head_request = *request.method() == Method::HEAD;
+        let bytes = encode(&request, authority);
+
+        if let Some(mut connection) = take_idle(tls, authority) {
+            match attempt(&mut connection, &bytes, head_request, limit).await {
+                Ok((answer, reusable)) => {
+                    if reusable {
+                        give_back(tls, authority, connection);
+                    }
+                    return Ok(answer);
+                }
+                // Closed by the upstream as it was taken: once more on a new connection.
+                Err(Attempt::NoAnswer(e)) => tracing::debug!("kept-alive upstream connection closed: {e}"),
+                Err(Attempt::Failed(failure)) => return Err(failure),
+            }
+        }
+        let mut connection = self.connect(tls, authority).await?;
+        match attempt(&mut connection, &bytes, head_request, limit).await {
+            Ok((answer, reusable)) => {
+                if reusable {
+                    give_back(tls, authority, connection);
+                }
+                Ok(answer)
+            }
+            Err(Attempt::NoAnswer(e)) => Err(Failure::Unreachable(format!("{authority}: {e}"))),
+            Err(Attempt::Failed(failure)) => Err(failure),
+        }
+    }
+
+    async fn connect(&self, tls: bool, authority: &str) -> Result<Connection, Failure> {
+        let (host, port) = split_authority(authority, if tls { 443 } else { 80 })
+            .ok_or_else(|| Failure::Unreachable(format!("{authority}: not a host and port")))?;
+        let unreachable = |e: io::Error| Failure::Unreachable(format!("{authority}: {e}"));
+        let tcp = tokio::time::timeout(self.connect_timeout, TcpStream::connect((host, port)))
+            .await
+            .map_err(|_| Failure::Unreachable(format!("{authority}: connect timed out")))?
+            .map_err(unreachable)?;
+        tcp.set_nodelay(true).map_err(unreachable)?;
+        if !tls {
+            return Ok(Connection::Plain(tcp));
+        }
+        let name = rustls::pki_types::ServerName::try_from(host.to_owned())
+            .map_err(|e| Failure::Unreachable(format!("{authority}: {e}")))?;
+        let stream = self.tls.connect(name, tcp).await.map_err(unreachable)?;
+        Ok(Connection::Tls(Box::new(stream)))
+    }
+}
+
+/// The request's head and body, as they go on the wire.
+fn encode(request: &Request<Bytes>, authority: &str) -> Vec<u8> {
+    let body = request.body();
+    let mut out = Vec::with_capacity(256 + body.len());
+    out.extend_from_slice(request.method().as_str().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(request.uri().path_and_query().map_or("/", |p| p.as_str()).as_bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\nhost: ");
+    out.extend_from_slice(authority.as_bytes());
+    out.extend_from_slice(b"\r\n");
+    for (name, value) in request.headers() {
+        if name == header::HOST || name == header::CONTENT_LENGTH || name == header::TRANSFER_ENCODING {
+            continue;
+        }
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    if !body.is_empty() || !matches!(*request.method(), Method::GET | Method::HEAD) {
+        // Writing to a Vec cannot fail.
+        let _ = write!(out, "content-length: {}\r\n", body.len());
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(body);
+    out
+}
+
+/// One exchange on `connection`: the answer, and whether the connection may be reused.
+async fn attempt(
+    connection: &mut Connection,
+    bytes: &[u8],
+    head_request: bool,
+    limit: usize,
+) -> Result<(Answer, bool), Attempt> {
+    if let Err(e) = write(connection, bytes).await {
+        return Err(Attempt::NoAnswer(e));
+    }
+    let mut buf = BytesMut::with_capacity(4096);
+    match fill(connection, &mut buf).await {
+        Ok(()) => {}
+        Err(e) => return Err(Attempt::NoAnswer(e)),
+    }
+    read_answer(connection, buf, head_request, limit).await.map_err(Attempt::Failed)
+}
+
+/// Writes the request, and flushes it out of TLS's buffer.
+async fn write(connection: &mut Connection, bytes: &[u8]) -> io::Result<()> {
+    connection.write_all(bytes).await?;
+    connection.flush().await
+}
+
+/// Reads one more piece of the answer into `buf`; the end of the stream is an error.
+async fn fill(connection: &mut Connection, buf: &mut BytesMut) -> io::Result<()> {
+    if buf.capacity() - buf.len() < 1024 {
+        buf.reserve(buf.capacity().max(4096));
+    }
+    match connection.read_buf(buf).await? {
+        0 => Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the upstream closed the connection")),
+        _ => Ok(()),
+    }
+}
+
+/// How an answer's body ends.
+enum Framing {
+    Length(usize),
+    Chunked,
+    Close,
+}
+
+/// Reads an answer whose first bytes are in `buf`.
+async fn read_answer(
+    connection: &mut Connection,
+    mut buf: BytesMut,
+    head_request: bool,
+    limit: usize,
+) -> Result<(Answer, bool), Failure> {
+    let broken = |e: io::Error| Failure::Unreachable(format!("reading the answer: {e}"));
+    let garbage = |why: &str| Failure::Unreachable(format!("not an HTTP/1.1 answer: {why}"));
+    let head = loop {
+        match parse_head(&buf, head_request)? {
+            // 100 Continue and the like come before the answer.
+            Some(head) if head.status.is_informational() && head.status.as_u16() != 101 => {
+                buf.advance(head.len)
+            }
+            Some(head) => break head,
+            None if buf.len() < HEAD_LIMIT => fill(connection, &mut buf).await.map_err(broken)?,
+            None => return Err(garbage("the head is too large")),
+        }
+    };
+    buf.advance(head.len);
+    let Head { status, content_type, framing, keep_alive, .. } = head;
+    let (body, reusable) = match framing {
+        Framing::Length(n) => {
+            if n > limit {
+                return Err(Failure::TooLarge);
+            }
+            while buf.len() < n {
+                fill(connection, &mut buf).await.map_err(broken)?;
+            }
+            let reusable = keep_alive && buf.len() == n;
+            buf.truncate(n);
+            (buf.freeze(), reusable)
+        }
+        Framing::Chunked => {
+            let (body, rest) = read_chunked(connection, buf, limit).await?;
+            (body, keep_alive && rest == 0)
+        }
+        Framing::Close => {
+            loop {
+                if buf.len() > limit {
+                    return Err(Failure::TooLarge);
+                }
+                if buf.capacity() - buf.len() < 1024 {
+                    buf.reserve(buf.capacity().max(4096));
+                }
+                if connection.read_buf(&mut buf).await.map_err(broken)? == 0 {
+                    break;
+                }
+            }
+            (buf.freeze(), false)
+        }
+    };
+    Ok((Answer { status, content_type, body }, reusable))
+}
+
+/// An answer's head, parsed.
+struct Head {
+    /// Its length in bytes.
+    len: usize,
+    status: StatusCode,
+    content_type: Option<HeaderValue>,
+    framing: Framing,
+    keep_alive: bool,
+}
+
+/// The head at the start of `buf`, or `None` while it is incomplete. (Not in the async function:
+/// the header array would live in its state, and that state is copied about.)
+fn parse_head(buf: &[u8], head_request: bool) -> Result<Option<Head>, Failure> {
+    let garbage = |why: &str| Failure::Unreachable(format!("not an HTTP/1.1 answer: {why}"));
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut answer = httparse::Response::new(&mut headers);
+    let len = match answer.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(e) => return Err(garbage(&e.to_string())),
+    };
+    let code = answer.code.unwrap_or(0);
+    let status = StatusCode::from_u16(code).map_err(|_| garbage("status"))?;
+    let mut length = None;
+    let mut chunked = false;
+    let mut close = answer.version == Some(0);
+    let mut content_type = None;
+    for h in answer.headers.iter() {
+        // The lengths first: most headers are none of these.
+        if !matches!(h.name.len(), 10 | 12 | 14 | 17) {
+            continue;
+        }
+        if h.name.eq_ignore_ascii_case("content-length") {
+            let n = std::str::from_utf8(h.value)
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .ok_or_else(|| garbage("Content-Length"))?;
+            if length.is_some_and(|l| l != n) {
+                return Err(garbage("two Content-Lengths"));
+            }
+            length = Some(n);
+        } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
+            chunked = h
+                .value
+                .rsplit(|b| *b == b',')
+                .next()
+                .is_some_and(|last| String::from_utf8_lossy(last).trim().eq_ignore_ascii_case("chunked"));
+        } else if h.name.eq_ignore_ascii_case("connection") {
+            for token in h.value.split(|b| *b == b',') {
+                let token = String::from_utf8_lossy(token);
+                if token.trim().eq_ignore_ascii_case("close") {
+                    close = true;
+                } else if token.trim().eq_ignore_ascii_case("keep-alive") {
+                    close = false;
+                }
+            }
+        } else if h.name.eq_ignore_ascii_case("content-type") {
+            content_type = HeaderValue::from_bytes(h.value).ok();
+        }
+    }
+    let framing = if head_request || code == 204 || code == 304 {
+        Framing::Length(0)
+    } else if chunked {
+        Framing::Chunked
+    } else if let Some(n) = length {
+        Framing::Length(n)
+    } else {
+        Framing::Close
+    };
+    Ok(Some(Head { len, status, content_type, framing, keep_alive: !close }))
+}
+
+/// Reads a chunked body from `buf` on: the body, and how many bytes followed it.
+async fn read_chunked(
+    connection: &mut Connection,
+    mut buf: BytesMut,
+    limit: usize,
+) -> Result<(Bytes, usize), Failure> {
+    let broken = |e: io::Error| Failure::Unreachable(format!("reading the answer: {e}"));
+    let garbage = |why: &str| Failure::Unreachable(format!("not an HTTP/1.1 chunked body: {why}"));
+    let mut body = BytesMut::new();
+    let mut trailers = false;
+    loop {
+        let line_end = loop {
+            if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
+                break i;
+            }
+            if buf.len() > LINE_LIMIT {
+                return Err(garbage("a line is too long"));
+            }
+            fill(connection, &mut buf).await.map_err(broken)?;
+        };
+        let line = buf.split_to(line_end + 2);
+        if trailers {
+            if line_end == 0 {
+                return Ok((body.freeze(), buf.len()));
+            }
+            continue;
+        }
+        let size_text = line[..line_end].split(|b| *b == b';').next().unwrap_or_default();
+        let size = std::str::from_utf8(size_text)
+            .ok()
+            .and_then(|s| usize::from_str_radix(s.trim(), 16).ok())
+            .ok_or_else(|| garbage("a chunk size"))?;
+        if size == 0 {
+            trailers = true;
+            continue;
+        }
+        if body.len().saturating_add(size) > limit {
+            return Err(Failure::TooLarge);
+        }
+        while buf.len() < size + 2 {
+            fill(connection, &mut buf).await.map_err(broken)?;
+        }
+        body.extend_from_slice(&buf[..size]);
+        if &buf[size..size + 2] != b"\r\n" {
+            return Err(garbage("a chunk does not end its line"));
+        }
+        buf.advance(size + 2);
+    }
+}
+
+/// `host:port` (or `[v6]:port`) → host (brackets off) and port.
+fn split_authority(authority: &str, default_port: u16) -> Option<(&str, u16)> {
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => p.parse().ok()?,
+            None if after.is_empty() => default_port,
+            None => return None,
+        };
+        return Some((host, port));
+    }
+    match authority.rsplit_once(':') {
+        Some((host, port)) => Some((host, port.parse().ok()?)),
+        None => Some((authority, default_port)),
+    }
+}
+
+/// An idle connection to this origin from this thread's list, if one is still good.
+fn take_idle(tls: bool, authority: &str) -> Option<Connection> {
+    IDLE_CONNECTIONS.with(|idle| {
+        let mut idle = idle.borrow_mut();
+        let now = Instant::now();
+        while let Some(i) = idle.iter().rposition(|c| c.tls == tls && c.authority == authority) {
+            let candidate = idle.remove(i);
+            if now.duration_since(candidate.since) < IDLE && candidate.connection.is_quiet() {
+                return Some(candidate.connection);
+            }
+        }
+        None
+    })
+}
+
+/// Keeps a connection for the next request to its origin on this thread.
+fn give_back(tls: bool, authority: &str, connection: Connection) {
+    IDLE_CONNECTIONS.with(|idle| {
+        let mut idle = idle.borrow_mut();
+        if idle.len() >= MAX_IDLE {
+            idle.remove(0);
+        }
+        idle.push(Idle { tls, authority: authority.to_owned(), connection, since: Instant::now() });
+    });
+}
+
+impl Connection {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Connection::Plain(tcp) => tcp,
+            Connection::Tls(tls) => tls.get_ref().0,
+        }
+    }
+
+    /// Whether nothing arrived while it was idle: not closed, and no stray bytes (a byte read
+    /// here is lost, so a connection that had any is dropped anyway).
+    fn is_quiet(&self) -> bool {
+        let mut byte = [0u8; 1];
+        matches!(self.tcp().try_read(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+    }
+}
+
+impl AsyncRead for Connection {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Connection::Plain(tcp) => Pin::new(tcp).poll_read(cx, buf),
+            Connection::Tls(tls) => Pin::new(tls.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Connection {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Connection::Plain(tcp) => Pin::new(tcp).poll_write(cx, buf),
+            Connection::Tls(tls) => Pin::new(tls.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Connection::Plain(tcp) => Pin::new(tcp).poll_flush(cx),
+            Connection::Tls(tls) => Pin::new(tls.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Connection::Plain(tcp) => Pin::new(tcp).poll_shutdown(cx),
+            Connection::Tls(tls) => Pin::new(tls.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    /// A server answering each request on a connection with the next of `answers`, closing
+    /// after the last; it counts the connections it accepted.
+    async fn server(answers: Vec<&'static [u8]>) -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            while let Ok((mut tcp, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                let answers = answers.clone();
+                tokio::spawn(async move {
+                    for answer in answers {
+                        let mut head = Vec::new();
+                        while !head.ends_with(b"\r\n\r\n") {
+                            let mut byte = [0u8; 1];
+                            if tcp.read(&mut byte).await.unwrap_or(0) == 0 {
+                                return;
+                            }
+                            head.push(byte[0]);
+                        }
+                        let text = String::from_utf8_lossy(&head).to_lowercase();
+                        let length = text
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length: "))
+                            .map_or(0, |n| n.trim().parse::<usize>().expect("length"));
+                        let mut body = vec![0u8; length];
+                        tcp.read_exact(&mut body).await.expect("body");
+                        assert!(text.contains("\r\nhost: 127.0.0.1:"), "{text}");
+                        tcp.write_all(answer).await.expect("write");
+                    }
+                });
+            }
+        });
+        (url, accepted)
+    }
+
+    fn post(url: &str) -> Request<Bytes> {
+        let mut request = Request::new(Bytes::from_static(b"{\"sid\":\"x\"}"));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = format!("{url}/api/v1/gaia/botdm/stop").parse().expect("uri");
+        request
+    }
+
+    fn upstreams() -> Upstreams {
+        Upstreams::new(Duration::from_secs(5)).expect("client")
+    }
+
+    #[tokio::test]
+    async fn a_kept_alive_connection_is_reused() {
+        let ok: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
+        let (url, accepted) = server(vec![ok, ok, ok]).await;
+        let upstreams = upstreams();
+        for _ in 0..3 {
+            let answer = upstreams.send(post(&url), 1024).await.expect("answer");
+            assert_eq!(answer.status, StatusCode::OK);
+            assert_eq!(answer.body, "{}");
+            assert_eq!(answer.content_type.as_ref().map(|v| v.as_bytes()), Some(&b"application/json"[..]));
+        }
+        assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn chunked_and_close_delimited_answers_are_read_whole() {
+        let chunked: &[u8] =
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n\
+            4;ext=1\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\nx-trailer: t\r\n\r\n";
+        let closed: &[u8] = b"HTTP/1.0 502 Bad Gateway\r\n\r\n{\"code\":502}";
+        let (url, accepted) = server(vec![chunked, closed]).await;
+        let upstreams = upstreams();
+        let answer = upstreams.send(post(&url), 1024).await.expect("chunked");
+        assert_eq!((answer.status, &answer.body[..]), (StatusCode::CREATED, &b"{\"a\":1}"[..]));
+        let answer = upstreams.send(post(&url), 1024).await.expect("close-delimited");
+        assert_eq!((answer.status, &answer.body[..]), (StatusCode::BAD_GATEWAY, &b"{\"code\":502}"[..]));
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "the chunked answer kept the connection");
+    }
+
+    #[tokio::test]
+    async fn a_connection_closed_while_idle_is_replaced() {
+        // One answer per connection, then the server closes it.
+        let ok: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+        let (url, accepted) = server(vec![ok]).await;
+        let upstreams = upstreams();
+        for _ in 0..3 {
+            let answer = upstreams.send(post(&url), 1024).await.expect("answer");
+            assert_eq!(answer.body, "{}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn limits_and_garbage_are_failures() {
+        let large: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 5000\r\n\r\n";
+        let large_chunks: &[u8] = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n800\r\n";
+        let garbage: &[u8] = b"SMTP ready\r\n\r\n";
+        for answer in [large, large_chunks] {
+            let (url, _) = server(vec![answer]).await;
+            assert!(matches!(upstreams().send(post(&url), 1024).await, Err(Failure::TooLarge)));
+        }
+        let (url, _) = server(vec![garbage]).await;
+        assert!(matches!(upstreams().send(post(&url), 1024).await, Err(Failure::Unreachable(_))));
+        let unsupported = Request::new(Bytes::new());
+        assert!(matches!(upstreams().send(unsupported, 1024).await, Err(Failure::Unreachable(_))));
+    }
+
+    #[test]
+    fn authorities_split_into_host_and_port() {
+        assert_eq!(split_authority("example.com", 443), Some(("example.com", 443)));
+        assert_eq!(split_authority("127.0.0.1:8080", 80), Some(("127.0.0.1", 8080)));
+        assert_eq!(split_authority("[::1]:9000", 80), Some(("::1", 9000)));
+        assert_eq!(split_authority("[::1]", 80), Some(("::1", 80)));
+        assert_eq!(split_authority("host:port", 80), None);
+    }
+}
