@@ -12,7 +12,11 @@
 //!
 //! A connection idle longer than [`IDLE`], or found closed or readable while idle, is not
 //! reused. A request that fails on a reused connection before any byte of an answer (the
-//! upstream closed it as it was taken) is sent once more on a new connection.
+//! upstream closed it as it was taken) is sent once more on a new connection when that cannot
+//! repeat its effect: its method is idempotent, or it could not even be written whole. A `POST`
+//! written whole whose answer never came may have been carried out (a chat message, a task), so
+//! it fails as the upstream being unreachable, and the client, which never resends a message of
+//! uncertain delivery by itself, decides.
 
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -71,8 +75,9 @@ enum Connection {
 
 /// Why one attempt failed.
 enum Attempt {
-    /// The connection gave no byte of an answer: on a reused connection, worth one more try.
-    NoAnswer(io::Error),
+    /// The connection gave no byte of an answer: on a reused connection, worth one more try if
+    /// the request was not `written` whole or cannot repeat its effect.
+    NoAnswer { written: bool, error: io::Error },
     /// The exchange failed otherwise.
     Failed(Failure),
 }
@@ -127,8 +132,14 @@ impl Upstreams {
                     }
                     return Ok(answer);
                 }
-                // Closed by the upstream as it was taken: once more on a new connection.
-                Err(Attempt::NoAnswer(e)) => tracing::debug!("kept-alive upstream connection closed: {e}"),
+                // Closed by the upstream as it was taken: once more on a new connection, unless
+                // the request may have been carried out.
+                Err(Attempt::NoAnswer { written, error }) if !written || request.method().is_idempotent() => {
+                    tracing::debug!("kept-alive upstream connection closed: {error}")
+                }
+                Err(Attempt::NoAnswer { error, .. }) => {
+                    return Err(Failure::Unreachable(format!("{authority}: {error}")));
+                }
                 Err(Attempt::Failed(failure)) => return Err(failure),
             }
         }
@@ -140,7 +151,9 @@ impl Upstreams {
                 }
                 Ok(answer)
             }
-            Err(Attempt::NoAnswer(e)) => Err(Failure::Unreachable(format!("{authority}: {e}"))),
+            Err(Attempt::NoAnswer { error, .. }) => {
+                Err(Failure::Unreachable(format!("{authority}: {error}")))
+            }
             Err(Attempt::Failed(failure)) => Err(failure),
         }
     }
@@ -200,12 +213,12 @@ async fn attempt(
     limit: usize,
 ) -> Result<(Answer, bool), Attempt> {
     if let Err(e) = write(connection, bytes).await {
-        return Err(Attempt::NoAnswer(e));
+        return Err(Attempt::NoAnswer { written: false, error: e });
     }
     let mut buf = BytesMut::with_capacity(4096);
     match fill(connection, &mut buf).await {
         Ok(()) => {}
-        Err(e) => return Err(Attempt::NoAnswer(e)),
+        Err(e) => return Err(Attempt::NoAnswer { written: true, error: e }),
     }
     read_answer(connection, buf, head_request, limit).await.map_err(Attempt::Failed)
 }
@@ -512,7 +525,8 @@ mod tests {
     use super::*;
 
     /// A server answering each request on a connection with the next of `answers`, closing
-    /// after the last; it counts the connections it accepted.
+    /// after the last (or, for an empty answer, after reading the request, without a word); it
+    /// counts the connections it accepted.
     async fn server(answers: Vec<&'static [u8]>) -> (String, Arc<AtomicUsize>) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
@@ -540,6 +554,9 @@ mod tests {
                         let mut body = vec![0u8; length];
                         tcp.read_exact(&mut body).await.expect("body");
                         assert!(text.contains("\r\nhost: 127.0.0.1:"), "{text}");
+                        if answer.is_empty() {
+                            return;
+                        }
                         tcp.write_all(answer).await.expect("write");
                     }
                 });
@@ -600,6 +617,29 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_post_that_may_have_been_carried_out_is_not_sent_again() {
+        // The second request on the kept-alive connection is read whole, then the connection is
+        // closed without an answer: the upstream may have carried it out.
+        let ok: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+        let (url, accepted) = server(vec![ok, b""]).await;
+        let upstreams = upstreams();
+        assert_eq!(upstreams.send(post(&url), 1024).await.expect("first").body, "{}");
+        assert!(matches!(upstreams.send(post(&url), 1024).await, Err(Failure::Unreachable(_))));
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "the POST was not sent again");
+
+        // A GET cannot repeat an effect: it is sent once more, on a new connection.
+        let (url, accepted) = server(vec![ok, b""]).await;
+        let get = || {
+            let mut request = Request::new(Bytes::new());
+            *request.uri_mut() = format!("{url}/recordings/files").parse().expect("uri");
+            request
+        };
+        assert_eq!(upstreams.send(get(), 1024).await.expect("first").body, "{}");
+        assert_eq!(upstreams.send(get(), 1024).await.expect("sent again").body, "{}");
+        assert_eq!(accepted.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]
