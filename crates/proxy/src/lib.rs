@@ -67,5 +67,5 @@ pub fn service(config: Config) -> Result<ProxyService, ConfigError> {
 /// The proxy with other services mounted under path prefixes ([`Mount`]), consulted before the
 /// route policy. A mount's prefix may not overlap a policy route or `/healthz` / `/metrics`.
 pub fn service_with_mounts(config: Config, mounts: Vec<Mount>) -> Result<ProxyService, ConfigError> {
-    ProxyService::new(Arc::new(Proxy::new(config, mounts)?))
+    Ok(ProxyService::new(Arc::new(Proxy::new(config, mounts)?)))
 }

@@ -19,7 +19,6 @@ use axum::response::{IntoResponse, Response};
 use tower::Service;
 
 use crate::cors::Cors;
-use crate::error::ConfigError;
 use crate::{Proxy, forward};
 
 /// The proxy as a service. Always ready: `call` may be used without `poll_ready`.
@@ -31,8 +30,9 @@ pub struct ProxyService {
 }
 
 impl ProxyService {
-    pub(crate) fn new(proxy: Arc<Proxy>) -> Result<ProxyService, ConfigError> {
-        Ok(ProxyService { proxy })
+    /// The service over the shared state.
+    pub(crate) fn new(proxy: Arc<Proxy>) -> ProxyService {
+        ProxyService { proxy }
     }
 
     /// What the handlers share (configuration, metrics, connection counts).
