@@ -1,5 +1,5 @@
-//! The chat's state in one place: the transcript, the suggestions, the [`Mode`], the error banner
-//! and the message box's text. Only [`State::reduce`] changes it: given an [`Action`], it returns
+//! The chat's state in one place: the transcript, the suggestions, the [`Mode`], the error banner,
+//! what screen readers are told and the message box's text. Only [`State::reduce`] changes it: given an [`Action`], it returns
 //! the [`Effect`]s for the panel to carry out (tell the host page, hand a message to the client,
 //! move the focus). No DOM and no session here, so every transition is tested natively.
 
@@ -112,6 +112,12 @@ pub struct State {
     sid: String,
     touch: bool,
     kept: Option<bool>,
+    /// The bot's lines of the exchange under way, announced together when the bot stops.
+    heard: Vec<String>,
+    /// The last exchange's bot lines, for the live region.
+    announced: Vec<String>,
+    /// How many exchanges were announced: a new one replaces the live region's node.
+    announcements: u32,
 }
 
 impl Default for State {
@@ -137,6 +143,9 @@ impl State {
             sid: String::new(),
             touch: false,
             kept: None,
+            heard: Vec::new(),
+            announced: Vec::new(),
+            announcements: 0,
         }
     }
 
@@ -163,6 +172,12 @@ impl State {
     /// Whether the last copy or download of the transcript worked, until the next one.
     pub fn kept(&self) -> Option<bool> {
         self.kept
+    }
+
+    /// What the polite live region says, and its number: the bot's lines of the last exchange,
+    /// each new line once, a multi-part answer as a whole. A restored transcript says nothing.
+    pub fn announcement(&self) -> (u32, &[String]) {
+        (self.announcements, &self.announced)
     }
 
     /// The message box's text.
@@ -316,6 +331,14 @@ impl State {
                 effects.push(Effect::Notify(HostEvent::Error { message: error.to_string() }));
             }
         }
+        // The bot is done with this exchange (it waits, ended, failed, or the visitor wrote):
+        // what it said is announced together.
+        if !matches!(event, Event::Say(_) | Event::Started { .. } | Event::MessageSent { .. })
+            && !self.heard.is_empty()
+        {
+            self.announced = std::mem::take(&mut self.heard);
+            self.announcements += 1;
+        }
         effects
     }
 
@@ -336,6 +359,7 @@ impl State {
         if let Some((text, truncated)) = transcript::bot_text(turn) {
             let sid = self.sid.clone();
             effects.push(Effect::Notify(HostEvent::Message { from: "bot", text: text.clone(), sid }));
+            self.heard.push(crate::markdown::spoken(&text));
             self.entries.push(Entry::Bot { text, truncated, time: now.to_owned() });
         }
     }
@@ -527,6 +551,32 @@ mod tests {
         assert_eq!(effects, [Effect::Send { text: "in flight".into(), draft: false }]);
         assert_eq!(s.entries().len(), 4);
         assert!(s.reduce(Action::Resend(0), "10:07").is_empty(), "a bot line has nothing to resend");
+    }
+
+    #[test]
+    fn each_exchange_is_announced_once_as_a_whole_and_restored_lines_never() {
+        let mut s = State::new();
+        started(&mut s, false);
+        apply(&mut s, Event::Say(turn(Cmd::Say, "您好")), "10:00");
+        apply(&mut s, Event::Say(turn(Cmd::Say, "请问有什么可以帮您？")), "10:00");
+        assert_eq!(s.announcement(), (0, &[][..]), "nothing until the bot is done");
+        apply(&mut s, Event::Wait, "10:00");
+        assert_eq!(s.announcement(), (1, &["您好".to_owned(), "请问有什么可以帮您？".to_owned()][..]));
+        apply(&mut s, Event::MessageQueued { id: 1, text: "怎么付钱".into() }, "10:01");
+        apply(&mut s, Event::MessageSent { id: 1 }, "10:01");
+        assert_eq!(s.announcement().0, 1, "the visitor's own line is not announced");
+        apply(&mut s, Event::Say(turn(Cmd::Say, "银行转账")), "10:01");
+        apply(&mut s, Event::Wait, "10:01");
+        assert_eq!(s.announcement(), (2, &["银行转账".to_owned()][..]));
+        apply(&mut s, Event::Wait, "10:02");
+        assert_eq!(s.announcement().0, 2, "a wait with nothing new announces nothing");
+        // The same words again are a new announcement.
+        apply(&mut s, Event::Say(turn(Cmd::Say, "银行转账")), "10:02");
+        apply(&mut s, Event::Finish(turn(Cmd::Finish, "再见")), "10:02");
+        assert_eq!(s.announcement(), (3, &["银行转账".to_owned(), "再见".to_owned()][..]));
+
+        let restored = State::restore(s.entries().to_vec());
+        assert_eq!(restored.announcement(), (0, &[][..]), "a restored transcript is not read out");
     }
 
     #[test]

@@ -322,6 +322,45 @@ async fn the_transcript_downloads_and_copies_as_plain_text_and_says_so() {
     .await;
 }
 
+/// The polite live region's lines (one a bot message of the last exchange).
+fn announced(root: &Element) -> Vec<String> {
+    texts(root, ".kefu-announce[aria-live=polite] p")
+}
+
+#[wasm_bindgen_test]
+async fn each_new_bot_message_is_announced_once_and_restored_ones_never() {
+    let root = fresh_root();
+    let mut widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    let log = root.query_selector("[role=log]").ok().flatten().expect("the log");
+    assert_eq!(log.get_attribute("aria-live").as_deref(), Some("off"), "the log is not re-read");
+    // The two welcome prompts are one answer: announced together, in order.
+    let bubbles = texts(&root, ".kefu-bot .kefu-bubble");
+    let welcome = announced(&root);
+    assert_eq!(welcome.len(), 2, "{}", root.inner_html());
+    for (said, shown) in welcome.iter().zip(&bubbles) {
+        assert!(shown.ends_with(&said.replace('\n', "")), "{said:?} is {shown:?} without markup");
+        assert!(!said.contains("**"), "{said}");
+    }
+
+    type_and_enter(&root, "怎么付钱");
+    wait_for("the answer announced", &root, |r| announced(r).len() == 1).await;
+    assert!(announced(&root)[0].contains("银行转账"), "{:?}", announced(&root));
+    assert!(!announced(&root).iter().any(|t| t.contains("怎么付钱")), "the visitor's own line is not");
+
+    // Remounted, the saved transcript shows again but is not read out: only the new session's
+    // welcome is.
+    widget.unmount();
+    let again: HtmlElement = document().create_element("div").expect("div").dyn_into().expect("html");
+    document().body().expect("body").append_child(&again).expect("attached");
+    let _widget = start_chat(&again);
+    wait_for("the restored lines and a new welcome", &again, |r| {
+        count(r, ".kefu-bot") == 5 && count(r, ".kefu-typing") == 0
+    })
+    .await;
+    assert_eq!(announced(&again), welcome, "only the new welcome");
+}
+
 #[wasm_bindgen_test]
 async fn transfer_shows_a_notice_tells_the_page_and_a_new_conversation_starts() {
     let root = fresh_root();

@@ -1,5 +1,6 @@
-//! The chat panel: header, error banner, transcript (`role="log"`), typing indicator,
-//! suggestions, "new conversation" and the [`Composer`]. It owns the chat session and the
+//! The chat panel: header, error banner, transcript (`role="log"`, not live: screen readers hear
+//! new bot lines once, from the polite region after it), typing indicator, suggestions,
+//! "new conversation" and the [`Composer`]. It owns the chat session and the
 //! [`State`]: every input becomes an [`Action`], and the panel carries out the [`Effect`]s that
 //! [`State::reduce`] returns.
 //!
@@ -128,6 +129,7 @@ impl Component for Panel {
         let link = ctx.link();
         let state = &self.state;
         let mode = state.mode();
+        let announced = state.announcement();
         // A key press is not a touch: the focus follows taps again (Escape also closes).
         let panel_keys = link.batch_callback(|e: KeyboardEvent| {
             let mut actions = vec![Action::Pointer { touch: false }];
@@ -152,8 +154,12 @@ impl Component for Panel {
                         </button>
                     </div>
                 }
-                <div class="kefu-log" role="log" aria-label={words.transcript} tabindex="0" ref={self.log.clone()}>
+                <div class="kefu-log" role="log" aria-live="off" aria-label={words.transcript} tabindex="0" ref={self.log.clone()}>
                     { for state.entries().iter().enumerate().map(|(index, line)| entry(line, index, words, link)) }
+                </div>
+                <div class="kefu-sr kefu-announce" aria-live="polite">
+                    // A new node for each exchange, so the same words twice are said twice.
+                    <div key={announced.0}>{ for announced.1.iter().map(|text| html! { <p>{ text }</p> }) }</div>
                 </div>
                 if mode == Mode::Waiting {
                     <div class="kefu-typing" role="status">
