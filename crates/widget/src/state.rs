@@ -7,6 +7,7 @@ use kefu_client::{ClientError, Event, MessageId};
 use kefu_protocol::chat::BotTurn;
 
 use crate::host::HostEvent;
+use crate::tabs::TabMessage;
 use crate::transcript::{self, Entry, Notice, RESTORED, Status, Suggestion};
 
 /// Where the conversation is.
@@ -65,6 +66,24 @@ pub enum Action {
         /// Whether the last input was a touch.
         touch: bool,
     },
+    /// The leading tab's conversation, shown in this one (which does not lead): its lines,
+    /// suggestions and mode; the new bot lines are announced when `announce` (not on joining).
+    Mirror {
+        /// The leader's lines.
+        entries: Vec<Entry>,
+        /// The leader's suggestions.
+        suggestions: Vec<Suggestion>,
+        /// The leader's mode.
+        mode: Mode,
+        /// Whether to announce the bot lines that are new here.
+        announce: bool,
+    },
+    /// Another tab's visitor wrote this: send it (this tab leads).
+    Input(String),
+    /// This tab leads now: the panel starts or continues the session (nothing changes here).
+    Lead,
+    /// Another tab said this: the panel handles it (nothing changes here).
+    Tab(TabMessage),
     /// The client refused an [`Effect`] at once.
     Refused {
         /// Why, for the banner's detail.
@@ -229,6 +248,24 @@ impl State {
                 return vec![if action == Action::Copy { Effect::Copy } else { Effect::Download }];
             }
             Action::Kept(worked) => self.kept = Some(worked),
+            Action::Mirror { entries, suggestions, mode, announce } => {
+                if announce {
+                    let new = entries.get(self.entries.len()..).unwrap_or_default();
+                    for entry in new {
+                        if let Entry::Bot { text, .. } = entry {
+                            self.heard.push(crate::markdown::spoken(text));
+                        }
+                    }
+                    if mode != Mode::Waiting {
+                        self.announce();
+                    }
+                }
+                self.entries = entries;
+                self.suggestions = suggestions;
+                self.mode = mode;
+            }
+            Action::Input(text) => return vec![Effect::Send { text, draft: false }],
+            Action::Lead | Action::Tab(_) => {}
             Action::Refused { error, draft } => {
                 self.error = Some(error.to_string());
                 if let Some(text) = draft {
@@ -333,13 +370,18 @@ impl State {
         }
         // The bot is done with this exchange (it waits, ended, failed, or the visitor wrote):
         // what it said is announced together.
-        if !matches!(event, Event::Say(_) | Event::Started { .. } | Event::MessageSent { .. })
-            && !self.heard.is_empty()
-        {
+        if !matches!(event, Event::Say(_) | Event::Started { .. } | Event::MessageSent { .. }) {
+            self.announce();
+        }
+        effects
+    }
+
+    /// Hands the lines heard since the last announcement to the live region.
+    fn announce(&mut self) {
+        if !self.heard.is_empty() {
             self.announced = std::mem::take(&mut self.heard);
             self.announcements += 1;
         }
-        effects
     }
 
     /// `effect`, then the focus back to the message box unless the last input was a touch.
@@ -577,6 +619,36 @@ mod tests {
 
         let restored = State::restore(s.entries().to_vec());
         assert_eq!(restored.announcement(), (0, &[][..]), "a restored transcript is not read out");
+    }
+
+    #[test]
+    fn a_mirror_shows_the_leaders_chat_and_announces_only_what_is_new() {
+        let mut leader = State::new();
+        apply(&mut leader, Event::Say(turn(Cmd::Say, "您好")), "10:00");
+        let mut s = State::restore(vec![Entry::Notice { kind: Notice::Expired, time: "9:00".into() }]);
+        let mirror = |state: &State, announce| Action::Mirror {
+            entries: state.entries().to_vec(),
+            suggestions: vec![Suggestion { title: "付款".into(), question: "怎么付钱".into() }],
+            mode: state.mode(),
+            announce,
+        };
+        assert!(s.reduce(mirror(&leader, false), "10:00").is_empty());
+        assert_eq!(s.entries(), leader.entries());
+        assert_eq!(s.suggestions().len(), 1);
+        assert_eq!(s.announcement().0, 0, "joining reads nothing out");
+        apply(&mut leader, Event::Say(turn(Cmd::Say, "**第二句**")), "10:00");
+        s.reduce(mirror(&leader, true), "10:00");
+        assert_eq!(s.announcement().0, 0, "the leader's bot is not done yet");
+        apply(&mut leader, Event::Wait, "10:00");
+        s.reduce(mirror(&leader, true), "10:00");
+        assert_eq!((s.mode(), s.announcement()), (Mode::Idle, (1, &["第二句".to_owned()][..])));
+        // What the visitor types here is the leader's to send.
+        assert_eq!(
+            s.reduce(Action::Input("你好".into()), "10:01"),
+            [Effect::Send { text: "你好".into(), draft: false }]
+        );
+        assert!(s.reduce(Action::Lead, "10:01").is_empty());
+        assert!(s.reduce(Action::Tab(TabMessage::Hello), "10:01").is_empty());
     }
 
     #[test]

@@ -75,8 +75,11 @@ fn document() -> web_sys::Document {
     web_sys::window().and_then(|w| w.document()).expect("a document")
 }
 
-/// A new element to mount into, with no saved conversation (every test uses the same options).
-fn fresh_root() -> HtmlElement {
+/// A new element to mount into, with no saved conversation (every test uses the same options),
+/// once the last test's widget is gone (unmounting saves its transcript and gives the tabs'
+/// lead up a moment later).
+async fn fresh_root() -> HtmlElement {
+    sleep(200).await;
     if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
         storage.clear().expect("cleared");
     }
@@ -95,7 +98,24 @@ fn texts(root: &Element, selector: &str) -> Vec<String> {
     (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.text_content()).collect()
 }
 
-fn start_chat(root: &HtmlElement) -> Widget {
+/// A mounted widget, unmounted when dropped: the tests share one page, where a widget left
+/// mounted would lead the conversation of every later one (the same options, so the same tabs'
+/// conversation) and they would only mirror it.
+struct Mounted(Widget);
+
+impl Mounted {
+    fn unmount(&mut self) {
+        self.0.unmount();
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.0.unmount();
+    }
+}
+
+fn start_chat(root: &HtmlElement) -> Mounted {
     let options = Object::new();
     for (key, value) in [
         ("endpoint", PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`")),
@@ -104,7 +124,7 @@ fn start_chat(root: &HtmlElement) -> Widget {
     ] {
         Reflect::set(&options, &key.into(), &value.into()).expect("set");
     }
-    mount(root.clone(), options.into()).expect("valid options")
+    Mounted(mount(root.clone(), options.into()).expect("valid options"))
 }
 
 /// Types `text` into the message box and presses Enter, as a person would.
@@ -184,7 +204,7 @@ fn MarkdownView(props: &MarkdownProps) -> Html {
 
 #[wasm_bindgen_test]
 async fn markdown_becomes_dom_nodes_and_hostile_markup_stays_text() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let hostile = "**粗体** *斜体* [ok](https://kefu.example/a) [bad](javascript:window.kefuPwned=1)\n\
         <script>window.kefuPwned=1</script><img src=x onerror=\"window.kefuPwned=1\">\n\n\
         1. one\n2. [data](data:text/html,<script>window.kefuPwned=1</script>)\n\n- a\n- b";
@@ -224,7 +244,7 @@ async fn markdown_becomes_dom_nodes_and_hostile_markup_stays_text() {
 
 #[wasm_bindgen_test]
 async fn a_chat_greets_answers_offers_suggestions_and_sends_a_tapped_one() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let _widget = start_chat(&root);
     wait_for("the two welcome prompts", &root, |r| {
         count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0
@@ -258,7 +278,7 @@ async fn a_chat_greets_answers_offers_suggestions_and_sends_a_tapped_one() {
 
 #[wasm_bindgen_test]
 async fn a_touch_tap_leaves_the_focus_alone_and_a_mouse_click_brings_it_to_the_box() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let _widget = start_chat(&root);
     wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
     type_and_enter(&root, "怎么付钱");
@@ -284,7 +304,7 @@ async fn a_touch_tap_leaves_the_focus_alone_and_a_mouse_click_brings_it_to_the_b
 
 #[wasm_bindgen_test]
 async fn the_transcript_downloads_and_copies_as_plain_text_and_says_so() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let kept = spy_keeping(true);
     let _widget = start_chat(&root);
     wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
@@ -329,7 +349,7 @@ fn announced(root: &Element) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn each_new_bot_message_is_announced_once_and_restored_ones_never() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let mut widget = start_chat(&root);
     wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
     let log = root.query_selector("[role=log]").ok().flatten().expect("the log");
@@ -363,7 +383,7 @@ async fn each_new_bot_message_is_announced_once_and_restored_ones_never() {
 
 #[wasm_bindgen_test]
 async fn transfer_shows_a_notice_tells_the_page_and_a_new_conversation_starts() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let transfers = std::rc::Rc::new(std::cell::Cell::new(0));
     let seen = transfers.clone();
     let listener =
@@ -388,7 +408,7 @@ async fn transfer_shows_a_notice_tells_the_page_and_a_new_conversation_starts() 
 
 #[wasm_bindgen_test]
 async fn finish_shows_the_end_and_the_next_message_starts_a_new_conversation() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let _widget = start_chat(&root);
     wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
     type_and_enter(&root, "没有其他问题，再见");
@@ -406,7 +426,7 @@ async fn finish_shows_the_end_and_the_next_message_starts_a_new_conversation() {
 
 #[wasm_bindgen_test]
 async fn a_bad_option_is_a_clear_error_naming_it() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let options = Object::new();
     Reflect::set(&options, &"channel".into(), &"fax".into()).expect("set");
     let error = mount(root.clone(), options.into()).err().expect("refused");
@@ -422,7 +442,7 @@ async fn a_bad_option_is_a_clear_error_naming_it() {
 
 #[wasm_bindgen_test]
 async fn unmount_removes_the_chat_from_the_page() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let mut widget = start_chat(&root);
     wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2).await;
     widget.unmount();
@@ -433,7 +453,7 @@ async fn unmount_removes_the_chat_from_the_page() {
 
 #[wasm_bindgen_test]
 async fn english_is_available() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let options = Object::new();
     for (key, value) in [
         ("endpoint", PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`")),
@@ -443,7 +463,7 @@ async fn english_is_available() {
     ] {
         Reflect::set(&options, &key.into(), &value.into()).expect("set");
     }
-    let _widget = mount(root.clone(), options.into()).expect("valid options");
+    let _widget = Mounted(mount(root.clone(), options.into()).expect("valid options"));
     wait_for("the panel", &root, |r| count(r, ".kefu-panel") == 1).await;
     assert_eq!(texts(&root, ".kefu-title"), vec!["Customer service"]);
     assert_eq!(texts(&root, ".kefu-send"), vec!["Send"]);
@@ -459,7 +479,7 @@ fn start_body(sid: &str, bot_id: &str) -> String {
 }
 
 /// Mounts as `start_chat` does, handing the widget the loader's early start.
-fn start_chat_started(root: &HtmlElement, sid: &str, body: &str, answer: js_sys::Promise) -> Widget {
+fn start_chat_started(root: &HtmlElement, sid: &str, body: &str, answer: js_sys::Promise) -> Mounted {
     let proxy = PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`");
     let options = Object::new();
     for (key, value) in [("endpoint", proxy), ("appId", APP_ID), ("botId", BOT_ID)] {
@@ -472,12 +492,12 @@ fn start_chat_started(root: &HtmlElement, sid: &str, body: &str, answer: js_sys:
     }
     Reflect::set(&started, &"answer".into(), &answer).expect("set");
     Reflect::set(&options, &"started".into(), &started).expect("set");
-    mount(root.clone(), options.into()).expect("valid options")
+    Mounted(mount(root.clone(), options.into()).expect("valid options"))
 }
 
 #[wasm_bindgen_test]
 async fn the_loaders_early_start_is_answered_in_place_of_the_widgets_own() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let sid = "0123456789abcdef0123456789abcdef";
     let answer = format!(
         r#"{{"code":0,"msg":"ok","result":{{"sid":"{sid}","cmd":"evt.say","prompt":"早上好（提前开始）","prompt_id":"early-1"}}}}"#
@@ -493,7 +513,7 @@ async fn the_loaders_early_start_is_answered_in_place_of_the_widgets_own() {
 
 #[wasm_bindgen_test]
 async fn an_early_start_unlike_the_widgets_own_is_left_alone() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let sid = "fedcba9876543210fedcba9876543210";
     let answer = format!(
         r#"{{"code":0,"msg":"ok","result":{{"sid":"{sid}","cmd":"evt.say","prompt":"不该出现","prompt_id":"early-1"}}}}"#
@@ -512,7 +532,7 @@ async fn an_early_start_unlike_the_widgets_own_is_left_alone() {
 
 #[wasm_bindgen_test]
 async fn a_real_early_start_carries_on_as_the_chat() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let sid = "00112233445566778899aabbccddeeff";
     let body = start_body(sid, BOT_ID);
     let proxy = PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`");

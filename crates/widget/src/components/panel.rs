@@ -4,6 +4,10 @@
 //! [`State`]: every input becomes an [`Action`], and the panel carries out the [`Effect`]s that
 //! [`State::reduce`] returns.
 //!
+//! Tabs of one conversation share it ([`crate::tabs`]): only the leading tab's panel has a
+//! session; it tells the others its conversation after each change, and sends what their visitor
+//! types. The others mirror it, and the one that takes over when it closes continues its session.
+//!
 //! Nothing here sets an inline style or parses HTML: text reaches the DOM as text nodes, so the
 //! widget runs under `style-src 'self'` and platform text never becomes markup.
 //!
@@ -26,6 +30,7 @@ use crate::keep;
 use crate::options::WidgetOptions;
 use crate::persist;
 use crate::state::{Action, Effect, Mode, State};
+use crate::tabs::{TabLink, TabMessage, conversation_key};
 use crate::transcript::plain_text;
 
 /// The start the loader sent while the widget loaded (`kefu-loader.js`), for the first session;
@@ -65,6 +70,14 @@ pub struct Panel {
     storage_key: String,
     /// Changed since the last save.
     dirty: bool,
+    /// The link to the conversation's other tabs.
+    tabs: TabLink,
+    /// Whether this tab leads (has the session).
+    leading: bool,
+    /// The session to continue when this tab comes to lead: the saved one, or the leader's.
+    resume: Option<Sid>,
+    /// Whether the leader's conversation was mirrored here yet.
+    mirrored: bool,
 }
 
 impl Component for Panel {
@@ -73,45 +86,41 @@ impl Component for Panel {
 
     fn create(ctx: &Context<Self>) -> Self {
         let options = &ctx.props().options;
-        let client = KefuClient::new(&options.endpoint, None, options.timeout_ms);
         let storage_key = persist::key(options);
         let saved = persist::load(&storage_key).unwrap_or_default();
-        let mut state = State::restore(saved.entries);
-        let started = match saved.sid {
-            // The page was reloaded while the bot waited for the visitor: carry on.
-            Some(sid) => Ok(client.resume_chat(options.chat(), sid)),
-            None => {
-                state.reduce(Action::NewSession, &clock());
-                match ctx.props().started.0.borrow_mut().take() {
-                    Some((sid, prefetched)) => client.start_chat_prefetched(options.chat(), sid, prefetched),
-                    None => client.start_chat(options.chat()),
-                }
-            }
-        };
-        let session = match started {
-            Ok(session) => {
-                let callback = ctx.link().callback(Action::Client);
-                session.on_event(move |event| callback.emit(event.clone()));
-                Some(session)
-            }
-            Err(error) => {
-                state.reduce(Action::NotStarted(error), &clock());
-                None
-            }
-        };
+        let link = ctx.link();
+        let key =
+            conversation_key(&options.endpoint, &options.app_id, &options.bot_id, options.channel.as_str());
+        let hear = link.callback(Action::Tab);
+        let lead = link.callback(|()| Action::Lead);
+        let tabs = TabLink::join(&key, move |message| hear.emit(message), move || lead.emit(()));
+        // The leader, if there is one, answers with the conversation.
+        tabs.post(&TabMessage::Hello);
         Panel {
-            session,
-            state,
+            session: None,
+            state: State::restore(saved.entries),
             input: NodeRef::default(),
             log: NodeRef::default(),
             shown_entries: 0,
             focus_input: false,
             storage_key,
             dirty: true,
+            tabs,
+            leading: false,
+            resume: saved.sid,
+            mirrored: false,
         }
     }
 
     fn update(&mut self, ctx: &Context<Self>, action: Action) -> bool {
+        match action {
+            Action::Lead => {
+                self.lead(ctx);
+                return true;
+            }
+            Action::Tab(message) => return self.hear(ctx, message),
+            _ => {}
+        }
         // Typing changes only the message box, which shows it already; closing is the page's;
         // the kind of the last input shows nowhere.
         let quiet = matches!(action, Action::Draft(_) | Action::Close | Action::Pointer { .. });
@@ -239,10 +248,87 @@ impl Component for Panel {
 }
 
 impl Panel {
-    /// Saves the transcript, and `sid` as the session to continue after a reload.
+    /// Saves the transcript, and `sid` as the session to continue after a reload; the leader
+    /// also tells the other tabs.
     fn save(&self, sid: Option<Sid>) {
+        let sid = if self.leading { sid } else { self.resume.clone() };
         let saved = persist::Saved { sid, entries: self.state.entries().to_vec() };
         persist::save(&self.storage_key, &saved);
+        if self.leading {
+            self.tabs.post(&TabMessage::Update { saved: self.share(saved) });
+        }
+    }
+
+    /// The conversation as the other tabs are told it.
+    fn share(&self, saved: persist::Saved) -> String {
+        persist::share(&saved, self.state.mode(), self.state.suggestions())
+    }
+
+    /// This tab leads: it starts the session, or continues the saved or the last leader's one.
+    fn lead(&mut self, ctx: &Context<Self>) {
+        self.leading = true;
+        let options = &ctx.props().options;
+        let client = KefuClient::new(&options.endpoint, None, options.timeout_ms);
+        let started = match self.resume.take() {
+            // The page was reloaded (or the leading tab closed) while the bot waited for the
+            // visitor: carry on.
+            Some(sid) => Ok(client.resume_chat(options.chat(), sid)),
+            None => {
+                self.state.reduce(Action::NewSession, &clock());
+                // The loader's early start is for a tab that leads from the start.
+                let early = ctx.props().started.0.borrow_mut().take().filter(|_| !self.mirrored);
+                match early {
+                    Some((sid, prefetched)) => client.start_chat_prefetched(options.chat(), sid, prefetched),
+                    None => client.start_chat(options.chat()),
+                }
+            }
+        };
+        match started {
+            Ok(session) => {
+                let callback = ctx.link().callback(Action::Client);
+                session.on_event(move |event| callback.emit(event.clone()));
+                self.session = Some(session);
+            }
+            Err(error) => {
+                self.state.reduce(Action::NotStarted(error), &clock());
+            }
+        }
+        self.dirty = true;
+    }
+
+    /// What another tab said: the leader answers and acts, the others mirror.
+    fn hear(&mut self, ctx: &Context<Self>, message: TabMessage) -> bool {
+        match message {
+            TabMessage::Hello if self.leading => {
+                let sid = self.session.as_ref().and_then(ChatSession::resumable_sid);
+                let saved = persist::Saved { sid, entries: self.state.entries().to_vec() };
+                self.tabs.post(&TabMessage::Snapshot { saved: self.share(saved) });
+                false
+            }
+            TabMessage::Input { text } if self.leading => {
+                for effect in self.state.reduce(Action::Input(text), &clock()) {
+                    self.run(ctx, effect);
+                }
+                true
+            }
+            TabMessage::Restart if self.leading => {
+                self.run(ctx, Effect::Restart);
+                true
+            }
+            TabMessage::Snapshot { saved: shared } | TabMessage::Update { saved: shared }
+                if !self.leading =>
+            {
+                let Some((saved, mode, suggestions)) = persist::shared(&shared) else { return false };
+                // Only what is new since the first mirror is read out, not the history.
+                let announce = std::mem::replace(&mut self.mirrored, true);
+                self.resume = saved.sid;
+                let entries = saved.entries;
+                self.state.reduce(Action::Mirror { entries, suggestions, mode, announce }, &clock());
+                self.dirty = true;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Carries out one effect; what the client refuses at once shows in the banner.
@@ -268,6 +354,14 @@ impl Panel {
                 let text = plain_text(self.state.entries(), ctx.props().options.lang.words());
                 let done = ctx.link().callback(Action::Kept);
                 keep::copy(&text, move |worked| done.emit(worked));
+                return;
+            }
+            Effect::Send { text, .. } if !self.leading => {
+                self.tabs.post(&TabMessage::Input { text });
+                return;
+            }
+            Effect::Restart if !self.leading => {
+                self.tabs.post(&TabMessage::Restart);
                 return;
             }
             Effect::Send { text, draft } => {
