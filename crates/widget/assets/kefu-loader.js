@@ -11,9 +11,9 @@
 const OPTIONS = [
   ['endpoint', 'endpoint'], ['appId', 'app-id'], ['botId', 'bot-id'], ['channel', 'channel'],
   ['lang', 'lang'], ['title', 'title'], ['vars', 'vars'], ['userData', 'user-data'], ['timeoutMs', 'timeout-ms'],
-  ['theme', 'theme'],
+  ['theme', 'theme'], ['ratingUrl', 'rating-url'],
 ];
-const EVENTS = ['message', 'transfer', 'finish', 'error', 'close'];
+const EVENTS = ['message', 'transfer', 'finish', 'rating', 'error', 'close'];
 /** What an app's native side hears (channel `app`). */
 const BRIDGE_EVENTS = ['transfer', 'finish', 'error', 'close'];
 const WORDS = {

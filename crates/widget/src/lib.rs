@@ -36,5 +36,5 @@ pub use error::{Result, WidgetError};
 pub use host::HostEvent;
 pub use i18n::Lang;
 pub use options::WidgetOptions;
-pub use state::{Action, Effect, Mode, State};
+pub use state::{Action, Effect, Mode, Rating, State};
 pub use transcript::Entry;

@@ -30,6 +30,8 @@ pub struct WidgetOptions {
     pub timeout_ms: Option<u32>,
     /// Light, dark, or following the system (default).
     pub theme: Theme,
+    /// Where a satisfaction rating is also POSTed as JSON, if anywhere.
+    pub rating_url: Option<String>,
 }
 
 /// The panel's colours: the `theme` option. The stylesheet applies it (`kefu-widget.css`, from
@@ -77,6 +79,7 @@ pub const OPTION_NAMES: &[(&str, &str)] = &[
     ("userData", "user-data"),
     ("timeoutMs", "timeout-ms"),
     ("theme", "theme"),
+    ("ratingUrl", "rating-url"),
 ];
 
 impl WidgetOptions {
@@ -123,6 +126,7 @@ impl WidgetOptions {
             user_data: get("userData"),
             timeout_ms,
             theme,
+            rating_url: text("ratingUrl"),
         })
     }
 

@@ -48,6 +48,9 @@ pub struct Saved {
     pub sid: Option<Sid>,
     /// The transcript's lines.
     pub entries: Vec<Entry>,
+    /// Whether a satisfaction rating is offered and not yet answered (one answered or skipped
+    /// is not asked again after a reload).
+    pub rating_asked: bool,
 }
 
 thread_local! {
@@ -146,6 +149,9 @@ fn to_js(saved: &Saved) -> JsValue {
     if let Some(sid) = &saved.sid {
         set(&root, "sid", &JsValue::from_str(sid.as_str()));
     }
+    if saved.rating_asked {
+        set(&root, "rate", &JsValue::TRUE);
+    }
     let entries = Array::new();
     let skip = saved.entries.len().saturating_sub(MAX_ENTRIES);
     for entry in &saved.entries[skip..] {
@@ -228,5 +234,6 @@ fn from_js(root: &JsValue) -> Option<Saved> {
             })
         })
         .collect();
-    Some(Saved { sid, entries })
+    let rating_asked = Reflect::get(root, &JsValue::from_str("rate")).is_ok_and(|v| v.is_truthy());
+    Some(Saved { sid, entries, rating_asked })
 }

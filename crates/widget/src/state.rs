@@ -30,6 +30,25 @@ impl Mode {
     }
 }
 
+/// The satisfaction rating offered when a conversation ends (finish or transfer).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Rating {
+    /// Not offered.
+    #[default]
+    None,
+    /// Offered: the score chosen so far (1–5) and the comment.
+    Asked {
+        /// The chosen score.
+        score: Option<u8>,
+        /// The comment typed so far.
+        comment: String,
+    },
+    /// Sent: thanked for.
+    Rated,
+    /// Skipped.
+    Skipped,
+}
+
 /// What changes the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -84,6 +103,14 @@ pub enum Action {
     Lead,
     /// Another tab said this: the panel handles it (nothing changes here).
     Tab(TabMessage),
+    /// A score (1–5) of the offered rating was chosen.
+    RatePick(u8),
+    /// The rating's comment changed.
+    RateComment(String),
+    /// Send the rating.
+    RateSend,
+    /// Skip the rating.
+    RateSkip,
     /// The client refused an [`Effect`] at once.
     Refused {
         /// Why, for the banner's detail.
@@ -133,6 +160,7 @@ pub struct State {
     kept: Option<bool>,
     /// The bot's lines of the exchange under way, announced together when the bot stops.
     heard: Vec<String>,
+    rating: Rating,
     /// The last exchange's bot lines, for the live region.
     announced: Vec<String>,
     /// How many exchanges were announced: a new one replaces the live region's node.
@@ -162,6 +190,7 @@ impl State {
             sid: String::new(),
             touch: false,
             kept: None,
+            rating: Rating::None,
             heard: Vec::new(),
             announced: Vec::new(),
             announcements: 0,
@@ -197,6 +226,20 @@ impl State {
     /// each new line once, a multi-part answer as a whole. A restored transcript says nothing.
     pub fn announcement(&self) -> (u32, &[String]) {
         (self.announcements, &self.announced)
+    }
+
+    /// The satisfaction rating's step.
+    pub fn rating(&self) -> &Rating {
+        &self.rating
+    }
+
+    /// A restored chat whose saved conversation offered a rating not yet answered offers it
+    /// again; one answered or skipped is not asked again.
+    pub fn with_rating(mut self, asked: bool) -> State {
+        if asked {
+            self.rating = Rating::Asked { score: None, comment: String::new() };
+        }
+        self
     }
 
     /// The message box's text.
@@ -265,6 +308,28 @@ impl State {
                 self.mode = mode;
             }
             Action::Input(text) => return vec![Effect::Send { text, draft: false }],
+            Action::RatePick(picked) => {
+                if let Rating::Asked { score, .. } = &mut self.rating {
+                    *score = Some(picked.clamp(1, 5));
+                }
+            }
+            Action::RateComment(text) => {
+                if let Rating::Asked { comment, .. } = &mut self.rating {
+                    *comment = text;
+                }
+            }
+            Action::RateSend => {
+                if let Rating::Asked { score: Some(score), comment } = &mut self.rating {
+                    let event = HostEvent::Rating {
+                        score: *score,
+                        comment: comment.trim().to_owned(),
+                        sid: self.sid.clone(),
+                    };
+                    self.rating = Rating::Rated;
+                    return vec![Effect::Notify(event)];
+                }
+            }
+            Action::RateSkip => self.rating = Rating::Skipped,
             Action::Lead | Action::Tab(_) => {}
             Action::Refused { error, draft } => {
                 self.error = Some(error.to_string());
@@ -305,6 +370,9 @@ impl State {
                 self.mode = Mode::Ended;
                 self.suggestions.clear();
                 self.notice(if transfer { Notice::Transferred } else { Notice::Finished }, now);
+                if !matches!(self.rating, Rating::Asked { .. }) {
+                    self.rating = Rating::Asked { score: None, comment: String::new() };
+                }
                 let sid = self.sid.clone();
                 effects.push(Effect::Notify(if transfer {
                     HostEvent::Transfer { sid }
@@ -649,6 +717,33 @@ mod tests {
         );
         assert!(s.reduce(Action::Lead, "10:01").is_empty());
         assert!(s.reduce(Action::Tab(TabMessage::Hello), "10:01").is_empty());
+    }
+
+    #[test]
+    fn a_rating_is_offered_when_a_conversation_ends_and_sent_or_skipped_once() {
+        let mut s = State::new();
+        started(&mut s, false);
+        assert_eq!(s.rating(), &Rating::None);
+        s.reduce(Action::RatePick(5), "10:00");
+        assert_eq!(s.rating(), &Rating::None, "nothing to rate before the end");
+        apply(&mut s, Event::Finish(turn(Cmd::Finish, "再见")), "10:01");
+        assert_eq!(s.rating(), &Rating::Asked { score: None, comment: String::new() });
+        assert!(s.reduce(Action::RateSend, "10:01").is_empty(), "no score, nothing sent");
+        s.reduce(Action::RatePick(4), "10:01");
+        s.reduce(Action::RateComment(" 很好 ".into()), "10:01");
+        let effects = s.reduce(Action::RateSend, "10:01");
+        assert_eq!(host(effects), [HostEvent::Rating { score: 4, comment: "很好".into(), sid: SID.into() }]);
+        assert_eq!(s.rating(), &Rating::Rated);
+        assert!(s.reduce(Action::RateSend, "10:01").is_empty(), "sent once");
+        // The next conversation's end asks again; a skip sends nothing.
+        started(&mut s, true);
+        apply(&mut s, Event::Transfer(turn(Cmd::Transfer, "")), "10:02");
+        assert!(matches!(s.rating(), Rating::Asked { .. }));
+        assert!(s.reduce(Action::RateSkip, "10:02").is_empty());
+        assert_eq!(s.rating(), &Rating::Skipped);
+        // After a reload: an unanswered rating is offered again, an answered one not.
+        assert!(matches!(State::restore(Vec::new()).with_rating(true).rating(), Rating::Asked { .. }));
+        assert_eq!(State::restore(Vec::new()).with_rating(false).rating(), &Rating::None);
     }
 
     #[test]

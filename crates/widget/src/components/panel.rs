@@ -25,11 +25,12 @@ use yew::{Component, Context, Html, NodeRef, Properties, html};
 
 use crate::components::composer::composer;
 use crate::components::entry::entry;
-use crate::host;
+use crate::components::rating::rating;
+use crate::host::{self, HostEvent};
 use crate::keep;
 use crate::options::WidgetOptions;
 use crate::persist;
-use crate::state::{Action, Effect, Mode, State};
+use crate::state::{Action, Effect, Mode, Rating, State};
 use crate::tabs::{TabLink, TabMessage, conversation_key};
 use crate::transcript::plain_text;
 
@@ -98,7 +99,7 @@ impl Component for Panel {
         tabs.post(&TabMessage::Hello);
         Panel {
             session: None,
-            state: State::restore(saved.entries),
+            state: State::restore(saved.entries).with_rating(saved.rating_asked),
             input: NodeRef::default(),
             log: NodeRef::default(),
             shown_entries: 0,
@@ -123,7 +124,10 @@ impl Component for Panel {
         }
         // Typing changes only the message box, which shows it already; closing is the page's;
         // the kind of the last input shows nowhere.
-        let quiet = matches!(action, Action::Draft(_) | Action::Close | Action::Pointer { .. });
+        let quiet = matches!(
+            action,
+            Action::Draft(_) | Action::RateComment(_) | Action::Close | Action::Pointer { .. }
+        );
         for effect in self.state.reduce(action, &clock()) {
             self.run(ctx, effect);
         }
@@ -198,6 +202,7 @@ impl Component for Panel {
                         </button>
                     </div>
                 }
+                { rating(state.rating(), words, link) }
                 if !state.entries().is_empty() {
                     <div class="kefu-keep">
                         <button type="button" class="kefu-download" onclick={link.callback(|_| Action::Download)}>
@@ -252,11 +257,17 @@ impl Panel {
     /// also tells the other tabs.
     fn save(&self, sid: Option<Sid>) {
         let sid = if self.leading { sid } else { self.resume.clone() };
-        let saved = persist::Saved { sid, entries: self.state.entries().to_vec() };
+        let saved = self.saved(sid);
         persist::save(&self.storage_key, &saved);
         if self.leading {
             self.tabs.post(&TabMessage::Update { saved: self.share(saved) });
         }
+    }
+
+    /// What is kept of the conversation, with `sid` to continue.
+    fn saved(&self, sid: Option<Sid>) -> persist::Saved {
+        let rating_asked = matches!(self.state.rating(), Rating::Asked { .. });
+        persist::Saved { sid, entries: self.state.entries().to_vec(), rating_asked }
     }
 
     /// The conversation as the other tabs are told it.
@@ -301,7 +312,7 @@ impl Panel {
         match message {
             TabMessage::Hello if self.leading => {
                 let sid = self.session.as_ref().and_then(ChatSession::resumable_sid);
-                let saved = persist::Saved { sid, entries: self.state.entries().to_vec() };
+                let saved = self.saved(sid);
                 self.tabs.post(&TabMessage::Snapshot { saved: self.share(saved) });
                 false
             }
@@ -336,6 +347,11 @@ impl Panel {
         let (result, draft) = match effect {
             Effect::Notify(event) => {
                 host::notify(&ctx.props().host, &event);
+                if let (HostEvent::Rating { score, comment, sid }, Some(url)) =
+                    (&event, &ctx.props().options.rating_url)
+                {
+                    host::post_rating(url, *score, comment, sid);
+                }
                 return;
             }
             Effect::Focus => {

@@ -31,6 +31,7 @@ const options: KefuWidgetOptions = {
   userData: "order-7",
   timeoutMs: 15000,
   theme: "auto",
+  ratingUrl: "https://kefu.example.com/ratings",
 };
 const themes: NonNullable<KefuWidgetOptions["theme"]>[] = ["auto", "light", "dark"];
 const channels: NonNullable<KefuWidgetOptions["channel"]>[] = ["h5", "wx_mp", "wx_oa", "wx_work", "app"];
@@ -50,6 +51,12 @@ function listen(chat: KefuChat): void {
   chat.addEventListener("finish", (e: KefuWidgetEventMap["finish"]) => {
     const sid: string = e.detail.sid;
     void sid;
+  });
+  chat.addEventListener("rating", (e: KefuWidgetEventMap["rating"]) => {
+    const score: number = e.detail.score;
+    const comment: string = e.detail.comment;
+    const sid: string = e.detail.sid;
+    void [score, comment, sid];
   });
   chat.addEventListener("error", (e: KefuWidgetEventMap["error"]) => {
     const message: string = e.detail.message;
