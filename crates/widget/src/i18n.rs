@@ -100,6 +100,8 @@ pub struct Words {
     pub rate_skip: &'static str,
     /// Announced once the rating was sent.
     pub rate_thanks: &'static str,
+    /// The voice input button's label.
+    pub voice: &'static str,
 }
 
 const ZH_CN: Words = Words {
@@ -135,6 +137,7 @@ const ZH_CN: Words = Words {
     rate_send: "提交评价",
     rate_skip: "跳过",
     rate_thanks: "感谢您的评价！",
+    voice: "语音输入",
 };
 
 const EN: Words = Words {
@@ -170,4 +173,5 @@ const EN: Words = Words {
     rate_send: "Send rating",
     rate_skip: "Skip",
     rate_thanks: "Thank you for your rating!",
+    voice: "Voice input",
 };

@@ -31,6 +31,8 @@ pub mod persist;
 pub mod state;
 pub mod tabs;
 pub mod transcript;
+#[cfg(target_arch = "wasm32")]
+pub mod voice;
 
 pub use error::{Result, WidgetError};
 pub use host::HostEvent;

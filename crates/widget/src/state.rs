@@ -111,6 +111,12 @@ pub enum Action {
     RateSend,
     /// Skip the rating.
     RateSkip,
+    /// The voice button: start listening, or stop.
+    Listen,
+    /// Speech was recognized: its text goes into the message box, to review (never sent).
+    Heard(String),
+    /// Listening stopped.
+    Listened,
     /// The client refused an [`Effect`] at once.
     Refused {
         /// Why, for the banner's detail.
@@ -145,6 +151,10 @@ pub enum Effect {
     Download,
     /// Copy the transcript to the clipboard.
     Copy,
+    /// Start recognizing speech.
+    Listen,
+    /// Stop recognizing speech.
+    StopListening,
 }
 
 /// Everything the chat shows.
@@ -161,6 +171,7 @@ pub struct State {
     /// The bot's lines of the exchange under way, announced together when the bot stops.
     heard: Vec<String>,
     rating: Rating,
+    listening: bool,
     /// The last exchange's bot lines, for the live region.
     announced: Vec<String>,
     /// How many exchanges were announced: a new one replaces the live region's node.
@@ -191,6 +202,7 @@ impl State {
             touch: false,
             kept: None,
             rating: Rating::None,
+            listening: false,
             heard: Vec::new(),
             announced: Vec::new(),
             announcements: 0,
@@ -240,6 +252,11 @@ impl State {
             self.rating = Rating::Asked { score: None, comment: String::new() };
         }
         self
+    }
+
+    /// Whether speech is being recognized for the message box.
+    pub fn listening(&self) -> bool {
+        self.listening
     }
 
     /// The message box's text.
@@ -330,6 +347,17 @@ impl State {
                 }
             }
             Action::RateSkip => self.rating = Rating::Skipped,
+            Action::Listen => {
+                self.listening = !self.listening;
+                return vec![if self.listening { Effect::Listen } else { Effect::StopListening }];
+            }
+            Action::Heard(text) => {
+                if !self.draft.trim().is_empty() && !self.draft.ends_with(char::is_whitespace) {
+                    self.draft.push(' ');
+                }
+                self.draft.push_str(&text);
+            }
+            Action::Listened => self.listening = false,
             Action::Lead | Action::Tab(_) => {}
             Action::Refused { error, draft } => {
                 self.error = Some(error.to_string());
@@ -744,6 +772,22 @@ mod tests {
         // After a reload: an unanswered rating is offered again, an answered one not.
         assert!(matches!(State::restore(Vec::new()).with_rating(true).rating(), Rating::Asked { .. }));
         assert_eq!(State::restore(Vec::new()).with_rating(false).rating(), &Rating::None);
+    }
+
+    #[test]
+    fn speech_lands_in_the_box_and_is_never_sent() {
+        let mut s = State::new();
+        assert_eq!(s.reduce(Action::Listen, "10:00"), [Effect::Listen]);
+        assert!(s.listening());
+        assert!(s.reduce(Action::Heard("怎么付钱".into()), "10:00").is_empty(), "nothing is sent");
+        assert_eq!(s.draft(), "怎么付钱");
+        s.reduce(Action::Listened, "10:00");
+        assert!(!s.listening());
+        s.reduce(Action::Heard("谢谢".into()), "10:00");
+        assert_eq!(s.draft(), "怎么付钱 谢谢", "added to what the box holds");
+        s.reduce(Action::Listen, "10:00");
+        assert_eq!(s.reduce(Action::Listen, "10:00"), [Effect::StopListening], "a second press stops");
+        assert!(!s.listening());
     }
 
     #[test]

@@ -42,6 +42,20 @@ export function spy_keeping(copy_works) {
   return kept;
 }
 export function downloaded_text(kept) { return kept.blob.text(); }
+export function no_speech() { delete window.SpeechRecognition; delete window.webkitSpeechRecognition; }
+export function stub_speech(text) {
+  const seen = { lang: null, started: 0 };
+  window.SpeechRecognition = class {
+    start() {
+      seen.started += 1;
+      seen.lang = this.lang;
+      setTimeout(() => { this.onresult?.({ resultIndex: 0, results: [[{ transcript: text }]] }); this.onend?.(); }, 50);
+    }
+    stop() {}
+    abort() {}
+  };
+  return seen;
+}
 ")]
 extern "C" {
     /// POSTs `body` to `url` as the loader does; resolves to the `Response`.
@@ -53,6 +67,11 @@ extern "C" {
     fn spy_keeping(copy_works: bool) -> JsValue;
     /// The text of the Blob last downloaded.
     fn downloaded_text(kept: &JsValue) -> js_sys::Promise;
+    /// Removes the browser's speech recognition, as in a WebView without it.
+    fn no_speech();
+    /// Installs a fake `SpeechRecognition` that hears `text` once started; returns what it saw
+    /// (`lang`, how often it `started`).
+    fn stub_speech(text: &str) -> JsValue;
 }
 
 async fn sleep(ms: u32) {
@@ -379,6 +398,33 @@ async fn each_new_bot_message_is_announced_once_and_restored_ones_never() {
     })
     .await;
     assert_eq!(announced(&again), welcome, "only the new welcome");
+}
+
+#[wasm_bindgen_test]
+async fn voice_input_shows_only_with_speech_recognition_and_fills_the_box_unsent() {
+    let root = fresh_root().await;
+    no_speech();
+    let mut widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    assert_eq!(count(&root, ".kefu-voice"), 0, "no recognizer, no voice button");
+    widget.unmount();
+
+    let root = fresh_root().await;
+    let seen = stub_speech("我想问付款");
+    let _widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    assert_eq!(count(&root, "button.kefu-voice[aria-label='语音输入']"), 1);
+    draft(&root, "你好");
+    click(&root, ".kefu-voice");
+    let input: HtmlTextAreaElement =
+        root.query_selector(".kefu-input").ok().flatten().expect("box").dyn_into().expect("textarea");
+    wait_for("the recognized text in the box", &root, |_| input.value() == "你好 我想问付款").await;
+    wait_for("listening to end", &root, |r| count(r, ".kefu-voice[aria-pressed=false]") == 1).await;
+    sleep(300).await;
+    assert_eq!(count(&root, ".kefu-user"), 0, "nothing was sent");
+    let get = |key: &str| Reflect::get(&seen, &key.into()).expect("a field");
+    assert_eq!(get("lang").as_string().as_deref(), Some("zh-CN"), "the language follows lang");
+    assert_eq!(get("started").as_f64(), Some(1.0));
 }
 
 #[wasm_bindgen_test]

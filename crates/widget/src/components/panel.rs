@@ -33,6 +33,7 @@ use crate::persist;
 use crate::state::{Action, Effect, Mode, Rating, State};
 use crate::tabs::{TabLink, TabMessage, conversation_key};
 use crate::transcript::plain_text;
+use crate::voice;
 
 /// The start the loader sent while the widget loaded (`kefu-loader.js`), for the first session;
 /// taken by the panel when it starts. Equal only to itself (props compare by identity).
@@ -79,6 +80,11 @@ pub struct Panel {
     resume: Option<Sid>,
     /// Whether the leader's conversation was mirrored here yet.
     mirrored: bool,
+    /// Whether the browser recognizes speech (the voice button shows).
+    voice: bool,
+    /// The last speech recognition started (kept until the next, since its callbacks may run
+    /// while the panel handles what they sent).
+    recognizer: Option<voice::Listening>,
 }
 
 impl Component for Panel {
@@ -110,6 +116,8 @@ impl Component for Panel {
             leading: false,
             resume: saved.sid,
             mirrored: false,
+            voice: voice::available(),
+            recognizer: None,
         }
     }
 
@@ -220,7 +228,7 @@ impl Component for Panel {
                         None => "",
                     } }
                 </div>
-                { composer(state.draft(), words, &self.input, link) }
+                { composer(state.draft(), self.voice.then_some(state.listening()), words, &self.input, link) }
             </section>
         }
     }
@@ -370,6 +378,21 @@ impl Panel {
                 let text = plain_text(self.state.entries(), ctx.props().options.lang.words());
                 let done = ctx.link().callback(Action::Kept);
                 keep::copy(&text, move |worked| done.emit(worked));
+                return;
+            }
+            Effect::Listen => {
+                let heard = ctx.link().callback(Action::Heard);
+                let ended = ctx.link().callback(|()| Action::Listened);
+                let lang = ctx.props().options.lang.tag();
+                self.recognizer =
+                    voice::Listening::start(lang, move |text| heard.emit(text), move || ended.emit(()));
+                if self.recognizer.is_none() {
+                    self.state.reduce(Action::Listened, &clock());
+                }
+                return;
+            }
+            Effect::StopListening => {
+                self.recognizer = None;
                 return;
             }
             Effect::Send { text, .. } if !self.leading => {
