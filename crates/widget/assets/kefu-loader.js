@@ -11,7 +11,7 @@
 const OPTIONS = [
   ['endpoint', 'endpoint'], ['appId', 'app-id'], ['botId', 'bot-id'], ['channel', 'channel'],
   ['lang', 'lang'], ['title', 'title'], ['vars', 'vars'], ['userData', 'user-data'], ['timeoutMs', 'timeout-ms'],
-  ['theme', 'theme'], ['ratingUrl', 'rating-url'],
+  ['theme', 'theme'], ['ratingUrl', 'rating-url'], ['mpBack', 'mp-back'],
 ];
 const EVENTS = ['message', 'transfer', 'finish', 'rating', 'error', 'close'];
 /** What an app's native side hears (channel `app`). */

@@ -44,6 +44,8 @@ export interface KefuWidgetOptions {
   theme?: "auto" | "light" | "dark";
   /** Where a satisfaction rating is also POSTed as JSON (`{score, comment, sid}`), besides the `rating` event. */
   ratingUrl?: string;
+  /** On "wx_mp": a "back to the mini-program" button in the header, when the page has the JSSDK (`wx.miniProgram.navigateBack`). */
+  mpBack?: boolean;
 }
 
 /** `detail` of the events dispatched on the mount element. */

@@ -122,3 +122,29 @@ pub(crate) fn post_rating(url: &str, score: u8, comment: &str, sid: &str) {
         }
     }
 }
+
+/// `wx.miniProgram.navigateBack`, where the page has WeChat's JSSDK (a mini-program web-view).
+#[cfg(target_arch = "wasm32")]
+fn mini_program_back() -> Option<(wasm_bindgen::JsValue, js_sys::Function)> {
+    use js_sys::Reflect;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    let wx = Reflect::get(&js_sys::global(), &JsValue::from_str("wx")).ok().filter(JsValue::is_object)?;
+    let mini = Reflect::get(&wx, &JsValue::from_str("miniProgram")).ok().filter(JsValue::is_object)?;
+    let back = Reflect::get(&mini, &JsValue::from_str("navigateBack")).ok()?.dyn_into().ok()?;
+    Some((mini, back))
+}
+
+/// Whether the page can go back to the mini-program (see [`back_to_mini_program`]).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn can_go_back_to_mini_program() -> bool {
+    mini_program_back().is_some()
+}
+
+/// Leaves the web-view for the mini-program page that opened it.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn back_to_mini_program() {
+    if let Some((mini, back)) = mini_program_back() {
+        let _ = back.call0(&mini);
+    }
+}

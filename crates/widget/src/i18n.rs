@@ -102,6 +102,8 @@ pub struct Words {
     pub rate_thanks: &'static str,
     /// The voice input button's label.
     pub voice: &'static str,
+    /// The "back to the mini-program" button (`wx_mp`).
+    pub mp_back: &'static str,
 }
 
 const ZH_CN: Words = Words {
@@ -138,6 +140,7 @@ const ZH_CN: Words = Words {
     rate_skip: "跳过",
     rate_thanks: "感谢您的评价！",
     voice: "语音输入",
+    mp_back: "返回小程序",
 };
 
 const EN: Words = Words {
@@ -174,4 +177,5 @@ const EN: Words = Words {
     rate_skip: "Skip",
     rate_thanks: "Thank you for your rating!",
     voice: "Voice input",
+    mp_back: "Back to the mini-program",
 };

@@ -42,6 +42,12 @@ export function spy_keeping(copy_works) {
   return kept;
 }
 export function downloaded_text(kept) { return kept.blob.text(); }
+export function stub_mini_program() {
+  const seen = { back: 0 };
+  window.wx = { miniProgram: { navigateBack() { seen.back += 1; }, postMessage() {} } };
+  return seen;
+}
+export function no_mini_program() { delete window.wx; }
 export function no_speech() { delete window.SpeechRecognition; delete window.webkitSpeechRecognition; }
 export function stub_speech(text) {
   const seen = { lang: null, started: 0 };
@@ -67,6 +73,11 @@ extern "C" {
     fn spy_keeping(copy_works: bool) -> JsValue;
     /// The text of the Blob last downloaded.
     fn downloaded_text(kept: &JsValue) -> js_sys::Promise;
+    /// Installs a fake JSSDK `wx.miniProgram`; returns how often `navigateBack` was called
+    /// (`back`).
+    fn stub_mini_program() -> JsValue;
+    /// Removes the fake JSSDK.
+    fn no_mini_program();
     /// Removes the browser's speech recognition, as in a WebView without it.
     fn no_speech();
     /// Installs a fake `SpeechRecognition` that hears `text` once started; returns what it saw
@@ -425,6 +436,40 @@ async fn voice_input_shows_only_with_speech_recognition_and_fills_the_box_unsent
     let get = |key: &str| Reflect::get(&seen, &key.into()).expect("a field");
     assert_eq!(get("lang").as_string().as_deref(), Some("zh-CN"), "the language follows lang");
     assert_eq!(get("started").as_f64(), Some(1.0));
+}
+
+/// Mounts as `start_chat` does, in the `wx_mp` channel with the "back" action asked for.
+fn start_mini_program_chat(root: &HtmlElement) -> Mounted {
+    let options = Object::new();
+    for (key, value) in [
+        ("endpoint", PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`")),
+        ("appId", APP_ID),
+        ("botId", BOT_ID),
+        ("channel", "wx_mp"),
+    ] {
+        Reflect::set(&options, &key.into(), &value.into()).expect("set");
+    }
+    Reflect::set(&options, &"mpBack".into(), &true.into()).expect("set");
+    Mounted(mount(root.clone(), options.into()).expect("valid options"))
+}
+
+#[wasm_bindgen_test]
+async fn back_to_the_mini_program_shows_with_the_jssdk_and_navigates_back() {
+    let root = fresh_root().await;
+    no_mini_program();
+    let mut widget = start_mini_program_chat(&root);
+    wait_for("the panel", &root, |r| count(r, ".kefu-panel") == 1).await;
+    assert_eq!(count(&root, ".kefu-mp-back"), 0, "no JSSDK, no back action");
+    widget.unmount();
+
+    let root = fresh_root().await;
+    let seen = stub_mini_program();
+    let _widget = start_mini_program_chat(&root);
+    wait_for("the back action", &root, |r| count(r, "header .kefu-mp-back") == 1).await;
+    assert!(texts(&root, ".kefu-mp-back").concat().contains("返回小程序"));
+    click(&root, ".kefu-mp-back");
+    assert_eq!(Reflect::get(&seen, &"back".into()).expect("back").as_f64(), Some(1.0));
+    no_mini_program();
 }
 
 #[wasm_bindgen_test]

@@ -82,6 +82,8 @@ pub struct Panel {
     mirrored: bool,
     /// Whether the browser recognizes speech (the voice button shows).
     voice: bool,
+    /// Whether the header offers "back to the mini-program".
+    mp_back: bool,
     /// The last speech recognition started (kept until the next, since its callbacks may run
     /// while the panel handles what they sent).
     recognizer: Option<voice::Listening>,
@@ -117,6 +119,7 @@ impl Component for Panel {
             resume: saved.sid,
             mirrored: false,
             voice: voice::available(),
+            mp_back: options.offers_mp_back() && host::can_go_back_to_mini_program(),
             recognizer: None,
         }
     }
@@ -163,6 +166,11 @@ impl Component for Panel {
                 lang={lang.tag()} aria-label={options.title().to_owned()} onkeydown={panel_keys}
                 onpointerdown={pointer}>
                 <header class="kefu-header">
+                    if self.mp_back {
+                        <button type="button" class="kefu-mp-back" onclick={|_| host::back_to_mini_program()}>
+                            { "‹ " }{ words.mp_back }
+                        </button>
+                    }
                     <h2 class="kefu-title">{ options.title() }</h2>
                     <button type="button" class="kefu-close" aria-label={words.close}
                         onclick={link.callback(|_| Action::Close)}>{ "×" }</button>

@@ -32,6 +32,7 @@ const options: KefuWidgetOptions = {
   timeoutMs: 15000,
   theme: "auto",
   ratingUrl: "https://kefu.example.com/ratings",
+  mpBack: true,
 };
 const themes: NonNullable<KefuWidgetOptions["theme"]>[] = ["auto", "light", "dark"];
 const channels: NonNullable<KefuWidgetOptions["channel"]>[] = ["h5", "wx_mp", "wx_oa", "wx_work", "app"];
