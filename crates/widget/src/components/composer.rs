@@ -39,7 +39,12 @@ pub fn composer<P: BaseComponent<Message = Action>>(
             if let Some(listening) = voice {
                 <button type="button" class="kefu-voice" aria-label={words.voice}
                     aria-pressed={if listening { "true" } else { "false" }}
-                    onclick={panel.callback(|_| Action::Listen)}>{ "🎤" }</button>
+                    onclick={panel.callback(|_| Action::Listen)}>
+                    // A microphone, drawn (an emoji needs a font that some systems lack).
+                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                        <path fill="currentColor" d="M12 15a3 3 0 0 0 3-3V6a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-2.1a7 7 0 0 0 6-6.9z" />
+                    </svg>
+                </button>
             }
             <button type="submit" class="kefu-send">{ words.send }</button>
         </form>
