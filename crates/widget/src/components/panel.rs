@@ -18,7 +18,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use kefu_client::{ChatSession, ClientError, KefuClient, Phase, PrefetchedStart};
+use kefu_client::{ChatSession, PrefetchedStart};
 use kefu_protocol::Sid;
 use web_sys::{HtmlElement, KeyboardEvent, PointerEvent};
 use yew::{Component, Context, Html, NodeRef, Properties, html};
@@ -26,14 +26,15 @@ use yew::{Component, Context, Html, NodeRef, Properties, html};
 use crate::components::composer::composer;
 use crate::components::entry::entry;
 use crate::components::rating::rating;
-use crate::host::{self, HostEvent};
-use crate::keep;
+use crate::host;
 use crate::options::WidgetOptions;
 use crate::persist;
-use crate::state::{Action, Effect, Mode, Rating, State};
+use crate::state::{Action, Mode, State};
 use crate::tabs::{TabLink, TabMessage, conversation_key};
-use crate::transcript::plain_text;
 use crate::voice;
+
+mod session;
+mod sharing;
 
 /// The start the loader sent while the widget loaded (`kefu-loader.js`), for the first session;
 /// taken by the panel when it starts. Equal only to itself (props compare by identity).
@@ -265,183 +266,6 @@ impl Component for Panel {
         }
         // The transcript stays; the stopped session is not continued.
         self.save(None);
-    }
-}
-
-impl Panel {
-    /// Saves the transcript, and `sid` as the session to continue after a reload; the leader
-    /// also tells the other tabs.
-    fn save(&self, sid: Option<Sid>) {
-        let sid = if self.leading { sid } else { self.resume.clone() };
-        let saved = self.saved(sid);
-        persist::save(&self.storage_key, &saved);
-        if self.leading {
-            self.tabs.post(&TabMessage::Update { saved: self.share(saved) });
-        }
-    }
-
-    /// What is kept of the conversation, with `sid` to continue.
-    fn saved(&self, sid: Option<Sid>) -> persist::Saved {
-        let rating_asked = matches!(self.state.rating(), Rating::Asked { .. });
-        persist::Saved { sid, entries: self.state.entries().to_vec(), rating_asked }
-    }
-
-    /// The conversation as the other tabs are told it.
-    fn share(&self, saved: persist::Saved) -> String {
-        persist::share(&saved, self.state.mode(), self.state.suggestions())
-    }
-
-    /// This tab leads: it starts the session, or continues the saved or the last leader's one.
-    fn lead(&mut self, ctx: &Context<Self>) {
-        self.leading = true;
-        let options = &ctx.props().options;
-        let client = KefuClient::new(&options.endpoint, None, options.timeout_ms);
-        let started = match self.resume.take() {
-            // The page was reloaded (or the leading tab closed) while the bot waited for the
-            // visitor: carry on.
-            Some(sid) => Ok(client.resume_chat(options.chat(), sid)),
-            None => {
-                self.state.reduce(Action::NewSession, &clock());
-                // The loader's early start is for a tab that leads from the start.
-                let early = ctx.props().started.0.borrow_mut().take().filter(|_| !self.mirrored);
-                match early {
-                    Some((sid, prefetched)) => client.start_chat_prefetched(options.chat(), sid, prefetched),
-                    None => client.start_chat(options.chat()),
-                }
-            }
-        };
-        match started {
-            Ok(session) => {
-                let callback = ctx.link().callback(Action::Client);
-                session.on_event(move |event| callback.emit(event.clone()));
-                self.session = Some(session);
-            }
-            Err(error) => {
-                self.state.reduce(Action::NotStarted(error), &clock());
-            }
-        }
-        self.dirty = true;
-    }
-
-    /// What another tab said: the leader answers and acts, the others mirror.
-    fn hear(&mut self, ctx: &Context<Self>, message: TabMessage) -> bool {
-        match message {
-            TabMessage::Hello if self.leading => {
-                let sid = self.session.as_ref().and_then(ChatSession::resumable_sid);
-                let saved = self.saved(sid);
-                self.tabs.post(&TabMessage::Snapshot { saved: self.share(saved) });
-                false
-            }
-            TabMessage::Input { text } if self.leading => {
-                for effect in self.state.reduce(Action::Input(text), &clock()) {
-                    self.run(ctx, effect);
-                }
-                true
-            }
-            TabMessage::Restart if self.leading => {
-                self.run(ctx, Effect::Restart);
-                true
-            }
-            TabMessage::Snapshot { saved: shared } | TabMessage::Update { saved: shared }
-                if !self.leading =>
-            {
-                let Some((saved, mode, suggestions)) = persist::shared(&shared) else { return false };
-                // Only what is new since the first mirror is read out, not the history.
-                let announce = std::mem::replace(&mut self.mirrored, true);
-                self.resume = saved.sid;
-                let entries = saved.entries;
-                self.state.reduce(Action::Mirror { entries, suggestions, mode, announce }, &clock());
-                self.dirty = true;
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Carries out one effect; what the client refuses at once shows in the banner.
-    fn run(&mut self, ctx: &Context<Self>, effect: Effect) {
-        let (result, draft) = match effect {
-            Effect::Notify(event) => {
-                host::notify(&ctx.props().host, &event);
-                if let (HostEvent::Rating { score, comment, sid }, Some(url)) =
-                    (&event, &ctx.props().options.rating_url)
-                {
-                    host::post_rating(url, *score, comment, sid);
-                }
-                return;
-            }
-            Effect::Focus => {
-                self.focus_input = true;
-                return;
-            }
-            Effect::Download => {
-                let words = ctx.props().options.lang.words();
-                let text = plain_text(self.state.entries(), words);
-                if !keep::download(&text, words.file_name) {
-                    self.state.reduce(Action::Kept(false), &clock());
-                }
-                return;
-            }
-            Effect::Copy => {
-                let text = plain_text(self.state.entries(), ctx.props().options.lang.words());
-                let done = ctx.link().callback(Action::Kept);
-                keep::copy(&text, move |worked| done.emit(worked));
-                return;
-            }
-            Effect::Listen => {
-                let heard = ctx.link().callback(Action::Heard);
-                let ended = ctx.link().callback(|()| Action::Listened);
-                let lang = ctx.props().options.lang.tag();
-                self.recognizer =
-                    voice::Listening::start(lang, move |text| heard.emit(text), move || ended.emit(()));
-                if self.recognizer.is_none() {
-                    self.state.reduce(Action::Listened, &clock());
-                }
-                return;
-            }
-            Effect::StopListening => {
-                self.recognizer = None;
-                return;
-            }
-            Effect::Send { text, .. } if !self.leading => {
-                self.tabs.post(&TabMessage::Input { text });
-                return;
-            }
-            Effect::Restart if !self.leading => {
-                self.tabs.post(&TabMessage::Restart);
-                return;
-            }
-            Effect::Send { text, draft } => {
-                (self.with_live_session(|session| session.send(&text).map(drop)), draft.then_some(text))
-            }
-            Effect::Resend(id) => (self.with_live_session(|session| session.resend(id)), None),
-            Effect::Retry => {
-                (self.session.as_ref().map_or(Err(ClientError::NotStarted), ChatSession::retry), None)
-            }
-            Effect::Restart => (self.session.as_ref().map_or(Ok(()), ChatSession::restart), None),
-        };
-        if let Err(error) = result {
-            self.state.reduce(Action::Refused { error, draft }, &clock());
-        }
-    }
-
-    /// Runs `action` on a session that can take messages: one that ended is restarted first,
-    /// one that expired is restarted after (so the message waits for the new session).
-    fn with_live_session(
-        &self,
-        action: impl FnOnce(&ChatSession) -> Result<(), ClientError>,
-    ) -> Result<(), ClientError> {
-        let Some(session) = &self.session else {
-            return Err(ClientError::NotStarted);
-        };
-        if session.phase().is_over() {
-            session.restart()?;
-        }
-        action(session)?;
-        if matches!(session.phase(), Phase::Expired | Phase::Failed) {
-            session.restart()?;
-        }
-        Ok(())
     }
 }
 
