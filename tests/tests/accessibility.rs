@@ -110,16 +110,17 @@ async fn the_chat_works_from_the_keyboard_alone() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_message_is_added_to_the_log_alone_so_it_is_announced_once() {
-    // The transcript is a `role="log"` region (polite by definition): screen readers announce
-    // what is added to it. A turn must add its new lines and never remove or re-add old ones,
-    // or the history would be read again.
+    // The transcript is a `role="log"` region made not live (`aria-live="off"`): the widget's own
+    // polite region announces each exchange's bot lines once (`.kefu-announce`). A turn still
+    // adds its new lines and never removes or re-adds old ones, so a reader that browses the log
+    // finds the history as it was.
     let (_stack, browser) = open_page(PHONE, "wx_mp.html").await;
     browser.wait_welcome().await;
     let live = browser
         .js("const log = document.querySelector('.kefu-log');
         return [log.getAttribute('role'), log.getAttribute('aria-live')];")
         .await;
-    assert_eq!(live, serde_json::json!(["log", null]), "role=log, implicitly aria-live=polite");
+    assert_eq!(live, serde_json::json!(["log", "off"]), "role=log, not read out itself");
     browser
         .js("window.logChanges = { added: 0, removed: 0 };
              new MutationObserver((records) => records.forEach((r) => {

@@ -24,8 +24,16 @@ async fn a_reload_mid_conversation_continues_the_same_session() {
     browser.wait_count("the restored transcript", ".kefu-bot", |n| n == bots).await;
     assert_eq!(browser.count(".kefu-user").await, 1);
     assert_eq!(browser.count(".kefu-divider").await, 0, "the same session, no divider");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(browser.texts(".kefu-announce").await, [""], "the restored transcript is not read out");
     browser.say("还没收到钱").await;
     browser.wait_count("the answer after the reload", ".kefu-bot", |n| n > bots).await;
+    let said = browser.texts_until(".kefu-announce p", 10, |t| !t.is_empty()).await;
+    let answer = browser.texts(".kefu-bot .kefu-bubble").await.split_off(bots as usize);
+    assert_eq!(said.len(), answer.len(), "only the new answer is announced, all its parts: {said:?}");
+    for (said, shown) in said.iter().zip(&answer) {
+        assert!(shown.ends_with(&said.replace('\n', "")), "{said:?} is {shown:?}");
+    }
     assert_eq!(last_sid(&browser).await, sid, "the session carried on");
     browser.screenshot("reload-1280x800").await;
     let received = browser.platform_user_lines(&sid).await;

@@ -11,9 +11,9 @@
 const OPTIONS = [
   ['endpoint', 'endpoint'], ['appId', 'app-id'], ['botId', 'bot-id'], ['channel', 'channel'],
   ['lang', 'lang'], ['title', 'title'], ['vars', 'vars'], ['userData', 'user-data'], ['timeoutMs', 'timeout-ms'],
-  ['theme', 'theme'],
+  ['theme', 'theme'], ['ratingUrl', 'rating-url'], ['mpBack', 'mp-back'],
 ];
-const EVENTS = ['message', 'transfer', 'finish', 'error', 'close'];
+const EVENTS = ['message', 'transfer', 'finish', 'rating', 'error', 'close'];
 /** What an app's native side hears (channel `app`). */
 const BRIDGE_EVENTS = ['transfer', 'finish', 'error', 'close'];
 const WORDS = {
@@ -86,7 +86,8 @@ export function loadStyles() {
  * Sends botdm `start` for `options` at once, so its answer travels while the widget downloads
  * and compiles; the widget awaits it instead of sending its own when its start is the same (the
  * same URL and body). Not sent (undefined) when this tab has a saved session the widget will
- * resume, or when storage cannot tell.
+ * resume, or when storage cannot tell; its answer fails, unsent, when another tab leads this
+ * conversation.
  */
 function startEarly(options, channel) {
   const text = (name) => (options[name] ?? '').trim();
@@ -113,11 +114,18 @@ function startEarly(options, channel) {
   const url = `${endpoint.replace(/\/+$/, '')}/api/v1/gaia/botdm/start`;
   const json = JSON.stringify(body);
   const timeout = Number(options.timeoutMs) > 0 ? Number(options.timeoutMs) : 15000;
-  const answer = fetch(url, {
-    method: 'POST',
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-    body: json,
-    signal: AbortSignal.timeout?.(timeout),
+  // A tab whose conversation another tab leads (the widget's Web Lock, see tabs.rs) follows
+  // that one and needs no session of its own.
+  const lead = `kefu-tabs|${endpoint}|${text('appId')}|${text('botId')}|${channel}|lead`;
+  const led = navigator.locks?.query?.().then(({ held }) => held.some((lock) => lock.name === lead), () => false);
+  const answer = Promise.resolve(led).then((elsewhere) => {
+    if (elsewhere) throw new Error('another tab leads this conversation');
+    return fetch(url, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: json,
+      signal: AbortSignal.timeout?.(timeout),
+    });
   });
   // A failure is the widget's to report (as for a start it sent itself).
   answer.catch(() => {});

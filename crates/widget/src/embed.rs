@@ -1,6 +1,6 @@
 //! The widget's JavaScript face: `mount(element, options)` returns a [`Widget`] handle with
 //! `unmount()` and `focus()`; what happens in the chat reaches the page as DOM events on the
-//! mount element (`message`, `transfer`, `finish`, `error`, `close`).
+//! mount element (`message`, `transfer`, `finish`, `rating`, `error`, `close`).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -42,6 +42,10 @@ export interface KefuWidgetOptions {
   timeoutMs?: number;
   /** The colours: "auto" (default) follows the system's prefers-color-scheme; "light" or "dark". */
   theme?: "auto" | "light" | "dark";
+  /** Where a satisfaction rating is also POSTed as JSON (`{score, comment, sid}`), besides the `rating` event. */
+  ratingUrl?: string;
+  /** On "wx_mp": a "back to the mini-program" button in the header, when the page has the JSSDK (`wx.miniProgram.navigateBack`). */
+  mpBack?: boolean;
 }
 
 /** `detail` of the events dispatched on the mount element. */
@@ -49,6 +53,8 @@ export interface KefuWidgetEventMap {
   message: CustomEvent<{ from: "bot" | "user"; text: string; sid: string }>;
   transfer: CustomEvent<{ sid: string }>;
   finish: CustomEvent<{ sid: string }>;
+  /** The visitor rated the conversation that ended (1 worst, 5 best; the comment may be empty). */
+  rating: CustomEvent<{ score: number; comment: string; sid: string }>;
   error: CustomEvent<{ message: string }>;
   close: CustomEvent<{}>;
 }

@@ -1,5 +1,5 @@
 //! What the host page is told: [`HostEvent`]s, dispatched by [`notify`] as DOM events on the
-//! mount element (`message`, `transfer`, `finish`, `error`, `close`).
+//! mount element (`message`, `transfer`, `finish`, `rating`, `error`, `close`).
 
 /// What the host page is told.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,15 @@ pub enum HostEvent {
     /// The bot ended the conversation.
     Finish {
         /// The session id.
+        sid: String,
+    },
+    /// The visitor rated the conversation that ended.
+    Rating {
+        /// 1 (worst) to 5 (best).
+        score: u8,
+        /// The optional comment (may be empty).
+        comment: String,
+        /// The session rated.
         sid: String,
     },
     /// The visitor asked to close the chat (close button or Escape).
@@ -58,6 +67,12 @@ pub(crate) fn notify(host: &web_sys::HtmlElement, event: &HostEvent) {
             set("sid", sid);
             "finish"
         }
+        HostEvent::Rating { score, comment, sid } => {
+            let _ = Reflect::set(&detail, &JsValue::from_str("score"), &JsValue::from(*score));
+            set("comment", comment);
+            set("sid", sid);
+            "rating"
+        }
         HostEvent::Error { message } => {
             set("message", message);
             "error"
@@ -68,5 +83,68 @@ pub(crate) fn notify(host: &web_sys::HtmlElement, event: &HostEvent) {
     init.set_detail(&detail);
     if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
         let _ = host.dispatch_event(&event);
+    }
+}
+
+/// POSTs a rating to the `rating-url` option as JSON (`{score, comment, sid}`), without waiting
+/// for the answer; a failure is the receiving server's to notice (the host event was dispatched).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn post_rating(url: &str, score: u8, comment: &str, sid: &str) {
+    use js_sys::{Function, JSON, Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+
+    let body = Object::new();
+    let set = |object: &Object, key: &str, value: &JsValue| {
+        let _ = Reflect::set(object, &JsValue::from_str(key), value);
+    };
+    set(&body, "score", &JsValue::from(score));
+    set(&body, "comment", &JsValue::from_str(comment));
+    set(&body, "sid", &JsValue::from_str(sid));
+    let Ok(body) = JSON::stringify(&body) else { return };
+    let headers = Object::new();
+    set(&headers, "Content-Type", &JsValue::from_str("application/json"));
+    let init = Object::new();
+    set(&init, "method", &JsValue::from_str("POST"));
+    set(&init, "headers", &headers);
+    set(&init, "body", &body);
+    // Delivered even when the page is closing.
+    set(&init, "keepalive", &JsValue::TRUE);
+    let global = js_sys::global();
+    let fetch =
+        Reflect::get(&global, &JsValue::from_str("fetch")).ok().and_then(|f| f.dyn_into::<Function>().ok());
+    if let Some(fetch) = fetch {
+        if let Ok(promise) = fetch.call2(&global, &JsValue::from_str(url), &init) {
+            if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
+                let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_| {});
+                let _ = promise.catch(&ignore);
+                ignore.forget();
+            }
+        }
+    }
+}
+
+/// `wx.miniProgram.navigateBack`, where the page has WeChat's JSSDK (a mini-program web-view).
+#[cfg(target_arch = "wasm32")]
+fn mini_program_back() -> Option<(wasm_bindgen::JsValue, js_sys::Function)> {
+    use js_sys::Reflect;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    let wx = Reflect::get(&js_sys::global(), &JsValue::from_str("wx")).ok().filter(JsValue::is_object)?;
+    let mini = Reflect::get(&wx, &JsValue::from_str("miniProgram")).ok().filter(JsValue::is_object)?;
+    let back = Reflect::get(&mini, &JsValue::from_str("navigateBack")).ok()?.dyn_into().ok()?;
+    Some((mini, back))
+}
+
+/// Whether the page can go back to the mini-program (see [`back_to_mini_program`]).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn can_go_back_to_mini_program() -> bool {
+    mini_program_back().is_some()
+}
+
+/// Leaves the web-view for the mini-program page that opened it.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn back_to_mini_program() {
+    if let Some((mini, back)) = mini_program_back() {
+        let _ = back.call0(&mini);
     }
 }

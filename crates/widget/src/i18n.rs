@@ -90,6 +90,20 @@ pub struct Words {
     pub copied: &'static str,
     /// Announced when copying or downloading failed.
     pub keep_failed: &'static str,
+    /// The satisfaction rating's question (the radio group's legend).
+    pub rate: &'static str,
+    /// The rating's optional comment box.
+    pub rate_comment: &'static str,
+    /// The rating's send button.
+    pub rate_send: &'static str,
+    /// The rating's skip button.
+    pub rate_skip: &'static str,
+    /// Announced once the rating was sent.
+    pub rate_thanks: &'static str,
+    /// The voice input button's label.
+    pub voice: &'static str,
+    /// The "back to the mini-program" button (`wx_mp`).
+    pub mp_back: &'static str,
 }
 
 const ZH_CN: Words = Words {
@@ -120,6 +134,13 @@ const ZH_CN: Words = Words {
     copy: "复制对话记录",
     copied: "对话记录已复制。",
     keep_failed: "无法保存对话记录。",
+    rate: "请为本次服务评分（1 分最低，5 分最高）",
+    rate_comment: "意见或建议（选填）",
+    rate_send: "提交评价",
+    rate_skip: "跳过",
+    rate_thanks: "感谢您的评价！",
+    voice: "语音输入",
+    mp_back: "返回小程序",
 };
 
 const EN: Words = Words {
@@ -150,4 +171,11 @@ const EN: Words = Words {
     copy: "Copy the conversation",
     copied: "The conversation was copied.",
     keep_failed: "The conversation could not be saved.",
+    rate: "How was this conversation? (1 worst, 5 best)",
+    rate_comment: "Comments (optional)",
+    rate_send: "Send rating",
+    rate_skip: "Skip",
+    rate_thanks: "Thank you for your rating!",
+    voice: "Voice input",
+    mp_back: "Back to the mini-program",
 };

@@ -8,7 +8,7 @@
 //! which keeps the conversation across reloads) runs in the browser and is exported to JavaScript
 //! as `mount(element, options)`. The launcher, `<kefu-chat>` and the stylesheet are
 //! hand-written JavaScript and CSS in `assets/`, so they show before the wasm loads. [`tabs`]
-//! lets the tabs of one conversation elect a leader and talk (not wired in yet).
+//! lets the tabs of one conversation elect a leader that talks to the platform for all of them.
 
 #[cfg(target_arch = "wasm32")]
 pub mod components;
@@ -31,10 +31,12 @@ pub mod persist;
 pub mod state;
 pub mod tabs;
 pub mod transcript;
+#[cfg(target_arch = "wasm32")]
+pub mod voice;
 
 pub use error::{Result, WidgetError};
 pub use host::HostEvent;
 pub use i18n::Lang;
 pub use options::WidgetOptions;
-pub use state::{Action, Effect, Mode, State};
+pub use state::{Action, Effect, Mode, Rating, State};
 pub use transcript::Entry;

@@ -243,6 +243,21 @@ impl Inline {
     }
 }
 
+/// A prompt as screen readers should hear it: its text without the Markdown markers, a line per
+/// paragraph or list item.
+pub fn spoken(text: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for block in parse(text) {
+        match block {
+            Block::Paragraph(inlines) => lines.push(inlines.iter().map(Inline::plain_text).collect()),
+            Block::List { items, .. } => {
+                lines.extend(items.iter().map(|item| item.iter().map(Inline::plain_text).collect()));
+            }
+        }
+    }
+    lines.join("\n")
+}
+
 /// Characters that end a bare link: CJK punctuation and brackets.
 fn is_url_terminator(c: char) -> bool {
     matches!(
@@ -334,6 +349,15 @@ pub fn safe_href(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spoken_text_has_no_markers() {
+        assert_eq!(
+            spoken("**调解协议** 见 [这里](https://kefu.example)\n\n1. 一\n2. `二`"),
+            "调解协议 见 这里\n一\n二"
+        );
+        assert_eq!(spoken("<b>原样</b>"), "<b>原样</b>");
+    }
 
     #[test]
     fn find_ascii_finds_what_str_find_finds() {

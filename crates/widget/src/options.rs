@@ -30,6 +30,11 @@ pub struct WidgetOptions {
     pub timeout_ms: Option<u32>,
     /// Light, dark, or following the system (default).
     pub theme: Theme,
+    /// Where a satisfaction rating is also POSTed as JSON, if anywhere.
+    pub rating_url: Option<String>,
+    /// On `wx_mp`, whether the header offers "back to the mini-program" (when the page has the
+    /// JSSDK's `wx.miniProgram.navigateBack`).
+    pub mp_back: bool,
 }
 
 /// The panel's colours: the `theme` option. The stylesheet applies it (`kefu-widget.css`, from
@@ -77,6 +82,8 @@ pub const OPTION_NAMES: &[(&str, &str)] = &[
     ("userData", "user-data"),
     ("timeoutMs", "timeout-ms"),
     ("theme", "theme"),
+    ("ratingUrl", "rating-url"),
+    ("mpBack", "mp-back"),
 ];
 
 impl WidgetOptions {
@@ -123,7 +130,15 @@ impl WidgetOptions {
             user_data: get("userData"),
             timeout_ms,
             theme,
+            rating_url: text("ratingUrl"),
+            // Present and not "false" (an attribute's mere presence, or `true`).
+            mp_back: get("mpBack").is_some_and(|v| v.trim() != "false"),
         })
+    }
+
+    /// Whether the header offers "back to the mini-program" (the JSSDK permitting).
+    pub fn offers_mp_back(&self) -> bool {
+        self.mp_back && self.channel == Channel::WxMp
     }
 
     /// The chat's start options.
@@ -276,6 +291,15 @@ mod tests {
             assert_eq!(accepted, expected, "{channel}");
         }
         assert_eq!(parse(&[]).expect("default").channel, CHANNELS[0]);
+    }
+
+    #[test]
+    fn the_mini_program_back_action_is_for_wx_mp_when_asked() {
+        assert!(parse(&[("channel", "wx_mp"), ("mpBack", "")]).expect("valid").offers_mp_back());
+        assert!(parse(&[("channel", "wx_mp"), ("mpBack", "true")]).expect("valid").offers_mp_back());
+        assert!(!parse(&[("channel", "wx_mp"), ("mpBack", "false")]).expect("valid").offers_mp_back());
+        assert!(!parse(&[("channel", "wx_mp")]).expect("valid").offers_mp_back());
+        assert!(!parse(&[("channel", "h5"), ("mpBack", "true")]).expect("valid").offers_mp_back());
     }
 
     #[test]

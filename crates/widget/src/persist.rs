@@ -1,4 +1,5 @@
-//! The transcript and session id across page reloads: `sessionStorage` (per tab, cleared when it
+//! The transcript and session id across page reloads, and the conversation as the leading tab
+//! shares it with the others ([`share`], [`shared`]): : `sessionStorage` (per tab, cleared when it
 //! closes), or memory where storage is blocked (sandboxed frames, some privacy modes), which
 //! still keeps a remount in the same page.
 //!
@@ -12,7 +13,8 @@ use kefu_protocol::Sid;
 use wasm_bindgen::JsValue;
 
 use crate::options::WidgetOptions;
-use crate::transcript::{Entry, Notice, RESTORED, Status};
+use crate::state::Mode;
+use crate::transcript::{Entry, Notice, RESTORED, Status, Suggestion};
 
 /// At most this many lines are kept; older ones are dropped.
 const MAX_ENTRIES: usize = 200;
@@ -46,6 +48,9 @@ pub struct Saved {
     pub sid: Option<Sid>,
     /// The transcript's lines.
     pub entries: Vec<Entry>,
+    /// Whether a satisfaction rating is offered and not yet answered (one answered or skipped
+    /// is not asked again after a reload).
+    pub rating_asked: bool,
 }
 
 thread_local! {
@@ -78,6 +83,51 @@ pub fn save(key: &str, saved: &Saved) {
     }
 }
 
+/// The conversation as the leading tab tells the others: `saved` with `mode` and
+/// `suggestions`, as JSON text.
+pub fn share(saved: &Saved, mode: Mode, suggestions: &[Suggestion]) -> String {
+    let root = to_js(saved);
+    let mode = match mode {
+        Mode::Waiting => "w",
+        Mode::Idle => "i",
+        Mode::Ended => "e",
+        Mode::Expired => "x",
+    };
+    let _ = Reflect::set(&root, &JsValue::from_str("mode"), &JsValue::from_str(mode));
+    let list = Array::new();
+    for suggestion in suggestions {
+        list.push(&Array::of2(
+            &JsValue::from_str(&suggestion.title),
+            &JsValue::from_str(&suggestion.question),
+        ));
+    }
+    let _ = Reflect::set(&root, &JsValue::from_str("sugg"), &list);
+    JSON::stringify(&root).ok().and_then(|t| t.as_string()).unwrap_or_default()
+}
+
+/// What [`share`] wrote, if readable.
+pub fn shared(text: &str) -> Option<(Saved, Mode, Vec<Suggestion>)> {
+    let root = JSON::parse(text).ok()?;
+    let saved = from_js(&root)?;
+    let mode = match self::text(&root, "mode").as_deref() {
+        Some("i") => Mode::Idle,
+        Some("e") => Mode::Ended,
+        Some("x") => Mode::Expired,
+        _ => Mode::Waiting,
+    };
+    let list = Reflect::get(&root, &JsValue::from_str("sugg")).ok().filter(Array::is_array);
+    let suggestions = list
+        .map(|list| Array::from(&list))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|pair| {
+            let pair = Array::from(&pair);
+            Some(Suggestion { title: pair.get(0).as_string()?, question: pair.get(1).as_string()? })
+        })
+        .collect();
+    Some((saved, mode, suggestions))
+}
+
 /// What was saved under `key`, if anything readable.
 pub fn load(key: &str) -> Option<Saved> {
     let text = session_storage().and_then(|storage| storage.get_item(key).ok().flatten()).or_else(|| {
@@ -98,6 +148,9 @@ fn to_js(saved: &Saved) -> JsValue {
     let root = Object::new();
     if let Some(sid) = &saved.sid {
         set(&root, "sid", &JsValue::from_str(sid.as_str()));
+    }
+    if saved.rating_asked {
+        set(&root, "rate", &JsValue::TRUE);
     }
     let entries = Array::new();
     let skip = saved.entries.len().saturating_sub(MAX_ENTRIES);
@@ -181,5 +234,6 @@ fn from_js(root: &JsValue) -> Option<Saved> {
             })
         })
         .collect();
-    Some(Saved { sid, entries })
+    let rating_asked = Reflect::get(root, &JsValue::from_str("rate")).is_ok_and(|v| v.is_truthy());
+    Some(Saved { sid, entries, rating_asked })
 }

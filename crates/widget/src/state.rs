@@ -1,5 +1,5 @@
-//! The chat's state in one place: the transcript, the suggestions, the [`Mode`], the error banner
-//! and the message box's text. Only [`State::reduce`] changes it: given an [`Action`], it returns
+//! The chat's state in one place: the transcript, the suggestions, the [`Mode`], the error banner,
+//! what screen readers are told and the message box's text. Only [`State::reduce`] changes it: given an [`Action`], it returns
 //! the [`Effect`]s for the panel to carry out (tell the host page, hand a message to the client,
 //! move the focus). No DOM and no session here, so every transition is tested natively.
 
@@ -7,6 +7,7 @@ use kefu_client::{ClientError, Event, MessageId};
 use kefu_protocol::chat::BotTurn;
 
 use crate::host::HostEvent;
+use crate::tabs::TabMessage;
 use crate::transcript::{self, Entry, Notice, RESTORED, Status, Suggestion};
 
 /// Where the conversation is.
@@ -27,6 +28,25 @@ impl Mode {
     pub fn offers_restart(self) -> bool {
         matches!(self, Mode::Ended | Mode::Expired)
     }
+}
+
+/// The satisfaction rating offered when a conversation ends (finish or transfer).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Rating {
+    /// Not offered.
+    #[default]
+    None,
+    /// Offered: the score chosen so far (1–5) and the comment.
+    Asked {
+        /// The chosen score.
+        score: Option<u8>,
+        /// The comment typed so far.
+        comment: String,
+    },
+    /// Sent: thanked for.
+    Rated,
+    /// Skipped.
+    Skipped,
 }
 
 /// What changes the state.
@@ -65,6 +85,38 @@ pub enum Action {
         /// Whether the last input was a touch.
         touch: bool,
     },
+    /// The leading tab's conversation, shown in this one (which does not lead): its lines,
+    /// suggestions and mode; the new bot lines are announced when `announce` (not on joining).
+    Mirror {
+        /// The leader's lines.
+        entries: Vec<Entry>,
+        /// The leader's suggestions.
+        suggestions: Vec<Suggestion>,
+        /// The leader's mode.
+        mode: Mode,
+        /// Whether to announce the bot lines that are new here.
+        announce: bool,
+    },
+    /// Another tab's visitor wrote this: send it (this tab leads).
+    Input(String),
+    /// This tab leads now: the panel starts or continues the session (nothing changes here).
+    Lead,
+    /// Another tab said this: the panel handles it (nothing changes here).
+    Tab(TabMessage),
+    /// A score (1–5) of the offered rating was chosen.
+    RatePick(u8),
+    /// The rating's comment changed.
+    RateComment(String),
+    /// Send the rating.
+    RateSend,
+    /// Skip the rating.
+    RateSkip,
+    /// The voice button: start listening, or stop.
+    Listen,
+    /// Speech was recognized: its text goes into the message box, to review (never sent).
+    Heard(String),
+    /// Listening stopped.
+    Listened,
     /// The client refused an [`Effect`] at once.
     Refused {
         /// Why, for the banner's detail.
@@ -99,6 +151,10 @@ pub enum Effect {
     Download,
     /// Copy the transcript to the clipboard.
     Copy,
+    /// Start recognizing speech.
+    Listen,
+    /// Stop recognizing speech.
+    StopListening,
 }
 
 /// Everything the chat shows.
@@ -112,6 +168,14 @@ pub struct State {
     sid: String,
     touch: bool,
     kept: Option<bool>,
+    /// The bot's lines of the exchange under way, announced together when the bot stops.
+    heard: Vec<String>,
+    rating: Rating,
+    listening: bool,
+    /// The last exchange's bot lines, for the live region.
+    announced: Vec<String>,
+    /// How many exchanges were announced: a new one replaces the live region's node.
+    announcements: u32,
 }
 
 impl Default for State {
@@ -137,6 +201,11 @@ impl State {
             sid: String::new(),
             touch: false,
             kept: None,
+            rating: Rating::None,
+            listening: false,
+            heard: Vec::new(),
+            announced: Vec::new(),
+            announcements: 0,
         }
     }
 
@@ -163,6 +232,31 @@ impl State {
     /// Whether the last copy or download of the transcript worked, until the next one.
     pub fn kept(&self) -> Option<bool> {
         self.kept
+    }
+
+    /// What the polite live region says, and its number: the bot's lines of the last exchange,
+    /// each new line once, a multi-part answer as a whole. A restored transcript says nothing.
+    pub fn announcement(&self) -> (u32, &[String]) {
+        (self.announcements, &self.announced)
+    }
+
+    /// The satisfaction rating's step.
+    pub fn rating(&self) -> &Rating {
+        &self.rating
+    }
+
+    /// A restored chat whose saved conversation offered a rating not yet answered offers it
+    /// again; one answered or skipped is not asked again.
+    pub fn with_rating(mut self, asked: bool) -> State {
+        if asked {
+            self.rating = Rating::Asked { score: None, comment: String::new() };
+        }
+        self
+    }
+
+    /// Whether speech is being recognized for the message box.
+    pub fn listening(&self) -> bool {
+        self.listening
     }
 
     /// The message box's text.
@@ -214,6 +308,57 @@ impl State {
                 return vec![if action == Action::Copy { Effect::Copy } else { Effect::Download }];
             }
             Action::Kept(worked) => self.kept = Some(worked),
+            Action::Mirror { entries, suggestions, mode, announce } => {
+                if announce {
+                    let new = entries.get(self.entries.len()..).unwrap_or_default();
+                    for entry in new {
+                        if let Entry::Bot { text, .. } = entry {
+                            self.heard.push(crate::markdown::spoken(text));
+                        }
+                    }
+                    if mode != Mode::Waiting {
+                        self.announce();
+                    }
+                }
+                self.entries = entries;
+                self.suggestions = suggestions;
+                self.mode = mode;
+            }
+            Action::Input(text) => return vec![Effect::Send { text, draft: false }],
+            Action::RatePick(picked) => {
+                if let Rating::Asked { score, .. } = &mut self.rating {
+                    *score = Some(picked.clamp(1, 5));
+                }
+            }
+            Action::RateComment(text) => {
+                if let Rating::Asked { comment, .. } = &mut self.rating {
+                    *comment = text;
+                }
+            }
+            Action::RateSend => {
+                if let Rating::Asked { score: Some(score), comment } = &mut self.rating {
+                    let event = HostEvent::Rating {
+                        score: *score,
+                        comment: comment.trim().to_owned(),
+                        sid: self.sid.clone(),
+                    };
+                    self.rating = Rating::Rated;
+                    return vec![Effect::Notify(event)];
+                }
+            }
+            Action::RateSkip => self.rating = Rating::Skipped,
+            Action::Listen => {
+                self.listening = !self.listening;
+                return vec![if self.listening { Effect::Listen } else { Effect::StopListening }];
+            }
+            Action::Heard(text) => {
+                if !self.draft.trim().is_empty() && !self.draft.ends_with(char::is_whitespace) {
+                    self.draft.push(' ');
+                }
+                self.draft.push_str(&text);
+            }
+            Action::Listened => self.listening = false,
+            Action::Lead | Action::Tab(_) => {}
             Action::Refused { error, draft } => {
                 self.error = Some(error.to_string());
                 if let Some(text) = draft {
@@ -253,6 +398,9 @@ impl State {
                 self.mode = Mode::Ended;
                 self.suggestions.clear();
                 self.notice(if transfer { Notice::Transferred } else { Notice::Finished }, now);
+                if !matches!(self.rating, Rating::Asked { .. }) {
+                    self.rating = Rating::Asked { score: None, comment: String::new() };
+                }
                 let sid = self.sid.clone();
                 effects.push(Effect::Notify(if transfer {
                     HostEvent::Transfer { sid }
@@ -316,7 +464,20 @@ impl State {
                 effects.push(Effect::Notify(HostEvent::Error { message: error.to_string() }));
             }
         }
+        // The bot is done with this exchange (it waits, ended, failed, or the visitor wrote):
+        // what it said is announced together.
+        if !matches!(event, Event::Say(_) | Event::Started { .. } | Event::MessageSent { .. }) {
+            self.announce();
+        }
         effects
+    }
+
+    /// Hands the lines heard since the last announcement to the live region.
+    fn announce(&mut self) {
+        if !self.heard.is_empty() {
+            self.announced = std::mem::take(&mut self.heard);
+            self.announcements += 1;
+        }
     }
 
     /// `effect`, then the focus back to the message box unless the last input was a touch.
@@ -336,6 +497,7 @@ impl State {
         if let Some((text, truncated)) = transcript::bot_text(turn) {
             let sid = self.sid.clone();
             effects.push(Effect::Notify(HostEvent::Message { from: "bot", text: text.clone(), sid }));
+            self.heard.push(crate::markdown::spoken(&text));
             self.entries.push(Entry::Bot { text, truncated, time: now.to_owned() });
         }
     }
@@ -527,6 +689,105 @@ mod tests {
         assert_eq!(effects, [Effect::Send { text: "in flight".into(), draft: false }]);
         assert_eq!(s.entries().len(), 4);
         assert!(s.reduce(Action::Resend(0), "10:07").is_empty(), "a bot line has nothing to resend");
+    }
+
+    #[test]
+    fn each_exchange_is_announced_once_as_a_whole_and_restored_lines_never() {
+        let mut s = State::new();
+        started(&mut s, false);
+        apply(&mut s, Event::Say(turn(Cmd::Say, "您好")), "10:00");
+        apply(&mut s, Event::Say(turn(Cmd::Say, "请问有什么可以帮您？")), "10:00");
+        assert_eq!(s.announcement(), (0, &[][..]), "nothing until the bot is done");
+        apply(&mut s, Event::Wait, "10:00");
+        assert_eq!(s.announcement(), (1, &["您好".to_owned(), "请问有什么可以帮您？".to_owned()][..]));
+        apply(&mut s, Event::MessageQueued { id: 1, text: "怎么付钱".into() }, "10:01");
+        apply(&mut s, Event::MessageSent { id: 1 }, "10:01");
+        assert_eq!(s.announcement().0, 1, "the visitor's own line is not announced");
+        apply(&mut s, Event::Say(turn(Cmd::Say, "银行转账")), "10:01");
+        apply(&mut s, Event::Wait, "10:01");
+        assert_eq!(s.announcement(), (2, &["银行转账".to_owned()][..]));
+        apply(&mut s, Event::Wait, "10:02");
+        assert_eq!(s.announcement().0, 2, "a wait with nothing new announces nothing");
+        // The same words again are a new announcement.
+        apply(&mut s, Event::Say(turn(Cmd::Say, "银行转账")), "10:02");
+        apply(&mut s, Event::Finish(turn(Cmd::Finish, "再见")), "10:02");
+        assert_eq!(s.announcement(), (3, &["银行转账".to_owned(), "再见".to_owned()][..]));
+
+        let restored = State::restore(s.entries().to_vec());
+        assert_eq!(restored.announcement(), (0, &[][..]), "a restored transcript is not read out");
+    }
+
+    #[test]
+    fn a_mirror_shows_the_leaders_chat_and_announces_only_what_is_new() {
+        let mut leader = State::new();
+        apply(&mut leader, Event::Say(turn(Cmd::Say, "您好")), "10:00");
+        let mut s = State::restore(vec![Entry::Notice { kind: Notice::Expired, time: "9:00".into() }]);
+        let mirror = |state: &State, announce| Action::Mirror {
+            entries: state.entries().to_vec(),
+            suggestions: vec![Suggestion { title: "付款".into(), question: "怎么付钱".into() }],
+            mode: state.mode(),
+            announce,
+        };
+        assert!(s.reduce(mirror(&leader, false), "10:00").is_empty());
+        assert_eq!(s.entries(), leader.entries());
+        assert_eq!(s.suggestions().len(), 1);
+        assert_eq!(s.announcement().0, 0, "joining reads nothing out");
+        apply(&mut leader, Event::Say(turn(Cmd::Say, "**第二句**")), "10:00");
+        s.reduce(mirror(&leader, true), "10:00");
+        assert_eq!(s.announcement().0, 0, "the leader's bot is not done yet");
+        apply(&mut leader, Event::Wait, "10:00");
+        s.reduce(mirror(&leader, true), "10:00");
+        assert_eq!((s.mode(), s.announcement()), (Mode::Idle, (1, &["第二句".to_owned()][..])));
+        // What the visitor types here is the leader's to send.
+        assert_eq!(
+            s.reduce(Action::Input("你好".into()), "10:01"),
+            [Effect::Send { text: "你好".into(), draft: false }]
+        );
+        assert!(s.reduce(Action::Lead, "10:01").is_empty());
+        assert!(s.reduce(Action::Tab(TabMessage::Hello), "10:01").is_empty());
+    }
+
+    #[test]
+    fn a_rating_is_offered_when_a_conversation_ends_and_sent_or_skipped_once() {
+        let mut s = State::new();
+        started(&mut s, false);
+        assert_eq!(s.rating(), &Rating::None);
+        s.reduce(Action::RatePick(5), "10:00");
+        assert_eq!(s.rating(), &Rating::None, "nothing to rate before the end");
+        apply(&mut s, Event::Finish(turn(Cmd::Finish, "再见")), "10:01");
+        assert_eq!(s.rating(), &Rating::Asked { score: None, comment: String::new() });
+        assert!(s.reduce(Action::RateSend, "10:01").is_empty(), "no score, nothing sent");
+        s.reduce(Action::RatePick(4), "10:01");
+        s.reduce(Action::RateComment(" 很好 ".into()), "10:01");
+        let effects = s.reduce(Action::RateSend, "10:01");
+        assert_eq!(host(effects), [HostEvent::Rating { score: 4, comment: "很好".into(), sid: SID.into() }]);
+        assert_eq!(s.rating(), &Rating::Rated);
+        assert!(s.reduce(Action::RateSend, "10:01").is_empty(), "sent once");
+        // The next conversation's end asks again; a skip sends nothing.
+        started(&mut s, true);
+        apply(&mut s, Event::Transfer(turn(Cmd::Transfer, "")), "10:02");
+        assert!(matches!(s.rating(), Rating::Asked { .. }));
+        assert!(s.reduce(Action::RateSkip, "10:02").is_empty());
+        assert_eq!(s.rating(), &Rating::Skipped);
+        // After a reload: an unanswered rating is offered again, an answered one not.
+        assert!(matches!(State::restore(Vec::new()).with_rating(true).rating(), Rating::Asked { .. }));
+        assert_eq!(State::restore(Vec::new()).with_rating(false).rating(), &Rating::None);
+    }
+
+    #[test]
+    fn speech_lands_in_the_box_and_is_never_sent() {
+        let mut s = State::new();
+        assert_eq!(s.reduce(Action::Listen, "10:00"), [Effect::Listen]);
+        assert!(s.listening());
+        assert!(s.reduce(Action::Heard("怎么付钱".into()), "10:00").is_empty(), "nothing is sent");
+        assert_eq!(s.draft(), "怎么付钱");
+        s.reduce(Action::Listened, "10:00");
+        assert!(!s.listening());
+        s.reduce(Action::Heard("谢谢".into()), "10:00");
+        assert_eq!(s.draft(), "怎么付钱 谢谢", "added to what the box holds");
+        s.reduce(Action::Listen, "10:00");
+        assert_eq!(s.reduce(Action::Listen, "10:00"), [Effect::StopListening], "a second press stops");
+        assert!(!s.listening());
     }
 
     #[test]

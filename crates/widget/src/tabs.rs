@@ -1,24 +1,22 @@
-//! Several tabs, one conversation (issue 19 item 1, groundwork): the tabs that show the same
-//! conversation (the same endpoint, tenant, bot and channel: [`conversation_key`]) talk over a
+//! Several tabs, one conversation (issue 19 item 1): the tabs that show the same conversation
+//! (the same endpoint, tenant, bot and channel: [`conversation_key`]) talk over a
 //! `BroadcastChannel`, and one of them leads (holds a Web Lock), so only the leader talks to the
-//! platform. When the leading tab closes, the browser releases its lock and a waiting tab takes
-//! over. Tabs of other bots or channels use other names and never hear each other.
+//! platform; the others mirror its transcript and hand it what their visitor types. When the
+//! leading tab closes, the browser releases its lock and a waiting tab takes over. Tabs of other
+//! bots or channels use other names and never hear each other.
 //!
 //! The messages ([`TabMessage`]) are plain Rust and tested natively; `TabLink` is the browser
 //! side (`tests/tabs.rs` runs two links in one page, which share locks and channels as two tabs
-//! do); until the view uses it, it is compiled into tests only.
-
-use serde::{Deserialize, Serialize};
+//! do).
 
 /// What one tab tells the others about a conversation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TabMessage {
     /// A tab opened and asks the leader for the conversation so far.
     Hello,
-    /// The leader's conversation so far (the saved form, as `persist` keeps it).
+    /// The leader's conversation so far (`persist`'s JSON text, with the mode and suggestions).
     Snapshot {
-        /// The saved conversation, as JSON text.
+        /// The shared conversation, as JSON text.
         saved: String,
     },
     /// A follower's visitor typed this; the leader sends it.
@@ -26,23 +24,44 @@ pub enum TabMessage {
         /// What the visitor typed.
         text: String,
     },
+    /// A follower's visitor asked for a new conversation; the leader starts it.
+    Restart,
     /// The leader's chat changed (a prompt, a notice, a delivery): followers redraw from it.
     Update {
-        /// The saved conversation after the change, as JSON text.
+        /// The shared conversation after the change, as JSON text.
         saved: String,
     },
 }
 
 impl TabMessage {
-    /// The message as the channel carries it (JSON text).
+    /// The message as the channel carries it: a letter for its kind, then its text (no JSON
+    /// codec for a few bytes of framing).
     pub fn encode(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let (kind, text) = match self {
+            TabMessage::Hello => ('h', ""),
+            TabMessage::Snapshot { saved } => ('s', saved.as_str()),
+            TabMessage::Input { text } => ('i', text.as_str()),
+            TabMessage::Restart => ('r', ""),
+            TabMessage::Update { saved } => ('u', saved.as_str()),
+        };
+        format!("kefu{kind}{text}")
     }
 
     /// A message from the channel; `None` for anything that is not one (another version's, a
     /// page's own), which is ignored, never an error.
     pub fn decode(text: &str) -> Option<TabMessage> {
-        serde_json::from_str(text).ok()
+        let rest = text.strip_prefix("kefu")?;
+        let mut chars = rest.chars();
+        let kind = chars.next()?;
+        let text = chars.as_str().to_owned();
+        Some(match kind {
+            'h' if text.is_empty() => TabMessage::Hello,
+            'r' if text.is_empty() => TabMessage::Restart,
+            's' if !text.is_empty() => TabMessage::Snapshot { saved: text },
+            'i' if !text.is_empty() => TabMessage::Input { text },
+            'u' if !text.is_empty() => TabMessage::Update { saved: text },
+            _ => return None,
+        })
     }
 }
 
@@ -52,14 +71,10 @@ pub fn conversation_key(endpoint: &str, app_id: &str, bot_id: &str, channel: &st
     format!("kefu-tabs|{endpoint}|{app_id}|{bot_id}|{channel}")
 }
 
-// Compiled only into tests until the view uses it (`tests/tabs.rs` includes this file), with
-// the web-sys features it needs as dev-dependencies: in the library they changed the built
-// wasm (39 B gzip, measured with `cargo xtask size`) for nothing. Wiring it into the view drops
-// the `test` condition and moves those features.
-#[cfg(all(target_arch = "wasm32", test))]
+#[cfg(target_arch = "wasm32")]
 pub use browser::TabLink;
 
-#[cfg(all(target_arch = "wasm32", test))]
+#[cfg(target_arch = "wasm32")]
 mod browser {
     use std::cell::{Cell, RefCell};
     use std::rc::Rc;
@@ -87,8 +102,8 @@ mod browser {
     impl TabLink {
         /// Joins the tabs named `key` ([`super::conversation_key`]): `on_message` hears every
         /// message another tab posts; `on_lead` runs once, when this tab becomes the leader (at
-        /// once where the browser has no Web Locks: each tab then leads alone, as without this
-        /// module). Where there is no `BroadcastChannel`, the link hears and tells nothing.
+        /// once where the browser has no Web Locks or no `BroadcastChannel`: each tab then leads
+        /// alone, as without this module, and the link hears and tells nothing).
         pub fn join(
             key: &str,
             on_message: impl Fn(TabMessage) + 'static,
@@ -117,7 +132,8 @@ mod browser {
                     }
                 }
             };
-            let on_granted = match locks() {
+            // Without a channel a follower would hear nothing: lead alone then.
+            let on_granted = match locks().filter(|_| channel.is_some()) {
                 None => {
                     lead();
                     None
@@ -206,13 +222,14 @@ mod tests {
         for message in [
             TabMessage::Hello,
             TabMessage::Snapshot { saved: "{\"entries\":[]}".into() },
-            TabMessage::Input { text: "你好".into() },
+            TabMessage::Input { text: "你好\nkefuh".into() },
+            TabMessage::Restart,
             TabMessage::Update { saved: "{}".into() },
         ] {
             assert_eq!(TabMessage::decode(&message.encode()), Some(message));
         }
-        assert_eq!(TabMessage::Hello.encode(), r#"{"kind":"hello"}"#);
-        for other in ["", "null", "42", "{}", r#"{"kind":"shout"}"#, r#"{"kind":"input"}"#, "\u{0}"] {
+        assert_eq!(TabMessage::Hello.encode(), "kefuh");
+        for other in ["", "null", "42", "{}", "kefu", "kefux", "kefui", "kefuhx", "h", "\u{0}"] {
             assert_eq!(TabMessage::decode(other), None, "{other:?}");
         }
     }

@@ -42,6 +42,26 @@ export function spy_keeping(copy_works) {
   return kept;
 }
 export function downloaded_text(kept) { return kept.blob.text(); }
+export function stub_mini_program() {
+  const seen = { back: 0 };
+  window.wx = { miniProgram: { navigateBack() { seen.back += 1; }, postMessage() {} } };
+  return seen;
+}
+export function no_mini_program() { delete window.wx; }
+export function no_speech() { delete window.SpeechRecognition; delete window.webkitSpeechRecognition; }
+export function stub_speech(text) {
+  const seen = { lang: null, started: 0 };
+  window.SpeechRecognition = class {
+    start() {
+      seen.started += 1;
+      seen.lang = this.lang;
+      setTimeout(() => { this.onresult?.({ resultIndex: 0, results: [[{ transcript: text }]] }); this.onend?.(); }, 50);
+    }
+    stop() {}
+    abort() {}
+  };
+  return seen;
+}
 ")]
 extern "C" {
     /// POSTs `body` to `url` as the loader does; resolves to the `Response`.
@@ -53,6 +73,16 @@ extern "C" {
     fn spy_keeping(copy_works: bool) -> JsValue;
     /// The text of the Blob last downloaded.
     fn downloaded_text(kept: &JsValue) -> js_sys::Promise;
+    /// Installs a fake JSSDK `wx.miniProgram`; returns how often `navigateBack` was called
+    /// (`back`).
+    fn stub_mini_program() -> JsValue;
+    /// Removes the fake JSSDK.
+    fn no_mini_program();
+    /// Removes the browser's speech recognition, as in a WebView without it.
+    fn no_speech();
+    /// Installs a fake `SpeechRecognition` that hears `text` once started; returns what it saw
+    /// (`lang`, how often it `started`).
+    fn stub_speech(text: &str) -> JsValue;
 }
 
 async fn sleep(ms: u32) {
@@ -75,8 +105,11 @@ fn document() -> web_sys::Document {
     web_sys::window().and_then(|w| w.document()).expect("a document")
 }
 
-/// A new element to mount into, with no saved conversation (every test uses the same options).
-fn fresh_root() -> HtmlElement {
+/// A new element to mount into, with no saved conversation (every test uses the same options),
+/// once the last test's widget is gone (unmounting saves its transcript and gives the tabs'
+/// lead up a moment later).
+async fn fresh_root() -> HtmlElement {
+    sleep(200).await;
     if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
         storage.clear().expect("cleared");
     }
@@ -95,7 +128,24 @@ fn texts(root: &Element, selector: &str) -> Vec<String> {
     (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.text_content()).collect()
 }
 
-fn start_chat(root: &HtmlElement) -> Widget {
+/// A mounted widget, unmounted when dropped: the tests share one page, where a widget left
+/// mounted would lead the conversation of every later one (the same options, so the same tabs'
+/// conversation) and they would only mirror it.
+struct Mounted(Widget);
+
+impl Mounted {
+    fn unmount(&mut self) {
+        self.0.unmount();
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.0.unmount();
+    }
+}
+
+fn start_chat(root: &HtmlElement) -> Mounted {
     let options = Object::new();
     for (key, value) in [
         ("endpoint", PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`")),
@@ -104,7 +154,7 @@ fn start_chat(root: &HtmlElement) -> Widget {
     ] {
         Reflect::set(&options, &key.into(), &value.into()).expect("set");
     }
-    mount(root.clone(), options.into()).expect("valid options")
+    Mounted(mount(root.clone(), options.into()).expect("valid options"))
 }
 
 /// Types `text` into the message box and presses Enter, as a person would.
@@ -184,7 +234,7 @@ fn MarkdownView(props: &MarkdownProps) -> Html {
 
 #[wasm_bindgen_test]
 async fn markdown_becomes_dom_nodes_and_hostile_markup_stays_text() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let hostile = "**粗体** *斜体* [ok](https://kefu.example/a) [bad](javascript:window.kefuPwned=1)\n\
         <script>window.kefuPwned=1</script><img src=x onerror=\"window.kefuPwned=1\">\n\n\
         1. one\n2. [data](data:text/html,<script>window.kefuPwned=1</script>)\n\n- a\n- b";
@@ -224,7 +274,7 @@ async fn markdown_becomes_dom_nodes_and_hostile_markup_stays_text() {
 
 #[wasm_bindgen_test]
 async fn a_chat_greets_answers_offers_suggestions_and_sends_a_tapped_one() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let _widget = start_chat(&root);
     wait_for("the two welcome prompts", &root, |r| {
         count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0
@@ -258,7 +308,7 @@ async fn a_chat_greets_answers_offers_suggestions_and_sends_a_tapped_one() {
 
 #[wasm_bindgen_test]
 async fn a_touch_tap_leaves_the_focus_alone_and_a_mouse_click_brings_it_to_the_box() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let _widget = start_chat(&root);
     wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
     type_and_enter(&root, "怎么付钱");
@@ -284,7 +334,7 @@ async fn a_touch_tap_leaves_the_focus_alone_and_a_mouse_click_brings_it_to_the_b
 
 #[wasm_bindgen_test]
 async fn the_transcript_downloads_and_copies_as_plain_text_and_says_so() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let kept = spy_keeping(true);
     let _widget = start_chat(&root);
     wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
@@ -322,9 +372,109 @@ async fn the_transcript_downloads_and_copies_as_plain_text_and_says_so() {
     .await;
 }
 
+/// The polite live region's lines (one a bot message of the last exchange).
+fn announced(root: &Element) -> Vec<String> {
+    texts(root, ".kefu-announce[aria-live=polite] p")
+}
+
+#[wasm_bindgen_test]
+async fn each_new_bot_message_is_announced_once_and_restored_ones_never() {
+    let root = fresh_root().await;
+    let mut widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    let log = root.query_selector("[role=log]").ok().flatten().expect("the log");
+    assert_eq!(log.get_attribute("aria-live").as_deref(), Some("off"), "the log is not re-read");
+    // The two welcome prompts are one answer: announced together, in order.
+    let bubbles = texts(&root, ".kefu-bot .kefu-bubble");
+    let welcome = announced(&root);
+    assert_eq!(welcome.len(), 2, "{}", root.inner_html());
+    for (said, shown) in welcome.iter().zip(&bubbles) {
+        assert!(shown.ends_with(&said.replace('\n', "")), "{said:?} is {shown:?} without markup");
+        assert!(!said.contains("**"), "{said}");
+    }
+
+    type_and_enter(&root, "怎么付钱");
+    wait_for("the answer announced", &root, |r| announced(r).len() == 1).await;
+    assert!(announced(&root)[0].contains("银行转账"), "{:?}", announced(&root));
+    assert!(!announced(&root).iter().any(|t| t.contains("怎么付钱")), "the visitor's own line is not");
+
+    // Remounted, the saved transcript shows again but is not read out: only the new session's
+    // welcome is.
+    widget.unmount();
+    let again: HtmlElement = document().create_element("div").expect("div").dyn_into().expect("html");
+    document().body().expect("body").append_child(&again).expect("attached");
+    let _widget = start_chat(&again);
+    wait_for("the restored lines and a new welcome", &again, |r| {
+        count(r, ".kefu-bot") == 5 && count(r, ".kefu-typing") == 0
+    })
+    .await;
+    assert_eq!(announced(&again), welcome, "only the new welcome");
+}
+
+#[wasm_bindgen_test]
+async fn voice_input_shows_only_with_speech_recognition_and_fills_the_box_unsent() {
+    let root = fresh_root().await;
+    no_speech();
+    let mut widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    assert_eq!(count(&root, ".kefu-voice"), 0, "no recognizer, no voice button");
+    widget.unmount();
+
+    let root = fresh_root().await;
+    let seen = stub_speech("我想问付款");
+    let _widget = start_chat(&root);
+    wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
+    assert_eq!(count(&root, "button.kefu-voice[aria-label='语音输入']"), 1);
+    draft(&root, "你好");
+    click(&root, ".kefu-voice");
+    let input: HtmlTextAreaElement =
+        root.query_selector(".kefu-input").ok().flatten().expect("box").dyn_into().expect("textarea");
+    wait_for("the recognized text in the box", &root, |_| input.value() == "你好 我想问付款").await;
+    wait_for("listening to end", &root, |r| count(r, ".kefu-voice[aria-pressed=false]") == 1).await;
+    sleep(300).await;
+    assert_eq!(count(&root, ".kefu-user"), 0, "nothing was sent");
+    let get = |key: &str| Reflect::get(&seen, &key.into()).expect("a field");
+    assert_eq!(get("lang").as_string().as_deref(), Some("zh-CN"), "the language follows lang");
+    assert_eq!(get("started").as_f64(), Some(1.0));
+}
+
+/// Mounts as `start_chat` does, in the `wx_mp` channel with the "back" action asked for.
+fn start_mini_program_chat(root: &HtmlElement) -> Mounted {
+    let options = Object::new();
+    for (key, value) in [
+        ("endpoint", PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`")),
+        ("appId", APP_ID),
+        ("botId", BOT_ID),
+        ("channel", "wx_mp"),
+    ] {
+        Reflect::set(&options, &key.into(), &value.into()).expect("set");
+    }
+    Reflect::set(&options, &"mpBack".into(), &true.into()).expect("set");
+    Mounted(mount(root.clone(), options.into()).expect("valid options"))
+}
+
+#[wasm_bindgen_test]
+async fn back_to_the_mini_program_shows_with_the_jssdk_and_navigates_back() {
+    let root = fresh_root().await;
+    no_mini_program();
+    let mut widget = start_mini_program_chat(&root);
+    wait_for("the panel", &root, |r| count(r, ".kefu-panel") == 1).await;
+    assert_eq!(count(&root, ".kefu-mp-back"), 0, "no JSSDK, no back action");
+    widget.unmount();
+
+    let root = fresh_root().await;
+    let seen = stub_mini_program();
+    let _widget = start_mini_program_chat(&root);
+    wait_for("the back action", &root, |r| count(r, "header .kefu-mp-back") == 1).await;
+    assert!(texts(&root, ".kefu-mp-back").concat().contains("返回小程序"));
+    click(&root, ".kefu-mp-back");
+    assert_eq!(Reflect::get(&seen, &"back".into()).expect("back").as_f64(), Some(1.0));
+    no_mini_program();
+}
+
 #[wasm_bindgen_test]
 async fn transfer_shows_a_notice_tells_the_page_and_a_new_conversation_starts() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let transfers = std::rc::Rc::new(std::cell::Cell::new(0));
     let seen = transfers.clone();
     let listener =
@@ -349,7 +499,7 @@ async fn transfer_shows_a_notice_tells_the_page_and_a_new_conversation_starts() 
 
 #[wasm_bindgen_test]
 async fn finish_shows_the_end_and_the_next_message_starts_a_new_conversation() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let _widget = start_chat(&root);
     wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2 && count(r, ".kefu-typing") == 0).await;
     type_and_enter(&root, "没有其他问题，再见");
@@ -367,7 +517,7 @@ async fn finish_shows_the_end_and_the_next_message_starts_a_new_conversation() {
 
 #[wasm_bindgen_test]
 async fn a_bad_option_is_a_clear_error_naming_it() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let options = Object::new();
     Reflect::set(&options, &"channel".into(), &"fax".into()).expect("set");
     let error = mount(root.clone(), options.into()).err().expect("refused");
@@ -383,7 +533,7 @@ async fn a_bad_option_is_a_clear_error_naming_it() {
 
 #[wasm_bindgen_test]
 async fn unmount_removes_the_chat_from_the_page() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let mut widget = start_chat(&root);
     wait_for("the welcome", &root, |r| count(r, ".kefu-bot") == 2).await;
     widget.unmount();
@@ -394,7 +544,7 @@ async fn unmount_removes_the_chat_from_the_page() {
 
 #[wasm_bindgen_test]
 async fn english_is_available() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let options = Object::new();
     for (key, value) in [
         ("endpoint", PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`")),
@@ -404,7 +554,7 @@ async fn english_is_available() {
     ] {
         Reflect::set(&options, &key.into(), &value.into()).expect("set");
     }
-    let _widget = mount(root.clone(), options.into()).expect("valid options");
+    let _widget = Mounted(mount(root.clone(), options.into()).expect("valid options"));
     wait_for("the panel", &root, |r| count(r, ".kefu-panel") == 1).await;
     assert_eq!(texts(&root, ".kefu-title"), vec!["Customer service"]);
     assert_eq!(texts(&root, ".kefu-send"), vec!["Send"]);
@@ -420,7 +570,7 @@ fn start_body(sid: &str, bot_id: &str) -> String {
 }
 
 /// Mounts as `start_chat` does, handing the widget the loader's early start.
-fn start_chat_started(root: &HtmlElement, sid: &str, body: &str, answer: js_sys::Promise) -> Widget {
+fn start_chat_started(root: &HtmlElement, sid: &str, body: &str, answer: js_sys::Promise) -> Mounted {
     let proxy = PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`");
     let options = Object::new();
     for (key, value) in [("endpoint", proxy), ("appId", APP_ID), ("botId", BOT_ID)] {
@@ -433,12 +583,12 @@ fn start_chat_started(root: &HtmlElement, sid: &str, body: &str, answer: js_sys:
     }
     Reflect::set(&started, &"answer".into(), &answer).expect("set");
     Reflect::set(&options, &"started".into(), &started).expect("set");
-    mount(root.clone(), options.into()).expect("valid options")
+    Mounted(mount(root.clone(), options.into()).expect("valid options"))
 }
 
 #[wasm_bindgen_test]
 async fn the_loaders_early_start_is_answered_in_place_of_the_widgets_own() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let sid = "0123456789abcdef0123456789abcdef";
     let answer = format!(
         r#"{{"code":0,"msg":"ok","result":{{"sid":"{sid}","cmd":"evt.say","prompt":"早上好（提前开始）","prompt_id":"early-1"}}}}"#
@@ -454,7 +604,7 @@ async fn the_loaders_early_start_is_answered_in_place_of_the_widgets_own() {
 
 #[wasm_bindgen_test]
 async fn an_early_start_unlike_the_widgets_own_is_left_alone() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let sid = "fedcba9876543210fedcba9876543210";
     let answer = format!(
         r#"{{"code":0,"msg":"ok","result":{{"sid":"{sid}","cmd":"evt.say","prompt":"不该出现","prompt_id":"early-1"}}}}"#
@@ -473,7 +623,7 @@ async fn an_early_start_unlike_the_widgets_own_is_left_alone() {
 
 #[wasm_bindgen_test]
 async fn a_real_early_start_carries_on_as_the_chat() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let sid = "00112233445566778899aabbccddeeff";
     let body = start_body(sid, BOT_ID);
     let proxy = PROXY.expect("KEFU_TEST_PROXY_URL is set by `cargo xtask test`");

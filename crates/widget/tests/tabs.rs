@@ -5,12 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-// The file itself: its browser side is compiled into tests only until the view uses it.
-#[path = "../src/tabs.rs"]
-#[allow(dead_code, unreachable_pub)]
-mod tabs;
-
-use tabs::{TabLink, TabMessage, conversation_key};
+use kefu_widget::tabs::{TabLink, TabMessage, conversation_key};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -1,7 +1,12 @@
-//! The chat panel: header, error banner, transcript (`role="log"`), typing indicator,
-//! suggestions, "new conversation" and the [`Composer`]. It owns the chat session and the
+//! The chat panel: header, error banner, transcript (`role="log"`, not live: screen readers hear
+//! new bot lines once, from the polite region after it), typing indicator, suggestions,
+//! "new conversation" and the [`Composer`]. It owns the chat session and the
 //! [`State`]: every input becomes an [`Action`], and the panel carries out the [`Effect`]s that
 //! [`State::reduce`] returns.
+//!
+//! Tabs of one conversation share it ([`crate::tabs`]): only the leading tab's panel has a
+//! session; it tells the others its conversation after each change, and sends what their visitor
+//! types. The others mirror it, and the one that takes over when it closes continues its session.
 //!
 //! Nothing here sets an inline style or parses HTML: text reaches the DOM as text nodes, so the
 //! widget runs under `style-src 'self'` and platform text never becomes markup.
@@ -13,19 +18,23 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use kefu_client::{ChatSession, ClientError, KefuClient, Phase, PrefetchedStart};
+use kefu_client::{ChatSession, PrefetchedStart};
 use kefu_protocol::Sid;
 use web_sys::{HtmlElement, KeyboardEvent, PointerEvent};
 use yew::{Component, Context, Html, NodeRef, Properties, html};
 
 use crate::components::composer::composer;
 use crate::components::entry::entry;
+use crate::components::rating::rating;
 use crate::host;
-use crate::keep;
 use crate::options::WidgetOptions;
 use crate::persist;
-use crate::state::{Action, Effect, Mode, State};
-use crate::transcript::plain_text;
+use crate::state::{Action, Mode, State};
+use crate::tabs::{TabLink, TabMessage, conversation_key};
+use crate::voice;
+
+mod session;
+mod sharing;
 
 /// The start the loader sent while the widget loaded (`kefu-loader.js`), for the first session;
 /// taken by the panel when it starts. Equal only to itself (props compare by identity).
@@ -64,6 +73,21 @@ pub struct Panel {
     storage_key: String,
     /// Changed since the last save.
     dirty: bool,
+    /// The link to the conversation's other tabs.
+    tabs: TabLink,
+    /// Whether this tab leads (has the session).
+    leading: bool,
+    /// The session to continue when this tab comes to lead: the saved one, or the leader's.
+    resume: Option<Sid>,
+    /// Whether the leader's conversation was mirrored here yet.
+    mirrored: bool,
+    /// Whether the browser recognizes speech (the voice button shows).
+    voice: bool,
+    /// Whether the header offers "back to the mini-program".
+    mp_back: bool,
+    /// The last speech recognition started (kept until the next, since its callbacks may run
+    /// while the panel handles what they sent).
+    recognizer: Option<voice::Listening>,
 }
 
 impl Component for Panel {
@@ -72,48 +96,50 @@ impl Component for Panel {
 
     fn create(ctx: &Context<Self>) -> Self {
         let options = &ctx.props().options;
-        let client = KefuClient::new(&options.endpoint, None, options.timeout_ms);
         let storage_key = persist::key(options);
         let saved = persist::load(&storage_key).unwrap_or_default();
-        let mut state = State::restore(saved.entries);
-        let started = match saved.sid {
-            // The page was reloaded while the bot waited for the visitor: carry on.
-            Some(sid) => Ok(client.resume_chat(options.chat(), sid)),
-            None => {
-                state.reduce(Action::NewSession, &clock());
-                match ctx.props().started.0.borrow_mut().take() {
-                    Some((sid, prefetched)) => client.start_chat_prefetched(options.chat(), sid, prefetched),
-                    None => client.start_chat(options.chat()),
-                }
-            }
-        };
-        let session = match started {
-            Ok(session) => {
-                let callback = ctx.link().callback(Action::Client);
-                session.on_event(move |event| callback.emit(event.clone()));
-                Some(session)
-            }
-            Err(error) => {
-                state.reduce(Action::NotStarted(error), &clock());
-                None
-            }
-        };
+        let link = ctx.link();
+        let key =
+            conversation_key(&options.endpoint, &options.app_id, &options.bot_id, options.channel.as_str());
+        let hear = link.callback(Action::Tab);
+        let lead = link.callback(|()| Action::Lead);
+        let tabs = TabLink::join(&key, move |message| hear.emit(message), move || lead.emit(()));
+        // The leader, if there is one, answers with the conversation.
+        tabs.post(&TabMessage::Hello);
         Panel {
-            session,
-            state,
+            session: None,
+            state: State::restore(saved.entries).with_rating(saved.rating_asked),
             input: NodeRef::default(),
             log: NodeRef::default(),
             shown_entries: 0,
             focus_input: false,
             storage_key,
             dirty: true,
+            tabs,
+            leading: false,
+            resume: saved.sid,
+            mirrored: false,
+            voice: voice::available(),
+            mp_back: options.offers_mp_back() && host::can_go_back_to_mini_program(),
+            recognizer: None,
         }
     }
 
     fn update(&mut self, ctx: &Context<Self>, action: Action) -> bool {
+        match action {
+            Action::Lead => {
+                self.lead(ctx);
+                return true;
+            }
+            Action::Tab(message) => return self.hear(ctx, message),
+            _ => {}
+        }
         // Typing changes only the message box, which shows it already; closing is the page's;
         // the kind of the last input shows nowhere.
-        let quiet = matches!(action, Action::Draft(_) | Action::Close | Action::Pointer { .. });
+        let quiet = matches!(
+            action,
+            Action::Draft(_) | Action::RateComment(_) | Action::Close | Action::Pointer { .. }
+        );
         for effect in self.state.reduce(action, &clock()) {
             self.run(ctx, effect);
         }
@@ -128,6 +154,7 @@ impl Component for Panel {
         let link = ctx.link();
         let state = &self.state;
         let mode = state.mode();
+        let announced = state.announcement();
         // A key press is not a touch: the focus follows taps again (Escape also closes).
         let panel_keys = link.batch_callback(|e: KeyboardEvent| {
             let mut actions = vec![Action::Pointer { touch: false }];
@@ -140,6 +167,11 @@ impl Component for Panel {
                 lang={lang.tag()} aria-label={options.title().to_owned()} onkeydown={panel_keys}
                 onpointerdown={pointer}>
                 <header class="kefu-header">
+                    if self.mp_back {
+                        <button type="button" class="kefu-mp-back" onclick={|_| host::back_to_mini_program()}>
+                            { "‹ " }{ words.mp_back }
+                        </button>
+                    }
                     <h2 class="kefu-title">{ options.title() }</h2>
                     <button type="button" class="kefu-close" aria-label={words.close}
                         onclick={link.callback(|_| Action::Close)}>{ "×" }</button>
@@ -152,8 +184,12 @@ impl Component for Panel {
                         </button>
                     </div>
                 }
-                <div class="kefu-log" role="log" aria-label={words.transcript} tabindex="0" ref={self.log.clone()}>
+                <div class="kefu-log" role="log" aria-live="off" aria-label={words.transcript} tabindex="0" ref={self.log.clone()}>
                     { for state.entries().iter().enumerate().map(|(index, line)| entry(line, index, words, link)) }
+                </div>
+                <div class="kefu-sr kefu-announce" aria-live="polite">
+                    // A new node for each exchange, so the same words twice are said twice.
+                    <div key={announced.0}>{ for announced.1.iter().map(|text| html! { <p>{ text }</p> }) }</div>
                 </div>
                 if mode == Mode::Waiting {
                     <div class="kefu-typing" role="status">
@@ -183,6 +219,7 @@ impl Component for Panel {
                         </button>
                     </div>
                 }
+                { rating(state.rating(), words, link) }
                 if !state.entries().is_empty() {
                     <div class="kefu-keep">
                         <button type="button" class="kefu-download" onclick={link.callback(|_| Action::Download)}>
@@ -200,7 +237,7 @@ impl Component for Panel {
                         None => "",
                     } }
                 </div>
-                { composer(state.draft(), words, &self.input, link) }
+                { composer(state.draft(), self.voice.then_some(state.listening()), words, &self.input, link) }
             </section>
         }
     }
@@ -229,72 +266,6 @@ impl Component for Panel {
         }
         // The transcript stays; the stopped session is not continued.
         self.save(None);
-    }
-}
-
-impl Panel {
-    /// Saves the transcript, and `sid` as the session to continue after a reload.
-    fn save(&self, sid: Option<Sid>) {
-        let saved = persist::Saved { sid, entries: self.state.entries().to_vec() };
-        persist::save(&self.storage_key, &saved);
-    }
-
-    /// Carries out one effect; what the client refuses at once shows in the banner.
-    fn run(&mut self, ctx: &Context<Self>, effect: Effect) {
-        let (result, draft) = match effect {
-            Effect::Notify(event) => {
-                host::notify(&ctx.props().host, &event);
-                return;
-            }
-            Effect::Focus => {
-                self.focus_input = true;
-                return;
-            }
-            Effect::Download => {
-                let words = ctx.props().options.lang.words();
-                let text = plain_text(self.state.entries(), words);
-                if !keep::download(&text, words.file_name) {
-                    self.state.reduce(Action::Kept(false), &clock());
-                }
-                return;
-            }
-            Effect::Copy => {
-                let text = plain_text(self.state.entries(), ctx.props().options.lang.words());
-                let done = ctx.link().callback(Action::Kept);
-                keep::copy(&text, move |worked| done.emit(worked));
-                return;
-            }
-            Effect::Send { text, draft } => {
-                (self.with_live_session(|session| session.send(&text).map(drop)), draft.then_some(text))
-            }
-            Effect::Resend(id) => (self.with_live_session(|session| session.resend(id)), None),
-            Effect::Retry => {
-                (self.session.as_ref().map_or(Err(ClientError::NotStarted), ChatSession::retry), None)
-            }
-            Effect::Restart => (self.session.as_ref().map_or(Ok(()), ChatSession::restart), None),
-        };
-        if let Err(error) = result {
-            self.state.reduce(Action::Refused { error, draft }, &clock());
-        }
-    }
-
-    /// Runs `action` on a session that can take messages: one that ended is restarted first,
-    /// one that expired is restarted after (so the message waits for the new session).
-    fn with_live_session(
-        &self,
-        action: impl FnOnce(&ChatSession) -> Result<(), ClientError>,
-    ) -> Result<(), ClientError> {
-        let Some(session) = &self.session else {
-            return Err(ClientError::NotStarted);
-        };
-        if session.phase().is_over() {
-            session.restart()?;
-        }
-        action(session)?;
-        if matches!(session.phase(), Phase::Expired | Phase::Failed) {
-            session.restart()?;
-        }
-        Ok(())
     }
 }
 

@@ -32,6 +32,8 @@ const options: KefuWidgetOptions = {
   userData: "order-7",
   timeoutMs: 15000,
   theme: "auto",
+  ratingUrl: "https://kefu.example.com/ratings",
+  mpBack: true,
 };
 const themes: NonNullable<KefuWidgetOptions["theme"]>[] = ["auto", "light", "dark"];
 const channels: NonNullable<KefuWidgetOptions["channel"]>[] = ["h5", "wx_mp", "wx_oa", "wx_work", "app"];
@@ -51,6 +53,12 @@ function listen(chat: KefuChat): void {
   chat.addEventListener("finish", (e: KefuWidgetEventMap["finish"]) => {
     const sid: string = e.detail.sid;
     void sid;
+  });
+  chat.addEventListener("rating", (e: KefuWidgetEventMap["rating"]) => {
+    const score: number = e.detail.score;
+    const comment: string = e.detail.comment;
+    const sid: string = e.detail.sid;
+    void [score, comment, sid];
   });
   chat.addEventListener("error", (e: KefuWidgetEventMap["error"]) => {
     const message: string = e.detail.message;

@@ -1,0 +1,78 @@
+//! Several tabs, one conversation (issue 19 item 1): two tabs of one browser show the same
+//! transcript, only the leading one talks to the platform, and closing it hands over.
+
+use kefu_e2e::{Browser, DESKTOP, open_page};
+
+/// The botdm requests other than `start` that this tab made (the loader's early start is its own).
+async fn talks(browser: &Browser) -> u64 {
+    let script = "return performance.getEntriesByType('resource')
+        .filter((e) => e.name.includes('/botdm/') && !e.name.includes('/botdm/start')).length;";
+    browser.js(script).await.as_u64().unwrap_or(0)
+}
+
+/// The session of the last bot message this tab's page was told of.
+async fn last_sid(browser: &Browser) -> Option<String> {
+    let script = "const m = (window.kefuEvents || []).filter((e) => e.type === 'message' && e.detail.from === 'bot').pop();
+        return m ? m.detail.sid : null;";
+    browser.js(script).await.as_str().map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_share_one_conversation_and_the_second_takes_over() {
+    let (stack, browser) = open_page(DESKTOP, "h5.html").await;
+    let first = browser.client.window().await.expect("a window");
+    browser.open_launcher().await;
+
+    let second = browser.client.new_window(true).await.expect("a new tab").handle;
+    browser.client.switch_to_window(second.clone()).await.expect("switched");
+    browser.visit(&stack, "h5.html").await;
+    // The second tab shows the leader's welcome, not a welcome of its own.
+    browser.open_launcher().await;
+    browser.say("怎么付钱").await;
+    browser.wait_count("the answer in the second tab", ".kefu-suggestion", |n| n > 0).await;
+    let bots = browser.count(".kefu-bot").await;
+    let shown = browser.texts(".kefu-log").await;
+    assert_eq!(browser.count(".kefu-user").await, 1);
+    assert_eq!(talks(&browser).await, 0, "the second tab sent nothing to the platform itself");
+    let starts = "return performance.getEntriesByType('resource')
+        .filter((e) => e.name.includes('/botdm/start')).length;";
+    assert_eq!(browser.js(starts).await, 0, "nor a start of its own (the loader saw the leader's lock)");
+    assert_eq!(last_sid(&browser).await, None, "its page is told nothing twice (no unread count)");
+    browser.screenshot("tabs-follower-1280x800").await;
+
+    browser.client.switch_to_window(first.clone()).await.expect("switched");
+    browser.wait_count("the answer in the first tab", ".kefu-bot", |n| n == bots).await;
+    assert_eq!(browser.texts(".kefu-log").await, shown, "both tabs show the same transcript");
+    let sid = last_sid(&browser).await.expect("the leader's page heard the bot");
+    assert_eq!(
+        browser.platform_user_lines(&sid).await,
+        ["怎么付钱"],
+        "the message reached the platform once"
+    );
+
+    // The leading tab closes: the second continues the same session.
+    browser.client.close_window().await.expect("closed");
+    browser.client.switch_to_window(second).await.expect("switched");
+    browser.say("还没收到钱").await;
+    browser.wait_count("the answer after the hand-over", ".kefu-bot", |n| n > bots).await;
+    assert_eq!(browser.count(".kefu-failed").await, 0);
+    assert_eq!(browser.count(".kefu-divider").await, 0, "the same session, no divider");
+    assert_eq!(last_sid(&browser).await.as_deref(), Some(sid.as_str()), "the session carried on");
+    assert_eq!(browser.platform_user_lines(&sid).await, ["怎么付钱", "还没收到钱"], "each once, in order");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tabs_of_another_bot_keep_their_own_conversation() {
+    let (stack, browser) = open_page(DESKTOP, "h5.html").await;
+    browser.open_launcher().await;
+    browser.say("怎么付钱").await;
+    browser.wait_count("the answer", ".kefu-suggestion", |n| n > 0).await;
+    let second = browser.client.new_window(true).await.expect("a new tab").handle;
+    browser.client.switch_to_window(second).await.expect("switched");
+    browser.visit(&stack, "wx_mp.html").await;
+    // Another channel: its own welcome, none of the h5 tab's lines.
+    browser.wait_welcome().await;
+    assert_eq!(browser.count(".kefu-user").await, 0);
+    browser.close().await;
+}
