@@ -210,7 +210,8 @@ fn end_to_end(tools: &Tools, chromedriver: &str) -> Result<Outcome> {
         println!("cannot build the demo site: {e}");
         return Ok(Outcome { name: "e2e", passed: 0, failed: 1, note: "" });
     }
-    let mut test = cmd::command("cargo", &["test", "--locked", "-p", "kefu-e2e"], &tools.path_prefix);
+    let mut test =
+        cmd::command("cargo", &["test", "--locked", "--no-fail-fast", "-p", "kefu-e2e"], &tools.path_prefix);
     test.env("CHROMEDRIVER", chromedriver);
     let outcome = cargo_tests("e2e", test)?;
     println!("screenshots: target/e2e-screenshots/");
