@@ -83,10 +83,16 @@ enum Attempt {
 }
 
 impl Upstreams {
-    /// Exchanges time out after `timeout` (connecting after at most 5 s of it).
+    /// Exchanges time out after `timeout` (connecting after at most 5 s of it); TLS trusts the
+    /// webpki roots.
     pub(crate) fn new(timeout: Duration) -> Result<Upstreams, ConfigError> {
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        Upstreams::trusting(timeout, roots)
+    }
+
+    /// As [`Upstreams::new`], with TLS trusting `roots` only.
+    fn trusting(timeout: Duration, roots: rustls::RootCertStore) -> Result<Upstreams, ConfigError> {
         let mut config =
             rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
                 .with_safe_default_protocol_versions()
@@ -655,6 +661,69 @@ mod tests {
         assert!(matches!(upstreams().send(post(&url), 1024).await, Err(Failure::Unreachable(_))));
         let unsupported = Request::new(Bytes::new());
         assert!(matches!(upstreams().send(unsupported, 1024).await, Err(Failure::Unreachable(_))));
+    }
+
+    #[tokio::test]
+    async fn answers_over_tls_are_read_and_the_connection_kept() {
+        let certified =
+            rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
+        let cert = certified.cert.der().clone();
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+        let server =
+            rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .expect("versions")
+                .with_no_client_auth()
+                .with_single_cert(vec![cert.clone()], key)
+                .expect("server config");
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                let Ok(mut tls) = acceptor.accept(tcp).await else { continue };
+                tokio::spawn(async move {
+                    let answers: [&[u8]; 2] = [
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}",
+                        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\n{\"a\r\n4\r\n\":1}\r\n0\r\n\r\n",
+                    ];
+                    for answer in answers {
+                        let mut head = Vec::new();
+                        while !head.ends_with(b"\r\n\r\n") {
+                            let mut byte = [0u8; 1];
+                            if tls.read(&mut byte).await.unwrap_or(0) == 0 {
+                                return;
+                            }
+                            head.push(byte[0]);
+                        }
+                        let text = String::from_utf8_lossy(&head).to_lowercase();
+                        assert!(text.contains(&format!("\r\nhost: localhost:{port}")), "{text}");
+                        let mut body = [0u8; 11];
+                        tls.read_exact(&mut body).await.expect("body");
+                        tls.write_all(answer).await.expect("write");
+                        tls.flush().await.expect("flush");
+                    }
+                });
+            }
+        });
+        let url = format!("https://localhost:{port}");
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(cert).expect("root");
+        let trusted = Upstreams::trusting(Duration::from_secs(5), roots).expect("client");
+        assert_eq!(trusted.send(post(&url), 1024).await.expect("over TLS").body, "{}");
+        assert_eq!(trusted.send(post(&url), 1024).await.expect("chunked over TLS").body, "{\"a\":1}");
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "one TLS connection for both");
+
+        // A client that does not trust the certificate refuses it.
+        let doubtful = upstreams();
+        match doubtful.send(post(&url), 1024).await {
+            Err(Failure::Unreachable(why)) => assert!(why.contains("certificate"), "{why}"),
+            Err(other) => panic!("an untrusted certificate failed otherwise: {other:?}"),
+            Ok(answer) => panic!("an untrusted certificate was accepted: {}", answer.status),
+        }
     }
 
     #[test]
