@@ -19,6 +19,7 @@ pub mod conversation;
 mod error;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod js;
+pub mod lang;
 #[cfg(target_arch = "wasm32")]
 pub mod outbound;
 pub mod paths;
@@ -34,6 +35,7 @@ pub use conversation::{
     Call, ChatOptions, Conversation, Delivery, Event, MessageId, Outgoing, Phase, SidSource, Ticket,
 };
 pub use error::{ClientError, ErrorKind, Failure, ProtocolError, Result, is_transient};
+pub use lang::Lang;
 pub use paths::CallCenterPaths;
 pub use recovery::{RecoveryPolicy, Trouble};
 #[cfg(target_arch = "wasm32")]

@@ -271,7 +271,7 @@ mod view {
                 lang.set(next);
             })
         };
-        let words = lang.words();
+        let words = crate::i18n::Words::of(*lang);
         let lang_button = html! {
             <button type="button" class="lang-switch" lang={lang.other().tag()} onclick={switch_lang}>
                 { words.switch_lang }
@@ -341,7 +341,7 @@ mod view {
             Route::Inbound(rest) => html! { <pages::inbound::InboundPage ..props(rest) /> },
             Route::FollowUp(rest) => html! { <pages::followup::FollowUpPage ..props(rest) /> },
             Route::NotFound(_) => {
-                let words = session.lang.words();
+                let words = crate::i18n::Words::of(session.lang);
                 html! {
                     <section class="page">
                         <h1>{ words.not_found }</h1>

@@ -3,7 +3,7 @@
 
 use kefu_client::{ClientError, Failure};
 
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 
 /// Everything the console itself reports as an error (besides the client's).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -55,7 +55,7 @@ pub struct Problem {
 impl Problem {
     /// Tells `error` in `lang`.
     pub fn new(lang: Lang, error: &ConsoleError) -> Problem {
-        let words = lang.words();
+        let words = i18n::Words::of(lang);
         let next = match error {
             ConsoleError::Unauthorized => words.token_revoked,
             ConsoleError::Client(ClientError::Delivery(Failure::NotDelivered(_))) => words.next_not_delivered,

@@ -2,49 +2,12 @@
 //! table in its module (so two engineers never edit one table); this one holds the navigation,
 //! sign-in and the messages every page shares.
 
-/// A language of the console.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// 简体中文.
-    #[default]
-    ZhCn,
-    /// English.
-    En,
-}
+pub use kefu_client::Lang;
 
-impl Lang {
-    /// Reads a BCP 47 tag: `en`, `en-US`… are English, anything else Chinese.
-    pub fn from_tag(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::ZhCn }
-    }
-
-    /// The tag for the `lang` attribute.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::ZhCn => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    /// The other language (what the switch offers).
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::ZhCn => Lang::En,
-            Lang::En => Lang::ZhCn,
-        }
-    }
-
-    /// Picks `zh` or `en` by this language (for the pages' own tables).
-    pub fn pick<T>(self, zh: T, en: T) -> T {
-        match self {
-            Lang::ZhCn => zh,
-            Lang::En => en,
-        }
-    }
-
-    /// The shell's words in this language.
-    pub fn words(self) -> &'static Words {
-        self.pick(&ZH_CN, &EN)
+impl Words {
+    /// The shell's words in `lang`.
+    pub fn of(lang: Lang) -> &'static Words {
+        lang.pick(&ZH_CN, &EN)
     }
 }
 
@@ -184,15 +147,6 @@ pub static EN: Words = Words {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tags_pick_the_language() {
-        assert_eq!(Lang::from_tag("en-US"), Lang::En);
-        assert_eq!(Lang::from_tag("zh-CN"), Lang::ZhCn);
-        assert_eq!(Lang::from_tag(""), Lang::ZhCn);
-        assert_eq!(Lang::En.other(), Lang::ZhCn);
-        assert_eq!(Lang::from_tag(Lang::En.tag()), Lang::En);
-    }
 
     #[test]
     fn both_tables_say_something_everywhere() {

@@ -7,7 +7,7 @@ use kefu_client::KefuClient;
 use yew::Callback;
 
 use crate::error::{ConsoleError, Problem};
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 
 /// The sessionStorage key of the operator token.
 const TOKEN_KEY: &str = "kefu-console-token";
@@ -162,7 +162,7 @@ pub fn show_lang(lang: Lang) {
         if let Some(html) = document.document_element() {
             let _ = html.set_attribute("lang", lang.tag());
         }
-        document.set_title(lang.words().app);
+        document.set_title(i18n::Words::of(lang).app);
     }
 }
 

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::hooks::{use_effect_on, use_init};
 
 use crate::error::{ConsoleError, Problem};
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 use crate::pages::kit;
 use crate::session::{self, SignOut};
 
@@ -31,7 +31,7 @@ enum Status {
 /// The sign-in form.
 #[component]
 pub(crate) fn SignIn(props: &SignInProps) -> Html {
-    let words = props.lang.words();
+    let words = i18n::Words::of(props.lang);
     let status = use_init(Status::Idle);
     let input = use_node_ref();
     let onsubmit = {
@@ -49,7 +49,7 @@ pub(crate) fn SignIn(props: &SignInProps) -> Html {
                 .map(|i| i.value().trim().to_owned())
                 .unwrap_or_default();
             if token.is_empty() {
-                let words = lang.words();
+                let words = i18n::Words::of(lang);
                 status.set(Status::Failed(Problem { what: words.token_empty.into(), next: String::new() }));
                 return;
             }
@@ -63,7 +63,7 @@ pub(crate) fn SignIn(props: &SignInProps) -> Html {
                         on_signed_in.emit(token);
                     }
                     Err(ConsoleError::Unauthorized) => {
-                        let words = lang.words();
+                        let words = i18n::Words::of(lang);
                         status.set(Status::Failed(Problem {
                             what: words.token_refused.into(),
                             next: String::new(),

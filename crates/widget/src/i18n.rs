@@ -1,32 +1,11 @@
 //! The widget's words, in Simplified Chinese (the default) and English.
 
-/// A language of the widget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// 简体中文.
-    #[default]
-    ZhCn,
-    /// English.
-    En,
-}
+pub use kefu_client::Lang;
 
-impl Lang {
-    /// Reads a BCP 47 tag: `en`, `en-US`… are English, anything else Chinese.
-    pub fn from_tag(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::ZhCn }
-    }
-
-    /// The tag for the `lang` attribute.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::ZhCn => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    /// The words in this language.
-    pub fn words(self) -> &'static Words {
-        match self {
+impl Words {
+    /// The words in `lang`.
+    pub fn of(lang: Lang) -> &'static Words {
+        match lang {
             Lang::ZhCn => &ZH_CN,
             Lang::En => &EN,
         }

@@ -5,7 +5,7 @@ use kefu_client::ChatOptions;
 use kefu_protocol::{Channel, VarMap};
 
 use crate::WidgetError;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
 
 /// The widget's configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,7 +156,7 @@ impl WidgetOptions {
 
     /// The panel's title.
     pub fn title(&self) -> &str {
-        self.title.as_deref().unwrap_or(self.lang.words().title)
+        self.title.as_deref().unwrap_or(Words::of(self.lang).title)
     }
 
     /// Whether the panel fills the screen (mini-program and app web-views).

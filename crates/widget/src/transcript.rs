@@ -197,10 +197,10 @@ mod tests {
             Entry::Notice { kind: Notice::NewSession, time: "10:03".into() },
         ];
         assert_eq!(
-            plain_text(&entries, Lang::ZhCn.words()),
+            plain_text(&entries, Words::of(Lang::ZhCn)),
             "10:00 客服: **您好**<b>x</b>\n10:01 我: 第一行\n    第二行\n10:02 我: lost (发送失败)\n10:03 — 新的对话\n"
         );
-        assert_eq!(plain_text(&entries[3..], Lang::En.words()), "10:03 — New conversation\n");
-        assert_eq!(plain_text(&[], Lang::En.words()), "");
+        assert_eq!(plain_text(&entries[3..], Words::of(Lang::En)), "10:03 — New conversation\n");
+        assert_eq!(plain_text(&[], Words::of(Lang::En)), "");
     }
 }

@@ -20,7 +20,7 @@ use super::{PageProps, loading, problem_view};
 use crate::app::Route;
 use crate::chart;
 use crate::error::{ConsoleError, Problem};
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 use crate::numbers::{self, NumberCheck};
 
 /// Tasks a list page shows.
@@ -565,7 +565,10 @@ pub fn NewCampaignPage(props: &PageProps) -> Html {
             let request = match form.request(&session.app_id, w) {
                 Ok(r) => r,
                 Err(why) => {
-                    problem.set(Some(Problem { what: why, next: lang.words().next_platform.to_owned() }));
+                    problem.set(Some(Problem {
+                        what: why,
+                        next: i18n::Words::of(lang).next_platform.to_owned(),
+                    }));
                     return;
                 }
             };
@@ -811,7 +814,7 @@ fn use_upload_numbers(props: &TaskProps) -> Html {
         Upload::Idle => html! {},
         Upload::Checking => loading(lang, w.checking),
         Upload::Refused(why) => html! {
-            <div class="alert" role="alert"><p class="alert-title">{ lang.words().failed }</p><p>{ why }</p>
+            <div class="alert" role="alert"><p class="alert-title">{ i18n::Words::of(lang).failed }</p><p>{ why }</p>
             <p>{ lang.pick("请修改文件后重新选择。", "Correct the file and choose it again.") }</p></div>
         },
         Upload::Checked { check, .. } => check_view(w, check),

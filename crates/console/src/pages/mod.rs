@@ -33,7 +33,7 @@ pub struct PageProps {
 /// function rather than a component (as [`loading`]): rendered in some fifty places, it costs
 /// no component machinery, and a page's alert or progress has no state of its own.
 pub fn problem_view(problem: &Problem, lang: crate::i18n::Lang, retry: Option<Callback<()>>) -> Html {
-    let words = lang.words();
+    let words = crate::i18n::Words::of(lang);
     let retry = retry.map(|retry| {
         html! {
             <button type="button" onclick={Callback::from(move |_: MouseEvent| retry.emit(()))}>
@@ -54,7 +54,7 @@ pub fn problem_view(problem: &Problem, lang: crate::i18n::Lang, retry: Option<Ca
 /// An indeterminate progress indicator with its label (`lang`'s "loading" when `label` is
 /// empty), announced politely.
 pub fn loading(lang: crate::i18n::Lang, label: &'static str) -> Html {
-    let label = if label.is_empty() { lang.words().loading } else { label };
+    let label = if label.is_empty() { crate::i18n::Words::of(lang).loading } else { label };
     html! {
         <div class="loading" role="status">
             <progress aria-label={label}></progress>

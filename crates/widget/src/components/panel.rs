@@ -27,6 +27,7 @@ use crate::components::composer::composer;
 use crate::components::entry::entry;
 use crate::components::rating::rating;
 use crate::host;
+use crate::i18n::Words;
 use crate::options::WidgetOptions;
 use crate::persist;
 use crate::state::{Action, Mode, State};
@@ -150,7 +151,7 @@ impl Component for Panel {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let options = &ctx.props().options;
         let lang = options.lang;
-        let words = lang.words();
+        let words = Words::of(lang);
         let link = ctx.link();
         let state = &self.state;
         let mode = state.mode();

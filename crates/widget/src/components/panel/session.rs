@@ -6,6 +6,7 @@ use yew::Context;
 
 use super::{Panel, clock};
 use crate::host::{self, HostEvent};
+use crate::i18n::Words;
 use crate::keep;
 use crate::state::{Action, Effect};
 use crate::tabs::TabMessage;
@@ -62,7 +63,7 @@ impl Panel {
                 return;
             }
             Effect::Download => {
-                let words = ctx.props().options.lang.words();
+                let words = Words::of(ctx.props().options.lang);
                 let text = plain_text(self.state.entries(), words);
                 if !keep::download(&text, words.file_name) {
                     self.state.reduce(Action::Kept(false), &clock());
@@ -70,7 +71,7 @@ impl Panel {
                 return;
             }
             Effect::Copy => {
-                let text = plain_text(self.state.entries(), ctx.props().options.lang.words());
+                let text = plain_text(self.state.entries(), Words::of(ctx.props().options.lang));
                 let done = ctx.link().callback(Action::Kept);
                 keep::copy(&text, move |worked| done.emit(worked));
                 return;
