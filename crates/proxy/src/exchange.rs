@@ -530,6 +530,27 @@ mod tests {
 
     use super::*;
 
+    /// Reads one request (its head, then a body of its `Content-Length`) and gives its head in
+    /// lower case; `None` when the client closed the connection first.
+    async fn read_request(stream: &mut (impl AsyncRead + Unpin)) -> Option<String> {
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8; 1];
+            if stream.read(&mut byte).await.unwrap_or(0) == 0 {
+                return None;
+            }
+            head.push(byte[0]);
+        }
+        let text = String::from_utf8_lossy(&head).to_lowercase();
+        let length = text
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length: "))
+            .map_or(0, |n| n.trim().parse::<usize>().expect("length"));
+        let mut body = vec![0u8; length];
+        stream.read_exact(&mut body).await.expect("body");
+        Some(text)
+    }
+
     /// A server answering each request on a connection with the next of `answers`, closing
     /// after the last (or, for an empty answer, after reading the request, without a word); it
     /// counts the connections it accepted.
@@ -544,21 +565,7 @@ mod tests {
                 let answers = answers.clone();
                 tokio::spawn(async move {
                     for answer in answers {
-                        let mut head = Vec::new();
-                        while !head.ends_with(b"\r\n\r\n") {
-                            let mut byte = [0u8; 1];
-                            if tcp.read(&mut byte).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            head.push(byte[0]);
-                        }
-                        let text = String::from_utf8_lossy(&head).to_lowercase();
-                        let length = text
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length: "))
-                            .map_or(0, |n| n.trim().parse::<usize>().expect("length"));
-                        let mut body = vec![0u8; length];
-                        tcp.read_exact(&mut body).await.expect("body");
+                        let Some(text) = read_request(&mut tcp).await else { return };
                         assert!(text.contains("\r\nhost: 127.0.0.1:"), "{text}");
                         if answer.is_empty() {
                             return;
@@ -691,18 +698,8 @@ mod tests {
                         b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\n{\"a\r\n4\r\n\":1}\r\n0\r\n\r\n",
                     ];
                     for answer in answers {
-                        let mut head = Vec::new();
-                        while !head.ends_with(b"\r\n\r\n") {
-                            let mut byte = [0u8; 1];
-                            if tls.read(&mut byte).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            head.push(byte[0]);
-                        }
-                        let text = String::from_utf8_lossy(&head).to_lowercase();
+                        let Some(text) = read_request(&mut tls).await else { return };
                         assert!(text.contains(&format!("\r\nhost: localhost:{port}")), "{text}");
-                        let mut body = [0u8; 11];
-                        tls.read_exact(&mut body).await.expect("body");
                         tls.write_all(answer).await.expect("write");
                         tls.flush().await.expect("flush");
                     }
