@@ -166,13 +166,6 @@ impl Drop for ConsoleStack {
     }
 }
 
-/// axe-core's browser bundle, installed by `cargo xtask test` into `.tools/axe`.
-pub fn axe_source() -> String {
-    let path = root().join(".tools/axe/node_modules/axe-core/axe.min.js");
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; `cargo xtask test` installs axe-core there", path.display()))
-}
-
 /// A headless Chromium whose window the tests resize (no device emulation, so the viewport
 /// follows the window), with the helpers of [`Browser`] through `browser`.
 pub struct ConsoleBrowser {
@@ -286,17 +279,6 @@ impl ConsoleBrowser {
         panic!("timed out waiting for {what} ({css} = {}); the page: {html}", self.count(css).await);
     }
 
-    /// Serious and critical axe-core violations on the current page, as `rule (impact): targets`.
-    pub async fn audit(&self) -> Vec<String> {
-        self.js(&format!("{}\nreturn true;", axe_source())).await;
-        let script = "const done = arguments[arguments.length - 1];
-            axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations
-                .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-                .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' ')).join(', '))));";
-        let found = self.client.execute_async(script, Vec::new()).await.expect("axe ran");
-        found.as_array().cloned().unwrap_or_default().into_iter().map(|v| v.to_string()).collect()
-    }
-
     /// Saves `target/e2e-screenshots/console/<name>-<size>.png` at 1280×800 and at 375×667 and
     /// audits the page at each size; panics on any serious or critical violation. Leaves the
     /// window at 1280×800.
@@ -309,7 +291,7 @@ impl ConsoleBrowser {
             tokio::time::sleep(Duration::from_millis(150)).await;
             let png = self.client.screenshot().await.expect("a screenshot");
             std::fs::write(dir.join(format!("{name}-{}.png", device.name)), png).expect("saved");
-            let found = self.audit().await;
+            let found = self.axe_violations().await;
             assert!(found.is_empty(), "{name} at {}: {found:#?}", device.name);
         }
         self.resize(DESKTOP).await;
