@@ -1,6 +1,5 @@
 //! [`KefuClient`]: the entry point, reached through handles per API family.
 
-use kefu_protocol::Answer;
 use serde::Serialize;
 
 use crate::ClientError;
@@ -16,6 +15,18 @@ pub struct KefuClient {
     pub(crate) recovery: RecoveryPolicy,
     pub(crate) callcenter_paths: CallCenterPaths,
 }
+
+/// An answer type this build decodes: with `value-decode`, one with a hand-written decoder
+/// ([`kefu_protocol::decode_json`]), else any ([`kefu_protocol::decode`]).
+#[cfg(feature = "value-decode")]
+pub(crate) trait Decodable: kefu_protocol::JsonAnswer {}
+#[cfg(feature = "value-decode")]
+impl<A: kefu_protocol::JsonAnswer> Decodable for A {}
+/// An answer type this build decodes (every one: [`kefu_protocol::decode`]).
+#[cfg(not(feature = "value-decode"))]
+pub(crate) trait Decodable: kefu_protocol::Answer {}
+#[cfg(not(feature = "value-decode"))]
+impl<A: kefu_protocol::Answer> Decodable for A {}
 
 /// Default per-request timeout.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
@@ -46,7 +57,7 @@ impl KefuClient {
     }
 
     /// Sends a request and decodes its answer as `A`.
-    pub(crate) async fn call<A: Answer>(
+    pub(crate) async fn call<A: Decodable>(
         &self,
         method: &str,
         path_and_query: &str,
@@ -55,14 +66,14 @@ impl KefuClient {
     ) -> Result<A::Output, ClientError> {
         let (status, bytes) = self.http.send(method, path_and_query, &body, retry_safe).await?;
         #[cfg(feature = "value-decode")]
-        let decoded = kefu_protocol::decode_value::<A>(status, &bytes);
+        let decoded = kefu_protocol::decode_json::<A>(status, &bytes);
         #[cfg(not(feature = "value-decode"))]
         let decoded = kefu_protocol::decode::<A>(status, &bytes);
         decoded.map_err(|e| ClientError::Delivery(Failure::from_answer(status, e)))
     }
 
     /// POSTs `request` as JSON.
-    pub(crate) async fn post<A: Answer>(
+    pub(crate) async fn post<A: Decodable>(
         &self,
         path: &str,
         request: &impl Serialize,
@@ -75,7 +86,7 @@ impl KefuClient {
 
     /// POSTs `request` as JSON with the snake_case keys of its document (seed 002), whatever
     /// names its fields take in this build ([`kefu_protocol::snake_case_json`]).
-    pub(crate) async fn post_snake_case<A: Answer>(
+    pub(crate) async fn post_snake_case<A: Decodable>(
         &self,
         path: &str,
         request: &impl Serialize,

@@ -327,3 +327,33 @@ pub struct FollowedDialog {
     #[serde(default)]
     pub create_time: Timestamp,
 }
+
+#[cfg(feature = "value-decode")]
+mod by_hand {
+    use super::*;
+    use crate::from_json::{from_json, id, id_or_empty, nullable, opt_id, plain, text};
+
+    from_json! {
+        OutnumResult { call_sn: "call_sn" => id, need; call_count: "call_count" => plain, need; }
+        AddTaskResult { task_id: "task_id" => id, need; }
+        Task {
+            task_id: "task_id" => opt_id, or_default;
+            app_id: "app_id" => id_or_empty, or_default;
+            task_name: "task_name" => text, or_default;
+            is_record: "is_record" => plain, or_default;
+            bot_id: "bot_id" => id_or_empty, or_default;
+            voice: "voice" => text, or_default;
+            disnumber: "disnumber" => text, or_default;
+            team_url: "team_url" => plain, or_default;
+            forbid_policy: "forbid_policy" => nullable, or_default;
+            recall_policy: "recall_policy" => nullable, or_default;
+            recall_interval: "recall_interval" => plain, or_default;
+        }
+        BotSummary { bot_id: "bot_id" => id, need; bot_name: "bot_name" => text, or_default; }
+        FollowedDialog {
+            dialog_type: "dialog_type" => plain, need;
+            content: "content" => text, or_default;
+            create_time: "create_time" => plain, or_default;
+        }
+    }
+}

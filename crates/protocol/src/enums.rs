@@ -68,6 +68,13 @@ macro_rules! string_enum {
                 Ok($name::from(s.as_ref()))
             }
         }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::from_json::FromJson for $name {
+            fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+                <String as crate::from_json::FromJson>::from_json(value).map(|s| $name::from(s.as_str()))
+            }
+        }
     };
 }
 
@@ -129,6 +136,13 @@ macro_rules! int_enum {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 d.deserialize_any(IntVisitor).map($name::from)
+            }
+        }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::from_json::FromJson for $name {
+            fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+                crate::from_json::int_code(value).map($name::from)
             }
         }
     };

@@ -46,6 +46,10 @@ pub mod coeus;
 mod enums;
 mod envelope;
 mod error;
+#[cfg(feature = "value-decode")]
+mod from_json;
+#[cfg(feature = "value-decode")]
+mod json;
 mod keys;
 mod lenient;
 mod objects;
@@ -69,7 +73,11 @@ pub use envelope::{
     Answer, CallCenterAnswer, CallCenterPage, MESSAGE_KEYS, OutboundAnswer, PAYLOAD_KEYS, Page,
     PlatformAnswer, PlatformPage, Verdict, decode, decode_value, into_result, judge, snippet,
 };
+#[cfg(feature = "value-decode")]
+pub use envelope::{JsonAnswer, decode_json};
 pub use error::{Error, PlatformError, Result};
+#[cfg(feature = "value-decode")]
+pub use from_json::FromJson;
 pub use lenient::{EmbeddedJsonList, JsonList};
 pub use rows::{Rows, SkippedRow};
 pub use sid::Sid;
