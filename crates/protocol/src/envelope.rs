@@ -153,19 +153,41 @@ pub trait JsonAnswer: Answer {
 /// no serde decoder of an answer or row type (tens of kilobytes of wasm less).
 #[cfg(feature = "value-decode")]
 pub fn decode_json<A: JsonAnswer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
+    // Only the answer type's own decoding is generic; the rest is compiled once.
+    match body_by_hand(http_status, body).map(A::read) {
+        Err(e) => Err(e),
+        Ok(Ok(answer)) => {
+            checked(http_status, answer.code(), answer.message())?;
+            answer.payload()
+        }
+        Ok(Err(source)) => Err(undecodable_by_hand(http_status, body, source)),
+    }
+}
+
+/// [`decode_json`]'s first half: a failure status, or the body as a JSON value.
+#[cfg(feature = "value-decode")]
+fn body_by_hand(http_status: u16, body: &[u8]) -> Result<serde_json::Value> {
     if !(200..300).contains(&http_status) {
         return Err(failure_by_hand(http_status, body));
     }
-    let decoded = crate::json::parse(body).and_then(A::read);
-    match decoded {
-        Ok(answer) => match judge(http_status, answer.code().cloned(), answer.message().map(str::to_owned)) {
-            Verdict::Refused(e) => Err(e.into()),
-            Verdict::Success | Verdict::NotAnAnswer => answer.payload(),
-        },
-        Err(source) => match status_by_hand(body).map(|s| judge(http_status, s.code, s.msg)) {
-            Some(Verdict::Refused(e)) => Err(e.into()),
-            _ => Err(Error::Decode { status: http_status, source }),
-        },
+    crate::json::parse(body).map_err(|source| undecodable_by_hand(http_status, body, source))
+}
+
+/// A decoded answer's refusal, by [`judge`].
+#[cfg(feature = "value-decode")]
+fn checked(http_status: u16, code: Option<&Code>, message: Option<&str>) -> Result<()> {
+    match judge(http_status, code.cloned(), message.map(str::to_owned)) {
+        Verdict::Refused(e) => Err(e.into()),
+        Verdict::Success | Verdict::NotAnAnswer => Ok(()),
+    }
+}
+
+/// [`undecodable`] by the hand-written decoders.
+#[cfg(feature = "value-decode")]
+fn undecodable_by_hand(http_status: u16, body: &[u8], source: serde_json::Error) -> Error {
+    match status_by_hand(body).map(|s| judge(http_status, s.code, s.msg)) {
+        Some(Verdict::Refused(e)) => e.into(),
+        _ => Error::Decode { status: http_status, source },
     }
 }
 

@@ -320,29 +320,38 @@ pub(crate) fn opt_timestamp(value: Value) -> Result<Option<Timestamp>, Error> {
     Option::<Timestamp>::from_json(value).map(|t| t.filter(|t| !t.is_empty()))
 }
 
-impl<T: FromJson> FromJson for Rows<T> {
-    /// A list, one object, JSON text holding either, `""` or `null`; each row decoded alone,
-    /// a row that fails skipped and reported.
-    fn from_json(value: Value) -> Result<Rows<T>, Error> {
-        const WHAT: &str = "a list, an object, or a string holding a JSON list";
-        let values = match value {
-            Value::Null => Vec::new(),
+/// The rows a list field holds: a list, one object, JSON text holding either, `""` or `null`
+/// (not generic, so compiled once for every row type).
+fn row_values(value: Value) -> Result<Vec<Value>, Error> {
+    const WHAT: &str = "a list, an object, or a string holding a JSON list";
+    Ok(match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items,
+        object @ Value::Object(_) => vec![object],
+        Value::String(s) if s.trim().is_empty() => Vec::new(),
+        Value::String(s) => match crate::json::parse(s.as_bytes())? {
             Value::Array(items) => items,
+            Value::Null => Vec::new(),
             object @ Value::Object(_) => vec![object],
-            Value::String(s) if s.trim().is_empty() => Vec::new(),
-            Value::String(s) => match crate::json::parse(s.as_bytes())? {
-                Value::Array(items) => items,
-                Value::Null => Vec::new(),
-                object @ Value::Object(_) => vec![object],
-                other => return Err(wrong(&other, WHAT)),
-            },
             other => return Err(wrong(&other, WHAT)),
-        };
+        },
+        other => return Err(wrong(&other, WHAT)),
+    })
+}
+
+/// A row that did not decode, reported.
+fn skipped(index: usize, e: &Error) -> SkippedRow {
+    SkippedRow { index, reason: e.to_string() }
+}
+
+impl<T: FromJson> FromJson for Rows<T> {
+    /// Each row decoded alone; a row that fails is skipped and reported.
+    fn from_json(value: Value) -> Result<Rows<T>, Error> {
         let mut rows = Rows::default();
-        for (index, value) in values.into_iter().enumerate() {
+        for (index, value) in row_values(value)?.into_iter().enumerate() {
             match T::from_json(value) {
                 Ok(item) => rows.items.push(item),
-                Err(e) => rows.skipped.push(SkippedRow { index, reason: e.to_string() }),
+                Err(e) => rows.skipped.push(skipped(index, &e)),
             }
         }
         Ok(rows)
