@@ -340,6 +340,7 @@ pub fn recording_segments(filename: &str) -> Result<Vec<&str>> {
 mod by_hand {
     use super::*;
     use crate::from_json::{from_json, id, id_or_empty, nullable, opt_timestamp, plain, text};
+    use crate::to_json::to_json;
 
     from_json! {
         CallRecord {
@@ -370,5 +371,36 @@ mod by_hand {
             status: "status" => text, or_default;
         }
         CreatedTask { batch_id: "batchId" => plain, need; ticket_no: "ticketNo" => plain, need; }
+    }
+
+    to_json! {
+        RecordsQuery {
+            call_type: "callType",
+            uuid: "uuid",
+            page_num: "pageNum",
+            page_size: "pageSize",
+            telephone: "telephone",
+            callout_time_start: "calloutTimeStart",
+            callout_time_end: "calloutTimeEnd",
+            time_len_start: "timeLenStart",
+            time_len_end: "timeLenEnd",
+            extnum: "extnum",
+        }
+        CallTaskQuery {
+            page_num: "pageNum",
+            page_size: "pageSize",
+            batch_id: "batchId",
+            batch_name: "batchName",
+            create_time_start: "createTimeStart",
+            create_time_end: "createTimeEnd",
+        }
+        Ticket {
+            ticket_no: "ticketNo",
+            phone: "phone",
+            username: "username",
+            ticket_type: "ticketType",
+            ticket_content: "ticketContent",
+        }
+        StopTasksRequest { batch_ids: "batchIds", }
     }
 }

@@ -332,6 +332,7 @@ pub struct FollowedDialog {
 mod by_hand {
     use super::*;
     use crate::from_json::{from_json, id, id_or_empty, nullable, opt_id, plain, text};
+    use crate::to_json::to_json;
 
     from_json! {
         OutnumResult { call_sn: "call_sn" => id, need; call_count: "call_count" => plain, need; }
@@ -355,5 +356,32 @@ mod by_hand {
             content: "content" => text, or_default;
             create_time: "create_time" => plain, or_default;
         }
+    }
+
+    to_json! {
+        AddTaskRequest {
+            app_id: "app_id",
+            task_name: "task_name",
+            is_record: "is_record",
+            bot_id: "bot_id",
+            voice: "voice",
+            disnumber: "disnumber",
+            team_url: "team_url",
+            forbid_policy: "forbid_policy",
+            recall_policy: "recall_policy",
+            recall_interval: "recall_interval",
+            is_ring_asr: "is_ring_asr",
+            ring_asr_code: "ring_asr_code",
+            makecall_timeout: "makecall_timeout",
+        }
+        TaskListRequest {
+            app_id: "app_id",
+            task_name: "task_name",
+            task_id: "task_id",
+            page_no: "page_no",
+            page_size: "page_size",
+        }
+        SyncPromptRequest { app_id: "app_id", }
+        FollowedDataRequest { session_id: "session_id", }
     }
 }

@@ -75,6 +75,13 @@ macro_rules! string_enum {
                 <String as crate::from_json::FromJson>::from_json(value).map(|s| $name::from(s.as_str()))
             }
         }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::to_json::ToJson for $name {
+            fn write_json(&self, out: &mut String) {
+                crate::to_json::write_str(self.as_str(), out);
+            }
+        }
     };
 }
 
@@ -143,6 +150,13 @@ macro_rules! int_enum {
         impl crate::from_json::FromJson for $name {
             fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
                 crate::from_json::int_code(value).map($name::from)
+            }
+        }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::to_json::ToJson for $name {
+            fn write_json(&self, out: &mut String) {
+                crate::to_json::ToJson::write_json(&self.code(), out);
             }
         }
     };

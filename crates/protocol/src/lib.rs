@@ -60,6 +60,8 @@ mod sid;
 mod ssml;
 pub mod template;
 mod time;
+#[cfg(feature = "value-decode")]
+mod to_json;
 mod ts;
 mod vars;
 
@@ -83,4 +85,6 @@ pub use rows::{Rows, SkippedRow};
 pub use sid::Sid;
 pub use ssml::ssml_to_text;
 pub use time::{DateTime, PLATFORM_OFFSET_MINUTES, Timestamp};
+#[cfg(feature = "value-decode")]
+pub use to_json::{ToJson, json_text};
 pub use vars::{VarMap, VarValue};

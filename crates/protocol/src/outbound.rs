@@ -229,6 +229,7 @@ pub struct JobStatus {
 mod by_hand {
     use super::*;
     use crate::from_json::{FromJson, from_json, id_or_empty, opt_id, opt_int, plain, text};
+    use crate::to_json::to_json;
 
     from_json! {
         PlacedCall {
@@ -284,5 +285,9 @@ mod by_hand {
         fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
             crate::rows::Rows::from_json(value).map(EmbeddedJsonList)
         }
+    }
+
+    to_json! {
+        CallRequest { case_id: "caseId", mediation_id: "mediationId", call_auto: "callAuto", call_person_id: "callPersonId", }
     }
 }

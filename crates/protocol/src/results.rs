@@ -631,6 +631,7 @@ impl crate::envelope::Answer for CallDetail {
 mod by_hand {
     use super::*;
     use crate::from_json::{FromJson, from_json, plain};
+    use crate::to_json::to_json;
 
     from_json! {
         TaskList { tasks: "tasks" => plain, need; }
@@ -734,4 +735,10 @@ mod by_hand {
         Deployment,
         CallDetail
     );
+
+    to_json! {
+        ContactEdit { name: "name", transfer: "transfer", variables: "variables", }
+        RecordingLinkRequest { call_id: "call_id", url: "url", }
+        SimulatedInboundRequest { caller: "caller", }
+    }
 }
