@@ -169,7 +169,14 @@ impl<T: FromJson> FromJson for Option<T> {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(value: Value) -> Result<Vec<T>, Error> {
         match value {
-            Value::Array(items) => items.into_iter().map(T::from_json).collect(),
+            Value::Array(items) => {
+                // A loop, not `collect()`: its `Result` adapter costs more code per type.
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(T::from_json(item)?);
+                }
+                Ok(out)
+            }
             other => Err(wrong(&other, "a sequence")),
         }
     }
@@ -178,7 +185,14 @@ impl<T: FromJson> FromJson for Vec<T> {
 impl FromJson for BTreeMap<String, String> {
     fn from_json(value: Value) -> Result<Self, Error> {
         match value {
-            Value::Object(map) => map.into_iter().map(|(k, v)| Ok((k, String::from_json(v)?))).collect(),
+            Value::Object(map) => {
+                // Inserted one by one: `collect()` would sort first, and a sort costs code.
+                let mut out = BTreeMap::new();
+                for (key, value) in map {
+                    out.insert(key, String::from_json(value)?);
+                }
+                Ok(out)
+            }
             other => Err(wrong(&other, "a map")),
         }
     }

@@ -7,7 +7,10 @@
 //!
 //! Decoding is lenient (every form the documents show is accepted, unknown enum values become
 //! `Other`), encoding is exact (the form each field table names). [`decode`] turns an HTTP
-//! status and body into the call's typed output or a [`PlatformError`].
+//! status and body into the call's typed output or a [`PlatformError`]. With the `value-decode`
+//! feature, `decode_json` and `json_text` decode the answers and encode the requests the
+//! operators' console uses by hand-written code (`FromJson`, `ToJson`: the same rules, no serde
+//! code per type in its wasm).
 //!
 //! ```
 //! use kefu_protocol::{chat::BotTurn, decode, Cmd, PlatformAnswer};
