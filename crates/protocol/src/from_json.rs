@@ -52,7 +52,9 @@ impl Fields {
     fn take(&mut self, keys: &[&'static str]) -> Result<Option<Value>, Error> {
         let mut found = None;
         for key in keys {
-            if let Some(value) = self.0.remove(*key) {
+            // Taken out as `null`, the entry left in place: removing it would link the map's
+            // rebalancing code.
+            if let Some(value) = self.0.get_mut(*key).map(Value::take) {
                 if found.is_some() {
                     return Err(de::Error::duplicate_field(keys[0]));
                 }
@@ -86,7 +88,8 @@ impl Fields {
         }
     }
 
-    /// The fields not taken yet, as an object (a `#[serde(flatten)]` part's).
+    /// The fields not taken yet, as an object (a `#[serde(flatten)]` part's; those taken are
+    /// `null` there, under keys the part does not read).
     pub(crate) fn rest(self) -> Value {
         Value::Object(self.0)
     }
