@@ -82,6 +82,13 @@ macro_rules! string_enum {
                 crate::to_json::write_str(self.as_str(), out);
             }
         }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::from_json::Placeholder for $name {
+            fn placeholder() -> Self {
+                $name::Other(String::new())
+            }
+        }
     };
 }
 
@@ -157,6 +164,13 @@ macro_rules! int_enum {
         impl crate::to_json::ToJson for $name {
             fn write_json(&self, out: &mut String) {
                 crate::to_json::ToJson::write_json(&self.code(), out);
+            }
+        }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::from_json::Placeholder for $name {
+            fn placeholder() -> Self {
+                $name::Other(0)
             }
         }
     };

@@ -322,11 +322,12 @@ macro_rules! envelope {
             fn read(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
                 use crate::from_json::plain;
                 let mut fields = crate::from_json::Fields::of(value, concat!("struct ", stringify!($name)))?;
-                Ok(Self {
-                    code: fields.or_default(&["code"], plain)?,
-                    msg: fields.or_default(&[$msg, $msg_alt], plain)?,
-                    payload: fields.or_default(&[$payload, $payload_alt], plain)?,
-                })
+                let answer = Self {
+                    code: fields.or_default(&["code"], plain),
+                    msg: fields.or_default(&[$msg, $msg_alt], plain),
+                    payload: fields.or_default(&[$payload, $payload_alt], plain),
+                };
+                fields.done(answer)
             }
             fn payload(self) -> Result<T> {
                 match self.payload {
@@ -501,12 +502,13 @@ impl<T: DeserializeOwned + crate::from_json::FromJson> JsonAnswer for CallCenter
     fn read(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
         use crate::from_json::{nullable, plain};
         let mut fields = crate::from_json::Fields::of(value, "struct CallCenterPage")?;
-        Ok(CallCenterPage {
-            total: fields.or_default(&["total"], nullable)?,
-            rows: fields.or_default(&["rows"], plain)?,
-            code: fields.or_default(&["code"], plain)?,
-            msg: fields.or_default(&["msg", "message"], plain)?,
-        })
+        let page = CallCenterPage {
+            total: fields.or_default(&["total"], nullable),
+            rows: fields.or_default(&["rows"], plain),
+            code: fields.or_default(&["code"], plain),
+            msg: fields.or_default(&["msg", "message"], plain),
+        };
+        fields.done(page)
     }
     fn payload(self) -> Result<Page<T>> {
         self.into_output()
@@ -518,15 +520,16 @@ impl<T: DeserializeOwned + crate::from_json::FromJson> JsonAnswer for PlatformPa
     fn read(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
         use crate::from_json::{nullable, plain};
         let mut fields = crate::from_json::Fields::of(value, "struct PlatformPage")?;
-        Ok(PlatformPage {
-            code: fields.or_default(&["code"], plain)?,
-            msg: fields.or_default(&["msg", "message"], plain)?,
-            num_per_page: fields.or_default(&["num_per_page"], nullable)?,
-            total_rows: fields.or_default(&["total_rows"], nullable)?,
-            total_pages: fields.or_default(&["total_pages"], nullable)?,
-            current_page: fields.or_default(&["current_page"], nullable)?,
-            result: fields.or_default(&["result"], plain)?,
-        })
+        let page = PlatformPage {
+            code: fields.or_default(&["code"], plain),
+            msg: fields.or_default(&["msg", "message"], plain),
+            num_per_page: fields.or_default(&["num_per_page"], nullable),
+            total_rows: fields.or_default(&["total_rows"], nullable),
+            total_pages: fields.or_default(&["total_pages"], nullable),
+            current_page: fields.or_default(&["current_page"], nullable),
+            result: fields.or_default(&["result"], plain),
+        };
+        fields.done(page)
     }
     fn payload(self) -> Result<Page<T>> {
         self.into_output()

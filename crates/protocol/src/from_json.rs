@@ -35,15 +35,41 @@ pub(crate) fn wrong(value: &Value, expected: &'static str) -> Error {
     de::Error::invalid_type(unexpected(value), &expected)
 }
 
-/// An object's fields, taken out one by one by their keys.
-pub(crate) struct Fields(Map<String, Value>);
+/// What a required field holds while its record is read, when it is missing or wrong (the
+/// record is then an error, this value never seen): the type's default, or for the enums
+/// without one their `Other` value.
+pub(crate) trait Placeholder {
+    /// The stand-in value.
+    fn placeholder() -> Self;
+}
+
+impl<T: Default> Placeholder for T {
+    fn placeholder() -> T {
+        T::default()
+    }
+}
+
+/// An object's fields, taken out one by one by their keys, and the first error met. A record
+/// reads every field, then fails with that error if there was one: with no early return per
+/// field, each record's decoder is a plain sequence of calls (no clean-up path per field).
+pub(crate) struct Fields {
+    map: Map<String, Value>,
+    error: Option<Error>,
+}
 
 impl Fields {
     /// The fields of `value`, which must be an object (`what` names the record for messages).
     pub(crate) fn of(value: Value, what: &'static str) -> Result<Fields, Error> {
         match value {
-            Value::Object(map) => Ok(Fields(map)),
+            Value::Object(map) => Ok(Fields { map, error: None }),
             other => Err(wrong(&other, what)),
+        }
+    }
+
+    /// Keeps `e` unless an earlier field failed.
+    fn note(&mut self, e: Error) {
+        if self.error.is_none() {
+            self.error = Some(e);
         }
     }
 
@@ -54,7 +80,7 @@ impl Fields {
         for key in keys {
             // Taken out as `null`, the entry left in place: removing it would link the map's
             // rebalancing code.
-            if let Some(value) = self.0.get_mut(*key).map(Value::take) {
+            if let Some(value) = self.map.get_mut(*key).map(Value::take) {
                 if found.is_some() {
                     return Err(de::Error::duplicate_field(keys[0]));
                 }
@@ -64,16 +90,32 @@ impl Fields {
         Ok(found)
     }
 
-    /// A field that must be there, decoded by `read`.
-    pub(crate) fn need<T>(
+    /// The field's value decoded by `read`, or `absent()` when it is not there; a failure is
+    /// noted and the placeholder given instead.
+    fn field<T: Placeholder>(
         &mut self,
         keys: &[&'static str],
         read: fn(Value) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        match self.take(keys)? {
-            Some(value) => read(value),
-            None => Err(de::Error::missing_field(keys[0])),
-        }
+        absent: fn(&'static str) -> Result<T, Error>,
+    ) -> T {
+        let decoded = match self.take(keys) {
+            Ok(Some(value)) => read(value),
+            Ok(None) => absent(keys[0]),
+            Err(e) => Err(e),
+        };
+        decoded.unwrap_or_else(|e| {
+            self.note(e);
+            T::placeholder()
+        })
+    }
+
+    /// A field that must be there, decoded by `read`.
+    pub(crate) fn need<T: Placeholder>(
+        &mut self,
+        keys: &[&'static str],
+        read: fn(Value) -> Result<T, Error>,
+    ) -> T {
+        self.field(keys, read, |key| Err(de::Error::missing_field(key)))
     }
 
     /// A field that takes its default when absent (`#[serde(default)]`, or an `Option`).
@@ -81,17 +123,23 @@ impl Fields {
         &mut self,
         keys: &[&'static str],
         read: fn(Value) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        match self.take(keys)? {
-            Some(value) => read(value),
-            None => Ok(T::default()),
+    ) -> T {
+        self.field(keys, read, |_| Ok(T::default()))
+    }
+
+    /// `value`, the record read, unless a field failed.
+    pub(crate) fn done<T>(self, value: T) -> Result<T, Error> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(value),
         }
     }
 
     /// The fields not taken yet, as an object (a `#[serde(flatten)]` part's; those taken are
-    /// `null` there, under keys the part does not read).
-    pub(crate) fn rest(self) -> Value {
-        Value::Object(self.0)
+    /// `null` there, under keys the part does not read), and the fields' outcome.
+    pub(crate) fn rest(self) -> (Value, Result<(), Error>) {
+        let outcome = self.error.map_or(Ok(()), Err);
+        (Value::Object(self.map), outcome)
     }
 }
 
@@ -103,7 +151,8 @@ macro_rules! from_json {
             fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
                 #[allow(unused_mut)]
                 let mut fields = $crate::from_json::Fields::of(value, concat!("struct ", stringify!($ty)))?;
-                Ok($ty { $($field: fields.$absent(&[$($key),+], $read)?,)* })
+                let record = $ty { $($field: fields.$absent(&[$($key),+], $read),)* };
+                fields.done(record)
             }
         }
     )*};

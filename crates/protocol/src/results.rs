@@ -714,13 +714,15 @@ mod by_hand {
         /// The detail's own keys, then the row (`#[serde(flatten)]`) from the other keys.
         fn from_json(value: serde_json::Value) -> Result<CallDetail, serde_json::Error> {
             let mut fields = crate::from_json::Fields::of(value, "struct CallDetail")?;
-            let task_name = fields.need(&["task_name"], plain)?;
-            let call_sn_name = fields.or_default(&["call_sn_name"], plain)?;
-            let bot_id = fields.need(&["bot_id"], plain)?;
-            let bot_name = fields.need(&["bot_name"], plain)?;
-            let label = fields.need(&["label"], plain)?;
-            let turns = fields.need(&["turns"], plain)?;
-            let call = CallRow::from_json(fields.rest())?;
+            let task_name = fields.need(&["task_name"], plain);
+            let call_sn_name = fields.or_default(&["call_sn_name"], plain);
+            let bot_id = fields.need(&["bot_id"], plain);
+            let bot_name = fields.need(&["bot_name"], plain);
+            let label = fields.need(&["label"], plain);
+            let turns = fields.need(&["turns"], plain);
+            let (rest, outcome) = fields.rest();
+            outcome?;
+            let call = CallRow::from_json(rest)?;
             Ok(CallDetail { call, task_name, call_sn_name, bot_id, bot_name, label, turns })
         }
     }
