@@ -10,11 +10,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::{self, Unexpected};
+use serde::de::{self, Error as _};
 use serde_json::{Error, Map, Value};
 
 use crate::code::Code;
-use crate::objects::unexpected;
 use crate::rows::{Rows, SkippedRow};
 use crate::time::Timestamp;
 
@@ -30,9 +29,23 @@ pub trait FromJson: Sized {
     }
 }
 
-/// serde's "invalid type" error for `value`.
+/// An "invalid type" error for `value`, naming its kind (serde's messages print the value, and
+/// printing a float links the float printer).
 pub(crate) fn wrong(value: &Value, expected: &'static str) -> Error {
-    de::Error::invalid_type(unexpected(value), &expected)
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a sequence",
+        Value::Object(_) => "a map",
+    };
+    Error::custom(format_args!("invalid type: {kind}, expected {expected}"))
+}
+
+/// An "invalid value" error: `value` (its text) is not `expected`.
+fn invalid(value: &dyn std::fmt::Display, expected: &'static str) -> Error {
+    Error::custom(format_args!("invalid value: {value}, expected {expected}"))
 }
 
 /// What a required field holds while its record is read, when it is missing or wrong (the
@@ -186,10 +199,10 @@ impl FromJson for bool {
 fn integer<T: TryFrom<u64> + TryFrom<i64>>(value: Value, what: &'static str) -> Result<T, Error> {
     if let Value::Number(n) = &value {
         if let Some(u) = n.as_u64() {
-            return T::try_from(u).map_err(|_| de::Error::invalid_value(Unexpected::Unsigned(u), &what));
+            return T::try_from(u).map_err(|_| invalid(&u, what));
         }
         if let Some(i) = n.as_i64() {
-            return T::try_from(i).map_err(|_| de::Error::invalid_value(Unexpected::Signed(i), &what));
+            return T::try_from(i).map_err(|_| invalid(&i, what));
         }
     }
     Err(wrong(&value, what))
@@ -309,16 +322,12 @@ pub(crate) fn int_code(value: Value) -> Result<i64, Error> {
                 return Ok(i);
             }
             if let Some(u) = n.as_u64() {
-                return Err(de::Error::invalid_value(Unexpected::Unsigned(u), &WHAT));
+                return Err(invalid(&u, WHAT));
             }
             let f = n.as_f64().unwrap_or(f64::NAN);
-            if f.fract() == 0.0 && f.abs() < 9e15 {
-                Ok(f as i64)
-            } else {
-                Err(de::Error::invalid_value(Unexpected::Float(f), &WHAT))
-            }
+            if f.fract() == 0.0 && f.abs() < 9e15 { Ok(f as i64) } else { Err(invalid(n, WHAT)) }
         }
-        Value::String(s) => s.trim().parse().map_err(|_| de::Error::invalid_value(Unexpected::Str(s), &WHAT)),
+        Value::String(s) => s.trim().parse().map_err(|_| invalid(s, WHAT)),
         other => Err(wrong(other, WHAT)),
     }
 }
@@ -353,11 +362,7 @@ pub(crate) fn opt_int(value: Value) -> Result<Option<i64>, Error> {
     match id_text(value)? {
         None => Ok(None),
         Some(s) if s.trim().is_empty() => Ok(None),
-        Some(s) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| de::Error::invalid_value(Unexpected::Str(&s), &"an integer")),
+        Some(s) => s.trim().parse().map(Some).map_err(|_| invalid(&s, "an integer")),
     }
 }
 
