@@ -235,12 +235,19 @@ impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(value: Value) -> Result<Vec<T>, Error> {
         match value {
             Value::Array(items) => {
-                // A loop, not `collect()`: its `Result` adapter costs more code per type.
+                // A loop, not `collect()`: its `Result` adapter costs more code per type. Every
+                // item is read, the first error kept (no early return to clean up after).
                 let mut out = Vec::with_capacity(items.len());
+                let mut first = None;
                 for item in items {
-                    out.push(T::from_json(item)?);
+                    match T::from_json(item) {
+                        Ok(t) => out.push(t),
+                        Err(e) => {
+                            first.get_or_insert(e);
+                        }
+                    }
                 }
-                Ok(out)
+                first.map_or(Ok(out), Err)
             }
             other => Err(wrong(&other, "a sequence")),
         }

@@ -441,7 +441,8 @@ impl TaskForm {
             (&self.disnumber, w.disnumber),
         ] {
             if value.trim().is_empty() {
-                missing.push(label.trim_end_matches(" *"));
+                // Owned, as the other joined lists: one `join` compiled, not one per item type.
+                missing.push(label.trim_end_matches(" *").to_owned());
             }
         }
         if !missing.is_empty() {
