@@ -208,7 +208,8 @@ impl Reader<'_> {
         char::from_u32(code).ok_or_else(|| self.fail("invalid \\u escape"))
     }
 
-    /// A number: an integer kept exactly when `u64` or `i64` holds it, else an `f64`.
+    /// A number: an integer kept exactly when `u64` or `i64` holds it, else an `f64`, as
+    /// serde_json reads it.
     fn number(&mut self) -> Result<Number, Error> {
         let start = self.at;
         let bytes = self.text.as_bytes();
@@ -220,8 +221,7 @@ impl Reader<'_> {
             *at - from
         };
         let mut at = self.at;
-        let negative = bytes[at] == b'-';
-        if negative {
+        if bytes[at] == b'-' {
             at += 1;
         }
         let int_start = at;
@@ -230,10 +230,8 @@ impl Reader<'_> {
             self.at = at;
             return Err(self.fail("invalid number"));
         }
-        let mut integral = true;
         if bytes.get(at) == Some(&b'.') {
             at += 1;
-            integral = false;
             if digits(&mut at) == 0 {
                 self.at = at;
                 return Err(self.fail("invalid number"));
@@ -241,7 +239,6 @@ impl Reader<'_> {
         }
         if matches!(bytes.get(at), Some(b'e' | b'E')) {
             at += 1;
-            integral = false;
             if matches!(bytes.get(at), Some(b'+' | b'-')) {
                 at += 1;
             }
@@ -251,18 +248,10 @@ impl Reader<'_> {
             }
         }
         self.at = at;
-        let text = &self.text[start..at];
-        if integral {
-            if negative {
-                // `-0` is the float -0.0, as serde_json reads it.
-                if let Ok(i @ ..=-1) = text.parse::<i64>() {
-                    return Ok(Number::from(i));
-                }
-            } else if let Ok(u) = text.parse::<u64>() {
-                return Ok(Number::from(u));
-            }
-        }
-        text.parse::<f64>().ok().and_then(Number::from_f64).ok_or_else(|| self.fail("number out of range"))
+        // serde_json's own reading of the number (its `FromStr`): integers exactly, `-0` and
+        // integers beyond 64 bits as floats, floats as serde_json computes them. (Not
+        // `str::parse::<f64>`, whose tables would add kilobytes of wasm.)
+        self.text[start..at].parse::<Number>().map_err(|_| self.fail("number out of range"))
     }
 }
 
