@@ -100,8 +100,7 @@ impl Results<'_> {
 
     /// `PUT /kefu/v1/contacts/{phone}`: sets one contact (added when missing).
     pub async fn edit_contact(&self, phone: &str, edit: &ContactEdit) -> Result<ContactEntry, ClientError> {
-        let json = kefu_protocol::snake_case_json(edit)
-            .map_err(|e| ClientError::Protocol(crate::ProtocolError::new(e)))?;
+        let json = crate::client::snake_case_body(edit)?;
         let path = format!("{RESULTS_BASE}/contacts/{}", segment(phone));
         self.client.call::<ContactEntry>("PUT", &path, Body::Json(json), true).await
     }

@@ -192,7 +192,7 @@ mod view {
     use wasm_bindgen::closure::Closure;
     use yew::prelude::*;
 
-    use crate::hooks::{use_effect_on, use_init};
+    use crate::hooks::{use_effect_on, use_init, use_init_with};
 
     use super::{Route, Section};
     use crate::pages::{self, PageProps};
@@ -207,7 +207,7 @@ mod view {
     /// The route, kept in step with the location's hash.
     #[hook]
     fn use_route() -> Route {
-        let route = use_state(current_route);
+        let route = use_init_with(current_route);
         {
             let route = route.clone();
             use_effect_on((), move |()| {
@@ -234,9 +234,9 @@ mod view {
     /// The whole console: the sign-in gate, then the header, navigation and the current page.
     #[component]
     pub fn App() -> Html {
-        let lang = use_state(session::stored_lang);
+        let lang = use_init_with(session::stored_lang);
         // The signed-in session; `None` shows the sign-in form.
-        let session_state = use_state(session::restore);
+        let session_state = use_init_with(session::restore);
         // Why the operator was last signed out (shown on the sign-in form, as an alert).
         let notice = use_init(None::<SignOut>);
         let route = use_route();

@@ -112,7 +112,7 @@ pub(crate) async fn upload_numbers(
         return Err(ClientError::Delivery(Failure::Uncertain(why)).into());
     }
     let body = xhr.response_text().map_err(browser)?.unwrap_or_default();
-    kefu_protocol::decode_value::<PlatformAnswer<OutnumResult>>(status, body.as_bytes())
+    kefu_protocol::decode_json::<PlatformAnswer<OutnumResult>>(status, body.as_bytes())
         .map_err(|e| ClientError::Delivery(Failure::from_answer(status, e)).into())
 }
 
@@ -138,7 +138,7 @@ pub(crate) async fn download_csv(
     let text = text.as_string().unwrap_or_default();
     if !response.ok() {
         let status = response.status();
-        let error = kefu_protocol::decode_value::<PlatformAnswer<serde_json::Value>>(status, text.as_bytes())
+        let error = kefu_protocol::decode_json::<PlatformAnswer<serde_json::Value>>(status, text.as_bytes())
             .err()
             .map(|e| Failure::from_answer(status, e))
             .unwrap_or_else(|| Failure::NotDelivered(format!("HTTP {status}")));

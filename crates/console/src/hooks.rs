@@ -61,11 +61,24 @@ fn use_slot(first: Slot) -> UseStateHandle<Slot> {
 
 /// `use_state(|| first)` that compiles Yew's state machinery once for every `T` (see the module
 /// doc). `first` is built on every render and dropped after the first, so it must be cheap and
-/// side-effect free (a constant, an empty value, a clone); state read from the browser keeps
-/// `use_state`.
+/// side-effect free (a constant, an empty value, a clone); state read from the browser takes
+/// [`use_init_with`].
 #[hook]
 pub fn use_init<T: 'static>(first: T) -> State<T> {
     State { slot: use_slot(Rc::new(first)), kind: PhantomData }
+}
+
+/// The one lazily filled `use_state` the console's [`use_init_with`]s share.
+#[hook]
+fn use_lazy_slot(first: Box<dyn FnOnce() -> Slot>) -> UseStateHandle<Slot> {
+    use_state(first)
+}
+
+/// `use_state(first)`, for state read from the browser: `first` runs on the first render only,
+/// and Yew's state machinery is compiled once for every `T` (see the module doc).
+#[hook]
+pub fn use_init_with<T: 'static>(first: fn() -> T) -> State<T> {
+    State { slot: use_lazy_slot(Box::new(move || Rc::new(first()) as Slot)), kind: PhantomData }
 }
 
 /// An effect's dependencies of any type, compared as their own type.

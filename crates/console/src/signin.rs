@@ -33,7 +33,8 @@ enum Status {
 pub(crate) fn SignIn(props: &SignInProps) -> Html {
     let words = i18n::Words::of(props.lang);
     let status = use_init(Status::Idle);
-    let input = use_node_ref();
+    // Through `use_init`, not `use_node_ref` (another instantiation of Yew's state machinery).
+    let input = use_init(NodeRef::default());
     let onsubmit = {
         let status = status.clone();
         let input = input.clone();
@@ -111,7 +112,7 @@ pub(crate) fn SignIn(props: &SignInProps) -> Html {
             <form {onsubmit} novalidate=true>
                 <label for="token">{ words.token_label }</label>
                 <input id="token" name="token" type="password" autocomplete="off" spellcheck="false"
-                    ref={input} aria-describedby={described}
+                    ref={(*input).clone()} aria-describedby={described}
                     aria-invalid={matches!(*status, Status::Failed(_)).then_some("true")} />
                 { kit::hint("token-hint", words.token_hint) }
                 <button type="submit" class="primary" disabled={checking}>{ words.sign_in }</button>

@@ -241,10 +241,12 @@ fn column(reference: &str) -> Option<usize> {
 
 /// A number cell as text: integers (a phone typed as a number) without a fraction or exponent.
 fn number_text(v: &str) -> String {
-    match v.parse::<f64>() {
+    // Read as serde_json reads a number (already in the wasm), not by `str::parse::<f64>`,
+    // whose tables would add kilobytes; a cell holds a plain number (no `+`, no leading `.`).
+    match v.parse::<serde_json::Number>().ok().and_then(|n| n.as_f64()) {
         // Whole numbers up to 19 digits convert exactly enough for a phone (no float formatting,
         // which would cost the wasm its float printer).
-        Ok(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => (f as i64).to_string(),
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => (f as i64).to_string(),
         _ => v.to_owned(),
     }
 }
@@ -315,6 +317,22 @@ mod tests {
         assert_eq!(rows[3][0], "abc");
         let check = crate::numbers::check_rows(&rows).expect("checked");
         assert_eq!((check.numbers, check.malformed_count), (2, 1));
+    }
+
+    #[test]
+    fn number_cells_read_as_their_whole_number_or_as_sent() {
+        for (cell, text) in [
+            ("13800000002", "13800000002"),
+            ("1.3800000002E+10", "13800000002"),
+            ("1.3800000002e10", "13800000002"),
+            ("-42", "-42"),
+            ("1.5", "1.5"),
+            ("1e400", "1e400"),
+            ("9.5e18", "9.5e18"),
+            ("x", "x"),
+        ] {
+            assert_eq!(number_text(cell), text, "{cell}");
+        }
     }
 
     #[test]

@@ -335,3 +335,72 @@ pub fn recording_segments(filename: &str) -> Result<Vec<&str>> {
     }
     Ok(segments)
 }
+
+#[cfg(feature = "value-decode")]
+mod by_hand {
+    use super::*;
+    use crate::from_json::{from_json, id, id_or_empty, nullable, opt_timestamp, plain, text};
+    use crate::to_json::to_json;
+
+    from_json! {
+        CallRecord {
+            uuid: "uuid" => id, need;
+            telephone: "telephone" => id_or_empty, or_default;
+            call_type: "callType" => plain, or_default;
+            callout_time: "calloutTime" => plain, or_default;
+            answered_time: "answeredTime" => opt_timestamp, or_default;
+            call_end_time: "callEndTime" => plain, or_default;
+            hangup_cause: "hangupCause" => text, or_default;
+            wav_file_url: "wavFileUrl" => text, or_default;
+            dialogue: "dialogue" => plain, or_default;
+            extnum: "extnum" => plain, or_default;
+            time_len: "timeLen" => nullable, or_default;
+        }
+        DialogueLine { role: "role" => plain, need; content: "content" => text, or_default; }
+        CallTask {
+            batch_id: "batchId" => plain, need;
+            task_type: "taskType" => nullable, or_default;
+            create_time: "createtime" | "createTime" => nullable, or_default;
+            stop_time: "stopTime" => plain, or_default;
+            connected: "connected" => plain, or_default;
+            ticket_no: "ticketNo" => text, or_default;
+            phone: "phone" => id_or_empty, or_default;
+            username: "username" => text, or_default;
+            ticket_type: "ticketType" => text, or_default;
+            ticket_content: "ticketContent" => text, or_default;
+            status: "status" => text, or_default;
+        }
+        CreatedTask { batch_id: "batchId" => plain, need; ticket_no: "ticketNo" => plain, need; }
+    }
+
+    to_json! {
+        RecordsQuery {
+            call_type: "callType",
+            uuid: "uuid",
+            page_num: "pageNum",
+            page_size: "pageSize",
+            telephone: "telephone",
+            callout_time_start: "calloutTimeStart",
+            callout_time_end: "calloutTimeEnd",
+            time_len_start: "timeLenStart",
+            time_len_end: "timeLenEnd",
+            extnum: "extnum",
+        }
+        CallTaskQuery {
+            page_num: "pageNum",
+            page_size: "pageSize",
+            batch_id: "batchId",
+            batch_name: "batchName",
+            create_time_start: "createTimeStart",
+            create_time_end: "createTimeEnd",
+        }
+        Ticket {
+            ticket_no: "ticketNo",
+            phone: "phone",
+            username: "username",
+            ticket_type: "ticketType",
+            ticket_content: "ticketContent",
+        }
+        StopTasksRequest { batch_ids: "batchIds", }
+    }
+}

@@ -327,3 +327,61 @@ pub struct FollowedDialog {
     #[serde(default)]
     pub create_time: Timestamp,
 }
+
+#[cfg(feature = "value-decode")]
+mod by_hand {
+    use super::*;
+    use crate::from_json::{from_json, id, id_or_empty, nullable, opt_id, plain, text};
+    use crate::to_json::to_json;
+
+    from_json! {
+        OutnumResult { call_sn: "call_sn" => id, need; call_count: "call_count" => plain, need; }
+        AddTaskResult { task_id: "task_id" => id, need; }
+        Task {
+            task_id: "task_id" => opt_id, or_default;
+            app_id: "app_id" => id_or_empty, or_default;
+            task_name: "task_name" => text, or_default;
+            is_record: "is_record" => plain, or_default;
+            bot_id: "bot_id" => id_or_empty, or_default;
+            voice: "voice" => text, or_default;
+            disnumber: "disnumber" => text, or_default;
+            team_url: "team_url" => plain, or_default;
+            forbid_policy: "forbid_policy" => nullable, or_default;
+            recall_policy: "recall_policy" => nullable, or_default;
+            recall_interval: "recall_interval" => plain, or_default;
+        }
+        BotSummary { bot_id: "bot_id" => id, need; bot_name: "bot_name" => text, or_default; }
+        FollowedDialog {
+            dialog_type: "dialog_type" => plain, need;
+            content: "content" => text, or_default;
+            create_time: "create_time" => plain, or_default;
+        }
+    }
+
+    to_json! {
+        AddTaskRequest {
+            app_id: "app_id",
+            task_name: "task_name",
+            is_record: "is_record",
+            bot_id: "bot_id",
+            voice: "voice",
+            disnumber: "disnumber",
+            team_url: "team_url",
+            forbid_policy: "forbid_policy",
+            recall_policy: "recall_policy",
+            recall_interval: "recall_interval",
+            is_ring_asr: "is_ring_asr",
+            ring_asr_code: "ring_asr_code",
+            makecall_timeout: "makecall_timeout",
+        }
+        TaskListRequest {
+            app_id: "app_id",
+            task_name: "task_name",
+            task_id: "task_id",
+            page_no: "page_no",
+            page_size: "page_size",
+        }
+        SyncPromptRequest { app_id: "app_id", }
+        FollowedDataRequest { session_id: "session_id", }
+    }
+}

@@ -68,6 +68,27 @@ macro_rules! string_enum {
                 Ok($name::from(s.as_ref()))
             }
         }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::from_json::FromJson for $name {
+            fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+                <String as crate::from_json::FromJson>::from_json(value).map(|s| $name::from(s.as_str()))
+            }
+        }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::to_json::ToJson for $name {
+            fn write_json(&self, out: &mut String) {
+                crate::to_json::write_str(self.as_str(), out);
+            }
+        }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::from_json::Placeholder for $name {
+            fn placeholder() -> Self {
+                $name::Other(String::new())
+            }
+        }
     };
 }
 
@@ -129,6 +150,27 @@ macro_rules! int_enum {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 d.deserialize_any(IntVisitor).map($name::from)
+            }
+        }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::from_json::FromJson for $name {
+            fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+                crate::from_json::int_code(value).map($name::from)
+            }
+        }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::to_json::ToJson for $name {
+            fn write_json(&self, out: &mut String) {
+                crate::to_json::ToJson::write_json(&self.code(), out);
+            }
+        }
+
+        #[cfg(feature = "value-decode")]
+        impl crate::from_json::Placeholder for $name {
+            fn placeholder() -> Self {
+                $name::Other(0)
             }
         }
     };

@@ -139,6 +139,98 @@ pub fn into_result<A: Answer>(answer: A, http_status: u16) -> Result<A::Output> 
     }
 }
 
+/// An answer type with a hand-written decoder (`from_json.rs`), for [`decode_json`].
+#[cfg(feature = "value-decode")]
+pub trait JsonAnswer: Answer {
+    /// Decodes the answer from a parsed JSON value, as serde's decoder would.
+    fn read(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error>;
+    /// The payload of an answer already known to be a success.
+    fn payload(self) -> Result<Self::Output>;
+}
+
+/// [`decode_value`] by the hand-written decoders (feature `value-decode`): the same outputs,
+/// and an error wherever it fails (its messages may differ). Why: the operators' console links
+/// no serde decoder of an answer or row type (tens of kilobytes of wasm less).
+#[cfg(feature = "value-decode")]
+pub fn decode_json<A: JsonAnswer>(http_status: u16, body: &[u8]) -> Result<A::Output> {
+    // Only the answer type's own decoding is generic; the rest is compiled once.
+    match body_by_hand(http_status, body).map(A::read) {
+        Err(e) => Err(e),
+        Ok(Ok(answer)) => {
+            checked(http_status, answer.code(), answer.message())?;
+            answer.payload()
+        }
+        Ok(Err(source)) => Err(undecodable_by_hand(http_status, body, source)),
+    }
+}
+
+/// [`decode_json`]'s first half: a failure status, or the body as a JSON value.
+#[cfg(feature = "value-decode")]
+fn body_by_hand(http_status: u16, body: &[u8]) -> Result<serde_json::Value> {
+    if !(200..300).contains(&http_status) {
+        return Err(failure_by_hand(http_status, body));
+    }
+    crate::json::parse(body).map_err(|source| undecodable_by_hand(http_status, body, source))
+}
+
+/// A decoded answer's refusal, by [`judge`].
+#[cfg(feature = "value-decode")]
+fn checked(http_status: u16, code: Option<&Code>, message: Option<&str>) -> Result<()> {
+    match judge(http_status, code.cloned(), message.map(str::to_owned)) {
+        Verdict::Refused(e) => Err(e.into()),
+        Verdict::Success | Verdict::NotAnAnswer => Ok(()),
+    }
+}
+
+/// [`undecodable`] by the hand-written decoders.
+#[cfg(feature = "value-decode")]
+fn undecodable_by_hand(http_status: u16, body: &[u8], source: serde_json::Error) -> Error {
+    match status_by_hand(body).map(|s| judge(http_status, s.code, s.msg)) {
+        Some(Verdict::Refused(e)) => e.into(),
+        _ => Error::Decode { status: http_status, source },
+    }
+}
+
+/// The status part of a body, when it has one that decodes.
+#[cfg(feature = "value-decode")]
+fn status_by_hand(body: &[u8]) -> Option<Status> {
+    crate::json::parse(body).and_then(<Status as crate::from_json::FromJson>::from_json).ok()
+}
+
+/// [`failure_from_body`] by the hand-written decoders.
+#[cfg(feature = "value-decode")]
+fn failure_by_hand(http_status: u16, body: &[u8]) -> Error {
+    let (code, msg) = status_by_hand(body).map(|s| (s.code, s.msg)).unwrap_or_default();
+    match judge(http_status, code, msg) {
+        Verdict::Refused(e) => e.into(),
+        Verdict::Success | Verdict::NotAnAnswer => {
+            Error::Http { status: http_status, snippet: snippet(body) }
+        }
+    }
+}
+
+#[cfg(feature = "value-decode")]
+crate::from_json::from_json! {
+    Status { code: "code" => crate::from_json::plain, or_default; msg: "msg" | "message" => crate::from_json::plain, or_default; }
+}
+
+/// Implements [`JsonAnswer`] for answers sent bare (their payload is the whole body).
+#[cfg(feature = "value-decode")]
+macro_rules! bare_json_answer {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::envelope::JsonAnswer for $t {
+            fn read(value: serde_json::Value) -> Result<$t, serde_json::Error> {
+                <$t as $crate::from_json::FromJson>::from_json(value)
+            }
+            fn payload(self) -> $crate::error::Result<$t> {
+                Ok(self)
+            }
+        }
+    )*};
+}
+#[cfg(feature = "value-decode")]
+pub(crate) use bare_json_answer;
+
 fn failure_from_body(http_status: u16, body: &[u8]) -> Error {
     let (code, msg) = serde_json::from_slice::<Status>(body).map(|s| (s.code, s.msg)).unwrap_or_default();
     match judge(http_status, code, msg) {
@@ -222,6 +314,26 @@ macro_rules! envelope {
                 let msg = first.text(msg);
                 let payload = first.payload(payload);
                 first.or(Self { code, msg, payload })
+            }
+        }
+
+        #[cfg(feature = "value-decode")]
+        impl<T: DeserializeOwned + crate::from_json::FromJson> JsonAnswer for $name<T> {
+            fn read(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+                use crate::from_json::plain;
+                let mut fields = crate::from_json::Fields::of(value, concat!("struct ", stringify!($name)))?;
+                let answer = Self {
+                    code: fields.or_default(&["code"], plain),
+                    msg: fields.or_default(&[$msg, $msg_alt], plain),
+                    payload: fields.or_default(&[$payload, $payload_alt], plain),
+                };
+                fields.done(answer)
+            }
+            fn payload(self) -> Result<T> {
+                match self.payload {
+                    Some(t) => Ok(t),
+                    None => <T as crate::from_json::FromJson>::from_nothing().ok_or(Error::MissingPayload($payload)),
+                }
             }
         }
     };
@@ -382,6 +494,45 @@ impl<T: DeserializeOwned> Answer for PlatformPage<T> {
             total_pages: Some(self.total_pages),
             skipped: self.result.skipped,
         })
+    }
+}
+
+#[cfg(feature = "value-decode")]
+impl<T: DeserializeOwned + crate::from_json::FromJson> JsonAnswer for CallCenterPage<T> {
+    fn read(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+        use crate::from_json::{nullable, plain};
+        let mut fields = crate::from_json::Fields::of(value, "struct CallCenterPage")?;
+        let page = CallCenterPage {
+            total: fields.or_default(&["total"], nullable),
+            rows: fields.or_default(&["rows"], plain),
+            code: fields.or_default(&["code"], plain),
+            msg: fields.or_default(&["msg", "message"], plain),
+        };
+        fields.done(page)
+    }
+    fn payload(self) -> Result<Page<T>> {
+        self.into_output()
+    }
+}
+
+#[cfg(feature = "value-decode")]
+impl<T: DeserializeOwned + crate::from_json::FromJson> JsonAnswer for PlatformPage<T> {
+    fn read(value: serde_json::Value) -> std::result::Result<Self, serde_json::Error> {
+        use crate::from_json::{nullable, plain};
+        let mut fields = crate::from_json::Fields::of(value, "struct PlatformPage")?;
+        let page = PlatformPage {
+            code: fields.or_default(&["code"], plain),
+            msg: fields.or_default(&["msg", "message"], plain),
+            num_per_page: fields.or_default(&["num_per_page"], nullable),
+            total_rows: fields.or_default(&["total_rows"], nullable),
+            total_pages: fields.or_default(&["total_pages"], nullable),
+            current_page: fields.or_default(&["current_page"], nullable),
+            result: fields.or_default(&["result"], plain),
+        };
+        fields.done(page)
+    }
+    fn payload(self) -> Result<Page<T>> {
+        self.into_output()
     }
 }
 

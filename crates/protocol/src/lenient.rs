@@ -243,3 +243,10 @@ pub(crate) fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Ti
 pub(crate) fn timestamp_or_empty<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(t.as_ref().map_or("", Timestamp::as_str))
 }
+
+#[cfg(feature = "value-decode")]
+impl<T: crate::to_json::ToJson> crate::to_json::ToJson for JsonList<T> {
+    fn write_json(&self, out: &mut String) {
+        self.0.write_json(out);
+    }
+}

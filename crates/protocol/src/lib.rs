@@ -7,7 +7,10 @@
 //!
 //! Decoding is lenient (every form the documents show is accepted, unknown enum values become
 //! `Other`), encoding is exact (the form each field table names). [`decode`] turns an HTTP
-//! status and body into the call's typed output or a [`PlatformError`].
+//! status and body into the call's typed output or a [`PlatformError`]. With the `value-decode`
+//! feature, `decode_json` and `json_text` decode the answers and encode the requests the
+//! operators' console uses by hand-written code (`FromJson`, `ToJson`: the same rules, no serde
+//! code per type in its wasm).
 //!
 //! ```
 //! use kefu_protocol::{chat::BotTurn, decode, Cmd, PlatformAnswer};
@@ -46,6 +49,10 @@ pub mod coeus;
 mod enums;
 mod envelope;
 mod error;
+#[cfg(feature = "value-decode")]
+mod from_json;
+#[cfg(feature = "value-decode")]
+mod json;
 mod keys;
 mod lenient;
 mod objects;
@@ -56,6 +63,8 @@ mod sid;
 mod ssml;
 pub mod template;
 mod time;
+#[cfg(feature = "value-decode")]
+mod to_json;
 mod ts;
 mod vars;
 
@@ -69,10 +78,16 @@ pub use envelope::{
     Answer, CallCenterAnswer, CallCenterPage, MESSAGE_KEYS, OutboundAnswer, PAYLOAD_KEYS, Page,
     PlatformAnswer, PlatformPage, Verdict, decode, decode_value, into_result, judge, snippet,
 };
+#[cfg(feature = "value-decode")]
+pub use envelope::{JsonAnswer, decode_json};
 pub use error::{Error, PlatformError, Result};
+#[cfg(feature = "value-decode")]
+pub use from_json::FromJson;
 pub use lenient::{EmbeddedJsonList, JsonList};
 pub use rows::{Rows, SkippedRow};
 pub use sid::Sid;
 pub use ssml::ssml_to_text;
 pub use time::{DateTime, PLATFORM_OFFSET_MINUTES, Timestamp};
+#[cfg(feature = "value-decode")]
+pub use to_json::{ToJson, json_text};
 pub use vars::{VarMap, VarValue};

@@ -224,3 +224,70 @@ pub struct JobStatus {
     #[serde(default, deserialize_with = "lenient::text")]
     pub instance_id: String,
 }
+
+#[cfg(feature = "value-decode")]
+mod by_hand {
+    use super::*;
+    use crate::from_json::{FromJson, from_json, id_or_empty, opt_id, opt_int, plain, text};
+    use crate::to_json::to_json;
+
+    from_json! {
+        PlacedCall {
+            error_code: "errorCode" => plain, need;
+            message: "message" => text, or_default;
+            id: "id" => opt_int, or_default;
+            mediation_id: "mediationId" => opt_int, or_default;
+            node_id: "nodeId" => opt_int, or_default;
+            task_name: "taskName" => plain, or_default;
+            result: "result" => plain, or_default;
+            person_type: "personType" => opt_int, or_default;
+            mediation_type: "mediationType" => opt_int, or_default;
+            person_id: "personId" => opt_id, or_default;
+            job_id: "jobId" => plain, or_default;
+            instance_id: "instanceId" => plain, or_default;
+            job_group_id: "jobGroupId" => plain, or_default;
+            script_id: "scriptId" => plain, or_default;
+            call_status: "callStatus" => plain, or_default;
+            remark: "remark" => plain, or_default;
+            delete_status: "deleteStatus" => opt_int, or_default;
+            creator: "creator" => plain, or_default;
+            create_time: "createTime" => plain, or_default;
+            modifier: "modifier" => plain, or_default;
+            modify_time: "modifyTime" => plain, or_default;
+            start_time: "startTime" => plain, or_default;
+            call_interval: "callInterval" => plain, or_default;
+        }
+        ConversationLog {
+            call_type: "callType" => text, or_default;
+            job_id: "jobId" => text, or_default;
+            conversations: "conversations" => plain, or_default;
+            call_status: "callStatus" => plain, need;
+            record_url: "recordUrl" => text, or_default;
+        }
+        Turn {
+            timestamp: "timestamp" => plain, need;
+            speaker: "speaker" => plain, need;
+            script: "script" => plain, or_default;
+            action: "action" => plain, need;
+        }
+        JobStatus {
+            case_ref: "caseRef" => id_or_empty, or_default;
+            phone_number: "phoneNumber" => id_or_empty, or_default;
+            job_id: "jobId" => text, or_default;
+            call_status: "callStatus" => plain, need;
+            fetch_time: "fetchTime" => plain, or_default;
+            job_group_id: "jobGroupId" => text, or_default;
+            instance_id: "instanceId" => text, or_default;
+        }
+    }
+
+    impl<T: FromJson> FromJson for EmbeddedJsonList<T> {
+        fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+            crate::rows::Rows::from_json(value).map(EmbeddedJsonList)
+        }
+    }
+
+    to_json! {
+        CallRequest { case_id: "caseId", mediation_id: "mediationId", call_auto: "callAuto", call_person_id: "callPersonId", }
+    }
+}

@@ -626,3 +626,121 @@ impl crate::envelope::Answer for CallDetail {
         first.or(detail)
     }
 }
+
+#[cfg(feature = "value-decode")]
+mod by_hand {
+    use super::*;
+    use crate::from_json::{FromJson, from_json, plain};
+    use crate::to_json::to_json;
+
+    from_json! {
+        TaskList { tasks: "tasks" => plain, need; }
+        TaskSummary {
+            task_id: "task_id" => plain, need;
+            task_name: "task_name" => plain, need;
+            label: "label" => plain, need;
+            first_seen_ms: "first_seen_ms" => plain, need;
+            calls: "calls" => plain, need;
+            states: "states" => plain, need;
+            grades: "grades" => plain, need;
+        }
+        StateCount {
+            state: "state" => plain, need;
+            label: "label" => plain, need;
+            count: "count" => plain, need;
+        }
+        GradeCount { grade: "grade" => plain, need; count: "count" => plain, need; }
+        CallPage { total: "total" => plain, need; rows: "rows" => plain, need; }
+        CallRow {
+            call_id: "call_id" => plain, need;
+            task_id: "task_id" => plain, need;
+            call_sn: "call_sn" => plain, need;
+            num: "num" => plain, need;
+            state: "state" => plain, need;
+            state_label: "state_label" => plain, need;
+            answered: "answered" => plain, need;
+            start_time: "start_time" => plain, or_default;
+            answered_time: "answered_time" => plain, or_default;
+            end_time: "end_time" => plain, or_default;
+            duration: "duration" => plain, or_default;
+            hangup_by: "hangup_by" => plain, or_default;
+            round: "round" => plain, or_default;
+            grade: "grade" => plain, or_default;
+            recording: "recording" => plain, or_default;
+        }
+        CallTurn {
+            dialog_type: "dialog_type" => plain, or_default;
+            text: "text" => plain, need;
+            msg_time: "msg_time" => plain, need;
+            intention_name: "intention_name" => plain, or_default;
+        }
+        ContactEntry {
+            phone: "phone" => plain, need;
+            name: "name" => plain, or_default;
+            transfer: "transfer" => plain, or_default;
+            variables: "variables" => plain, or_default;
+        }
+        ContactPage { total: "total" => plain, need; rows: "rows" => plain, need; }
+        ContactImport { imported: "imported" => plain, need; rejected: "rejected" => plain, need; }
+        RejectedLine { line: "line" => plain, need; reason: "reason" => plain, need; }
+        RecordingLink {
+            url: "url" => plain, need;
+            expires_at: "expires_at" => plain, need;
+            expires_in: "expires_in" => plain, need;
+        }
+        Deployment {
+            public_url: "public_url" => plain, need;
+            callbacks: "callbacks" => plain, need;
+            results: "results" => plain, need;
+            outbound: "outbound" => plain, need;
+            callcenter: "callcenter" => plain, need;
+            sandbox: "sandbox" => plain, need;
+            recording_link_secs: "recording_link_secs" => plain, need;
+        }
+        CallbackEndpoint {
+            label: "label" => plain, need;
+            team_url: "team_url" => plain, need;
+            inbound_url: "inbound_url" => plain, need;
+        }
+        SimulatedInbound {
+            caller: "caller" => plain, need;
+            action: "action" => plain, need;
+            prompt: "prompt" => plain, or_default;
+            transfer: "transfer" => plain, or_default;
+        }
+    }
+
+    impl FromJson for CallDetail {
+        /// The detail's own keys, then the row (`#[serde(flatten)]`) from the other keys.
+        fn from_json(value: serde_json::Value) -> Result<CallDetail, serde_json::Error> {
+            let mut fields = crate::from_json::Fields::of(value, "struct CallDetail")?;
+            let task_name = fields.need(&["task_name"], plain);
+            let call_sn_name = fields.or_default(&["call_sn_name"], plain);
+            let bot_id = fields.need(&["bot_id"], plain);
+            let bot_name = fields.need(&["bot_name"], plain);
+            let label = fields.need(&["label"], plain);
+            let turns = fields.need(&["turns"], plain);
+            let (rest, outcome) = fields.rest();
+            outcome?;
+            let call = CallRow::from_json(rest)?;
+            Ok(CallDetail { call, task_name, call_sn_name, bot_id, bot_name, label, turns })
+        }
+    }
+
+    crate::envelope::bare_json_answer!(
+        TaskList,
+        CallPage,
+        ContactPage,
+        ContactEntry,
+        ContactImport,
+        RecordingLink,
+        Deployment,
+        CallDetail
+    );
+
+    to_json! {
+        ContactEdit { name: "name", transfer: "transfer", variables: "variables", }
+        RecordingLinkRequest { call_id: "call_id", url: "url", }
+        SimulatedInboundRequest { caller: "caller", }
+    }
+}

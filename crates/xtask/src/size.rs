@@ -51,7 +51,8 @@ const FULL_BUDGET_GZIP: usize = 112_300;
 const FULL_BUDGET_BROTLI: usize = 99_320;
 
 /// Most the operators' console may cost all-in (gzip bytes: its page, boot script, stylesheet,
-/// glue and wasm), as issue 15 sets it: 250 KB.
+/// glue and wasm), as issue 15 sets it: 250 KB (244,479 B measured, with kefu-protocol's
+/// hand-written decoders and encoders, feature `value-decode`).
 const CONSOLE_BUDGET_GZIP: usize = 250_000;
 
 /// What a page downloads to show the launcher: the loader script and the stylesheet.

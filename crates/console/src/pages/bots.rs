@@ -154,7 +154,8 @@ struct TryChatProps {
 /// (a new session).
 #[component]
 fn TryChat(props: &TryChatProps) -> Html {
-    let host = use_node_ref();
+    // Through `use_init`, not `use_node_ref` (another instantiation of Yew's state machinery).
+    let host = use_init(NodeRef::default());
     {
         let host = host.clone();
         let (bot_id, app_id, lang) = (props.bot_id.clone(), props.app_id.clone(), props.lang);
@@ -167,7 +168,7 @@ fn TryChat(props: &TryChatProps) -> Html {
             }
         });
     }
-    html! { <div class="try-chat" ref={host}></div> }
+    html! { <div class="try-chat" ref={(*host).clone()}></div> }
 }
 
 /// Loads the widget's loader once and puts a `<kefu-chat>` for `bot_id` into `host`.

@@ -865,7 +865,7 @@ fn NewTasks(props: &SessionProps) -> Html {
     let problem_text = |p: &RowProblem| match p {
         RowProblem::TooFewCells(_) => w.too_few.to_owned(),
         RowProblem::NoTicketNo => w.no_ticket.to_owned(),
-        RowProblem::BadPhone(v) => format!("{}{v:?}", w.bad_phone),
+        RowProblem::BadPhone(v) => format!("{}\"{v}\"", w.bad_phone),
         RowProblem::Duplicate { ticket_no, first_line } => {
             format!("{ticket_no}: {} {first_line}", w.duplicate)
         }

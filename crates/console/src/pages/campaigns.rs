@@ -441,7 +441,8 @@ impl TaskForm {
             (&self.disnumber, w.disnumber),
         ] {
             if value.trim().is_empty() {
-                missing.push(label.trim_end_matches(" *"));
+                // Owned, as the other joined lists: one `join` compiled, not one per item type.
+                missing.push(label.trim_end_matches(" *").to_owned());
             }
         }
         if !missing.is_empty() {
@@ -746,7 +747,8 @@ fn use_upload_numbers(props: &TaskProps) -> Html {
     let lang = session.lang;
     let w = words(lang);
     let state = use_init(Upload::Idle);
-    let file = use_mut_ref(|| None::<web_sys::File>);
+    // A cell in a `use_init` slot, not `use_mut_ref` (another instantiation of Yew's hooks).
+    let file = use_init(std::cell::RefCell::new(None::<web_sys::File>));
     let batch = use_init(String::new());
     let group = use_init("1".to_owned());
     let on_file = {

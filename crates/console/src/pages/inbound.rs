@@ -210,7 +210,7 @@ impl Edit {
         let variables = vars::parse(&self.variables).map_err(|(line, p)| {
             let why = match p {
                 VarProblem::NoEquals => w.no_equals.to_owned(),
-                VarProblem::BadName(n) => format!("{}{n:?}", w.bad_name),
+                VarProblem::BadName(n) => format!("{}\"{n}\"", w.bad_name),
                 VarProblem::Reserved(n) => format!("{}{n}", w.reserved),
                 VarProblem::Repeated(n) => format!("{}{n}", w.repeated),
             };

@@ -276,8 +276,14 @@ impl Form {
         if mediation_id.is_empty() || !mediation_id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(("ob-mediation", w.need_mediation));
         }
-        let persons: Vec<&str> =
-            self.persons.split([',', '，']).map(str::trim).filter(|p| !p.is_empty()).collect();
+        // Owned, as the other joined lists: one `join` compiled, not one per item type.
+        let persons: Vec<String> = self
+            .persons
+            .split([',', '，'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect();
         if persons.is_empty() {
             return Err(("ob-persons", w.need_persons));
         }
