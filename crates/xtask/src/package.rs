@@ -16,12 +16,22 @@ use crate::deliver;
 use crate::setup::{self, Tools};
 
 /// The hand-written files of the package, beside wasm-pack's output.
-/// (`kefu-teaser.js`, the proactive greeting, is loaded only by pages that ask for one.)
-pub(crate) const ASSETS: [&str; 6] =
-    ["index.js", "index.d.ts", "kefu-loader.js", "kefu-loader.d.ts", "kefu-teaser.js", "kefu-widget.css"];
+/// (`kefu-teaser.js`, the proactive greeting, is loaded only by pages that ask for one;
+/// `kefu-extras.js`, voice input, keeping the transcript and POSTing a rating, only when the
+/// visitor first uses one of them.)
+pub(crate) const ASSETS: [&str; 7] = [
+    "index.js",
+    "index.d.ts",
+    "kefu-loader.js",
+    "kefu-loader.d.ts",
+    "kefu-teaser.js",
+    "kefu-extras.js",
+    "kefu-widget.css",
+];
 
 /// The files minified in the package: the ones a page downloads.
-const MINIFIED: [&str; 4] = ["kefu_widget.js", "kefu-loader.js", "kefu-teaser.js", "kefu-widget.css"];
+const MINIFIED: [&str; 5] =
+    ["kefu_widget.js", "kefu-loader.js", "kefu-teaser.js", "kefu-extras.js", "kefu-widget.css"];
 
 /// Where the package is built.
 pub(crate) fn package_dir() -> PathBuf {
