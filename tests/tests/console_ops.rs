@@ -38,7 +38,8 @@ async fn seed_000_placed_calls_reach_a_final_state_and_show_their_log_and_record
     browser.click("form.place button[type=submit]").await;
     browser.wait_count("the refusal", "#ob-case[aria-invalid=true]", |n| n == 1).await;
     assert_eq!(browser.count("[role=alert]").await, 1);
-    let focused = browser.js("return document.activeElement.id;").await;
+    // The console moves the focus once the page has drawn it (kit::focus_later).
+    let focused = browser.js_until("return document.activeElement.id;", 10, |id| id == "ob-case").await;
     assert_eq!(focused, "ob-case", "the field to correct has the focus");
     assert_eq!(browser.count("table.placed").await, 0);
 
@@ -157,7 +158,9 @@ async fn seed_001_records_are_filtered_by_call_type_and_duration_and_tasks_creat
         said.iter().any(|s| s.contains("未来大道 1 号")) && said.iter().all(|s| !s.contains("**")),
         "{said:?}"
     );
-    let focused = browser.js("return document.activeElement.id;").await;
+    // The console moves the focus once the page has drawn it (kit::focus_later).
+    let focused =
+        browser.js_until("return document.activeElement.id;", 10, |id| id == "cc-detail-title").await;
     assert_eq!(focused, "cc-detail-title", "the details take the focus");
     browser.wait_long("its recording", ".record-detail audio", 15, |n| n == 1).await;
     let src = browser.js("return document.querySelector('.record-detail audio').src;").await;
@@ -204,7 +207,9 @@ async fn seed_001_records_are_filtered_by_call_type_and_duration_and_tasks_creat
     browser.click(&format!("tr[data-batch='{first}'] input.choose")).await;
     browser.click("#cc-stop").await;
     browser.wait_count("the confirmation", "[role=alertdialog]", |n| n == 1).await;
-    let focused = browser.js("return document.activeElement.id;").await;
+    // The console moves the focus once the page has drawn it (kit::focus_later).
+    let focused =
+        browser.js_until("return document.activeElement.id;", 10, |id| id == "cc-confirm-cancel").await;
     assert_eq!(focused, "cc-confirm-cancel", "the safe choice has the focus");
     assert!(browser.texts("#cc-confirm-text").await[0].contains(first.as_str()));
     browser.check_page("callcenter-stop-confirm").await;

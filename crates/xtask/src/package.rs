@@ -45,13 +45,31 @@ pub(crate) fn site_dir() -> PathBuf {
 
 /// `wasm-pack build --target web --release` of `krate` (a folder under the workspace root) into
 /// `out`, with `extra` arguments; wasm-opt is binaryen's, from `tools`.
+///
+/// The release wasm is built by the pinned nightly ([`setup::WASM_NIGHTLY`]) with the standard
+/// library rebuilt for size ([`BUILD_STD`]) and panics that trap at once ([`RELEASE_RUSTFLAGS`]):
+/// `cargo xtask size` measured 11.6 KB gzip less for the widget's wasm and 20.9 KB less for the
+/// console's. Tests and clippy keep the stable toolchain.
 pub(crate) fn wasm_pack(tools: &Tools, krate: &str, out: &Path, extra: &[&str]) -> Result<()> {
     let out_dir = out.to_string_lossy().into_owned();
     let mut args = vec!["build", "--target", "web", "--release"];
     args.extend_from_slice(extra);
-    args.extend_from_slice(&[krate, "--out-dir", &out_dir]);
-    cmd::run(cmd::command("wasm-pack", &args, &tools.path_prefix))
+    args.extend_from_slice(&[krate, "--out-dir", &out_dir, "--"]);
+    args.extend_from_slice(&BUILD_STD);
+    let mut command = cmd::command("wasm-pack", &args, &tools.path_prefix);
+    command.env("RUSTUP_TOOLCHAIN", setup::WASM_NIGHTLY).env("RUSTFLAGS", RELEASE_RUSTFLAGS);
+    cmd::run(command)
 }
+
+/// Cargo's flags that rebuild the standard library with the release profile (`opt-level = "z"`,
+/// one codegen unit, LTO) and std's own size-over-speed choices, instead of linking the
+/// prebuilt one, which is built for speed and keeps every panic's message and location.
+const BUILD_STD: [&str; 2] = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"];
+
+/// rustc's flags for the release wasm: a panic traps at once (`unreachable`), so no message is
+/// formatted and none of the formatting machinery is kept for it. A panic is a bug either way:
+/// with `panic = "abort"` it also ended the module, after logging its message.
+const RELEASE_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort";
 
 /// Copies each of `names` from `assets` into `dir`.
 pub(crate) fn copy_assets(assets: &Path, dir: &Path, names: &[&str]) -> Result<()> {

@@ -9,6 +9,11 @@ use std::path::PathBuf;
 
 use crate::cmd::{self, Result, XtaskError, io};
 
+/// The nightly that builds the release wasm (`-Zbuild-std`, see [`crate::package::wasm_pack`]),
+/// pinned so that a new nightly cannot change the packages unseen; with `rust-src` and the
+/// wasm32 target.
+pub(crate) const WASM_NIGHTLY: &str = "nightly-2026-10-30";
+
 /// Lowest `binaryen` (npm) whose wasm-opt accepts reference types as rustc emits them.
 const BINARYEN_MIN_MAJOR: u32 = 130;
 
@@ -129,6 +134,7 @@ fn axe_core() -> Result<()> {
 pub(crate) fn ensure_build_tools() -> Result<Tools> {
     println!("== setup: checking the tools the build needs");
     wasm_target()?;
+    wasm_nightly()?;
     wasm_pack()?;
     wasm_bindgen_cli()?;
     binaryen()?;
@@ -188,6 +194,43 @@ fn wasm_target() -> Result<()> {
     }
     println!("installing: rust target wasm32-unknown-unknown");
     cmd::run(cmd::command("rustup", &["target", "add", "wasm32-unknown-unknown"], &[]))
+}
+
+/// The pinned nightly with `rust-src` (for `-Zbuild-std`) and the wasm32 target (which
+/// wasm-pack checks for).
+fn wasm_nightly() -> Result<()> {
+    let toolchain = ["--toolchain", WASM_NIGHTLY];
+    let installed = |what: &str, name: &str| {
+        cmd::command("rustup", &[what, "list", "--installed", toolchain[0], toolchain[1]], &[])
+            .output()
+            .map(|o| {
+                o.status.success()
+                    && String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim().starts_with(name))
+            })
+            .unwrap_or(false)
+    };
+    if installed("component", "rust-src") && installed("target", "wasm32-unknown-unknown") {
+        println!("ok: rust {WASM_NIGHTLY} with rust-src and wasm32-unknown-unknown");
+        return Ok(());
+    }
+    println!(
+        "installing: rust {WASM_NIGHTLY} with rust-src and wasm32-unknown-unknown (for the release wasm)"
+    );
+    cmd::run(cmd::command(
+        "rustup",
+        &[
+            "toolchain",
+            "install",
+            WASM_NIGHTLY,
+            "--profile",
+            "minimal",
+            "--component",
+            "rust-src",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+        &[],
+    ))
 }
 
 fn wasm_pack() -> Result<()> {
