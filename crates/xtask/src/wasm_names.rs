@@ -4,8 +4,11 @@
 //! `./<crate>_bg.js`; each name is written twice, in the wasm's import section and as a key of
 //! the glue's imports object, and the hex digits do not compress. [`shorten`] renames both, in
 //! the wasm and in the glue together (`a`, `b`, … `Z`, `ba`, …), and fails, changing nothing,
-//! when the glue does not have each import exactly once as a key. Measured on the widget (cargo
-//! xtask size): 4,046 B gzip and 3,584 B brotli less for the wasm and its glue together.
+//! when the glue does not have each import exactly once as a key. It also renames the exports
+//! that call Rust closures (`wasm_bindgen_<hash>___convert__closures…`, names of 70 to 330
+//! characters) to `$a`, `$b`, …, where the glue calls them (`wasm.NAME(`, once each). Measured on the widget (cargo
+//! xtask size): 4,046 B gzip and 3,584 B brotli less for the wasm and its glue together, and
+//! 565 B gzip and 496 B brotli more for the closure callers' exports.
 
 use std::path::Path;
 
@@ -18,6 +21,8 @@ pub(crate) fn shorten(wasm: &Path, glue: &Path, module: &str) -> Result<()> {
     let text = std::fs::read_to_string(glue).map_err(io(glue))?;
     let (bytes, renamed) = rename_imports(&bytes, module)?;
     let text = rename_keys(&text, module, &renamed)?;
+    let (bytes, renamed) = rename_closure_exports(&bytes)?;
+    let text = rename_calls(&text, &renamed)?;
     std::fs::write(wasm, bytes).map_err(io(wasm))?;
     std::fs::write(glue, text).map_err(io(glue))?;
     Ok(())
@@ -122,6 +127,71 @@ fn rename_keys(glue: &str, module: &str, renamed: &[(String, String)]) -> Result
     let mut text = lines.join("\n");
     if glue.ends_with('\n') {
         text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Whether an export is one of wasm-bindgen's closure callers.
+fn closure_export(name: &str) -> bool {
+    name.starts_with("wasm_bindgen_") && name.contains("___convert__closures")
+}
+
+/// `wasm` with its closure callers' exports ([`closure_export`]) renamed `$a`, `$b`, …; gives
+/// each `(old, new)` name.
+fn rename_closure_exports(wasm: &[u8]) -> Result<(Vec<u8>, Renamed)> {
+    let bad = |why: &str| XtaskError::new(format!("the wasm's export section: {why}"));
+    let mut out = wasm.get(..8).ok_or_else(|| bad("not a wasm module"))?.to_vec();
+    let mut renamed = Vec::new();
+    let mut at = 8;
+    while at < wasm.len() {
+        let id = wasm[at];
+        let (size, body_at) = leb(wasm, at + 1).ok_or_else(|| bad("a section's size is cut short"))?;
+        let body = wasm.get(body_at..body_at + size).ok_or_else(|| bad("a section is cut short"))?;
+        at = body_at + size;
+        if id != 7 {
+            out.push(id);
+            put_leb(&mut out, size);
+            out.extend_from_slice(body);
+            continue;
+        }
+        let mut section = Vec::new();
+        let (count, mut p) = leb(body, 0).ok_or_else(|| bad("no count"))?;
+        put_leb(&mut section, count);
+        for _ in 0..count {
+            let (field, next) = name(body, p).ok_or_else(|| bad("a name is cut short"))?;
+            // What is exported: a kind and an index.
+            let end = body.get(next).and_then(|_| leb(body, next + 1)).ok_or_else(|| bad("cut short"))?.1;
+            if closure_export(field) {
+                let new = format!("${}", short_name(renamed.len()));
+                put_name(&mut section, &new);
+                renamed.push((field.to_owned(), new));
+            } else {
+                put_name(&mut section, field);
+            }
+            section.extend_from_slice(&body[next..end]);
+            p = end;
+        }
+        if p != body.len() {
+            return Err(bad("bytes after the last export"));
+        }
+        out.push(id);
+        put_leb(&mut out, section.len());
+        out.extend_from_slice(&section);
+    }
+    Ok((out, renamed))
+}
+
+/// The glue with each call of an old export (`wasm.OLD(`) made one of the new; each must be
+/// there once.
+fn rename_calls(glue: &str, renamed: &[(String, String)]) -> Result<String> {
+    let mut text = glue.to_owned();
+    for (old, new) in renamed {
+        let call = format!("wasm.{old}(");
+        let found = text.matches(&call).count();
+        if found != 1 {
+            return Err(XtaskError::new(format!("the glue calls {old} {found} times, not once")));
+        }
+        text = text.replacen(&call, &format!("wasm.{new}("), 1);
     }
     Ok(text)
 }
@@ -253,6 +323,35 @@ mod tests {
         let mut cut = module();
         cut.truncate(cut.len() - 2);
         assert!(rename_imports(&cut, "m").is_err());
+    }
+
+    #[test]
+    fn closure_callers_are_renamed_where_the_glue_calls_them() {
+        let long = "wasm_bindgen_ee16e44adbc3e285___convert__closures_____invoke_______true_";
+        let longer = "wasm_bindgen_ee16e44adbc3e285___convert__closures_____invoke_______true__1_";
+        let mut section = Vec::new();
+        put_leb(&mut section, 4);
+        for (field, index) in [("memory", 0u8), (long, 7), ("mount", 8), (longer, 9)] {
+            put_name(&mut section, field);
+            section.extend_from_slice(&[if field == "memory" { 2 } else { 0 }, index]);
+        }
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        wasm.push(7);
+        put_leb(&mut wasm, section.len());
+        wasm.extend_from_slice(&section);
+        let (wasm, renamed) = rename_closure_exports(&wasm).expect("renamed");
+        assert_eq!(renamed, [(long.to_owned(), "$a".to_owned()), (longer.into(), "$b".into())]);
+        let (_, none) = rename_closure_exports(&wasm).expect("read again");
+        assert!(none.is_empty());
+        assert!(wasm.windows(6).any(|w| w == b"memory") && wasm.windows(5).any(|w| w == b"mount"));
+
+        let glue = format!(
+            "function {long}(a, b) {{\n    wasm.{long}(a, b);\n}}\nfunction f(a) {{\n    wasm.{longer}(a, 1);\n}}\n"
+        );
+        let renamed_glue = rename_calls(&glue, &renamed).expect("calls renamed");
+        assert!(renamed_glue.contains("    wasm.$a(a, b);") && renamed_glue.contains("    wasm.$b(a, 1);"));
+        assert!(renamed_glue.contains(&format!("function {long}(a, b)")), "local names stay");
+        assert!(rename_calls("wasm.other();", &renamed).is_err(), "a call not found is refused");
     }
 
     #[test]
