@@ -3,6 +3,12 @@
 
 use kefu_e2e::{Browser, DESKTOP, open_page};
 
+/// How many tabs this origin's `localStorage` lists as showing a conversation (the loader's
+/// list, which spares a new tab's early start the Web Locks when it is empty).
+const LISTED_TABS: &str =
+    "return Object.keys(localStorage).filter((k) => k.startsWith('kefu-tabs|') && k.endsWith('|open'))
+    .reduce((n, k) => n + JSON.parse(localStorage.getItem(k)).length, 0);";
+
 /// The botdm requests other than `start` that this tab made (the loader's early start is its own).
 async fn talks(browser: &Browser) -> u64 {
     let script = "return performance.getEntriesByType('resource')
@@ -50,6 +56,8 @@ async fn two_tabs_share_one_conversation_and_the_second_takes_over() {
         "the message reached the platform once"
     );
 
+    assert_eq!(browser.js(LISTED_TABS).await, 2, "both tabs are listed for the loaders of new tabs");
+
     // The leading tab closes: the second continues the same session.
     browser.client.close_window().await.expect("closed");
     browser.client.switch_to_window(second).await.expect("switched");
@@ -59,6 +67,11 @@ async fn two_tabs_share_one_conversation_and_the_second_takes_over() {
     assert_eq!(browser.count(".kefu-divider").await, 0, "the same session, no divider");
     assert_eq!(last_sid(&browser).await.as_deref(), Some(sid.as_str()), "the session carried on");
     assert_eq!(browser.platform_user_lines(&sid).await, ["怎么付钱", "还没收到钱"], "each once, in order");
+    assert_eq!(browser.js(LISTED_TABS).await, 1, "the closed tab is no longer listed");
+    // The last tab goes (to a page without the chat): no tab is listed, so a new tab's loader
+    // starts at once.
+    browser.visit(&stack, "index.html").await;
+    assert_eq!(browser.js(LISTED_TABS).await, 0, "no tab is listed");
     browser.close().await;
 }
 

@@ -118,9 +118,10 @@ function startEarly(options, channel) {
   const json = JSON.stringify(body);
   const timeout = Number(options.timeoutMs) > 0 ? Number(options.timeoutMs) : 15000;
   // A tab whose conversation another tab leads (the widget's Web Lock, see tabs.rs) follows
-  // that one and needs no session of its own.
-  const lead = `kefu-tabs|${endpoint}|${text('appId')}|${text('botId')}|${channel}|lead`;
-  const led = navigator.locks?.query?.().then(({ held }) => held.some((lock) => lock.name === lead), () => false);
+  // that one and needs no session of its own. Only a tab that shows it can lead it, so with
+  // none listed the Web Locks, slow to answer the first time, need not be asked.
+  const key = conversation(options, channel);
+  const led = listTab(key) > 0 && navigator.locks?.query?.().then(({ held }) => held.some((lock) => lock.name === `${key}|lead`), () => false);
   const answer = Promise.resolve(led).then((elsewhere) => {
     if (elsewhere) throw new Error('another tab leads this conversation');
     return fetch(url, {
@@ -138,6 +139,34 @@ function startEarly(options, channel) {
     .then((response) => (response.ok ? response.clone().json() : null))
     .then(({ code, result } = {}) => (/^0+$/.test(code) && result?.cmd === 'evt.say' && typeof result.prompt === 'string' && result.prompt) || '', () => '');
   return { sid: body.sid, url, body: json, answer, preview };
+}
+
+/** The name of the conversation of `options` on `channel`, as the widget's tabs.rs spells it. */
+function conversation(options, channel) {
+  const text = (name) => (options[name] ?? '').trim();
+  return `kefu-tabs|${text('endpoint')}|${text('appId')}|${text('botId')}|${channel}`;
+}
+
+/** This tab, in the lists of {@link listTab}. */
+const TAB = String(Math.random());
+
+/**
+ * Counts the other tabs listed (in localStorage) as showing the conversation `key`, and lists
+ * this one (`open` true) or takes it away (false). Infinity when storage cannot tell. A tab that
+ * crashed stays listed, which only sends the next early start the slow way, by the Web Locks.
+ */
+function listTab(key, open) {
+  try {
+    const others = (JSON.parse(localStorage.getItem(`${key}|open`)) ?? []).filter((tab) => tab !== TAB);
+    if (open !== undefined) {
+      const list = open ? [...others, TAB] : others;
+      if (list.length) localStorage.setItem(`${key}|open`, JSON.stringify(list));
+      else localStorage.removeItem(`${key}|open`);
+    }
+    return others.length;
+  } catch {
+    return Infinity;
+  }
 }
 
 /** A new element `tag` of class `className`, with `text` if given (as text, never as HTML). */
@@ -298,6 +327,12 @@ export class KefuChat extends HTMLElement {
   }
 
   disconnectedCallback() {
+    if (this.listed) {
+      listTab(this.listed, false);
+      removeEventListener('pagehide', this.onHide);
+      removeEventListener('pageshow', this.onHide);
+      this.listed = undefined;
+    }
     if (this.fitViewport && window.visualViewport) {
       window.visualViewport.removeEventListener('resize', this.fitViewport);
       window.visualViewport.removeEventListener('scroll', this.fitViewport);
@@ -335,6 +370,11 @@ export class KefuChat extends HTMLElement {
           const started = this.started;
           this.started = undefined;
           this.chat = module.mount(this.window, { ...this.options, started });
+          this.listed = conversation(this.options, this.channel);
+          listTab(this.listed, true);
+          this.onHide ??= (event) => listTab(this.listed, event.type === 'pageshow');
+          addEventListener('pagehide', this.onHide);
+          addEventListener('pageshow', this.onHide);
         }
       } catch (error) {
         const note = document.createElement('p');
