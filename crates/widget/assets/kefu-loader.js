@@ -63,6 +63,9 @@ export function loadWidget() {
     wasm.catch(() => {});
     widget = import('./kefu_widget.js').then(async (module) => {
       await module.default({ module_or_path: wasm });
+      // What the visitor may never use (voice input, keeping the transcript, POSTing a rating)
+      // is fetched on first use.
+      module.useExtras((name, args, done) => import('./kefu-extras.js').then((extras) => extras[name](...args)).then(done, () => done()));
       return module;
     });
   }

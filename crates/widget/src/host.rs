@@ -86,41 +86,13 @@ pub(crate) fn notify(host: &web_sys::HtmlElement, event: &HostEvent) {
     }
 }
 
-/// POSTs a rating to the `rating-url` option as JSON (`{score, comment, sid}`), without waiting
-/// for the answer; a failure is the receiving server's to notice (the host event was dispatched).
+/// POSTs a rating to the `rating-url` option as JSON (`{score, comment, sid}`), through
+/// `kefu-extras.js` ([`crate::extras`]), without waiting for the answer; a failure is the
+/// receiving server's to notice (the host event was dispatched).
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn post_rating(url: &str, score: u8, comment: &str, sid: &str) {
-    use js_sys::{Function, JSON, Object, Reflect};
-    use wasm_bindgen::{JsCast, JsValue};
-
-    let body = Object::new();
-    let set = |object: &Object, key: &str, value: &JsValue| {
-        let _ = Reflect::set(object, &JsValue::from_str(key), value);
-    };
-    set(&body, "score", &JsValue::from(score));
-    set(&body, "comment", &JsValue::from_str(comment));
-    set(&body, "sid", &JsValue::from_str(sid));
-    let Ok(body) = JSON::stringify(&body) else { return };
-    let headers = Object::new();
-    set(&headers, "Content-Type", &JsValue::from_str("application/json"));
-    let init = Object::new();
-    set(&init, "method", &JsValue::from_str("POST"));
-    set(&init, "headers", &headers);
-    set(&init, "body", &body);
-    // Delivered even when the page is closing.
-    set(&init, "keepalive", &JsValue::TRUE);
-    let global = js_sys::global();
-    let fetch =
-        Reflect::get(&global, &JsValue::from_str("fetch")).ok().and_then(|f| f.dyn_into::<Function>().ok());
-    if let Some(fetch) = fetch {
-        if let Ok(promise) = fetch.call2(&global, &JsValue::from_str(url), &init) {
-            if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
-                let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_| {});
-                let _ = promise.catch(&ignore);
-                ignore.forget();
-            }
-        }
-    }
+    let args = js_sys::Array::of4(&url.into(), &score.into(), &comment.into(), &sid.into());
+    crate::extras::call("postRating", args, Box::new(drop));
 }
 
 /// `wx.miniProgram.navigateBack`, where the page has WeChat's JSSDK (a mini-program web-view).

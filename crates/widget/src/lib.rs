@@ -20,6 +20,8 @@ pub mod embed;
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 mod error;
+#[cfg(target_arch = "wasm32")]
+pub mod extras;
 pub mod host;
 pub mod i18n;
 #[cfg(target_arch = "wasm32")]

@@ -85,6 +85,45 @@ extern "C" {
     fn stub_speech(text: &str) -> JsValue;
 }
 
+// The widget's lazily loaded extras, as the loader hands them over (`useExtras`), but imported
+// with the test's own code instead of on first use.
+#[wasm_bindgen(module = "/assets/kefu-extras.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = listen)]
+    static EXTRAS_LISTEN: JsValue;
+    #[wasm_bindgen(thread_local_v2, js_name = download)]
+    static EXTRAS_DOWNLOAD: JsValue;
+    #[wasm_bindgen(thread_local_v2, js_name = copy)]
+    static EXTRAS_COPY: JsValue;
+    #[wasm_bindgen(thread_local_v2, js_name = postRating)]
+    static EXTRAS_POST_RATING: JsValue;
+}
+
+/// Gives the widget `kefu-extras.js`, as `kefu-loader.js` does once the wasm is in.
+fn give_extras() {
+    let module = Object::new();
+    for (name, function) in [
+        ("listen", &EXTRAS_LISTEN),
+        ("download", &EXTRAS_DOWNLOAD),
+        ("copy", &EXTRAS_COPY),
+        ("postRating", &EXTRAS_POST_RATING),
+    ] {
+        function.with(|f| Reflect::set(&module, &name.into(), f)).expect("set");
+    }
+    let call = wasm_bindgen::closure::Closure::<dyn FnMut(String, js_sys::Array, js_sys::Function)>::new(
+        move |name: String, args: js_sys::Array, done: js_sys::Function| {
+            let function: js_sys::Function =
+                Reflect::get(&module, &name.into()).expect("a function").unchecked_into();
+            let answer = js_sys::Promise::resolve(&function.apply(&JsValue::NULL, &args).expect("called"));
+            wasm_bindgen_futures::spawn_local(async move {
+                let value = wasm_bindgen_futures::JsFuture::from(answer).await.unwrap_or(JsValue::UNDEFINED);
+                done.call1(&JsValue::NULL, &value).expect("done");
+            });
+        },
+    );
+    kefu_widget::extras::use_extras(call.into_js_value().unchecked_into());
+}
+
 async fn sleep(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| widget_test_set_timeout(&resolve, ms));
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
@@ -109,6 +148,7 @@ fn document() -> web_sys::Document {
 /// once the last test's widget is gone (unmounting saves its transcript and gives the tabs'
 /// lead up a moment later).
 async fn fresh_root() -> HtmlElement {
+    give_extras();
     sleep(200).await;
     if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
         storage.clear().expect("cleared");

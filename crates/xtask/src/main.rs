@@ -32,6 +32,7 @@ mod setup;
 mod size;
 mod suites;
 mod typecheck;
+mod wasm_names;
 
 use std::process::ExitCode;
 

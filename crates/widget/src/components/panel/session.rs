@@ -65,9 +65,12 @@ impl Panel {
             Effect::Download => {
                 let words = Words::of(ctx.props().options.lang);
                 let text = plain_text(self.state.entries(), words);
-                if !keep::download(&text, words.file_name) {
-                    self.state.reduce(Action::Kept(false), &clock());
-                }
+                let done = ctx.link().callback(Action::Kept);
+                keep::download(&text, words.file_name, move |worked| {
+                    if !worked {
+                        done.emit(false);
+                    }
+                });
                 return;
             }
             Effect::Copy => {
@@ -81,10 +84,7 @@ impl Panel {
                 let ended = ctx.link().callback(|()| Action::Listened);
                 let lang = ctx.props().options.lang.tag();
                 self.recognizer =
-                    voice::Listening::start(lang, move |text| heard.emit(text), move || ended.emit(()));
-                if self.recognizer.is_none() {
-                    self.state.reduce(Action::Listened, &clock());
-                }
+                    Some(voice::Listening::start(lang, move |text| heard.emit(text), move || ended.emit(())));
                 return;
             }
             Effect::StopListening => {
