@@ -1,8 +1,10 @@
 //! Forwarding: look the request up in the route policy, check who may call it and what it
 //! carries, sign it for seed 002, send it upstream, and relay the answer.
 
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Instant;
 
 use axum::body::Bytes;
@@ -21,6 +23,11 @@ use crate::routes::{self, Access, Body, ChatCall, Route, Upstream};
 
 /// Largest upstream answer relayed (recordings are the big ones).
 const UPSTREAM_ANSWER_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Header values made at compile time (`from_static` checks every byte when called).
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const MULTIPART: HeaderValue = HeaderValue::from_static("multipart/form-data");
+const OCTET_STREAM: HeaderValue = HeaderValue::from_static("application/octet-stream");
 
 /// Every request that is not `/healthz` or `/metrics` comes here.
 pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Response {
@@ -119,14 +126,7 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
     let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
     let body = match route.body {
         Body::Query => Bytes::new(),
-        // The timer is registered only if the body is not all there at the first look.
-        _ => tokio::time::timeout(
-            proxy.config.body_read_timeout,
-            axum::body::to_bytes(body, route.body_limit()),
-        )
-        .await
-        .map_err(|_| ProxyError::BodyTimeout)?
-        .map_err(|_| ProxyError::TooLarge(route.body_limit()))?,
+        _ => read_body(proxy, route, body).await?,
     };
     let body = check_body(proxy, route, body, content_type.as_ref())?;
 
@@ -152,14 +152,14 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
     *upstream.method_mut() = route.method.clone();
     *upstream.uri_mut() = uri;
     let headers = upstream.headers_mut();
-    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(header::ACCEPT, JSON);
     if let Some(id) = parts.headers.get(&request_id::HEADER) {
         headers.insert(request_id::HEADER, id.clone());
     }
     if route.body != Body::Query {
         let content_type = match route.body {
-            Body::Multipart => content_type.unwrap_or(HeaderValue::from_static("multipart/form-data")),
-            _ => HeaderValue::from_static("application/json"),
+            Body::Multipart => content_type.unwrap_or(MULTIPART),
+            _ => JSON,
         };
         headers.insert(header::CONTENT_TYPE, content_type);
     }
@@ -183,12 +183,21 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
         );
         return Err(ProxyError::UpstreamGarbage);
     }
-    let content_type = if is_recording {
-        answer_type.unwrap_or(HeaderValue::from_static("application/octet-stream"))
-    } else {
-        HeaderValue::from_static("application/json")
-    };
+    let content_type = if is_recording { answer_type.unwrap_or(OCTET_STREAM) } else { JSON };
     Ok((status, [(header::CONTENT_TYPE, content_type)], bytes).into_response())
+}
+
+/// The request's body, whole, within the body read timeout. The timer is made only if the body
+/// is not all there at the first look (it usually came with the head).
+async fn read_body(proxy: &Proxy, route: &Route, body: axum::body::Body) -> Result<Bytes, ProxyError> {
+    let mut read = std::pin::pin!(axum::body::to_bytes(body, route.body_limit()));
+    let read = match std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await {
+        Poll::Ready(read) => read,
+        Poll::Pending => tokio::time::timeout(proxy.config.body_read_timeout, read)
+            .await
+            .map_err(|_| ProxyError::BodyTimeout)?,
+    };
+    read.map_err(|_| ProxyError::TooLarge(route.body_limit()))
 }
 
 /// The upstream's base URL (if configured) and path for `route`.
@@ -287,7 +296,8 @@ fn operator_allowed(proxy: &Proxy, headers: &HeaderMap) -> bool {
 }
 
 /// Checks a body against its route, and for chat routes re-encodes it from its protocol type so
-/// only documented fields travel (with the pinned `app_id` / `bot_id` on start).
+/// only documented fields travel (with the pinned `app_id` / `bot_id` on start), unless it
+/// already is what that would send ([`crate::chat_body`]).
 fn check_body(
     proxy: &Proxy,
     route: &Route,
@@ -311,6 +321,8 @@ fn check_body(
             serde_json::from_slice::<serde::de::IgnoredAny>(&body).map_err(bad)?;
             Ok(body)
         }
+        // Most trigger and stop bodies already are what re-encoding would send.
+        Body::Chat(call) if crate::chat_body::sendable_as_is(call, &body) => Ok(body),
         Body::Chat(ChatCall::Start) => {
             let mut start: StartRequest = serde_json::from_slice(&body).map_err(bad)?;
             pin(&mut start.app_id, proxy.config.app_id.as_deref(), "app_id")?;
