@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
@@ -107,16 +107,16 @@ impl Upstreams {
         })
     }
 
-    /// Sends `request` (an absolute `http://` or `https://` URI; `Host` and `Content-Length`
-    /// are added) and reads the answer, at most `limit` bytes of body, all within the timeout.
-    pub(crate) async fn send(&self, request: Request<Bytes>, limit: usize) -> Result<Answer, Failure> {
+    /// Sends `request` and reads the answer, at most `limit` bytes of body, all within the
+    /// timeout.
+    pub(crate) async fn send(&self, request: Outgoing<'_>, limit: usize) -> Result<Answer, Failure> {
         tokio::time::timeout(self.timeout, self.exchange(request, limit))
             .await
             .unwrap_or(Err(Failure::Timeout))
     }
 
-    async fn exchange(&self, request: Request<Bytes>, limit: usize) -> Result<Answer, Failure> {
-        let uri = request.uri();
+    async fn exchange(&self, request: Outgoing<'_>, limit: usize) -> Result<Answer, Failure> {
+        let uri = request.uri;
         let tls = match uri.scheme_str() {
             Some("http") => false,
             Some("https") => true,
@@ -127,7 +127,7 @@ impl Upstreams {
             .map(|a| a.as_str().rsplit('@').next().unwrap_or_default())
             .filter(|a| !a.is_empty())
             .ok_or_else(|| Failure::Unreachable(format!("{uri}: no host")))?;
-        let head_request = *request.method() == Method::HEAD;
+        let head_request = *request.method == Method::HEAD;
         let bytes = encode(&request, authority);
 
         if let Some(mut connection) = take_idle(tls, authority) {
@@ -140,7 +140,7 @@ impl Upstreams {
                 }
                 // Closed by the upstream as it was taken: once more on a new connection, unless
                 // the request may have been carried out.
-                Err(Attempt::NoAnswer { written, error }) if !written || request.method().is_idempotent() => {
+                Err(Attempt::NoAnswer { written, error }) if !written || request.method.is_idempotent() => {
                     tracing::debug!("kept-alive upstream connection closed: {error}")
                 }
                 Err(Attempt::NoAnswer { error, .. }) => {
@@ -183,17 +183,28 @@ impl Upstreams {
     }
 }
 
+/// A request for an upstream. Its headers are a short list rather than a `HeaderMap`, which
+/// would allocate and hash only to be written out once.
+pub(crate) struct Outgoing<'a> {
+    pub(crate) method: &'a Method,
+    /// Absolute: `http://` or `https://`.
+    pub(crate) uri: &'a Uri,
+    /// Its headers; `Host` and `Content-Length` are added (and skipped here).
+    pub(crate) headers: &'a [Option<(HeaderName, HeaderValue)>],
+    pub(crate) body: &'a [u8],
+}
+
 /// The request's head and body, as they go on the wire.
-fn encode(request: &Request<Bytes>, authority: &str) -> Vec<u8> {
-    let body = request.body();
+fn encode(request: &Outgoing<'_>, authority: &str) -> Vec<u8> {
+    let body = request.body;
     let mut out = Vec::with_capacity(256 + body.len());
-    out.extend_from_slice(request.method().as_str().as_bytes());
+    out.extend_from_slice(request.method.as_str().as_bytes());
     out.push(b' ');
-    out.extend_from_slice(request.uri().path_and_query().map_or("/", |p| p.as_str()).as_bytes());
+    out.extend_from_slice(request.uri.path_and_query().map_or("/", |p| p.as_str()).as_bytes());
     out.extend_from_slice(b" HTTP/1.1\r\nhost: ");
     out.extend_from_slice(authority.as_bytes());
     out.extend_from_slice(b"\r\n");
-    for (name, value) in request.headers() {
+    for (name, value) in request.headers.iter().flatten() {
         if name == header::HOST || name == header::CONTENT_LENGTH || name == header::TRANSFER_ENCODING {
             continue;
         }
@@ -202,7 +213,7 @@ fn encode(request: &Request<Bytes>, authority: &str) -> Vec<u8> {
         out.extend_from_slice(value.as_bytes());
         out.extend_from_slice(b"\r\n");
     }
-    if !body.is_empty() || !matches!(*request.method(), Method::GET | Method::HEAD) {
+    if !body.is_empty() || !matches!(*request.method, Method::GET | Method::HEAD) {
         out.extend_from_slice(b"content-length: ");
         push_decimal(&mut out, body.len());
         out.extend_from_slice(b"\r\n");
@@ -561,7 +572,24 @@ mod tests {
 
     use tokio::net::TcpListener;
 
+    use axum::http::Request;
+
     use super::*;
+
+    impl Upstreams {
+        /// [`Upstreams::send`] for a `Request`, its headers as they are.
+        async fn send_request(&self, request: Request<Bytes>, limit: usize) -> Result<Answer, Failure> {
+            let headers: Vec<_> =
+                request.headers().iter().map(|(n, v)| Some((n.clone(), v.clone()))).collect();
+            let outgoing = Outgoing {
+                method: request.method(),
+                uri: request.uri(),
+                headers: &headers,
+                body: request.body(),
+            };
+            self.send(outgoing, limit).await
+        }
+    }
 
     #[test]
     fn lengths_are_written_in_decimal() {
@@ -637,7 +665,7 @@ mod tests {
         let (url, accepted) = server(vec![ok, ok, ok]).await;
         let upstreams = upstreams();
         for _ in 0..3 {
-            let answer = upstreams.send(post(&url), 1024).await.expect("answer");
+            let answer = upstreams.send_request(post(&url), 1024).await.expect("answer");
             assert_eq!(answer.status, StatusCode::OK);
             assert_eq!(answer.body, "{}");
             assert_eq!(answer.content_type.as_ref().map(|v| v.as_bytes()), Some(&b"application/json"[..]));
@@ -653,9 +681,9 @@ mod tests {
         let closed: &[u8] = b"HTTP/1.0 502 Bad Gateway\r\n\r\n{\"code\":502}";
         let (url, accepted) = server(vec![chunked, closed]).await;
         let upstreams = upstreams();
-        let answer = upstreams.send(post(&url), 1024).await.expect("chunked");
+        let answer = upstreams.send_request(post(&url), 1024).await.expect("chunked");
         assert_eq!((answer.status, &answer.body[..]), (StatusCode::CREATED, &b"{\"a\":1}"[..]));
-        let answer = upstreams.send(post(&url), 1024).await.expect("close-delimited");
+        let answer = upstreams.send_request(post(&url), 1024).await.expect("close-delimited");
         assert_eq!((answer.status, &answer.body[..]), (StatusCode::BAD_GATEWAY, &b"{\"code\":502}"[..]));
         assert_eq!(accepted.load(Ordering::SeqCst), 1, "the chunked answer kept the connection");
     }
@@ -667,7 +695,7 @@ mod tests {
         let (url, accepted) = server(vec![ok]).await;
         let upstreams = upstreams();
         for _ in 0..3 {
-            let answer = upstreams.send(post(&url), 1024).await.expect("answer");
+            let answer = upstreams.send_request(post(&url), 1024).await.expect("answer");
             assert_eq!(answer.body, "{}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -681,8 +709,8 @@ mod tests {
         let ok: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
         let (url, accepted) = server(vec![ok, b""]).await;
         let upstreams = upstreams();
-        assert_eq!(upstreams.send(post(&url), 1024).await.expect("first").body, "{}");
-        assert!(matches!(upstreams.send(post(&url), 1024).await, Err(Failure::Unreachable(_))));
+        assert_eq!(upstreams.send_request(post(&url), 1024).await.expect("first").body, "{}");
+        assert!(matches!(upstreams.send_request(post(&url), 1024).await, Err(Failure::Unreachable(_))));
         assert_eq!(accepted.load(Ordering::SeqCst), 1, "the POST was not sent again");
 
         // A GET cannot repeat an effect: it is sent once more, on a new connection.
@@ -692,8 +720,8 @@ mod tests {
             *request.uri_mut() = format!("{url}/recordings/files").parse().expect("uri");
             request
         };
-        assert_eq!(upstreams.send(get(), 1024).await.expect("first").body, "{}");
-        assert_eq!(upstreams.send(get(), 1024).await.expect("sent again").body, "{}");
+        assert_eq!(upstreams.send_request(get(), 1024).await.expect("first").body, "{}");
+        assert_eq!(upstreams.send_request(get(), 1024).await.expect("sent again").body, "{}");
         assert_eq!(accepted.load(Ordering::SeqCst), 2);
     }
 
@@ -704,12 +732,12 @@ mod tests {
         let garbage: &[u8] = b"SMTP ready\r\n\r\n";
         for answer in [large, large_chunks] {
             let (url, _) = server(vec![answer]).await;
-            assert!(matches!(upstreams().send(post(&url), 1024).await, Err(Failure::TooLarge)));
+            assert!(matches!(upstreams().send_request(post(&url), 1024).await, Err(Failure::TooLarge)));
         }
         let (url, _) = server(vec![garbage]).await;
-        assert!(matches!(upstreams().send(post(&url), 1024).await, Err(Failure::Unreachable(_))));
+        assert!(matches!(upstreams().send_request(post(&url), 1024).await, Err(Failure::Unreachable(_))));
         let unsupported = Request::new(Bytes::new());
-        assert!(matches!(upstreams().send(unsupported, 1024).await, Err(Failure::Unreachable(_))));
+        assert!(matches!(upstreams().send_request(unsupported, 1024).await, Err(Failure::Unreachable(_))));
     }
 
     #[tokio::test]
@@ -752,13 +780,13 @@ mod tests {
         let mut roots = rustls::RootCertStore::empty();
         roots.add(cert).expect("root");
         let trusted = Upstreams::trusting(Duration::from_secs(5), roots).expect("client");
-        assert_eq!(trusted.send(post(&url), 1024).await.expect("over TLS").body, "{}");
-        assert_eq!(trusted.send(post(&url), 1024).await.expect("chunked over TLS").body, "{\"a\":1}");
+        assert_eq!(trusted.send_request(post(&url), 1024).await.expect("over TLS").body, "{}");
+        assert_eq!(trusted.send_request(post(&url), 1024).await.expect("chunked over TLS").body, "{\"a\":1}");
         assert_eq!(accepted.load(Ordering::SeqCst), 1, "one TLS connection for both");
 
         // A client that does not trust the certificate refuses it.
         let doubtful = upstreams();
-        match doubtful.send(post(&url), 1024).await {
+        match doubtful.send_request(post(&url), 1024).await {
             Err(Failure::Unreachable(why)) => assert!(why.contains("certificate"), "{why}"),
             Err(other) => panic!("an untrusted certificate failed otherwise: {other:?}"),
             Ok(answer) => panic!("an untrusted certificate was accepted: {}", answer.status),

@@ -17,6 +17,7 @@ use subtle::ConstantTimeEq;
 use crate::Proxy;
 use crate::client::Failure;
 use crate::error::ProxyError;
+use crate::exchange::Outgoing;
 use crate::mount::{ClientIp, Mount};
 use crate::request_id;
 use crate::routes::{self, Access, Body, ChatCall, Route, Upstream};
@@ -29,16 +30,16 @@ const JSON: HeaderValue = HeaderValue::from_static("application/json");
 const MULTIPART: HeaderValue = HeaderValue::from_static("multipart/form-data");
 const OCTET_STREAM: HeaderValue = HeaderValue::from_static("application/octet-stream");
 
-/// Every request that is not `/healthz` or `/metrics` comes here.
-pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Response {
+/// Every request that is not `/healthz` or `/metrics` comes here, from `peer` (when `None`, the
+/// request's `ConnectInfo<SocketAddr>`, if any).
+pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request, peer: Option<SocketAddr>) -> Response {
     let started = Instant::now();
     let request_id = proxy.request_ids.for_request(request.headers_mut());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let peer = peer
+        .or_else(|| request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0))
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
     let client = crate::client_ip::resolve(peer, request.headers(), &proxy.config.trusted_proxies);
     let mount = crate::mount::find(&proxy.mounts, &path);
     let rate = match mount {
@@ -146,26 +147,22 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
             })?
         }
     };
-    // Built in place rather than with `Request::builder()`, which moves the whole request on
-    // every `.header()` call.
-    let mut upstream = axum::http::Request::new(body);
-    *upstream.method_mut() = route.method.clone();
-    *upstream.uri_mut() = uri;
-    let headers = upstream.headers_mut();
-    headers.insert(header::ACCEPT, JSON);
-    if let Some(id) = parts.headers.get(&request_id::HEADER) {
-        headers.insert(request_id::HEADER, id.clone());
-    }
-    if route.body != Body::Query {
-        let content_type = match route.body {
-            Body::Multipart => content_type.unwrap_or(MULTIPART),
-            _ => JSON,
-        };
-        headers.insert(header::CONTENT_TYPE, content_type);
-    }
-    if route.upstream == Upstream::Platform {
-        headers.insert(header::AUTHORIZATION, signature(proxy, route)?);
-    }
+    let content_type = match route.body {
+        Body::Query => None,
+        Body::Multipart => Some(content_type.unwrap_or(MULTIPART)),
+        _ => Some(JSON),
+    };
+    let authorization = match route.upstream {
+        Upstream::Platform => Some((header::AUTHORIZATION, signature(proxy, route)?)),
+        _ => None,
+    };
+    let headers = [
+        Some((header::ACCEPT, JSON)),
+        parts.headers.get(&request_id::HEADER).map(|id| (request_id::HEADER, id.clone())),
+        content_type.map(|v| (header::CONTENT_TYPE, v)),
+        authorization,
+    ];
+    let upstream = Outgoing { method: &route.method, uri: &uri, headers: &headers, body: &body };
 
     let sent = Instant::now();
     let answer =

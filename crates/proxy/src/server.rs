@@ -153,12 +153,10 @@ fn connection_service(
     Error = std::convert::Infallible,
     Future = impl Future<Output = Result<axum::response::Response, std::convert::Infallible>> + Send,
 > + Send {
-    // One clone per connection; `ProxyService` is always ready, so `call` needs no `poll_ready`.
-    let proxy = std::cell::RefCell::new(proxy);
-    hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+    // One clone per connection; `answer_from` needs no `poll_ready`.
+    hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
         // The rate limiter keys on the client's address.
-        request.extensions_mut().insert(axum::extract::ConnectInfo(remote));
-        let answer = tower::Service::call(&mut *proxy.borrow_mut(), request);
+        let answer = proxy.answer_from(request, Some(remote));
         let busy = Busy::start(activity.clone());
         async move {
             let answer = answer.await;

@@ -293,3 +293,27 @@ async fn a_chat_is_served_while_2000_slow_clients_hold_connections() {
     assert_eq!(metric(addr, "kefu_proxy_connections_open").await, SLOW as u64 + 1, "none was dropped");
     drop(slow);
 }
+
+#[tokio::test]
+async fn the_serving_loop_tells_the_rate_limit_its_clients_address() {
+    let (upstream, _) = stub(Behaviour::Ok).await;
+    let mut c = config(&upstream);
+    (c.rate_per_second, c.rate_burst) = (1, 1);
+    // Loopback as a trusted proxy: its forwarded clients get buckets of their own, which takes the
+    // connection's address (without it every request would share one bucket).
+    c.trusted_proxies = vec!["127.0.0.0/8".parse().expect("cidr")];
+    let addr = common::serve_proxy(c).await;
+    let stop_for = |client: &'static str| async move {
+        let body = format!(r#"{{"sid":"{}"}}"#, common::sid());
+        let mut s = TcpStream::connect(addr).await.expect("connects");
+        let request = format!(
+            "POST /api/v1/gaia/botdm/stop HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: {client}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(request.as_bytes()).await.expect("writes");
+        read_until_closed(&mut s, Duration::from_secs(5)).await.expect("answered and closed")
+    };
+    assert!(stop_for("192.0.2.1").await.starts_with("HTTP/1.1 200"));
+    assert!(stop_for("192.0.2.2").await.starts_with("HTTP/1.1 200"), "another client, another bucket");
+    assert!(stop_for("192.0.2.1").await.starts_with("HTTP/1.1 429"), "the first client's bucket is spent");
+}
