@@ -5,7 +5,7 @@
 //! in its documented form (see `forward::check_body`). Most bodies already are exactly that: an
 //! object of documented fields only, each a JSON string. For those, re-encoding would send the
 //! same JSON (up to spacing, order and escapes), so the original bytes are forwarded instead,
-//! after the same checks (a valid `sid`). Any other body (a lenient value such as a number for
+//! after the same checks (a valid `sid`, [`Sid::is_valid`]). Any other body (a lenient value such as a number for
 //! `text`, a `null`, an unknown or repeated field, a missing `text`, something invalid) takes the
 //! full path, which fills in, drops, converts or refuses as before. Start bodies always take it:
 //! they carry pinned ids and page variables, and come once a session.
@@ -59,10 +59,8 @@ pub(crate) fn sendable_as_is(call: ChatCall, body: &[u8]) -> bool {
     }
     match call {
         ChatCall::Start => false,
-        ChatCall::Stop => serde_json::from_slice::<Stop<'_>>(body).is_ok_and(|b| Sid::parse(&b.sid).is_ok()),
-        ChatCall::Trigger => {
-            serde_json::from_slice::<Trigger<'_>>(body).is_ok_and(|b| Sid::parse(&b.sid).is_ok())
-        }
+        ChatCall::Stop => serde_json::from_slice::<Stop<'_>>(body).is_ok_and(|b| Sid::is_valid(&b.sid)),
+        ChatCall::Trigger => serde_json::from_slice::<Trigger<'_>>(body).is_ok_and(|b| Sid::is_valid(&b.sid)),
     }
 }
 

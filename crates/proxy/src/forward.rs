@@ -34,14 +34,14 @@ const OCTET_STREAM: HeaderValue = HeaderValue::from_static("application/octet-st
 /// request's `ConnectInfo<SocketAddr>`, if any).
 pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request, peer: Option<SocketAddr>) -> Response {
     let started = Instant::now();
-    let request_id = proxy.request_ids.for_request(request.headers_mut());
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let request_id = proxy.request_ids.for_request(request.headers());
+    let path = request.uri().path();
+    let mount = crate::mount::find(&proxy.mounts, path);
+    let route = routes::find(request.method(), path);
     let peer = peer
         .or_else(|| request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0))
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
     let client = crate::client_ip::resolve(peer, request.headers(), &proxy.config.trusted_proxies);
-    let mount = crate::mount::find(&proxy.mounts, &path);
     let rate = match mount {
         Some(m) if !m.rate_limited => Ok(()),
         _ => proxy.rate_limit.check(client),
@@ -50,10 +50,14 @@ pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request, peer: Opti
     let (name, mut response) = match (rate, proxy.in_flight.try_acquire()) {
         (Err(seconds), _) => ("rate_limited", ProxyError::RateLimited(seconds).into_response()),
         (Ok(()), Err(_)) => ("overloaded", ProxyError::Overloaded.into_response()),
-        (Ok(()), Ok(_permit)) => match (mount, routes::find(&method, &path)) {
-            (Some(mount), _) => (mount.name, mounted(&proxy, mount, client, request).await),
+        (Ok(()), Ok(_permit)) => match (mount, route) {
+            (Some(mount), _) => {
+                // A mounted service sees the id, as the upstreams of the routes do.
+                request.headers_mut().insert(request_id::HEADER, request_id.clone());
+                (mount.name, mounted(&proxy, mount, client, request).await)
+            }
             (None, Some(route)) => {
-                let response = match forward(&proxy, route, request).await {
+                let response = match forward(&proxy, route, request, &request_id).await {
                     Ok(response) => response,
                     Err(e) => {
                         if let ProxyError::BodyTimeout = e {
@@ -64,7 +68,7 @@ pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request, peer: Opti
                 };
                 (route.name, response)
             }
-            (None, None) => ("unmatched", not_an_api_route(&proxy, &method, &path, request).await),
+            (None, None) => ("unmatched", not_an_api_route(&proxy, request).await),
         },
     };
     response.headers_mut().insert(request_id::HEADER, request_id.clone());
@@ -106,15 +110,21 @@ async fn mounted(proxy: &Proxy, mount: &Mount, client: IpAddr, mut request: Requ
 }
 
 /// Static files for GET outside the API when a folder is configured; otherwise 404.
-async fn not_an_api_route(proxy: &Proxy, method: &Method, path: &str, request: Request) -> Response {
-    let wants_file = matches!(*method, Method::GET | Method::HEAD) && !Route::is_api_path(path);
+async fn not_an_api_route(proxy: &Proxy, request: Request) -> Response {
+    let wants_file =
+        matches!(*request.method(), Method::GET | Method::HEAD) && !Route::is_api_path(request.uri().path());
     match (&proxy.static_files, wants_file) {
         (Some(files), true) => files.serve(request).await,
         _ => ProxyError::NotFound.into_response(),
     }
 }
 
-async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Response, ProxyError> {
+async fn forward(
+    proxy: &Proxy,
+    route: &Route,
+    request: Request,
+    request_id: &HeaderValue,
+) -> Result<Response, ProxyError> {
     let (parts, body) = request.into_parts();
     if route.access == Access::Operator && !operator_allowed(proxy, &parts.headers) {
         return Err(ProxyError::Unauthorized);
@@ -158,7 +168,7 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
     };
     let headers = [
         Some((header::ACCEPT, JSON)),
-        parts.headers.get(&request_id::HEADER).map(|id| (request_id::HEADER, id.clone())),
+        Some((request_id::HEADER, request_id.clone())),
         content_type.map(|v| (header::CONTENT_TYPE, v)),
         authorization,
     ];
@@ -181,20 +191,53 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
         return Err(ProxyError::UpstreamGarbage);
     }
     let content_type = if is_recording { answer_type.unwrap_or(OCTET_STREAM) } else { JSON };
-    Ok((status, [(header::CONTENT_TYPE, content_type)], bytes).into_response())
+    let mut response = Response::new(axum::body::Body::from(bytes));
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    Ok(response)
 }
 
 /// The request's body, whole, within the body read timeout. The timer is made only if the body
 /// is not all there at the first look (it usually came with the head).
 async fn read_body(proxy: &Proxy, route: &Route, body: axum::body::Body) -> Result<Bytes, ProxyError> {
-    let mut read = std::pin::pin!(axum::body::to_bytes(body, route.body_limit()));
-    let read = match std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await {
+    let limit = route.body_limit();
+    let mut read = std::pin::pin!(collect(body, limit));
+    match std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await {
         Poll::Ready(read) => read,
         Poll::Pending => tokio::time::timeout(proxy.config.body_read_timeout, read)
             .await
             .map_err(|_| ProxyError::BodyTimeout)?,
-    };
-    read.map_err(|_| ProxyError::TooLarge(route.body_limit()))
+    }
+}
+
+/// A body's bytes, at most `limit` of them (a body in one piece, the usual case, is not copied).
+/// A body that fails to arrive whole is refused as too large, as `axum::body::to_bytes` did.
+async fn collect(mut body: axum::body::Body, limit: usize) -> Result<Bytes, ProxyError> {
+    use http_body_util::BodyExt;
+    let too_large = || ProxyError::TooLarge(limit);
+    if axum::body::HttpBody::size_hint(&body).lower() > limit as u64 {
+        return Err(too_large());
+    }
+    let mut first = Bytes::new();
+    let mut more: Option<bytes::BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| too_large())?.into_data() else { continue };
+        let len = first.len() + more.as_ref().map_or(0, |m| m.len()) + data.len();
+        if len > limit {
+            return Err(too_large());
+        }
+        match &mut more {
+            Some(more) => more.extend_from_slice(&data),
+            None if first.is_empty() => first = data,
+            None => {
+                let mut joined = bytes::BytesMut::with_capacity(len);
+                joined.extend_from_slice(&first);
+                joined.extend_from_slice(&data);
+                more = Some(joined);
+            }
+        }
+    }
+    Ok(more.map_or(first, bytes::BytesMut::freeze))
 }
 
 /// The upstream's base URL (if configured) and path for `route`.
