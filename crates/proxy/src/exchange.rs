@@ -29,6 +29,7 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
+use tokio::time::Sleep;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
@@ -46,9 +47,17 @@ const MAX_HEADERS: usize = 100;
 /// Longest line of a chunked body's framing (a chunk size or a trailer).
 const LINE_LIMIT: usize = 8 * 1024;
 
+/// Exchange timers kept per thread for reuse.
+const MAX_TIMERS: usize = 1024;
+
 thread_local! {
     /// This thread's idle connections, most recently used last.
     static IDLE_CONNECTIONS: RefCell<Vec<Idle>> = const { RefCell::new(Vec::new()) };
+    /// Timers of finished exchanges, with the runtime they belong to. Moving a registered timer's
+    /// deadline later only stores it (tokio takes it up when the old deadline comes), while a new
+    /// timer is inserted into and removed from the timer wheel under its lock: ~1,300
+    /// instructions a request (callgrind).
+    static TIMERS: RefCell<Vec<(tokio::runtime::Id, Pin<Box<Sleep>>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Sends requests upstream and reads their answers whole. Cheap to share: the connections are
@@ -110,9 +119,16 @@ impl Upstreams {
     /// Sends `request` and reads the answer, at most `limit` bytes of body, all within the
     /// timeout.
     pub(crate) async fn send(&self, request: Outgoing<'_>, limit: usize) -> Result<Answer, Failure> {
-        tokio::time::timeout(self.timeout, self.exchange(request, limit))
-            .await
-            .unwrap_or(Err(Failure::Timeout))
+        let runtime = tokio::runtime::Handle::current().id();
+        let mut timer = take_timer(runtime, tokio::time::Instant::now() + self.timeout);
+        let mut exchange = std::pin::pin!(self.exchange(request, limit));
+        let result = std::future::poll_fn(|cx| match exchange.as_mut().poll(cx) {
+            Poll::Ready(result) => Poll::Ready(result),
+            Poll::Pending => timer.as_mut().poll(cx).map(|()| Err(Failure::Timeout)),
+        })
+        .await;
+        give_back_timer(runtime, timer);
+        result
     }
 
     async fn exchange(&self, request: Outgoing<'_>, limit: usize) -> Result<Answer, Failure> {
@@ -130,11 +146,11 @@ impl Upstreams {
         let head_request = *request.method == Method::HEAD;
         let bytes = encode(&request, authority);
 
-        if let Some(mut connection) = take_idle(tls, authority) {
+        if let Some((mut connection, key)) = take_idle(tls, authority) {
             match attempt(&mut connection, &bytes, head_request, limit).await {
                 Ok((answer, reusable)) => {
                     if reusable {
-                        give_back(tls, authority, connection);
+                        give_back(tls, key, connection);
                     }
                     return Ok(answer);
                 }
@@ -153,7 +169,7 @@ impl Upstreams {
         match attempt(&mut connection, &bytes, head_request, limit).await {
             Ok((answer, reusable)) => {
                 if reusable {
-                    give_back(tls, authority, connection);
+                    give_back(tls, authority.to_owned(), connection);
                 }
                 Ok(answer)
             }
@@ -492,29 +508,61 @@ fn split_authority(authority: &str, default_port: u16) -> Option<(&str, u16)> {
     }
 }
 
-/// An idle connection to this origin from this thread's list, if one is still good.
-fn take_idle(tls: bool, authority: &str) -> Option<Connection> {
+/// An idle connection to this origin from this thread's list, if one is still good, with its key.
+fn take_idle(tls: bool, authority: &str) -> Option<(Connection, String)> {
     IDLE_CONNECTIONS.with(|idle| {
         let mut idle = idle.borrow_mut();
         let now = Instant::now();
         while let Some(i) = idle.iter().rposition(|c| c.tls == tls && c.authority == authority) {
             let candidate = idle.remove(i);
             if now.duration_since(candidate.since) < IDLE && candidate.connection.is_quiet() {
-                return Some(candidate.connection);
+                return Some((candidate.connection, candidate.authority));
             }
         }
         None
     })
 }
 
-/// Keeps a connection for the next request to its origin on this thread.
-fn give_back(tls: bool, authority: &str, connection: Connection) {
+/// A timer of this thread's `runtime` set to `deadline`: a kept one when there is one.
+fn take_timer(runtime: tokio::runtime::Id, deadline: tokio::time::Instant) -> Pin<Box<Sleep>> {
+    let kept = TIMERS.with(|timers| {
+        let mut timers = timers.borrow_mut();
+        // A timer of another runtime (one that ran on this thread before) cannot be used.
+        while let Some((id, timer)) = timers.pop() {
+            if id == runtime {
+                return Some(timer);
+            }
+        }
+        None
+    });
+    match kept {
+        Some(mut timer) => {
+            timer.as_mut().reset(deadline);
+            timer
+        }
+        None => Box::pin(tokio::time::sleep_until(deadline)),
+    }
+}
+
+/// Keeps a timer for the next exchange on this thread.
+fn give_back_timer(runtime: tokio::runtime::Id, timer: Pin<Box<Sleep>>) {
+    TIMERS.with(|timers| {
+        let mut timers = timers.borrow_mut();
+        if timers.len() < MAX_TIMERS {
+            timers.push((runtime, timer));
+        }
+    });
+}
+
+/// Keeps a connection for the next request to its origin (`authority`, the key it was taken
+/// with, reused) on this thread.
+fn give_back(tls: bool, authority: String, connection: Connection) {
     IDLE_CONNECTIONS.with(|idle| {
         let mut idle = idle.borrow_mut();
         if idle.len() >= MAX_IDLE {
             idle.remove(0);
         }
-        idle.push(Idle { tls, authority: authority.to_owned(), connection, since: Instant::now() });
+        idle.push(Idle { tls, authority, connection, since: Instant::now() });
     });
 }
 
@@ -723,6 +771,38 @@ mod tests {
         assert_eq!(upstreams.send_request(get(), 1024).await.expect("first").body, "{}");
         assert_eq!(upstreams.send_request(get(), 1024).await.expect("sent again").body, "{}");
         assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn kept_timers_still_time_out_and_one_of_another_runtime_is_not_used() {
+        // Two runtimes, one after the other, on this thread: the second must not use the first's
+        // kept timers (polling one would panic).
+        for _ in 0..2 {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                let ok: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+                let (url, _) = server(vec![ok, ok]).await;
+                // Accepts and never answers.
+                let silent = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                let silent_url = format!("http://{}", silent.local_addr().expect("addr"));
+                tokio::spawn(async move {
+                    let mut held = Vec::new();
+                    while let Ok((tcp, _)) = silent.accept().await {
+                        held.push(tcp);
+                    }
+                });
+                let upstreams = Upstreams::new(Duration::from_millis(300)).expect("client");
+                for _ in 0..2 {
+                    assert_eq!(upstreams.send_request(post(&url), 1024).await.expect("answer").body, "{}");
+                    let started = Instant::now();
+                    let answer = upstreams.send_request(post(&silent_url), 1024).await;
+                    assert!(matches!(answer, Err(Failure::Timeout)));
+                    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+                }
+                assert!(TIMERS.with(|t| !t.borrow().is_empty()), "timers are kept");
+            });
+        }
     }
 
     #[tokio::test]
