@@ -87,6 +87,32 @@ async fn a_half_sent_request_line_is_closed_after_the_header_timeout() {
 }
 
 #[tokio::test]
+async fn the_header_timeout_counts_from_the_heads_first_byte() {
+    let (upstream, _) = stub(Behaviour::Ok).await;
+    let mut c = patient(&upstream);
+    c.header_read_timeout = Duration::from_millis(200);
+    let addr = common::serve_proxy(c).await;
+    let mut s = TcpStream::connect(addr).await.expect("connects");
+    // Waiting longer than the header timeout before each request (idle, not a slow head) is fine.
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").await.expect("writes");
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !answer.ends_with(b"ok") {
+            let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+                .await
+                .expect("answers")
+                .expect("reads");
+            assert!(n > 0, "closed: {}", String::from_utf8_lossy(&answer));
+            answer.extend_from_slice(&buf[..n]);
+        }
+        assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+    }
+    assert_eq!(cuts(addr, "header_timeout").await, 0);
+}
+
+#[tokio::test]
 async fn a_trickling_client_is_cut_off() {
     let (upstream, _) = stub(Behaviour::Ok).await;
     let mut c = patient(&upstream);
