@@ -33,8 +33,16 @@ impl Sid {
 
     /// Checks and wraps an id received from elsewhere.
     pub fn parse(s: &str) -> Result<Sid> {
-        let valid = s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if valid { Ok(Sid(s.to_owned())) } else { Err(Error::InvalidSid(s.chars().take(64).collect())) }
+        if Sid::is_valid(s) {
+            Ok(Sid(s.to_owned()))
+        } else {
+            Err(Error::InvalidSid(s.chars().take(64).collect()))
+        }
+    }
+
+    /// Whether `s` is a session id ([`Sid::parse`] would take it), checked without copying it.
+    pub fn is_valid(s: &str) -> bool {
+        s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     }
 
     /// The id as text.

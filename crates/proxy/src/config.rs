@@ -105,8 +105,9 @@ pub struct Config {
     pub max_concurrency: usize,
     /// The signer's clock.
     pub clock: Clock,
-    /// Longest a client may take to send a request's head, counted from when the proxy starts
-    /// waiting for it.
+    /// Longest a client may take to send a request's head, counted from its first byte (checked
+    /// every half of the shorter of this and `idle_timeout`, so a head is cut off by 1.5 × it).
+    /// Waiting for a head to begin is the idle timeout's business.
     pub header_read_timeout: Duration,
     /// Longest a connection may sit with no request in progress and no bytes moving.
     pub idle_timeout: Duration,

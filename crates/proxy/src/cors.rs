@@ -26,6 +26,7 @@ const ALLOW_METHODS: HeaderValue = HeaderValue::from_static("GET,POST,PUT");
 const ALLOW_HEADERS: HeaderValue = HeaderValue::from_static("content-type,authorization");
 const MAX_AGE: HeaderValue = HeaderValue::from_static("600");
 const ANY_ORIGIN: HeaderValue = HeaderValue::from_static("*");
+const EXPOSE_HEADERS: HeaderValue = HeaderValue::from_static(request_id::HEADER_NAME);
 
 impl Cors {
     /// CORS for `origins` (`*` among them: any origin).
@@ -72,8 +73,7 @@ impl Cors {
     pub(crate) fn decorate(&self, allow_origin: Option<HeaderValue>, response: &mut Response<Body>) {
         let headers = response.headers_mut();
         headers.append(header::VARY, VARY);
-        headers
-            .insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(request_id::HEADER_NAME));
+        headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE_HEADERS);
         if let Some(origin) = allow_origin {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         }

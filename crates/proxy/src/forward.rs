@@ -1,8 +1,10 @@
 //! Forwarding: look the request up in the route policy, check who may call it and what it
 //! carries, sign it for seed 002, send it upstream, and relay the answer.
 
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Instant;
 
 use axum::body::Bytes;
@@ -15,6 +17,7 @@ use subtle::ConstantTimeEq;
 use crate::Proxy;
 use crate::client::Failure;
 use crate::error::ProxyError;
+use crate::exchange::Outgoing;
 use crate::mount::{ClientIp, Mount};
 use crate::request_id;
 use crate::routes::{self, Access, Body, ChatCall, Route, Upstream};
@@ -22,18 +25,23 @@ use crate::routes::{self, Access, Body, ChatCall, Route, Upstream};
 /// Largest upstream answer relayed (recordings are the big ones).
 const UPSTREAM_ANSWER_LIMIT: usize = 64 * 1024 * 1024;
 
-/// Every request that is not `/healthz` or `/metrics` comes here.
-pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Response {
+/// Header values made at compile time (`from_static` checks every byte when called).
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const MULTIPART: HeaderValue = HeaderValue::from_static("multipart/form-data");
+const OCTET_STREAM: HeaderValue = HeaderValue::from_static("application/octet-stream");
+
+/// Every request that is not `/healthz` or `/metrics` comes here, from `peer` (when `None`, the
+/// request's `ConnectInfo<SocketAddr>`, if any).
+pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request, peer: Option<SocketAddr>) -> Response {
     let started = Instant::now();
-    let request_id = proxy.request_ids.for_request(request.headers_mut());
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let request_id = proxy.request_ids.for_request(request.headers());
+    let path = request.uri().path();
+    let mount = crate::mount::find(&proxy.mounts, path);
+    let route = routes::find(request.method(), path);
+    let peer = peer
+        .or_else(|| request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0))
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
     let client = crate::client_ip::resolve(peer, request.headers(), &proxy.config.trusted_proxies);
-    let mount = crate::mount::find(&proxy.mounts, &path);
     let rate = match mount {
         Some(m) if !m.rate_limited => Ok(()),
         _ => proxy.rate_limit.check(client),
@@ -42,10 +50,14 @@ pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Respons
     let (name, mut response) = match (rate, proxy.in_flight.try_acquire()) {
         (Err(seconds), _) => ("rate_limited", ProxyError::RateLimited(seconds).into_response()),
         (Ok(()), Err(_)) => ("overloaded", ProxyError::Overloaded.into_response()),
-        (Ok(()), Ok(_permit)) => match (mount, routes::find(&method, &path)) {
-            (Some(mount), _) => (mount.name, mounted(&proxy, mount, client, request).await),
+        (Ok(()), Ok(_permit)) => match (mount, route) {
+            (Some(mount), _) => {
+                // A mounted service sees the id, as the upstreams of the routes do.
+                request.headers_mut().insert(request_id::HEADER, request_id.clone());
+                (mount.name, mounted(&proxy, mount, client, request).await)
+            }
             (None, Some(route)) => {
-                let response = match forward(&proxy, route, request).await {
+                let response = match forward(&proxy, route, request, &request_id).await {
                     Ok(response) => response,
                     Err(e) => {
                         if let ProxyError::BodyTimeout = e {
@@ -56,7 +68,7 @@ pub(crate) async fn dispatch(proxy: Arc<Proxy>, mut request: Request) -> Respons
                 };
                 (route.name, response)
             }
-            (None, None) => ("unmatched", not_an_api_route(&proxy, &method, &path, request).await),
+            (None, None) => ("unmatched", not_an_api_route(&proxy, request).await),
         },
     };
     response.headers_mut().insert(request_id::HEADER, request_id.clone());
@@ -98,15 +110,21 @@ async fn mounted(proxy: &Proxy, mount: &Mount, client: IpAddr, mut request: Requ
 }
 
 /// Static files for GET outside the API when a folder is configured; otherwise 404.
-async fn not_an_api_route(proxy: &Proxy, method: &Method, path: &str, request: Request) -> Response {
-    let wants_file = matches!(*method, Method::GET | Method::HEAD) && !Route::is_api_path(path);
+async fn not_an_api_route(proxy: &Proxy, request: Request) -> Response {
+    let wants_file =
+        matches!(*request.method(), Method::GET | Method::HEAD) && !Route::is_api_path(request.uri().path());
     match (&proxy.static_files, wants_file) {
         (Some(files), true) => files.serve(request).await,
         _ => ProxyError::NotFound.into_response(),
     }
 }
 
-async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Response, ProxyError> {
+async fn forward(
+    proxy: &Proxy,
+    route: &Route,
+    request: Request,
+    request_id: &HeaderValue,
+) -> Result<Response, ProxyError> {
     let (parts, body) = request.into_parts();
     if route.access == Access::Operator && !operator_allowed(proxy, &parts.headers) {
         return Err(ProxyError::Unauthorized);
@@ -119,14 +137,7 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
     let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
     let body = match route.body {
         Body::Query => Bytes::new(),
-        // The timer is registered only if the body is not all there at the first look.
-        _ => tokio::time::timeout(
-            proxy.config.body_read_timeout,
-            axum::body::to_bytes(body, route.body_limit()),
-        )
-        .await
-        .map_err(|_| ProxyError::BodyTimeout)?
-        .map_err(|_| ProxyError::TooLarge(route.body_limit()))?,
+        _ => read_body(proxy, route, body).await?,
     };
     let body = check_body(proxy, route, body, content_type.as_ref())?;
 
@@ -146,26 +157,22 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
             })?
         }
     };
-    // Built in place rather than with `Request::builder()`, which moves the whole request on
-    // every `.header()` call.
-    let mut upstream = axum::http::Request::new(body);
-    *upstream.method_mut() = route.method.clone();
-    *upstream.uri_mut() = uri;
-    let headers = upstream.headers_mut();
-    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-    if let Some(id) = parts.headers.get(&request_id::HEADER) {
-        headers.insert(request_id::HEADER, id.clone());
-    }
-    if route.body != Body::Query {
-        let content_type = match route.body {
-            Body::Multipart => content_type.unwrap_or(HeaderValue::from_static("multipart/form-data")),
-            _ => HeaderValue::from_static("application/json"),
-        };
-        headers.insert(header::CONTENT_TYPE, content_type);
-    }
-    if route.upstream == Upstream::Platform {
-        headers.insert(header::AUTHORIZATION, signature(proxy, route)?);
-    }
+    let content_type = match route.body {
+        Body::Query => None,
+        Body::Multipart => Some(content_type.unwrap_or(MULTIPART)),
+        _ => Some(JSON),
+    };
+    let authorization = match route.upstream {
+        Upstream::Platform => Some((header::AUTHORIZATION, signature(proxy, route)?)),
+        _ => None,
+    };
+    let headers = [
+        Some((header::ACCEPT, JSON)),
+        Some((request_id::HEADER, request_id.clone())),
+        content_type.map(|v| (header::CONTENT_TYPE, v)),
+        authorization,
+    ];
+    let upstream = Outgoing { method: &route.method, uri: &uri, headers: &headers, body: &body };
 
     let sent = Instant::now();
     let answer =
@@ -183,12 +190,54 @@ async fn forward(proxy: &Proxy, route: &Route, request: Request) -> Result<Respo
         );
         return Err(ProxyError::UpstreamGarbage);
     }
-    let content_type = if is_recording {
-        answer_type.unwrap_or(HeaderValue::from_static("application/octet-stream"))
-    } else {
-        HeaderValue::from_static("application/json")
-    };
-    Ok((status, [(header::CONTENT_TYPE, content_type)], bytes).into_response())
+    let content_type = if is_recording { answer_type.unwrap_or(OCTET_STREAM) } else { JSON };
+    let mut response = Response::new(axum::body::Body::from(bytes));
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    Ok(response)
+}
+
+/// The request's body, whole, within the body read timeout. The timer is made only if the body
+/// is not all there at the first look (it usually came with the head).
+async fn read_body(proxy: &Proxy, route: &Route, body: axum::body::Body) -> Result<Bytes, ProxyError> {
+    let limit = route.body_limit();
+    let mut read = std::pin::pin!(collect(body, limit));
+    match std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await {
+        Poll::Ready(read) => read,
+        Poll::Pending => tokio::time::timeout(proxy.config.body_read_timeout, read)
+            .await
+            .map_err(|_| ProxyError::BodyTimeout)?,
+    }
+}
+
+/// A body's bytes, at most `limit` of them (a body in one piece, the usual case, is not copied).
+/// A body that fails to arrive whole is refused as too large, as `axum::body::to_bytes` did.
+async fn collect(mut body: axum::body::Body, limit: usize) -> Result<Bytes, ProxyError> {
+    use http_body_util::BodyExt;
+    let too_large = || ProxyError::TooLarge(limit);
+    if axum::body::HttpBody::size_hint(&body).lower() > limit as u64 {
+        return Err(too_large());
+    }
+    let mut first = Bytes::new();
+    let mut more: Option<bytes::BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| too_large())?.into_data() else { continue };
+        let len = first.len() + more.as_ref().map_or(0, |m| m.len()) + data.len();
+        if len > limit {
+            return Err(too_large());
+        }
+        match &mut more {
+            Some(more) => more.extend_from_slice(&data),
+            None if first.is_empty() => first = data,
+            None => {
+                let mut joined = bytes::BytesMut::with_capacity(len);
+                joined.extend_from_slice(&first);
+                joined.extend_from_slice(&data);
+                more = Some(joined);
+            }
+        }
+    }
+    Ok(more.map_or(first, bytes::BytesMut::freeze))
 }
 
 /// The upstream's base URL (if configured) and path for `route`.
@@ -287,7 +336,8 @@ fn operator_allowed(proxy: &Proxy, headers: &HeaderMap) -> bool {
 }
 
 /// Checks a body against its route, and for chat routes re-encodes it from its protocol type so
-/// only documented fields travel (with the pinned `app_id` / `bot_id` on start).
+/// only documented fields travel (with the pinned `app_id` / `bot_id` on start), unless it
+/// already is what that would send ([`crate::chat_body`]).
 fn check_body(
     proxy: &Proxy,
     route: &Route,
@@ -311,6 +361,8 @@ fn check_body(
             serde_json::from_slice::<serde::de::IgnoredAny>(&body).map_err(bad)?;
             Ok(body)
         }
+        // Most trigger and stop bodies already are what re-encoding would send.
+        Body::Chat(call) if crate::chat_body::sendable_as_is(call, &body) => Ok(body),
         Body::Chat(ChatCall::Start) => {
             let mut start: StartRequest = serde_json::from_slice(&body).map_err(bad)?;
             pin(&mut start.app_id, proxy.config.app_id.as_deref(), "app_id")?;

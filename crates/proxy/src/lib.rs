@@ -20,6 +20,7 @@
 //! `kefu-operator`: signed recording links and the recordings streamed through them with `Range`,
 //! the deployment's callback addresses, and a simulated inbound call in a sandbox deployment.
 
+mod chat_body;
 mod client;
 mod client_ip;
 pub mod config;

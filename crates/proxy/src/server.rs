@@ -10,10 +10,13 @@
 //! - a connection beyond `max_connections` in all, or beyond `max_connections_per_client` from
 //!   one address (IPv6: one /64; trusted proxies exempt), gets a short JSON 503 / 429 and is
 //!   closed at once;
-//! - a request head must arrive whole within `header_read_timeout` of the proxy starting to
-//!   wait for it (hyper's own timer): a half-sent or trickled head is cut off;
+//! - a request head must arrive whole within `header_read_timeout` of its first byte (to 1.5 ×
+//!   it): a half-sent or trickled head is cut off;
 //! - a connection with no request in progress, no request head begun and no bytes moving in
-//!   either direction is closed after `idle_timeout` (to 1.5 × it: checked every half);
+//!   either direction is closed after `idle_timeout` (to 1.5 × it);
+//!
+//! Both are checked by one timer per connection, every half of the shorter of the two, rather
+//! than by a timer per request (hyper's header timer was set and cleared on every request).
 //! - a request body must arrive within `body_read_timeout` (answered 408, see `forward`).
 //!
 //! Everything here is per connection: a request adds only a counter update to its connection's
@@ -23,10 +26,10 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -98,8 +101,8 @@ impl Drop for Admitted {
 /// finish (up to 30 s). This is the binary's serving loop; [`serve_per_core`] runs one per core.
 pub async fn serve(listener: TcpListener, service: ProxyService, stop: impl Future<Output = ()>) {
     let proxy = service.shared().clone();
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(proxy.config.header_read_timeout);
+    // No timer for hyper: the header timeout is the connection watcher's.
+    let http = hyper::server::conn::http1::Builder::new();
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut stop = std::pin::pin!(stop);
     loop {
@@ -125,13 +128,13 @@ pub async fn serve(listener: TcpListener, service: ProxyService, stop: impl Futu
         };
         // Answers go out at once, as nginx's `tcp_nodelay on` does.
         let _ = tcp.set_nodelay(true);
-        let activity = Arc::new(Activity::default());
+        let activity = Arc::new(Activity::new());
         let io = hyper_util::rt::TokioIo::new(Watched { inner: tcp, activity: activity.clone() });
         let service = connection_service(service.clone(), remote, activity.clone());
         let connection = graceful.watch(http.serve_connection(io, service));
-        let idle = proxy.config.idle_timeout;
+        let limits = Limits { idle: proxy.config.idle_timeout, header: proxy.config.header_read_timeout };
         tokio::spawn(async move {
-            watch_connection(connection, &activity, idle, remote, &admitted.proxy).await;
+            watch_connection(connection, &activity, limits, remote, &admitted.proxy).await;
             drop(admitted);
         });
     }
@@ -153,12 +156,10 @@ fn connection_service(
     Error = std::convert::Infallible,
     Future = impl Future<Output = Result<axum::response::Response, std::convert::Infallible>> + Send,
 > + Send {
-    // One clone per connection; `ProxyService` is always ready, so `call` needs no `poll_ready`.
-    let proxy = std::cell::RefCell::new(proxy);
-    hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+    // One clone per connection; `answer_from` needs no `poll_ready`.
+    hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
         // The rate limiter keys on the client's address.
-        request.extensions_mut().insert(axum::extract::ConnectInfo(remote));
-        let answer = tower::Service::call(&mut *proxy.borrow_mut(), request);
+        let answer = proxy.answer_from(request, Some(remote));
         let busy = Busy::start(activity.clone());
         async move {
             let answer = answer.await;
@@ -168,48 +169,57 @@ fn connection_service(
     })
 }
 
-/// Runs one connection to its end, or closes it once idle; counts a header timeout.
+/// The time limits the connection watcher enforces.
+#[derive(Clone, Copy)]
+struct Limits {
+    /// With no request in progress or begun and no bytes moving.
+    idle: Duration,
+    /// For a request head, from its first byte.
+    header: Duration,
+}
+
+/// Runs one connection to its end, or closes it once idle or when a request head takes too long.
 async fn watch_connection<C>(
     connection: C,
     activity: &Activity,
-    idle: Duration,
+    limits: Limits,
     remote: SocketAddr,
     proxy: &Proxy,
 ) where
     C: Future<Output = Result<(), hyper::Error>>,
 {
     let mut connection = std::pin::pin!(connection);
-    let tick = (idle / 2).max(Duration::from_millis(1));
+    let tick = (limits.idle.min(limits.header) / 2).max(Duration::from_millis(1));
     let mut seen = activity.moves.load(Ordering::Relaxed);
-    let mut quiet = 0;
+    let mut quiet_since = Instant::now();
     loop {
         tokio::select! {
             // The connection first: it is what wakes this task on every request.
             biased;
             result = &mut connection => {
                 if let Err(e) = result {
-                    if e.is_timeout() {
-                        proxy.metrics.cut(Cut::HeaderTimeout, remote.ip());
-                    } else {
-                        tracing::debug!("connection from {remote}: {e}");
-                    }
+                    tracing::debug!("connection from {remote}: {e}");
                 }
                 return;
             }
             () = tokio::time::sleep(tick) => {
-                let moves = activity.moves.load(Ordering::Relaxed);
-                let waiting = activity.busy.load(Ordering::Relaxed) == 0
-                    && !activity.head_begun.load(Ordering::Relaxed);
-                if moves != seen || !waiting {
-                    seen = moves;
-                    quiet = 0;
-                } else {
-                    quiet += 1;
-                    if quiet >= 2 {
+                let now = Instant::now();
+                let busy = activity.busy.load(Ordering::Relaxed) > 0;
+                if !busy && activity.head_begun.load(Ordering::Relaxed) {
+                    if activity.head_for(now) >= limits.header {
                         // Dropping the connection closes the socket.
-                        proxy.metrics.cut(Cut::IdleTimeout, remote.ip());
+                        proxy.metrics.cut(Cut::HeaderTimeout, remote.ip());
                         return;
                     }
+                    continue;
+                }
+                let moves = activity.moves.load(Ordering::Relaxed);
+                if moves != seen || busy {
+                    seen = moves;
+                    quiet_since = now;
+                } else if now.duration_since(quiet_since) >= limits.idle {
+                    proxy.metrics.cut(Cut::IdleTimeout, remote.ip());
+                    return;
                 }
             }
         }
@@ -234,10 +244,13 @@ fn refuse(tcp: &TcpStream, cut: Cut) {
     let _ = tcp.try_write(answer.as_bytes());
 }
 
-/// What the idle check looks at. Only the connection's own task touches it (atomics because
-/// spawned tasks must be `Send`; relaxed loads and stores are plain moves).
-#[derive(Default)]
+/// What the idle and header checks look at. Only the connection's own task touches it (atomics
+/// because spawned tasks must be `Send`; relaxed loads and stores are plain moves).
 struct Activity {
+    /// When the connection was accepted: what `head_from_ms` counts from.
+    opened: Instant,
+    /// When the request head in progress began, in ms from `opened`.
+    head_from_ms: AtomicU64,
     /// Requests being answered.
     busy: AtomicU32,
     /// Changes whenever bytes move either way.
@@ -248,6 +261,29 @@ struct Activity {
 }
 
 impl Activity {
+    fn new() -> Activity {
+        Activity {
+            opened: Instant::now(),
+            head_from_ms: AtomicU64::new(0),
+            busy: AtomicU32::new(0),
+            moves: AtomicU32::new(0),
+            head_begun: AtomicBool::new(false),
+        }
+    }
+
+    /// Notes that a request head began now.
+    fn head_began(&self) {
+        let ms = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.head_from_ms.store(ms, Ordering::Relaxed);
+        self.head_begun.store(true, Ordering::Relaxed);
+    }
+
+    /// How long the request head in progress has taken at `now`.
+    fn head_for(&self, now: Instant) -> Duration {
+        let began = self.opened + Duration::from_millis(self.head_from_ms.load(Ordering::Relaxed));
+        now.saturating_duration_since(began)
+    }
+
     fn moved(&self) {
         self.moves.store(self.moves.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
     }
@@ -289,8 +325,10 @@ impl AsyncRead for Watched {
         let result = Pin::new(&mut this.inner).poll_read(cx, buf);
         if buf.filled().len() > before {
             this.activity.moved();
-            if this.activity.busy.load(Ordering::Relaxed) == 0 {
-                this.activity.head_begun.store(true, Ordering::Relaxed);
+            if this.activity.busy.load(Ordering::Relaxed) == 0
+                && !this.activity.head_begun.load(Ordering::Relaxed)
+            {
+                this.activity.head_began();
             }
         }
         result

@@ -9,6 +9,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -54,7 +55,21 @@ where
         Poll::Ready(Ok(()))
     }
 
+    /// Answers `request`, its client's address read from its `ConnectInfo<SocketAddr>`.
     fn call(&mut self, request: Request<B>) -> Self::Future {
+        self.answer_from(request, None)
+    }
+}
+
+impl ProxyService {
+    /// Answers `request` from `peer`, the client's address (when `None`, its
+    /// `ConnectInfo<SocketAddr>` extension, if any). The serving loop passes the address itself
+    /// rather than inserting an extension, which allocates.
+    pub(crate) fn answer_from<B>(&self, request: Request<B>, peer: Option<SocketAddr>) -> Answer
+    where
+        B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+        B::Error: Into<axum::BoxError>,
+    {
         let request = request.map(Body::new);
         let proxy = self.proxy.clone();
         if Cors::is_preflight(request.method()) {
@@ -63,7 +78,7 @@ where
         }
         let allow_origin = proxy.cors.allow_origin(request.headers());
         Box::pin(async move {
-            let mut response = answer(&proxy, request).await;
+            let mut response = answer(&proxy, request, peer).await;
             proxy.cors.decorate(allow_origin, &mut response);
             Ok(response)
         })
@@ -71,16 +86,16 @@ where
 }
 
 /// An answer being made.
-type Answer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+pub(crate) type Answer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
 /// What answers once CORS has let a request through.
-async fn answer(proxy: &Arc<Proxy>, request: Request<Body>) -> Response {
+async fn answer(proxy: &Arc<Proxy>, request: Request<Body>, peer: Option<SocketAddr>) -> Response {
     let read_only = matches!(*request.method(), Method::GET | Method::HEAD);
     match request.uri().path() {
         "/healthz" if read_only => "ok".into_response(),
         "/metrics" if read_only => {
             ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], proxy.metrics.render()).into_response()
         }
-        _ => forward::dispatch(proxy.clone(), request).await,
+        _ => forward::dispatch(proxy.clone(), request, peer).await,
     }
 }

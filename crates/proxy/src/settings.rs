@@ -111,7 +111,7 @@ pub struct Options {
     /// Requests in flight at once [default: 512].
     #[arg(long)]
     pub max_concurrency: Option<usize>,
-    /// Longest wait for a whole request head, in milliseconds [default: 10000].
+    /// Longest a request head may take from its first byte, in milliseconds [default: 10000].
     #[arg(long)]
     pub header_read_timeout_ms: Option<u64>,
     /// Longest a connection may sit idle between requests, in milliseconds [default: 5000].

@@ -207,6 +207,20 @@ async fn chat_bodies_are_checked_and_reencoded() {
         sent,
         json!({"app_id": "200000000", "bot_id": "134614200106471424", "sid": s, "channel": "h5"})
     );
+    // A trigger already in its documented form travels as sent; one with more is re-encoded.
+    let clean = json!({"sid": s, "cmd": "evt.input", "text": "hi"});
+    let with_more = json!({"sid": s, "cmd": "evt.input", "text": "hi", "evil": 1});
+    for body in [&clean, &with_more] {
+        let a =
+            send(&proxy, request(Method::POST, "/api/v1/gaia/botdm/trigger", None, Some(body.clone()))).await;
+        assert_eq!(a.status, StatusCode::OK, "{body}");
+    }
+    {
+        let seen = seen.lock().expect("lock");
+        assert_eq!(seen[1].body, serde_json::to_vec(&clean).expect("json"));
+        let sent: serde_json::Value = serde_json::from_slice(&seen[2].body).expect("json");
+        assert_eq!(sent, clean);
+    }
     // A different pinned id is refused.
     let other = json!({"bot_id": "666", "sid": s, "channel": "h5"});
     let a = send(&proxy, request(Method::POST, "/api/v1/gaia/botdm/start", None, Some(other))).await;
@@ -230,7 +244,7 @@ async fn chat_bodies_are_checked_and_reencoded() {
         .body(Body::from("{oops"))
         .expect("request");
     assert_eq!(send(&proxy, not_json).await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(seen.lock().expect("lock").len(), 1);
+    assert_eq!(seen.lock().expect("lock").len(), 3);
 }
 
 #[tokio::test]

@@ -87,6 +87,32 @@ async fn a_half_sent_request_line_is_closed_after_the_header_timeout() {
 }
 
 #[tokio::test]
+async fn the_header_timeout_counts_from_the_heads_first_byte() {
+    let (upstream, _) = stub(Behaviour::Ok).await;
+    let mut c = patient(&upstream);
+    c.header_read_timeout = Duration::from_millis(200);
+    let addr = common::serve_proxy(c).await;
+    let mut s = TcpStream::connect(addr).await.expect("connects");
+    // Waiting longer than the header timeout before each request (idle, not a slow head) is fine.
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").await.expect("writes");
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !answer.ends_with(b"ok") {
+            let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+                .await
+                .expect("answers")
+                .expect("reads");
+            assert!(n > 0, "closed: {}", String::from_utf8_lossy(&answer));
+            answer.extend_from_slice(&buf[..n]);
+        }
+        assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+    }
+    assert_eq!(cuts(addr, "header_timeout").await, 0);
+}
+
+#[tokio::test]
 async fn a_trickling_client_is_cut_off() {
     let (upstream, _) = stub(Behaviour::Ok).await;
     let mut c = patient(&upstream);
@@ -292,4 +318,28 @@ async fn a_chat_is_served_while_2000_slow_clients_hold_connections() {
     assert!(stopped.starts_with("HTTP/1.1 200") && stopped.contains(r#""code":0"#), "{stopped}");
     assert_eq!(metric(addr, "kefu_proxy_connections_open").await, SLOW as u64 + 1, "none was dropped");
     drop(slow);
+}
+
+#[tokio::test]
+async fn the_serving_loop_tells_the_rate_limit_its_clients_address() {
+    let (upstream, _) = stub(Behaviour::Ok).await;
+    let mut c = config(&upstream);
+    (c.rate_per_second, c.rate_burst) = (1, 1);
+    // Loopback as a trusted proxy: its forwarded clients get buckets of their own, which takes the
+    // connection's address (without it every request would share one bucket).
+    c.trusted_proxies = vec!["127.0.0.0/8".parse().expect("cidr")];
+    let addr = common::serve_proxy(c).await;
+    let stop_for = |client: &'static str| async move {
+        let body = format!(r#"{{"sid":"{}"}}"#, common::sid());
+        let mut s = TcpStream::connect(addr).await.expect("connects");
+        let request = format!(
+            "POST /api/v1/gaia/botdm/stop HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: {client}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(request.as_bytes()).await.expect("writes");
+        read_until_closed(&mut s, Duration::from_secs(5)).await.expect("answered and closed")
+    };
+    assert!(stop_for("192.0.2.1").await.starts_with("HTTP/1.1 200"));
+    assert!(stop_for("192.0.2.2").await.starts_with("HTTP/1.1 200"), "another client, another bucket");
+    assert!(stop_for("192.0.2.1").await.starts_with("HTTP/1.1 429"), "the first client's bucket is spent");
 }
