@@ -13,6 +13,7 @@ use crate::cmd::{self, Result, io};
 use crate::deliver::{self, Delivered};
 use crate::package;
 use crate::setup::Tools;
+use crate::wasm_names;
 
 /// The hand-written files, beside wasm-pack's output.
 const ASSETS: [&str; 3] = ["index.html", "boot.js", "console.css"];
@@ -37,6 +38,12 @@ pub(crate) fn package_dir() -> PathBuf {
 pub(crate) fn build(tools: &Tools) -> Result<PathBuf> {
     let dir = package_dir();
     package::wasm_pack(tools, "crates/console", &dir, &["--no-pack"])?;
+    // As the widget's: short names for the wasm's imports and closure callers, in the glue too.
+    wasm_names::shorten(
+        &dir.join("kefu_console_bg.wasm"),
+        &dir.join("kefu_console.js"),
+        "./kefu_console_bg.js",
+    )?;
     let assets = cmd::root().join("crates").join("console").join("assets");
     package::copy_assets(&assets, &dir, &ASSETS)?;
     package::minify(&dir, &MINIFIED)?;
