@@ -54,26 +54,10 @@ type Renamed = Vec<(String, String)>;
 /// [`SHORT_MODULE`]); gives each `(old, new)` name.
 fn rename_imports(wasm: &[u8], module: &str) -> Result<(Vec<u8>, Renamed)> {
     let bad = |why: &str| XtaskError::new(format!("the wasm's import section: {why}"));
-    if wasm.get(..4) != Some(b"\0asm") || wasm.len() < 8 {
-        return Err(bad("not a wasm module"));
-    }
-    let mut out = wasm[..8].to_vec();
     let mut renamed = Vec::new();
-    let mut at = 8;
-    while at < wasm.len() {
-        let id = wasm[at];
-        let (size, body_at) = leb(wasm, at + 1).ok_or_else(|| bad("a section's size is cut short"))?;
-        let body = wasm.get(body_at..body_at + size).ok_or_else(|| bad("a section is cut short"))?;
-        at = body_at + size;
-        if id != 2 {
-            out.push(id);
-            put_leb(&mut out, size);
-            out.extend_from_slice(body);
-            continue;
-        }
-        let mut section = Vec::new();
+    let out = rewrite_section(wasm, 2, "import", |body, section| {
         let (count, mut p) = leb(body, 0).ok_or_else(|| bad("no count"))?;
-        put_leb(&mut section, count);
+        put_leb(section, count);
         for _ in 0..count {
             let (from, next) = name(body, p).ok_or_else(|| bad("a module name is cut short"))?;
             let (field, next) = name(body, next).ok_or_else(|| bad("a field name is cut short"))?;
@@ -81,24 +65,56 @@ fn rename_imports(wasm: &[u8], module: &str) -> Result<(Vec<u8>, Renamed)> {
             let end = skip_description(body, description).ok_or_else(|| bad("an import is cut short"))?;
             if from == module {
                 let new = short_name(renamed.len());
-                put_name(&mut section, SHORT_MODULE);
-                put_name(&mut section, &new);
+                put_name(section, SHORT_MODULE);
+                put_name(section, &new);
                 renamed.push((field.to_owned(), new));
             } else {
-                put_name(&mut section, from);
-                put_name(&mut section, field);
+                put_name(section, from);
+                put_name(section, field);
             }
             section.extend_from_slice(&body[description..end]);
             p = end;
         }
-        if p != body.len() {
-            return Err(bad("bytes after the last import"));
+        Ok(p)
+    })?;
+    Ok((out, renamed))
+}
+
+/// `wasm` with the body of each section `id` (the `what` section) rewritten by `rewrite`, which
+/// writes the new body and gives how much of the old it read: all of it, or the module is
+/// refused. The other sections are copied as they are.
+fn rewrite_section(
+    wasm: &[u8],
+    id: u8,
+    what: &str,
+    mut rewrite: impl FnMut(&[u8], &mut Vec<u8>) -> Result<usize>,
+) -> Result<Vec<u8>> {
+    let bad = |why: &str| XtaskError::new(format!("the wasm's {what} section: {why}"));
+    if wasm.get(..4) != Some(b"\0asm") || wasm.len() < 8 {
+        return Err(bad("not a wasm module"));
+    }
+    let mut out = wasm[..8].to_vec();
+    let mut at = 8;
+    while at < wasm.len() {
+        let section_id = wasm[at];
+        let (size, body_at) = leb(wasm, at + 1).ok_or_else(|| bad("a section's size is cut short"))?;
+        let body = wasm.get(body_at..body_at + size).ok_or_else(|| bad("a section is cut short"))?;
+        at = body_at + size;
+        if section_id != id {
+            out.push(section_id);
+            put_leb(&mut out, size);
+            out.extend_from_slice(body);
+            continue;
+        }
+        let mut section = Vec::new();
+        if rewrite(body, &mut section)? != body.len() {
+            return Err(bad("bytes after its last entry"));
         }
         out.push(id);
         put_leb(&mut out, section.len());
         out.extend_from_slice(&section);
     }
-    Ok((out, renamed))
+    Ok(out)
 }
 
 /// The glue with each old name's key (`OLD:` at the start of a line of its imports object)
@@ -140,44 +156,26 @@ fn closure_export(name: &str) -> bool {
 /// each `(old, new)` name.
 fn rename_closure_exports(wasm: &[u8]) -> Result<(Vec<u8>, Renamed)> {
     let bad = |why: &str| XtaskError::new(format!("the wasm's export section: {why}"));
-    let mut out = wasm.get(..8).ok_or_else(|| bad("not a wasm module"))?.to_vec();
     let mut renamed = Vec::new();
-    let mut at = 8;
-    while at < wasm.len() {
-        let id = wasm[at];
-        let (size, body_at) = leb(wasm, at + 1).ok_or_else(|| bad("a section's size is cut short"))?;
-        let body = wasm.get(body_at..body_at + size).ok_or_else(|| bad("a section is cut short"))?;
-        at = body_at + size;
-        if id != 7 {
-            out.push(id);
-            put_leb(&mut out, size);
-            out.extend_from_slice(body);
-            continue;
-        }
-        let mut section = Vec::new();
+    let out = rewrite_section(wasm, 7, "export", |body, section| {
         let (count, mut p) = leb(body, 0).ok_or_else(|| bad("no count"))?;
-        put_leb(&mut section, count);
+        put_leb(section, count);
         for _ in 0..count {
             let (field, next) = name(body, p).ok_or_else(|| bad("a name is cut short"))?;
             // What is exported: a kind and an index.
             let end = body.get(next).and_then(|_| leb(body, next + 1)).ok_or_else(|| bad("cut short"))?.1;
             if closure_export(field) {
                 let new = format!("${}", short_name(renamed.len()));
-                put_name(&mut section, &new);
+                put_name(section, &new);
                 renamed.push((field.to_owned(), new));
             } else {
-                put_name(&mut section, field);
+                put_name(section, field);
             }
             section.extend_from_slice(&body[next..end]);
             p = end;
         }
-        if p != body.len() {
-            return Err(bad("bytes after the last export"));
-        }
-        out.push(id);
-        put_leb(&mut out, section.len());
-        out.extend_from_slice(&section);
-    }
+        Ok(p)
+    })?;
     Ok((out, renamed))
 }
 
