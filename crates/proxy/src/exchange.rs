@@ -239,20 +239,9 @@ fn encode(request: &Outgoing<'_>, authority: &str) -> Vec<u8> {
     out
 }
 
-/// Writes `n` in decimal (without the formatting machinery, which showed in the profile).
+/// Writes `n` in decimal (by itoa: the formatting machinery showed in the profile).
 fn push_decimal(out: &mut Vec<u8>, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = n;
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[start..]);
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// One exchange on `connection`: the answer, and whether the connection may be reused.
