@@ -361,8 +361,18 @@ export class KefuChat extends HTMLElement {
     if (opening) this.dispatchEvent(new CustomEvent('open'));
     if (!this.chat) {
       this.started ??= startEarly(this.options, this.channel);
-      this.preview(this.started);
+      const previewed = this.preview(this.started);
       try {
+        if (this.started) {
+          // The first answer is usually a moment away: its prompt is shown, and painted, before
+          // the widget is compiled and first renders, which keeps the page busy for a while and
+          // would hold the answer's body back (a widget not yet loading, as after an early click
+          // on the launcher, is fetched after it). A slow answer holds the widget back 200 ms
+          // at most.
+          const painted = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+          const shown = this.started.answer.then(() => previewed).then(painted, () => {});
+          await Promise.race([shown, new Promise((later) => setTimeout(later, 200))]);
+        }
         // The launcher may be clicked before the stylesheet is in.
         const [module] = await Promise.all([loadWidget(), loadStyles()]);
         if (!this.chat) {
@@ -393,11 +403,11 @@ export class KefuChat extends HTMLElement {
    * Shows the early start's first prompt (as text) in a copy of the panel's frame laid over the
    * window, until the widget shows a message or an error there, or the window closes: on a slow
    * link the answer is in well before the wasm. The copy is hidden from assistive technology,
-   * which hears the message from the widget.
+   * which hears the message from the widget. Resolves once it is shown (or not needed).
    */
   preview(started) {
     const shown = () => !this.window || this.window.hidden || this.window.querySelector('.kefu-bot, .kefu-banner, .kefu-load-error');
-    Promise.all([started?.preview, loadStyles()]).then(([text]) => {
+    return Promise.all([started?.preview, loadStyles()]).then(([text]) => {
       if (!text || this.shell || shown()) return;
       const shell = (this.shell = element('div', `${this.window.className} kefu-shell`));
       shell.setAttribute('aria-hidden', 'true');
