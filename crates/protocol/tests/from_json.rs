@@ -7,13 +7,13 @@
 #![cfg(feature = "value-decode")]
 
 #[path = "support/json_paths.rs"]
-#[allow(dead_code)] // its `mutate` is for `nulls.rs`; `set` below replaces values too
+#[allow(dead_code)] // its `mutate` is for `nulls.rs`
 mod json_paths;
 
 use std::fmt::Debug;
 use std::path::Path;
 
-use json_paths::{Step, key_paths, pattern};
+use json_paths::{Step, key_paths, pattern, set};
 use kefu_protocol::callcenter::{CallRecord, CallTask, CreatedTask};
 use kefu_protocol::coeus::{AddTaskResult, BotSummary, FollowedDialog, OutnumResult, Task};
 use kefu_protocol::outbound::{ConversationLog, JobStatus, PlacedCall};
@@ -133,31 +133,6 @@ fn replacements(old: &Value) -> Vec<Value> {
         _ => {}
     }
     out
-}
-
-/// Sets the field at `path` to `new` (`None`: removes it).
-fn set(value: &mut Value, path: &[Step], new: Option<&Value>) {
-    match (path, value) {
-        ([Step::Key(k)], Value::Object(map)) => match new {
-            Some(v) => {
-                map.insert(k.clone(), v.clone());
-            }
-            None => {
-                map.remove(k);
-            }
-        },
-        ([Step::Key(k), rest @ ..], Value::Object(map)) => {
-            set(map.get_mut(k).expect("path exists"), rest, new)
-        }
-        ([Step::Index(i), rest @ ..], Value::Array(items)) => set(&mut items[*i], rest, new),
-        ([Step::Embedded, rest @ ..], v @ Value::String(_)) => {
-            let mut inner: Value =
-                serde_json::from_str(v.as_str().expect("a string")).expect("embedded JSON");
-            set(&mut inner, rest, new);
-            *v = Value::String(inner.to_string());
-        }
-        (path, v) => panic!("path {path:?} does not fit {v}"),
-    }
 }
 
 /// The value at `path`.

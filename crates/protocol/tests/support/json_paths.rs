@@ -1,6 +1,6 @@
 //! Paths into a JSON document, for tests that change one field at a time: every object key's
 //! path ([`key_paths`], into JSON held as text in strings too), its pattern with list positions
-//! as `*` ([`pattern`]), and setting the field to `null` or removing it ([`mutate`]). Used by
+//! as `*` ([`pattern`]), setting the field to `null` or removing it ([`mutate`]) or to any value ([`set`]). Used by
 //! `kefu-protocol`'s `tests/nulls.rs` and, through `#[path]`, by `kefu-client`'s browser one.
 
 use serde_json::Value;
@@ -57,22 +57,28 @@ pub(crate) fn pattern(path: &[Step]) -> String {
 
 /// Sets the field at `path` to `null` (`remove == false`) or removes it.
 pub(crate) fn mutate(value: &mut Value, path: &[Step], remove: bool) {
+    set(value, path, if remove { None } else { Some(&Value::Null) });
+}
+
+/// Sets the field at `path` to `new` (`None`: removes it).
+pub(crate) fn set(value: &mut Value, path: &[Step], new: Option<&Value>) {
     match (path, value) {
-        ([Step::Key(k)], Value::Object(map)) => {
-            if remove {
-                map.remove(k);
-            } else {
-                map.insert(k.clone(), Value::Null);
+        ([Step::Key(k)], Value::Object(map)) => match new {
+            Some(v) => {
+                map.insert(k.clone(), v.clone());
             }
-        }
+            None => {
+                map.remove(k);
+            }
+        },
         ([Step::Key(k), rest @ ..], Value::Object(map)) => {
-            mutate(map.get_mut(k).expect("path exists"), rest, remove)
+            set(map.get_mut(k).expect("path exists"), rest, new)
         }
-        ([Step::Index(i), rest @ ..], Value::Array(items)) => mutate(&mut items[*i], rest, remove),
+        ([Step::Index(i), rest @ ..], Value::Array(items)) => set(&mut items[*i], rest, new),
         ([Step::Embedded, rest @ ..], v @ Value::String(_)) => {
             let mut inner: Value =
                 serde_json::from_str(v.as_str().expect("a string")).expect("embedded JSON");
-            mutate(&mut inner, rest, remove);
+            set(&mut inner, rest, new);
             *v = Value::String(inner.to_string());
         }
         (path, v) => panic!("path {path:?} does not fit {v}"),
