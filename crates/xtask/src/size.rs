@@ -36,7 +36,7 @@ const LOADER_BUDGET_GZIP: usize = 8 * 1024;
 /// nightly with the standard library rebuilt for size and panics that trap at once
 /// ([`package::wasm_pack`]) took 11,395 B off: 111,995 B measured. The loader's list of the tabs
 /// that show a conversation, which spares a lone tab's early start the Web Locks' first answer
-/// (25 to 180 ms in `cargo xtask bench first-message`), 209 B (112,204 B measured). Then voice
+/// (25 to 180 ms, timed in the visits of `cargo xtask bench first-message`), 209 B (112,204 B measured). Then voice
 /// input, keeping the transcript and POSTing a rating moved to `kefu-extras.js`, imported on
 /// first use (542 B gzip, not counted): 1,175 B off; wasm-opt `-Os --ignore-implicit-traps`
 /// instead of `-Oz` 331 B; no source locations in the wasm (`-Zlocation-detail=none`) 731 B;
