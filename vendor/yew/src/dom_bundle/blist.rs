@@ -2,7 +2,6 @@
 use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::HashSet;
-use std::hash::Hash;
 use std::ops::Deref;
 
 use web_sys::Element;
@@ -93,11 +92,6 @@ struct KeyedEntry(usize, BNode);
 impl Borrow<Key> for KeyedEntry {
     fn borrow(&self) -> &Key {
         self.1.key().expect("unkeyed child in fully keyed list")
-    }
-}
-impl Hash for KeyedEntry {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        <Self as Borrow<Key>>::borrow(self).hash(state)
     }
 }
 impl PartialEq for KeyedEntry {
@@ -282,9 +276,10 @@ impl BList {
         }
         let (matching_len_start, bundle_middle) = (matching_len_start, bundle_middle);
 
-        // BNode contains js objects that look suspicious to clippy but are harmless
-        #[allow(clippy::mutable_key_type)]
-        let mut spare_bundles: HashSet<KeyedEntry> = HashSet::with_capacity(bundle_middle.len());
+        // (kefu: a `Vec` searched in order in place of upstream's `HashSet`: the middle part is
+        // what moved, a few nodes when a list grows or shrinks at one end, and the hash table's
+        // code cost more wasm than a scan costs time.)
+        let mut spare_bundles: Vec<KeyedEntry> = Vec::with_capacity(bundle_middle.len());
         let mut spliced_middle = rev_bundles.splice(bundle_middle, std::iter::empty());
         for (idx, r) in (&mut spliced_middle).enumerate() {
             #[cold]
@@ -292,8 +287,13 @@ impl BList {
                 test_log!("removing: {:?}", r);
                 r.detach(root, parent, false);
             }
-            if let Some(KeyedEntry(_, dup)) = spare_bundles.replace(KeyedEntry(idx, r)) {
-                duplicate_in_bundle(root, parent, dup);
+            let entry = KeyedEntry(idx, r);
+            match spare_bundles.iter().position(|spare| *spare == entry) {
+                Some(at) => {
+                    let KeyedEntry(_, dup) = std::mem::replace(&mut spare_bundles[at], entry);
+                    duplicate_in_bundle(root, parent, dup);
+                }
+                None => spare_bundles.push(entry),
             }
         }
 
@@ -325,7 +325,10 @@ impl BList {
             .drain(matching_len_start..) // lefts_to.. has been drained
             .rev()
         {
-            let ancestor = spare_bundles.take(key!(l));
+            let ancestor = spare_bundles
+                .iter()
+                .position(|spare| <KeyedEntry as Borrow<Key>>::borrow(spare) == key!(l))
+                .map(|at| spare_bundles.swap_remove(at));
             // Check if we need to shift or commit a run
             if let Some(run) = current_run.as_mut() {
                 if let Some(KeyedEntry(idx, _)) = ancestor {
@@ -390,7 +393,7 @@ impl BList {
         rev_bundles.splice(matching_len_end..matching_len_end, replacements);
 
         // Step 2.3. Remove any extra rights
-        for KeyedEntry(_, r) in spare_bundles.drain() {
+        for KeyedEntry(_, r) in spare_bundles.drain(..) {
             test_log!("removing: {:?}", r);
             r.detach(root, parent, false);
         }

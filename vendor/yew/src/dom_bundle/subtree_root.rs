@@ -2,8 +2,6 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
@@ -14,7 +12,7 @@ use web_sys::{
 };
 
 use super::{test_log, Registry};
-use crate::virtual_dom::{Listener, ListenerKind};
+use crate::virtual_dom::Listener;
 
 /// DOM-Types that capture (bubbling) events. This generally includes event targets,
 /// but also subtree roots.
@@ -100,16 +98,18 @@ struct ParentingInformation {
     mount_element: Element,
 }
 
-#[derive(Clone, Hash, Eq, PartialEq, Debug)]
+/// (kefu: the event's type name in place of upstream's `ListenerKind`, whose derived `Clone`,
+/// `Hash` and `Eq` matched on a hundred-odd variants; descriptors are compared, not hashed.)
+#[derive(Clone, Eq, PartialEq, Debug)]
 pub struct EventDescriptor {
-    kind: ListenerKind,
+    name: Cow<'static, str>,
     passive: bool,
 }
 
 impl From<&dyn Listener> for EventDescriptor {
     fn from(l: &dyn Listener) -> Self {
         Self {
-            kind: l.kind(),
+            name: l.kind().type_name(),
             passive: l.passive(),
         }
     }
@@ -148,7 +148,7 @@ impl EventListener {
         desc: &EventDescriptor,
         callback: impl 'static + Fn(&Event),
     ) -> Self {
-        let event_type = desc.kind.type_name();
+        let event_type = desc.name.clone();
 
         let callback = Closure::wrap(Box::new(callback) as Box<dyn Fn(&Event)>);
         // defaults: { once: false }
@@ -190,7 +190,7 @@ struct HostHandlers {
     /// Keep track of all listeners to drop them on registry drop.
     /// The registry is never dropped in production.
     #[cfg(test)]
-    registered: Vec<(ListenerKind, EventListener)>,
+    registered: Vec<(Cow<'static, str>, EventListener)>,
 }
 
 impl HostHandlers {
@@ -209,7 +209,7 @@ impl HostHandlers {
         #[cfg(not(test))]
         cl.forget();
         #[cfg(test)]
-        self.registered.push((desc.kind.clone(), cl));
+        self.registered.push((desc.name.clone(), cl));
     }
 }
 
@@ -229,28 +229,18 @@ struct SubtreeData {
 
 #[derive(Debug)]
 struct WeakSubtree {
-    subtree_id: TreeId,
     weak_ref: Weak<SubtreeData>,
 }
 
-impl Hash for WeakSubtree {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.subtree_id.hash(state)
-    }
-}
-
-impl PartialEq for WeakSubtree {
-    fn eq(&self, other: &Self) -> bool {
-        self.subtree_id == other.subtree_id
-    }
-}
-impl Eq for WeakSubtree {}
-
 /// Per tree data, shared between all subtrees in the hierarchy
+///
+/// (kefu: `Vec`s in place of upstream's `HashSet`s: an app has a few subtrees and listens to a
+/// few kinds of event, and without them no hash table is left in a Yew app's wasm.)
 #[derive(Debug, Default)]
 struct AppData {
-    subtrees: HashSet<WeakSubtree>,
-    listening: HashSet<EventDescriptor>,
+    /// Each subtree once: it is pushed when it is created, and dropped ones are removed below.
+    subtrees: Vec<WeakSubtree>,
+    listening: Vec<EventDescriptor>,
 }
 
 impl AppData {
@@ -258,16 +248,16 @@ impl AppData {
         for event in self.listening.iter() {
             subtree.add_listener(event);
         }
-        self.subtrees.insert(WeakSubtree {
-            subtree_id: subtree.subtree_id,
+        self.subtrees.push(WeakSubtree {
             weak_ref: Rc::downgrade(subtree),
         });
     }
 
     fn ensure_handled(&mut self, desc: &EventDescriptor) {
-        if !self.listening.insert(desc.clone()) {
+        if self.listening.contains(desc) {
             return;
         }
+        self.listening.push(desc.clone());
         self.subtrees.retain(|subtree| {
             if let Some(subtree) = subtree.weak_ref.upgrade() {
                 subtree.add_listener(desc);

@@ -42,10 +42,16 @@ macro_rules! gen_listener_kinds {
 
         impl ListenerKind {
             pub fn type_name(&self) -> std::borrow::Cow<'static, str> {
-                match self {
-                    Self::other(type_name) => type_name.clone(),
-                    $( Self::$kind => stringify!($kind)[2..].into(), )*
-                }
+                // kefu: one table of names indexed by the variant's position, in place of a
+                // `match` that built a `Cow` in each of its hundred-odd arms (about 4 KB of wasm).
+                #[allow(non_camel_case_types)]
+                enum Position { $( $kind, )* }
+                const NAMES: &[&str] = &[ $( stringify!($kind), )* ];
+                let position = match self {
+                    Self::other(type_name) => return type_name.clone(),
+                    $( Self::$kind => Position::$kind as usize, )*
+                };
+                NAMES[position][2..].into()
             }
         }
 

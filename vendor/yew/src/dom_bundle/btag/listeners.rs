@@ -1,5 +1,4 @@
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ops::Deref;
 use std::rc::Rc;
 
@@ -112,22 +111,34 @@ impl ListenerRegistration {
     }
 }
 
+/// An element's listeners, by event (kefu: a `Vec` in place of upstream's `HashMap`; an element
+/// listens to a few kinds of event).
+type ByEvent = Vec<(EventDescriptor, Vec<Rc<dyn Listener>>)>;
+
 /// Global multiplexing event handler registry
+///
+/// (kefu: a `Vec` sorted by listener ID in place of upstream's `HashMap`, searched by bisection;
+/// IDs are handed out in increasing order, so a registration is a push.)
 #[derive(Debug)]
 pub struct Registry {
     /// Counter for assigning new IDs
     id_counter: u32,
 
-    /// Contains all registered event listeners by listener ID
-    by_id: HashMap<u32, HashMap<EventDescriptor, Vec<Rc<dyn Listener>>>>,
+    /// Contains all registered event listeners by listener ID, in increasing ID order
+    by_id: Vec<(u32, ByEvent)>,
 }
 
 impl Registry {
     pub fn new() -> Self {
         Self {
             id_counter: u32::default(),
-            by_id: HashMap::default(),
+            by_id: Vec::new(),
         }
+    }
+
+    /// Where `id`'s listeners are, or would be inserted.
+    fn position(&self, id: u32) -> Result<usize, usize> {
+        self.by_id.binary_search_by_key(&id, |(at, _)| *at)
     }
 
     /// Handle a single event, given the listening element and event descriptor.
@@ -141,8 +152,9 @@ impl Registry {
         // and modify the registry). So we clone the current listeners and return a closure
         let listener_id = listening.listener_id()?;
         let registry_ref = registry.borrow();
-        let handlers = registry_ref.by_id.get(&listener_id)?;
-        let listeners = handlers.get(desc)?.clone();
+        let at = registry_ref.position(listener_id).ok()?;
+        let handlers = &registry_ref.by_id[at].1;
+        let listeners = handlers.iter().find(|(d, _)| d == desc)?.1.clone();
         drop(registry_ref); // unborrow the registry, before running any listeners
         Some(move |event: &Event| {
             for l in listeners {
@@ -151,37 +163,45 @@ impl Registry {
         })
     }
 
-    /// Register all passed listeners under ID
-    fn register(&mut self, root: &BSubtree, id: u32, listeners: &[Option<Rc<dyn Listener>>]) {
-        let mut by_desc =
-            HashMap::<EventDescriptor, Vec<Rc<dyn Listener>>>::with_capacity(listeners.len());
+    /// Adds `listeners` to `by_desc`, making sure the root handles their events.
+    fn add(root: &BSubtree, by_desc: &mut ByEvent, listeners: &[Option<Rc<dyn Listener>>]) {
         for l in listeners.iter().filter_map(|l| l.as_ref()).cloned() {
             let desc = EventDescriptor::from(l.deref());
             root.ensure_handled(&desc);
-            by_desc.entry(desc).or_default().push(l);
+            match by_desc.iter_mut().find(|(d, _)| *d == desc) {
+                Some((_, same)) => same.push(l),
+                None => by_desc.push((desc, vec![l])),
+            }
         }
-        self.by_id.insert(id, by_desc);
+    }
+
+    /// Register all passed listeners under ID
+    fn register(&mut self, root: &BSubtree, id: u32, listeners: &[Option<Rc<dyn Listener>>]) {
+        let mut by_desc = ByEvent::with_capacity(listeners.len());
+        Self::add(root, &mut by_desc, listeners);
+        match self.position(id) {
+            Ok(at) => self.by_id[at].1 = by_desc,
+            Err(at) => self.by_id.insert(at, (id, by_desc)),
+        }
     }
 
     /// Patch an already registered set of handlers
     fn patch(&mut self, root: &BSubtree, id: &u32, listeners: &[Option<Rc<dyn Listener>>]) {
-        if let Some(by_desc) = self.by_id.get_mut(id) {
+        if let Ok(at) = self.position(*id) {
+            let by_desc = &mut self.by_id[at].1;
             // Keeping empty vectors is fine. Those don't do much and should happen rarely.
-            for v in by_desc.values_mut() {
+            for (_, v) in by_desc.iter_mut() {
                 v.clear()
             }
-
-            for l in listeners.iter().filter_map(|l| l.as_ref()).cloned() {
-                let desc = EventDescriptor::from(l.deref());
-                root.ensure_handled(&desc);
-                by_desc.entry(desc).or_default().push(l);
-            }
+            Self::add(root, by_desc, listeners);
         }
     }
 
     /// Unregister any existing listeners for ID
     fn unregister(&mut self, id: &u32) {
-        self.by_id.remove(id);
+        if let Ok(at) = self.position(*id) {
+            self.by_id.remove(at);
+        }
     }
 
     /// Set unique listener ID onto element and return it
