@@ -20,6 +20,7 @@
 //! ([`SidSource`]): the machine itself does no I/O, so it is deterministic in tests.
 
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use kefu_protocol::chat::{
     BotTurn, START_PATH, STOP_PATH, StartRequest, StopRequest, TRIGGER_PATH, TriggerRequest,
@@ -187,7 +188,9 @@ pub struct Outgoing {
 /// What a transport hands back for an [`Outgoing`].
 pub type Delivery = Result<BotTurn, Failure>;
 
-/// What happened, for the host to show.
+/// What happened, for the host to show. A bot turn is shared (`Rc`), not copied, when the event
+/// is: the session keeps each event for late listeners and hands each listener its own, and a
+/// deep copy of a turn cost the widget's wasm about 2.5 KB.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// The session started (or restarted) with this id.
@@ -198,13 +201,13 @@ pub enum Event {
         restarted: bool,
     },
     /// Show a prompt (then acknowledge it, unless acknowledging automatically).
-    Say(Box<BotTurn>),
+    Say(Rc<BotTurn>),
     /// The platform waits for the user.
     Wait,
     /// The session is over.
-    Finish(Box<BotTurn>),
+    Finish(Rc<BotTurn>),
     /// The session was handed to a human agent.
-    Transfer(Box<BotTurn>),
+    Transfer(Rc<BotTurn>),
     /// A message was accepted for sending.
     MessageQueued {
         /// Its id.
@@ -611,7 +614,7 @@ impl Conversation {
                 self.phase = Phase::BotSpeaking;
                 self.pending_prompt = Some(turn.prompt_id.clone());
                 self.ack = self.options.auto_acknowledge.then(|| turn.prompt_id.clone());
-                self.events.push_back(Event::Say(Box::new(turn)));
+                self.events.push_back(Event::Say(Rc::new(turn)));
             }
             Cmd::Wait => {
                 self.phase = Phase::WaitingForUser;
@@ -619,12 +622,12 @@ impl Conversation {
             }
             Cmd::Finish => {
                 self.phase = Phase::Finished;
-                self.events.push_back(Event::Finish(Box::new(turn)));
+                self.events.push_back(Event::Finish(Rc::new(turn)));
                 self.fail_queued(&ClientError::WrongPhase { action: "send a message", phase: "finished" });
             }
             Cmd::Transfer => {
                 self.phase = Phase::Transferred;
-                self.events.push_back(Event::Transfer(Box::new(turn)));
+                self.events.push_back(Event::Transfer(Rc::new(turn)));
                 self.fail_queued(&ClientError::WrongPhase { action: "send a message", phase: "transferred" });
             }
             other => {

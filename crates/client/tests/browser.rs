@@ -82,7 +82,7 @@ fn says(session: &ChatSession) -> Vec<String> {
     session
         .history()
         .into_iter()
-        .filter_map(|e| if let Event::Say(t) = e { Some(t.prompt) } else { None })
+        .filter_map(|e| if let Event::Say(t) = e { Some(t.prompt.clone()) } else { None })
         .collect()
 }
 
@@ -345,7 +345,7 @@ async fn documented_errors_a_wrong_prompt_resynchronises() {
     let prompt = session
         .history()
         .into_iter()
-        .find_map(|e| if let Event::Say(t) = e { Some(t.prompt_id) } else { None })
+        .find_map(|e| if let Event::Say(t) = e { Some(t.prompt_id.clone()) } else { None })
         .expect("a prompt");
     // Someone else acknowledged it: our acknowledgement is now of a stale prompt.
     let aside = post_aside(
@@ -368,7 +368,7 @@ async fn documented_errors_a_wrong_prompt_resynchronises() {
             .history()
             .into_iter()
             .rev()
-            .find_map(|e| if let Event::Say(t) = e { Some(t.prompt_id) } else { None });
+            .find_map(|e| if let Event::Say(t) = e { Some(t.prompt_id.clone()) } else { None });
         if let Some(id) = pending {
             let _ = session.acknowledge(&id);
         }
