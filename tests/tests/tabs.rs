@@ -89,3 +89,49 @@ async fn tabs_of_another_bot_keep_their_own_conversation() {
     assert_eq!(browser.count(".kefu-user").await, 0);
     browser.close().await;
 }
+
+/// The `rating` events this tab's page was told of, as `[score, comment]` pairs.
+async fn ratings(browser: &Browser) -> serde_json::Value {
+    browser
+        .js("return (window.kefuEvents || []).filter((e) => e.type === 'rating')
+            .map((e) => [e.detail.score, e.detail.comment]);")
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rating_shows_in_every_tab_and_an_answer_in_one_is_told_once() {
+    let (stack, browser) = open_page(DESKTOP, "h5.html").await;
+    let first = browser.client.window().await.expect("a window");
+    browser.open_launcher().await;
+    let second = browser.client.new_window(true).await.expect("a new tab").handle;
+    browser.client.switch_to_window(second.clone()).await.expect("switched");
+    browser.visit(&stack, "h5.html").await;
+    browser.open_launcher().await;
+    browser.say("没有其他问题，再见").await;
+    // The following tab offers the rating the leader offers.
+    browser.wait_count("the rating in the second tab", ".kefu-rating input[type=radio]", |n| n == 5).await;
+    browser.click(".kefu-rating-option:nth-of-type(5) input").await;
+    browser
+        .js("const box = document.querySelector('.kefu-rating-comment'); box.value = '两个窗口都行';
+             box.dispatchEvent(new Event('input', { bubbles: true })); return true;")
+        .await;
+    browser.click(".kefu-rating-send").await;
+    browser.wait_count("the thanks in the second tab", ".kefu-rating-thanks[role=status]", |n| n == 1).await;
+    assert_eq!(browser.count(".kefu-rating").await, 0, "the form is gone here");
+    assert_eq!(
+        ratings(&browser).await,
+        serde_json::json!([]),
+        "this tab's page is not told: the leader's is"
+    );
+    browser.screenshot("tabs-rating-follower-1280x800").await;
+
+    browser.client.switch_to_window(first).await.expect("switched");
+    browser.wait_count("the thanks in the first tab", ".kefu-rating-thanks[role=status]", |n| n == 1).await;
+    assert_eq!(browser.count(".kefu-rating").await, 0, "answered in the other tab: not asked here");
+    assert_eq!(
+        ratings(&browser).await,
+        serde_json::json!([[5, "两个窗口都行"]]),
+        "the leader's page is told once, with the score and comment chosen in the other tab"
+    );
+    browser.close().await;
+}

@@ -13,7 +13,7 @@ use kefu_protocol::Sid;
 use wasm_bindgen::JsValue;
 
 use crate::options::WidgetOptions;
-use crate::state::Mode;
+use crate::state::{Mode, Rating, State};
 use crate::transcript::{Entry, Notice, RESTORED, Status, Suggestion};
 
 /// At most this many lines are kept; older ones are dropped.
@@ -83,30 +83,57 @@ pub fn save(key: &str, saved: &Saved) {
     }
 }
 
-/// The conversation as the leading tab tells the others: `saved` with `mode` and
-/// `suggestions`, as JSON text.
-pub fn share(saved: &Saved, mode: Mode, suggestions: &[Suggestion]) -> String {
+/// The leading tab's conversation as the other tabs mirror it ([`share`], [`shared`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shared {
+    /// The transcript and the session to continue.
+    pub saved: Saved,
+    /// The leader's mode.
+    pub mode: Mode,
+    /// The leader's suggestions.
+    pub suggestions: Vec<Suggestion>,
+    /// The rating's step (offered reads as an empty form).
+    pub rating: Rating,
+    /// Whether the leader shows the error banner.
+    pub error: bool,
+}
+
+/// The conversation as the leading tab tells the others: what [`save`] keeps, with the mode,
+/// the suggestions, the rating's step and whether the error banner shows.
+pub fn share(saved: &Saved, state: &State) -> String {
     let root = to_js(saved);
-    let mode = match mode {
+    let put = |key: &str, value: &JsValue| {
+        let _ = Reflect::set(&root, &JsValue::from_str(key), value);
+    };
+    let mode = match state.mode() {
         Mode::Waiting => "w",
         Mode::Idle => "i",
         Mode::Ended => "e",
         Mode::Expired => "x",
     };
-    let _ = Reflect::set(&root, &JsValue::from_str("mode"), &JsValue::from_str(mode));
+    put("mode", &JsValue::from_str(mode));
     let list = Array::new();
-    for suggestion in suggestions {
+    for suggestion in state.suggestions() {
         list.push(&Array::of2(
             &JsValue::from_str(&suggestion.title),
             &JsValue::from_str(&suggestion.question),
         ));
     }
-    let _ = Reflect::set(&root, &JsValue::from_str("sugg"), &list);
+    put("sugg", &list);
+    // Offered is `rate`, as saved; answered is told apart too, so every tab thanks alike.
+    match state.rating() {
+        Rating::Rated => put("rated", &JsValue::from_str("t")),
+        Rating::Skipped => put("rated", &JsValue::from_str("k")),
+        Rating::None | Rating::Asked { .. } => {}
+    }
+    if state.error().is_some() {
+        put("err", &JsValue::TRUE);
+    }
     JSON::stringify(&root).ok().and_then(|t| t.as_string()).unwrap_or_default()
 }
 
 /// What [`share`] wrote, if readable.
-pub fn shared(text: &str) -> Option<(Saved, Mode, Vec<Suggestion>)> {
+pub fn shared(text: &str) -> Option<Shared> {
     let root = JSON::parse(text).ok()?;
     let saved = from_js(&root)?;
     let mode = match self::text(&root, "mode").as_deref() {
@@ -125,7 +152,14 @@ pub fn shared(text: &str) -> Option<(Saved, Mode, Vec<Suggestion>)> {
             Some(Suggestion { title: pair.get(0).as_string()?, question: pair.get(1).as_string()? })
         })
         .collect();
-    Some((saved, mode, suggestions))
+    let rating = match self::text(&root, "rated").as_deref() {
+        _ if saved.rating_asked => Rating::Asked { score: None, comment: String::new() },
+        Some("t") => Rating::Rated,
+        Some("k") => Rating::Skipped,
+        _ => Rating::None,
+    };
+    let error = Reflect::get(&root, &JsValue::from_str("err")).is_ok_and(|v| v.is_truthy());
+    Some(Shared { saved, mode, suggestions, rating, error })
 }
 
 /// What was saved under `key`, if anything readable.

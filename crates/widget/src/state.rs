@@ -86,7 +86,8 @@ pub enum Action {
         touch: bool,
     },
     /// The leading tab's conversation, shown in this one (which does not lead): its lines,
-    /// suggestions and mode; the new bot lines are announced when `announce` (not on joining).
+    /// suggestions, mode, rating step and error banner; the new bot lines are announced when
+    /// `announce` (not on joining).
     Mirror {
         /// The leader's lines.
         entries: Vec<Entry>,
@@ -94,6 +95,10 @@ pub enum Action {
         suggestions: Vec<Suggestion>,
         /// The leader's mode.
         mode: Mode,
+        /// The leader's rating step (a form being filled in here stays while it is offered).
+        rating: Rating,
+        /// Whether the leader shows the error banner.
+        error: bool,
         /// Whether to announce the bot lines that are new here.
         announce: bool,
     },
@@ -308,7 +313,7 @@ impl State {
                 return vec![if action == Action::Copy { Effect::Copy } else { Effect::Download }];
             }
             Action::Kept(worked) => self.kept = Some(worked),
-            Action::Mirror { entries, suggestions, mode, announce } => {
+            Action::Mirror { entries, suggestions, mode, rating, error, announce } => {
                 if announce {
                     let new = entries.get(self.entries.len()..).unwrap_or_default();
                     for entry in new {
@@ -323,6 +328,13 @@ impl State {
                 self.entries = entries;
                 self.suggestions = suggestions;
                 self.mode = mode;
+                let filling = matches!(self.rating, Rating::Asked { .. });
+                if !(filling && matches!(rating, Rating::Asked { .. })) {
+                    self.rating = rating;
+                }
+                if error != self.error.is_some() {
+                    self.error = error.then(String::new);
+                }
             }
             Action::Input(text) => return vec![Effect::Send { text, draft: false }],
             Action::RatePick(picked) => {
@@ -526,8 +538,8 @@ mod tests {
 
     const SID: &str = "0123456789abcdef0123456789abcdef";
 
-    fn turn(cmd: Cmd, prompt: &str) -> Box<BotTurn> {
-        Box::new(BotTurn {
+    fn turn(cmd: Cmd, prompt: &str) -> std::rc::Rc<BotTurn> {
+        std::rc::Rc::new(BotTurn {
             sid: "s".into(),
             cmd,
             prompt: prompt.into(),
@@ -566,7 +578,7 @@ mod tests {
         assert_eq!(s.mode(), Mode::Waiting);
         started(&mut s, false);
         let mut say = turn(Cmd::Say, "您好");
-        say.relation_list = vec![
+        std::rc::Rc::get_mut(&mut say).expect("not shared yet").relation_list = vec![
             Relation { relation_title: "如何付款".into(), question_name: "付款方式".into() },
             Relation { relation_title: String::new(), question_name: "强制执行".into() },
             Relation { relation_title: "empty".into(), question_name: " ".into() },
@@ -726,6 +738,8 @@ mod tests {
             entries: state.entries().to_vec(),
             suggestions: vec![Suggestion { title: "付款".into(), question: "怎么付钱".into() }],
             mode: state.mode(),
+            rating: state.rating().clone(),
+            error: state.error().is_some(),
             announce,
         };
         assert!(s.reduce(mirror(&leader, false), "10:00").is_empty());
@@ -745,6 +759,35 @@ mod tests {
         );
         assert!(s.reduce(Action::Lead, "10:01").is_empty());
         assert!(s.reduce(Action::Tab(TabMessage::Hello), "10:01").is_empty());
+    }
+
+    #[test]
+    fn a_mirror_shows_the_leaders_rating_and_banner_and_keeps_a_form_being_filled_in() {
+        let mirror = |rating: Rating, error: bool| Action::Mirror {
+            entries: Vec::new(),
+            suggestions: Vec::new(),
+            mode: Mode::Ended,
+            rating,
+            error,
+            announce: false,
+        };
+        let asked = || Rating::Asked { score: None, comment: String::new() };
+        let mut s = State::new();
+        s.reduce(mirror(asked(), false), "10:00");
+        assert_eq!(s.rating(), &asked(), "the leader offers the rating: so does this tab");
+        s.reduce(Action::RatePick(4), "10:00");
+        s.reduce(Action::RateComment("好".into()), "10:00");
+        s.reduce(mirror(asked(), true), "10:00");
+        assert_eq!(
+            s.rating(),
+            &Rating::Asked { score: Some(4), comment: "好".into() },
+            "what the visitor chose here stays while the leader still offers it"
+        );
+        assert!(s.error().is_some(), "the leader's banner shows here too");
+        s.reduce(mirror(Rating::Rated, false), "10:01");
+        assert_eq!((s.rating(), s.error()), (&Rating::Rated, None), "answered (here or there): thanked");
+        s.reduce(mirror(Rating::Skipped, false), "10:01");
+        assert_eq!(s.rating(), &Rating::Skipped);
     }
 
     #[test]

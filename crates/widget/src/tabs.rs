@@ -26,6 +26,24 @@ pub enum TabMessage {
     },
     /// A follower's visitor asked for a new conversation; the leader starts it.
     Restart,
+    /// A follower's visitor asked to resend a message that failed; the leader resends it. The
+    /// line is counted from the end of the transcript (1 is the last line): the follower mirrors
+    /// the leader's last lines, not its message ids.
+    Resend {
+        /// The line's place, counted from the end.
+        from_end: usize,
+    },
+    /// A follower's visitor pressed the error banner's retry; the leader retries.
+    Retry,
+    /// A follower's visitor sent the rating; the leader tells the page and `rating-url`.
+    Rate {
+        /// The score, 1 to 5.
+        score: u8,
+        /// The comment (may be empty).
+        comment: String,
+    },
+    /// A follower's visitor skipped the rating; the leader stops offering it.
+    SkipRating,
     /// The leader's chat changed (a prompt, a notice, a delivery): followers redraw from it.
     Update {
         /// The shared conversation after the change, as JSON text.
@@ -34,17 +52,28 @@ pub enum TabMessage {
 }
 
 impl TabMessage {
-    /// The message as the channel carries it: a letter for its kind, then its text (no JSON
-    /// codec for a few bytes of framing).
+    /// The message as the channel carries it: a letter for its kind (a rating's score, 1 to 5,
+    /// stands for its kind), then its text (no JSON codec for a few bytes of framing).
     pub fn encode(&self) -> String {
+        let number;
         let (kind, text) = match self {
             TabMessage::Hello => ('h', ""),
             TabMessage::Snapshot { saved } => ('s', saved.as_str()),
             TabMessage::Input { text } => ('i', text.as_str()),
             TabMessage::Restart => ('r', ""),
+            TabMessage::Resend { from_end } => {
+                number = from_end.to_string();
+                ('e', number.as_str())
+            }
+            TabMessage::Retry => ('y', ""),
+            TabMessage::Rate { score, comment } => (char::from(b'0' + score.clamp(&1, &5)), comment.as_str()),
+            TabMessage::SkipRating => ('k', ""),
             TabMessage::Update { saved } => ('u', saved.as_str()),
         };
-        format!("kefu{kind}{text}")
+        let mut message = String::from("kefu");
+        message.push(kind);
+        message.push_str(text);
+        message
     }
 
     /// A message from the channel; `None` for anything that is not one (another version's, a
@@ -57,6 +86,10 @@ impl TabMessage {
         Some(match kind {
             'h' if text.is_empty() => TabMessage::Hello,
             'r' if text.is_empty() => TabMessage::Restart,
+            'y' if text.is_empty() => TabMessage::Retry,
+            'k' if text.is_empty() => TabMessage::SkipRating,
+            'e' => TabMessage::Resend { from_end: text.parse().ok().filter(|n| *n > 0)? },
+            '1'..='5' => TabMessage::Rate { score: kind as u8 - b'0', comment: text },
             's' if !text.is_empty() => TabMessage::Snapshot { saved: text },
             'i' if !text.is_empty() => TabMessage::Input { text },
             'u' if !text.is_empty() => TabMessage::Update { saved: text },
@@ -224,12 +257,20 @@ mod tests {
             TabMessage::Snapshot { saved: "{\"entries\":[]}".into() },
             TabMessage::Input { text: "你好\nkefuh".into() },
             TabMessage::Restart,
+            TabMessage::Resend { from_end: 7 },
+            TabMessage::Retry,
+            TabMessage::Rate { score: 4, comment: "很好\n5".into() },
+            TabMessage::Rate { score: 1, comment: String::new() },
+            TabMessage::SkipRating,
             TabMessage::Update { saved: "{}".into() },
         ] {
             assert_eq!(TabMessage::decode(&message.encode()), Some(message));
         }
         assert_eq!(TabMessage::Hello.encode(), "kefuh");
-        for other in ["", "null", "42", "{}", "kefu", "kefux", "kefui", "kefuhx", "h", "\u{0}"] {
+        for other in [
+            "", "null", "42", "{}", "kefu", "kefux", "kefui", "kefuhx", "h", "\u{0}", "kefue", "kefue0",
+            "kefue-1", "kefuex", "kefu0", "kefu6", "kefuyx", "kefukx",
+        ] {
             assert_eq!(TabMessage::decode(other), None, "{other:?}");
         }
     }

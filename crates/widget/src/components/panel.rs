@@ -135,6 +135,10 @@ impl Component for Panel {
             Action::Tab(message) => return self.hear(ctx, message),
             _ => {}
         }
+        if let Some(message) = self.forwarded(&action) {
+            self.tabs.post(&message);
+            return false;
+        }
         // Typing changes only the message box, which shows it already; closing is the page's;
         // the kind of the last input shows nowhere.
         let quiet = matches!(

@@ -30,7 +30,39 @@ impl Panel {
 
     /// The conversation as the other tabs are told it.
     fn share(&self, saved: persist::Saved) -> String {
-        persist::share(&saved, self.state.mode(), self.state.suggestions())
+        persist::share(&saved, &self.state)
+    }
+
+    /// What a tab that does not lead hands to the leader instead of doing itself: sending or
+    /// skipping the rating (the leader tells the page, once), the banner's retry and a resend
+    /// (the leader has the session). `None` for what it does itself.
+    pub(super) fn forwarded(&self, action: &Action) -> Option<TabMessage> {
+        if self.leading {
+            return None;
+        }
+        match action {
+            Action::RateSend => match self.state.rating() {
+                Rating::Asked { score: Some(score), comment } => {
+                    Some(TabMessage::Rate { score: *score, comment: comment.clone() })
+                }
+                _ => None,
+            },
+            Action::RateSkip => Some(TabMessage::SkipRating),
+            Action::Retry => Some(TabMessage::Retry),
+            Action::Resend(index) => {
+                let from_end = self.state.entries().len().checked_sub(*index).filter(|n| *n > 0)?;
+                Some(TabMessage::Resend { from_end })
+            }
+            _ => None,
+        }
+    }
+
+    /// Carries out `action` here, as this tab's own, and saves (and shares) what changed.
+    fn act(&mut self, ctx: &Context<Self>, action: Action) {
+        for effect in self.state.reduce(action, &clock()) {
+            self.run(ctx, effect);
+        }
+        self.dirty = true;
     }
 
     /// What another tab said: the leader answers and acts, the others mirror.
@@ -52,15 +84,39 @@ impl Panel {
                 self.run(ctx, Effect::Restart);
                 true
             }
+            TabMessage::Resend { from_end } if self.leading => {
+                let Some(index) = self.state.entries().len().checked_sub(from_end) else { return false };
+                self.act(ctx, Action::Resend(index));
+                true
+            }
+            TabMessage::Retry if self.leading => {
+                self.act(ctx, Action::Retry);
+                true
+            }
+            TabMessage::Rate { score, comment } if self.leading => {
+                for action in [Action::RatePick(score), Action::RateComment(comment), Action::RateSend] {
+                    self.act(ctx, action);
+                }
+                true
+            }
+            TabMessage::SkipRating if self.leading => {
+                self.act(ctx, Action::RateSkip);
+                true
+            }
             TabMessage::Snapshot { saved: shared } | TabMessage::Update { saved: shared }
                 if !self.leading =>
             {
-                let Some((saved, mode, suggestions)) = persist::shared(&shared) else { return false };
+                let Some(persist::Shared { saved, mode, suggestions, rating, error }) =
+                    persist::shared(&shared)
+                else {
+                    return false;
+                };
                 // Only what is new since the first mirror is read out, not the history.
                 let announce = std::mem::replace(&mut self.mirrored, true);
                 self.resume = saved.sid;
                 let entries = saved.entries;
-                self.state.reduce(Action::Mirror { entries, suggestions, mode, announce }, &clock());
+                let mirror = Action::Mirror { entries, suggestions, mode, rating, error, announce };
+                self.state.reduce(mirror, &clock());
                 self.dirty = true;
                 true
             }
