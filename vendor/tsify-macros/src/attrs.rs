@@ -17,6 +17,8 @@ pub struct TsifyContainerAttrs {
 
     /// Whether the type should be wrapped in a Typescript namespace.
     pub namespace: bool,
+    /// KEFU PATCH: the declaration describes the serialized form (see KEFU-PATCH.md).
+    pub output: bool,
     /// Information about how the type should be serialized.
     pub ty_config: TypeGenerationConfig,
 
@@ -62,6 +64,7 @@ impl TsifyContainerAttrs {
             from_wasm_abi_span: None,
             into_wasm_abi_span: None,
             namespace: false,
+            output: false,
             ty_config: TypeGenerationConfig::default(),
         };
 
@@ -132,6 +135,11 @@ impl TsifyContainerAttrs {
                         return Err(meta.error("duplicate attribute"));
                     }
                     attrs.namespace = true;
+                    return Ok(());
+                }
+
+                if meta.path.is_ident("output") {
+                    attrs.output = true;
                     return Ok(());
                 }
 

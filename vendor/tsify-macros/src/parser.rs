@@ -268,7 +268,12 @@ impl<'a> Parser<'a> {
                 TsTypeElement {
                     key,
                     type_ann,
-                    optional: optional || !default_is_none,
+                    // KEFU PATCH: in an `output` type, only `skip_serializing_if` makes a field optional.
+                    optional: if self.container.attrs.output {
+                        optional || field.attrs.skip_serializing_if().is_some()
+                    } else {
+                        optional || !default_is_none
+                    },
                     comments,
                 }
             })
