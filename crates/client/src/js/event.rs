@@ -139,7 +139,7 @@ pub enum ChatEvent {
         suggestions: Vec<Suggestion>,
         /// The session's variables (`g_vars`); empty when the turn has none.
         #[tsify(type = "Record<string, unknown>")]
-        vars: serde_json::Map<String, serde_json::Value>,
+        vars: std::collections::BTreeMap<String, serde_json::Value>,
         /// The data that travels with the session (`user_data`), `null` when the turn has none.
         user_data: Option<String>,
         /// How the bot chose this prompt (`debug_info`), `null` when the turn has none.
@@ -209,7 +209,7 @@ impl ChatEvent {
                         question: question.to_owned(),
                     })
                     .collect(),
-                vars: turn.ext.as_ref().map(|e| e.g_vars.clone().into_iter().collect()).unwrap_or_default(),
+                vars: turn.ext.as_ref().map(|e| e.g_vars.clone()).unwrap_or_default(),
                 user_data: turn.ext.as_ref().and_then(|e| e.user_data.clone()),
                 debug_info: turn.debug_info.clone(),
             },
