@@ -147,7 +147,7 @@ impl RecordsQuery {
 }
 
 /// One row of records/list.
-#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify), tsify(output, missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallRecord {
@@ -206,7 +206,7 @@ impl CallRecord {
 }
 
 /// One line of a call's dialogue.
-#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify), tsify(output, missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DialogueLine {
     /// `assistant` or `user`.
@@ -240,7 +240,7 @@ pub struct CallTaskQuery {
 }
 
 /// One row of calltask/list.
-#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify), tsify(output, missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallTask {
@@ -304,7 +304,7 @@ pub struct Ticket {
 }
 
 /// One item of createTasks' `data`.
-#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify), tsify(output, missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedTask {

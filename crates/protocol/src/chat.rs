@@ -190,7 +190,8 @@ pub struct Ext {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DebugInfo {

@@ -140,7 +140,8 @@ impl OutnumForm {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutnumResult {
@@ -201,7 +202,8 @@ pub struct AddTaskRequest {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AddTaskResult {
@@ -238,7 +240,8 @@ pub struct TaskListRequest {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Task {
@@ -288,7 +291,8 @@ pub struct SyncPromptRequest {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BotSummary {
@@ -314,7 +318,8 @@ pub struct FollowedDataRequest {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowedDialog {

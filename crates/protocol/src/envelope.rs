@@ -356,7 +356,8 @@ envelope!(
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {

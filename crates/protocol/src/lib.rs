@@ -31,7 +31,11 @@
 //!
 //! - what the platform answers (`BotSummary`, `Page`, `Task`, …) serializes with camelCase keys
 //!   (`botId`, `pageNo`) and still decodes the documents' names: it is only ever decoded from the
-//!   wire and handed to JavaScript, never sent;
+//!   wire and handed to JavaScript, never sent; its declaration (`#[tsify(output,
+//!   missing_as_null)]`, kefu's patch of tsify-macros, `vendor/tsify-macros/KEFU-PATCH.md`) is
+//!   that of the object JavaScript receives: a field is optional only where serde skips it
+//!   (`skip_serializing_if`; `#[serde(default)]` only makes decoding lenient), and an `Option`
+//!   kept is `T | null`;
 //! - what a page asks for (`AddTaskRequest`, `TaskListRequest`, `CallQuery`, `OutnumForm`, …)
 //!   takes camelCase both ways: it is decoded from JavaScript, and a body the document names in
 //!   snake_case is written with [`snake_case_json`], which gives back the document's keys;

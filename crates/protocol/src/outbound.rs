@@ -32,7 +32,7 @@ pub struct CallRequest {
 }
 
 /// One item of call-v2's `data`: each call succeeds or fails on its own.
-#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify), tsify(output, missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlacedCall {
@@ -137,7 +137,7 @@ impl ConversationLogQuery {
 }
 
 /// One call's transcript in conversation-log's `data`.
-#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify), tsify(output, missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationLog {
@@ -158,7 +158,7 @@ pub struct ConversationLog {
 }
 
 /// One turn of a transcript.
-#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify), tsify(output, missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Turn {
     /// Milliseconds since the Unix epoch.
@@ -199,7 +199,7 @@ impl StatusQuery {
 }
 
 /// status's `data`: one job's state.
-#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify), tsify(output, missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobStatus {

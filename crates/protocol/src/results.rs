@@ -12,7 +12,8 @@ use crate::time::Timestamp;
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaskList {
@@ -24,7 +25,8 @@ pub struct TaskList {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaskSummary {
@@ -48,7 +50,8 @@ pub struct TaskSummary {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StateCount {
@@ -64,7 +67,8 @@ pub struct StateCount {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GradeCount {
@@ -78,7 +82,8 @@ pub struct GradeCount {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallPage {
@@ -92,7 +97,8 @@ pub struct CallPage {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRow {
@@ -140,7 +146,8 @@ pub struct CallRow {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallDetail {
@@ -166,7 +173,8 @@ pub struct CallDetail {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallTurn {
@@ -249,7 +257,8 @@ mod tests {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ContactEntry {
@@ -271,7 +280,8 @@ pub struct ContactEntry {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ContactPage {
@@ -305,7 +315,8 @@ pub struct ContactEdit {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ContactImport {
@@ -319,7 +330,8 @@ pub struct ContactImport {
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RejectedLine {

@@ -11,7 +11,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[cfg_attr(
     all(feature = "js", target_arch = "wasm32"),
     derive(tsify::Tsify),
-    serde(rename_all(serialize = "camelCase"))
+    serde(rename_all(serialize = "camelCase")),
+    tsify(output, missing_as_null)
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedRow {

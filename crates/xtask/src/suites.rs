@@ -291,7 +291,8 @@ fn npm_package_page(tools: &Tools, site: &std::path::Path, proxy_url: &str) -> R
     std::fs::copy(cmd::root().join("crates/client/tests/npm/index.html"), site.join("index.html"))
         .map_err(io)?;
     let profile = std::env::temp_dir().join(format!("kefu-chromium-{}", std::process::id()));
-    let url = format!("{proxy_url}/index.html?token={BROWSER_OPERATOR_TOKEN}");
+    let url =
+        format!("{proxy_url}/index.html?token={BROWSER_OPERATOR_TOKEN}&callback={BROWSER_CALLBACK_TOKEN}");
     println!("$ chromium --headless --dump-dom {url}");
     let out = std::process::Command::new("chromium")
         .args([

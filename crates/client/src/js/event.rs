@@ -108,6 +108,7 @@ mod names {
 /// A suggested follow-up question.
 #[derive(Debug, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[tsify(output, missing_as_null)]
 pub struct Suggestion {
     /// The title to show.
     pub title: String,
@@ -118,6 +119,7 @@ pub struct Suggestion {
 /// What `on(event, callback)` hands the callback. `type` names the event.
 #[derive(Debug, Tsify, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[tsify(output, missing_as_null)]
 pub enum ChatEvent {
     /// The session started (or restarted).
     Started {
@@ -135,14 +137,12 @@ pub enum ChatEvent {
         /// Suggested follow-up questions (those with a question; a blank title shows the
         /// question, as in the widget).
         suggestions: Vec<Suggestion>,
-        /// The session's variables (`g_vars`).
+        /// The session's variables (`g_vars`); empty when the turn has none.
         #[tsify(type = "Record<string, unknown>")]
-        vars: serde_json::Value,
-        /// The data that travels with the session (`user_data`).
-        #[tsify(optional)]
+        vars: std::collections::BTreeMap<String, serde_json::Value>,
+        /// The data that travels with the session (`user_data`), `null` when the turn has none.
         user_data: Option<String>,
-        /// How the bot chose this prompt (`debug_info`).
-        #[tsify(optional)]
+        /// How the bot chose this prompt (`debug_info`), `null` when the turn has none.
         debug_info: Option<kefu_protocol::chat::DebugInfo>,
     },
     /// The platform waits for the user.
@@ -209,7 +209,7 @@ impl ChatEvent {
                         question: question.to_owned(),
                     })
                     .collect(),
-                vars: serde_json::to_value(turn.ext.as_ref().map(|e| &e.g_vars)).unwrap_or_default(),
+                vars: turn.ext.as_ref().map(|e| e.g_vars.clone()).unwrap_or_default(),
                 user_data: turn.ext.as_ref().and_then(|e| e.user_data.clone()),
                 debug_info: turn.debug_info.clone(),
             },
