@@ -190,7 +190,7 @@ pub type Delivery = Result<BotTurn, Failure>;
 
 /// What happened, for the host to show. A bot turn is shared (`Rc`), not copied, when the event
 /// is: the session keeps each event for late listeners and hands each listener its own, and a
-/// deep copy of a turn cost the widget's wasm about 2.5 KB.
+/// deep copy of a turn cost the widget 908 B gzip, 742 B brotli (`cargo xtask size`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// The session started (or restarted) with this id.
