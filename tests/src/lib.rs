@@ -307,6 +307,18 @@ impl Browser {
         element.click().await.unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
     }
 
+    /// Answers the offered rating: chooses `score` (1 to 5), types `comment` and sends it.
+    pub async fn rate(&self, score: u8, comment: &str) {
+        self.click(&format!(".kefu-rating-option:nth-of-type({score}) input")).await;
+        let script = format!(
+            "const box = document.querySelector('.kefu-rating-comment'); box.value = {};
+             box.dispatchEvent(new Event('input', {{ bubbles: true }})); return true;",
+            Value::from(comment)
+        );
+        self.js(&script).await;
+        self.click(".kefu-rating-send").await;
+    }
+
     /// Types `text` into the message box and presses Enter.
     pub async fn say(&self, text: &str) {
         let input = self.client.find(Locator::Css(".kefu-input")).await.expect("a message box");

@@ -56,12 +56,7 @@ async fn a_rating_after_the_end_is_an_event_and_a_post_and_is_not_asked_again() 
     browser.wait_count("the rating after the reload", ".kefu-rating input[type=radio]", |n| n == 5).await;
     browser.screenshot("rating-1280x800").await;
 
-    browser.click(".kefu-rating-option:nth-of-type(4) input").await;
-    browser
-        .js("const box = document.querySelector('.kefu-rating-comment'); box.value = '很耐心';
-             box.dispatchEvent(new Event('input', { bubbles: true })); return true;")
-        .await;
-    browser.click(".kefu-rating-send").await;
+    browser.rate(4, "很耐心").await;
     browser.wait_count("the thanks", ".kefu-rating-thanks[role=status]", |n| n == 1).await;
     let event = browser
         .js_until(

@@ -1,7 +1,8 @@
 //! Several tabs, one conversation (issue 19 item 1): two tabs of one browser show the same
 //! transcript, only the leading one talks to the platform, and closing it hands over.
 
-use kefu_e2e::{Browser, DESKTOP, open_page};
+use fantoccini::wd::WindowHandle;
+use kefu_e2e::{Browser, DESKTOP, Stack, open_page};
 
 /// How many tabs this origin's `localStorage` lists as showing a conversation (the loader's
 /// list, which spares a new tab's early start the Web Locks when it is empty).
@@ -23,17 +24,23 @@ async fn last_sid(browser: &Browser) -> Option<String> {
     browser.js(script).await.as_str().map(str::to_owned)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_tabs_share_one_conversation_and_the_second_takes_over() {
+/// `h5.html` with its chat open in a first tab, which leads, then in a second tab of the same
+/// browser, which follows and is the one shown: the stack, the browser and both tabs.
+async fn two_tabs() -> (Stack, Browser, WindowHandle, WindowHandle) {
     let (stack, browser) = open_page(DESKTOP, "h5.html").await;
     let first = browser.client.window().await.expect("a window");
     browser.open_launcher().await;
-
     let second = browser.client.new_window(true).await.expect("a new tab").handle;
     browser.client.switch_to_window(second.clone()).await.expect("switched");
     browser.visit(&stack, "h5.html").await;
-    // The second tab shows the leader's welcome, not a welcome of its own.
     browser.open_launcher().await;
+    (stack, browser, first, second)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_share_one_conversation_and_the_second_takes_over() {
+    let (stack, browser, first, second) = two_tabs().await;
+    // The second tab shows the leader's welcome, not a welcome of its own.
     browser.say("怎么付钱").await;
     browser.wait_count("the answer in the second tab", ".kefu-suggestion", |n| n > 0).await;
     let bots = browser.count(".kefu-bot").await;
@@ -100,22 +107,11 @@ async fn ratings(browser: &Browser) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rating_shows_in_every_tab_and_an_answer_in_one_is_told_once() {
-    let (stack, browser) = open_page(DESKTOP, "h5.html").await;
-    let first = browser.client.window().await.expect("a window");
-    browser.open_launcher().await;
-    let second = browser.client.new_window(true).await.expect("a new tab").handle;
-    browser.client.switch_to_window(second.clone()).await.expect("switched");
-    browser.visit(&stack, "h5.html").await;
-    browser.open_launcher().await;
+    let (_stack, browser, first, _second) = two_tabs().await;
     browser.say("没有其他问题，再见").await;
     // The following tab offers the rating the leader offers.
     browser.wait_count("the rating in the second tab", ".kefu-rating input[type=radio]", |n| n == 5).await;
-    browser.click(".kefu-rating-option:nth-of-type(5) input").await;
-    browser
-        .js("const box = document.querySelector('.kefu-rating-comment'); box.value = '两个窗口都行';
-             box.dispatchEvent(new Event('input', { bubbles: true })); return true;")
-        .await;
-    browser.click(".kefu-rating-send").await;
+    browser.rate(5, "两个窗口都行").await;
     browser.wait_count("the thanks in the second tab", ".kefu-rating-thanks[role=status]", |n| n == 1).await;
     assert_eq!(browser.count(".kefu-rating").await, 0, "the form is gone here");
     assert_eq!(
