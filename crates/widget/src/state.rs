@@ -529,6 +529,8 @@ impl State {
 
 #[cfg(test)]
 mod tests {
+    use std::rc::Rc;
+
     use kefu_client::{ClientError, Failure};
     use kefu_protocol::chat::Relation;
     use kefu_protocol::{Cmd, Sid};
@@ -538,8 +540,8 @@ mod tests {
 
     const SID: &str = "0123456789abcdef0123456789abcdef";
 
-    fn turn(cmd: Cmd, prompt: &str) -> std::rc::Rc<BotTurn> {
-        std::rc::Rc::new(BotTurn {
+    fn turn(cmd: Cmd, prompt: &str) -> Rc<BotTurn> {
+        Rc::new(BotTurn {
             sid: "s".into(),
             cmd,
             prompt: prompt.into(),
@@ -578,7 +580,7 @@ mod tests {
         assert_eq!(s.mode(), Mode::Waiting);
         started(&mut s, false);
         let mut say = turn(Cmd::Say, "您好");
-        std::rc::Rc::get_mut(&mut say).expect("not shared yet").relation_list = vec![
+        Rc::get_mut(&mut say).expect("not shared yet").relation_list = vec![
             Relation { relation_title: "如何付款".into(), question_name: "付款方式".into() },
             Relation { relation_title: String::new(), question_name: "强制执行".into() },
             Relation { relation_title: "empty".into(), question_name: " ".into() },
