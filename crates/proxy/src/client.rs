@@ -49,15 +49,18 @@ pub(crate) struct UpstreamClient {
 }
 
 impl UpstreamClient {
-    /// A client whose exchanges time out after `timeout` (connecting after at most 5 s).
-    pub(crate) fn new(timeout: Duration) -> Result<UpstreamClient, ConfigError> {
+    /// A client whose exchanges time out after `timeout` (connecting after at most 5 s), and
+    /// whose TLS trusts the webpki roots and the `extra` authorities ([`crate::trust`]).
+    pub(crate) fn new(
+        timeout: Duration,
+        extra: &[rustls::pki_types::CertificateDer<'static>],
+    ) -> Result<UpstreamClient, ConfigError> {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(timeout.min(Duration::from_secs(5))));
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-            .map_err(|e| ConfigError(format!("TLS: {e}")))?
+            .with_tls_config(crate::trust::client_config(crate::trust::roots(extra)?)?)
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);

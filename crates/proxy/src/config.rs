@@ -138,6 +138,9 @@ pub struct Config {
     pub recording_link_ttl: Duration,
     /// A kefu-sandbox's URL: turns on `POST /kefu/v1/sandbox/inbound`, which goes there only.
     pub sandbox_url: Option<String>,
+    /// Certificate authorities TLS to the upstreams trusts besides the webpki roots (from
+    /// `upstream-ca-file`; none by default).
+    pub upstream_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
 }
 
 impl Config {
@@ -173,6 +176,7 @@ impl Config {
             recording_key: None,
             recording_link_ttl: Duration::from_secs(DEFAULT_RECORDING_LINK_SECS),
             sandbox_url: None,
+            upstream_roots: Vec::new(),
         }
     }
 

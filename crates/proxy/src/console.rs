@@ -23,7 +23,7 @@ pub fn mounts(
     config: &Config,
     receiver: Option<&kefu_callbacks::Receiver>,
 ) -> Result<Vec<Mount>, ConfigError> {
-    let client = UpstreamClient::new(config.upstream_timeout)?;
+    let client = UpstreamClient::new(config.upstream_timeout, &config.upstream_roots)?;
     let routes = kefu_operator::routes(&settings(config), Arc::new(client), receiver)
         .map_err(|e| ConfigError(e.to_string()))?;
     Ok(routes

@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use bytes::{Buf, Bytes, BytesMut};
+use rustls::pki_types::CertificateDer;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Sleep;
@@ -35,6 +36,7 @@ use tokio_rustls::client::TlsStream;
 
 use crate::client::{Answer, Failure};
 use crate::error::ConfigError;
+use crate::trust;
 
 /// Longest a connection is kept idle for reuse: below the keep-alive timeouts of common
 /// servers (Node's 5 s is the shortest).
@@ -93,21 +95,12 @@ enum Attempt {
 
 impl Upstreams {
     /// Exchanges time out after `timeout` (connecting after at most 5 s of it); TLS trusts the
-    /// webpki roots.
-    pub(crate) fn new(timeout: Duration) -> Result<Upstreams, ConfigError> {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        Upstreams::trusting(timeout, roots)
-    }
-
-    /// As [`Upstreams::new`], with TLS trusting `roots` only.
-    fn trusting(timeout: Duration, roots: rustls::RootCertStore) -> Result<Upstreams, ConfigError> {
-        let mut config =
-            rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-                .with_safe_default_protocol_versions()
-                .map_err(|e| ConfigError(format!("TLS: {e}")))?
-                .with_root_certificates(roots)
-                .with_no_client_auth();
+    /// webpki roots and the `extra` authorities ([`crate::trust`]).
+    pub(crate) fn new(
+        timeout: Duration,
+        extra: &[CertificateDer<'static>],
+    ) -> Result<Upstreams, ConfigError> {
+        let mut config = trust::client_config(trust::roots(extra)?)?;
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Upstreams {
             tls: TlsConnector::from(Arc::new(config)),
@@ -693,7 +686,7 @@ mod tests {
     }
 
     fn upstreams() -> Upstreams {
-        Upstreams::new(Duration::from_secs(5)).expect("client")
+        Upstreams::new(Duration::from_secs(5), &[]).expect("client")
     }
 
     #[tokio::test]
@@ -781,7 +774,7 @@ mod tests {
                         held.push(tcp);
                     }
                 });
-                let upstreams = Upstreams::new(Duration::from_millis(300)).expect("client");
+                let upstreams = Upstreams::new(Duration::from_millis(300), &[]).expect("client");
                 for _ in 0..2 {
                     assert_eq!(upstreams.send_request(post(&url), 1024).await.expect("answer").body, "{}");
                     let started = Instant::now();
@@ -846,9 +839,8 @@ mod tests {
             }
         });
         let url = format!("https://localhost:{port}");
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(cert).expect("root");
-        let trusted = Upstreams::trusting(Duration::from_secs(5), roots).expect("client");
+        // Trusted as an extra authority (`upstream-ca-file`), beside the webpki roots.
+        let trusted = Upstreams::new(Duration::from_secs(5), &[cert]).expect("client");
         assert_eq!(trusted.send_request(post(&url), 1024).await.expect("over TLS").body, "{}");
         assert_eq!(trusted.send_request(post(&url), 1024).await.expect("chunked over TLS").body, "{\"a\":1}");
         assert_eq!(accepted.load(Ordering::SeqCst), 1, "one TLS connection for both");

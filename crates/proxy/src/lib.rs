@@ -40,6 +40,7 @@ mod service;
 pub mod settings;
 mod state;
 mod static_files;
+mod trust;
 
 use std::sync::Arc;
 

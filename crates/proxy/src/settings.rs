@@ -154,6 +154,10 @@ pub struct Options {
     /// development only) [default: none].
     #[arg(long)]
     pub sandbox_url: Option<String>,
+    /// A PEM file of certificate authorities that TLS to the upstreams trusts as well as the
+    /// usual (webpki) roots, e.g. a TLS-intercepting egress proxy's [default: none].
+    #[arg(long)]
+    pub upstream_ca_file: Option<PathBuf>,
 }
 
 /// A layer's settings by name (kebab-case), only those it gives.
@@ -291,6 +295,9 @@ pub fn resolve(args: &Options, env: &Options, file: &Options) -> Result<Resolved
         config.recording_link_ttl = Duration::from_secs(secs);
     }
     config.sandbox_url = url(o.sandbox_url);
+    if let Some(path) = o.upstream_ca_file {
+        config.upstream_roots = crate::trust::read_ca_file(&path)?;
+    }
     for url in std::iter::once(&config.platform_url)
         .chain(config.outbound_url.as_ref())
         .chain(config.callcenter_url.as_ref())
@@ -423,7 +430,7 @@ mod tests {
             KEFU_IDLE_TIMEOUT_MS KEFU_BODY_READ_TIMEOUT_MS KEFU_MAX_CONNECTIONS_PER_CLIENT \
             KEFU_MAX_CONNECTIONS KEFU_TRUSTED_PROXIES KEFU_PUBLIC_URL KEFU_RECORDING_BASE \
             KEFU_RECORDING_HOSTS KEFU_RECORDING_KEY KEFU_RECORDING_KEY_FILE KEFU_RECORDING_LINK_SECS \
-            KEFU_SANDBOX_URL";
+            KEFU_SANDBOX_URL KEFU_UPSTREAM_CA_FILE";
         assert_eq!(names, known.split_whitespace().collect::<Vec<_>>());
         assert_eq!(env_name("callcenter-stop-tasks-path"), "KEFU_CALLCENTER_STOP_TASKS_PATH");
         let o = env(&[
@@ -438,6 +445,22 @@ mod tests {
         assert_eq!(o.trusted_proxies, Some(List(vec!["10.0.0.0/8".into(), "192.0.2.1".into()])));
         assert_eq!(o.outbound_url.as_deref(), Some(""), "an empty value is given (and turns the family off)");
         assert_eq!(o.apisecret.as_deref(), Some("-starts-with-a-dash"));
+    }
+
+    #[test]
+    fn an_upstream_ca_file_adds_its_authorities() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("egress-ca.pem");
+        let ca =
+            rcgen::generate_simple_self_signed(vec!["egress.example".to_owned()]).expect("a certificate");
+        std::fs::write(&path, ca.cert.pem()).expect("write");
+        let base = file("apikey = \"k\"\napisecret = \"s\"\n");
+        let none = Options::default();
+        let r = resolve(&none, &none, &base).expect("resolves");
+        assert!(r.config.upstream_roots.is_empty(), "none by default: the webpki roots only");
+        let env = env(&[("KEFU_UPSTREAM_CA_FILE", path.to_str().expect("utf-8"))]).expect("env");
+        let r = resolve(&none, &env, &base).expect("resolves");
+        assert_eq!(r.config.upstream_roots, [ca.cert.der().clone()]);
     }
 
     #[test]
@@ -462,6 +485,10 @@ mod tests {
         assert!(bad("platform-url = \"ftp://x\"").contains("must start with http"));
         assert!(bad("trusted-proxies = [\"nope\"]").contains("trusted proxy \"nope\""));
         assert!(bad("callcenter-stop-tasks-path = \"aicall/stopTasks\"").contains("stop-tasks path"));
+        assert!(
+            bad("upstream-ca-file = \"/nonexistent/ca.pem\"")
+                .contains("cannot read the upstream CA file /nonexistent/ca.pem")
+        );
         assert!(
             !bad("platform-url = \"ftp://x\"").contains("never-in-a-message"),
             "the secret is not in the message"

@@ -57,7 +57,7 @@ impl Proxy {
         if config.max_connections == 0 || config.max_connections_per_client == 0 {
             return Err(ConfigError("connection caps must be at least 1".into()));
         }
-        let upstreams = Upstreams::new(config.upstream_timeout)?;
+        let upstreams = Upstreams::new(config.upstream_timeout, &config.upstream_roots)?;
         let rate_limit = rate_limit::RateLimit::new(config.rate_per_second, config.rate_burst)?;
         let in_flight =
             tokio::sync::Semaphore::new(config.max_concurrency.clamp(1, tokio::sync::Semaphore::MAX_PERMITS));
