@@ -461,6 +461,8 @@ mod tests {
         let env = env(&[("KEFU_UPSTREAM_CA_FILE", path.to_str().expect("utf-8"))]).expect("env");
         let r = resolve(&none, &env, &base).expect("resolves");
         assert_eq!(r.config.upstream_roots, [ca.cert.der().clone()]);
+        let empty = self::env(&[("KEFU_UPSTREAM_CA_FILE", "")]).err().expect("an error").to_string();
+        assert!(empty.contains("KEFU_UPSTREAM_CA_FILE"), "an empty path is refused, naming it: {empty}");
     }
 
     #[test]
