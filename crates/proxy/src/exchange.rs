@@ -855,6 +855,31 @@ mod tests {
     }
 
     #[test]
+    fn a_connection_kept_under_a_runtime_that_ended_is_not_used_under_the_next() {
+        let ok: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+        // The upstream lives on a thread and runtime of its own.
+        let (found, upstream) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                found.send(server(vec![ok, ok, ok]).await).expect("told");
+                std::future::pending::<()>().await;
+            });
+        });
+        let (url, accepted) = upstream.recv().expect("the upstream");
+        let upstreams = upstreams();
+        // Two runtimes one after the other on this thread, as tests and embedders make them.
+        for _ in 0..2 {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let answer = runtime.block_on(upstreams.send_request(post(&url), 1024)).expect("answered");
+            assert_eq!(answer.body, "{}");
+        }
+        assert_eq!(accepted.load(Ordering::SeqCst), 2, "the second runtime opened a connection of its own");
+    }
+
+    #[test]
     fn authorities_split_into_host_and_port() {
         assert_eq!(split_authority("example.com", 443), Some(("example.com", 443)));
         assert_eq!(split_authority("127.0.0.1:8080", 80), Some(("127.0.0.1", 8080)));
