@@ -1,5 +1,5 @@
 //! The upstream HTTP client for answers streamed rather than read whole (the console's
-//! recordings): hyper-util's pooled HTTP/1.1 client, over rustls (ring, Mozilla's roots) for
+//! recordings): hyper-util's pooled HTTP/1.1 client, over rustls (ring; Mozilla's roots and any of [`crate::trust`]) for
 //! `https://` upstreams. The policy routes' answers, read whole, go through [`crate::exchange`];
 //! [`Answer`] and [`Failure`] are shared by both.
 //!
