@@ -1,7 +1,7 @@
 //! The upstream HTTP client for answers streamed rather than read whole (the console's
-//! recordings): hyper-util's pooled HTTP/1.1 client, over rustls (ring; Mozilla's roots and any of [`crate::trust`]) for
-//! `https://` upstreams. The policy routes' answers, read whole, go through [`crate::exchange`];
-//! [`Answer`] and [`Failure`] are shared by both.
+//! recordings): hyper-util's pooled HTTP/1.1 client, over rustls (ring; Mozilla's roots and the
+//! authorities of [`crate::trust`]) for `https://` upstreams. The policy routes' answers, read
+//! whole, go through [`crate::exchange`]; [`Answer`] and [`Failure`] are shared by both.
 //!
 //! Not reqwest, which wraps this same client: on every request it re-parses the URL with the
 //! `url` crate (IDNA included), clones its connector and boxes its futures, and under load that

@@ -98,7 +98,8 @@ impl Drop for Admitted {
 }
 
 /// Serves HTTP/1.1 on `listener` until `stop` completes, then lets the requests in flight
-/// finish (up to 30 s). This is the binary's serving loop; [`serve_per_core`] runs one per core.
+/// finish (up to 30 s). This is the binary's serving loop;
+/// [`crate::per_core::serve_per_core`] runs one per core.
 pub async fn serve(listener: TcpListener, service: ProxyService, stop: impl Future<Output = ()>) {
     let proxy = service.shared().clone();
     // No timer for hyper: the header timeout is the connection watcher's.
