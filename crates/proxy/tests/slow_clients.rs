@@ -60,21 +60,21 @@ async fn metric(addr: SocketAddr, name: &str) -> u64 {
         .unwrap_or_else(|| panic!("{name} is not in /metrics: {text}"))
 }
 
-/// Generous defaults, so each test shortens only the limit it is about.
-fn patient(upstream: &str) -> kefu_proxy::Config {
+/// A proxy in front of `upstream` with generous limits, each test changing (`tune`) only those it
+/// is about; where it listens.
+async fn patient_proxy(upstream: &str, tune: impl FnOnce(&mut kefu_proxy::Config)) -> std::net::SocketAddr {
     let mut c = config(upstream);
     c.header_read_timeout = Duration::from_secs(30);
     c.idle_timeout = Duration::from_secs(30);
     c.body_read_timeout = Duration::from_secs(30);
-    c
+    tune(&mut c);
+    common::serve_proxy(c).await
 }
 
 #[tokio::test]
 async fn a_half_sent_request_line_is_closed_after_the_header_timeout() {
     let (upstream, _) = stub(Behaviour::Ok).await;
-    let mut c = patient(&upstream);
-    c.header_read_timeout = Duration::from_millis(300);
-    let addr = common::serve_proxy(c).await;
+    let addr = patient_proxy(&upstream, |c| c.header_read_timeout = Duration::from_millis(300)).await;
     let mut s = TcpStream::connect(addr).await.expect("connects");
     let started = Instant::now();
     s.write_all(b"GET /heal").await.expect("writes");
@@ -89,9 +89,7 @@ async fn a_half_sent_request_line_is_closed_after_the_header_timeout() {
 #[tokio::test]
 async fn the_header_timeout_counts_from_the_heads_first_byte() {
     let (upstream, _) = stub(Behaviour::Ok).await;
-    let mut c = patient(&upstream);
-    c.header_read_timeout = Duration::from_millis(200);
-    let addr = common::serve_proxy(c).await;
+    let addr = patient_proxy(&upstream, |c| c.header_read_timeout = Duration::from_millis(200)).await;
     let mut s = TcpStream::connect(addr).await.expect("connects");
     // Waiting longer than the header timeout before each request (idle, not a slow head) is fine.
     for _ in 0..2 {
@@ -115,9 +113,7 @@ async fn the_header_timeout_counts_from_the_heads_first_byte() {
 #[tokio::test]
 async fn a_trickling_client_is_cut_off() {
     let (upstream, _) = stub(Behaviour::Ok).await;
-    let mut c = patient(&upstream);
-    c.header_read_timeout = Duration::from_millis(500);
-    let addr = common::serve_proxy(c).await;
+    let addr = patient_proxy(&upstream, |c| c.header_read_timeout = Duration::from_millis(500)).await;
     let mut s = TcpStream::connect(addr).await.expect("connects");
     let started = Instant::now();
     s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n").await.expect("writes");
@@ -147,9 +143,7 @@ async fn a_trickling_client_is_cut_off() {
 #[tokio::test]
 async fn an_idle_keep_alive_connection_is_closed_and_a_slow_upstream_is_not_idleness() {
     let (upstream, _) = stub(Behaviour::Slow(Duration::from_millis(800))).await;
-    let mut c = patient(&upstream);
-    c.idle_timeout = Duration::from_millis(300);
-    let addr = common::serve_proxy(c).await;
+    let addr = patient_proxy(&upstream, |c| c.idle_timeout = Duration::from_millis(300)).await;
     let mut s = TcpStream::connect(addr).await.expect("connects");
     // A request whose upstream takes longer than the idle timeout is answered.
     let body = r#"{"pageNum":1,"pageSize":10}"#;
@@ -182,9 +176,7 @@ async fn an_idle_keep_alive_connection_is_closed_and_a_slow_upstream_is_not_idle
 #[tokio::test]
 async fn a_slow_body_is_cut_off_with_408() {
     let (upstream, seen) = stub(Behaviour::Ok).await;
-    let mut c = patient(&upstream);
-    c.body_read_timeout = Duration::from_millis(300);
-    let addr = common::serve_proxy(c).await;
+    let addr = patient_proxy(&upstream, |c| c.body_read_timeout = Duration::from_millis(300)).await;
     let mut s = TcpStream::connect(addr).await.expect("connects");
     let started = Instant::now();
     s.write_all(
@@ -203,9 +195,7 @@ async fn a_slow_body_is_cut_off_with_408() {
 #[tokio::test]
 async fn the_per_client_cap_refuses_the_next_connection_until_one_closes() {
     let (upstream, _) = stub(Behaviour::Ok).await;
-    let mut c = patient(&upstream);
-    c.max_connections_per_client = 3;
-    let addr = common::serve_proxy(c).await;
+    let addr = patient_proxy(&upstream, |c| c.max_connections_per_client = 3).await;
     let mut held = Vec::new();
     for _ in 0..3 {
         let mut s = TcpStream::connect(addr).await.expect("connects");
@@ -239,10 +229,11 @@ async fn the_per_client_cap_refuses_the_next_connection_until_one_closes() {
 #[tokio::test]
 async fn a_trusted_proxy_is_exempt_from_the_per_client_cap() {
     let (upstream, _) = stub(Behaviour::Ok).await;
-    let mut c = patient(&upstream);
-    c.max_connections_per_client = 2;
-    c.trusted_proxies = vec!["127.0.0.0/8".parse().expect("cidr")];
-    let addr = common::serve_proxy(c).await;
+    let addr = patient_proxy(&upstream, |c| {
+        c.max_connections_per_client = 2;
+        c.trusted_proxies = vec!["127.0.0.0/8".parse().expect("cidr")];
+    })
+    .await;
     let held: Vec<TcpStream> = connect_many(addr, 4).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(metric(addr, "kefu_proxy_connections_open").await, 5, "four held and this one");
@@ -261,9 +252,7 @@ async fn connect_many(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
 #[tokio::test]
 async fn the_total_cap_refuses_with_503() {
     let (upstream, _) = stub(Behaviour::Ok).await;
-    let mut c = patient(&upstream);
-    c.max_connections = 2;
-    let addr = common::serve_proxy(c).await;
+    let addr = patient_proxy(&upstream, |c| c.max_connections = 2).await;
     let a = TcpStream::connect(addr).await.expect("connects");
     let b = TcpStream::connect(addr).await.expect("connects");
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -280,10 +269,11 @@ async fn a_chat_is_served_while_2000_slow_clients_hold_connections() {
     let limit = rlimit::increase_nofile_limit(u64::MAX).expect("the open-files limit");
     assert!(limit >= 2 * SLOW as u64 + 200, "open-files limit {limit} is too low for this test");
     let upstream = sandbox().await;
-    let mut c = patient(&upstream);
-    c.max_connections_per_client = SLOW + 10;
-    c.max_connections = SLOW + 10;
-    let addr = common::serve_proxy(c).await;
+    let addr = patient_proxy(&upstream, |c| {
+        c.max_connections_per_client = SLOW + 10;
+        c.max_connections = SLOW + 10;
+    })
+    .await;
     let mut slow = Vec::with_capacity(SLOW);
     for i in 0..SLOW {
         let mut s = TcpStream::connect(addr).await.expect("connects");
