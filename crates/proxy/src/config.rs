@@ -138,6 +138,10 @@ pub struct Config {
     pub recording_link_ttl: Duration,
     /// A kefu-sandbox's URL: turns on `POST /kefu/v1/sandbox/inbound`, which goes there only.
     pub sandbox_url: Option<String>,
+    /// Whether the binary's worker threads send their writes together, once a turn, with one
+    /// io_uring call ([`kefu_batch_send`]); where io_uring is unavailable they write one at a
+    /// time whatever this says.
+    pub batch_sends: bool,
     /// Certificate authorities TLS to the upstreams trusts besides the webpki roots (from
     /// `upstream-ca-file`; none by default).
     pub upstream_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
@@ -176,6 +180,7 @@ impl Config {
             recording_key: None,
             recording_link_ttl: Duration::from_secs(DEFAULT_RECORDING_LINK_SECS),
             sandbox_url: None,
+            batch_sends: true,
             upstream_roots: Vec::new(),
         }
     }

@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use bytes::{Buf, Bytes, BytesMut};
+use kefu_batch_send::BatchedWriter;
 use rustls::pki_types::CertificateDer;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
@@ -78,10 +79,11 @@ struct Idle {
     since: Instant,
 }
 
-/// A connection to an upstream.
+/// A connection to an upstream. Its writes (TLS records, for TLS) go through the thread's batch
+/// ([`kefu_batch_send`]) where the thread batches.
 enum Connection {
-    Plain(TcpStream),
-    Tls(Box<TlsStream<TcpStream>>),
+    Plain(BatchedWriter<TcpStream>),
+    Tls(Box<TlsStream<BatchedWriter<TcpStream>>>),
 }
 
 /// Why one attempt failed.
@@ -182,6 +184,7 @@ impl Upstreams {
             .map_err(|_| Failure::Unreachable(format!("{authority}: connect timed out")))?
             .map_err(unreachable)?;
         tcp.set_nodelay(true).map_err(unreachable)?;
+        let tcp = BatchedWriter::new(tcp);
         if !tls {
             return Ok(Connection::Plain(tcp));
         }
@@ -551,8 +554,8 @@ fn give_back(tls: bool, authority: String, connection: Connection) {
 impl Connection {
     fn tcp(&self) -> &TcpStream {
         match self {
-            Connection::Plain(tcp) => tcp,
-            Connection::Tls(tls) => tls.get_ref().0,
+            Connection::Plain(tcp) => tcp.get_ref(),
+            Connection::Tls(tls) => tls.get_ref().0.get_ref(),
         }
     }
 

@@ -31,6 +31,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use kefu_batch_send::BatchedWriter;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -130,7 +131,10 @@ pub async fn serve(listener: TcpListener, service: ProxyService, stop: impl Futu
         // Answers go out at once, as nginx's `tcp_nodelay on` does.
         let _ = tcp.set_nodelay(true);
         let activity = Arc::new(Activity::new());
-        let io = hyper_util::rt::TokioIo::new(Watched { inner: tcp, activity: activity.clone() });
+        let io = hyper_util::rt::TokioIo::new(Watched {
+            inner: BatchedWriter::new(tcp),
+            activity: activity.clone(),
+        });
         let service = connection_service(service.clone(), remote, activity.clone());
         let connection = graceful.watch(http.serve_connection(io, service));
         let limits = Limits { idle: proxy.config.idle_timeout, header: proxy.config.header_read_timeout };
@@ -309,9 +313,10 @@ impl Drop for Busy {
     }
 }
 
-/// A TCP stream that notes when bytes move, for the idle check.
+/// A TCP stream that notes when bytes move, for the idle check. Its writes go through the
+/// thread's batch ([`kefu_batch_send`]) where the thread batches.
 struct Watched {
-    inner: TcpStream,
+    inner: BatchedWriter<TcpStream>,
     activity: Arc<Activity>,
 }
 

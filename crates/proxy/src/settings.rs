@@ -158,6 +158,11 @@ pub struct Options {
     /// usual (webpki) roots, e.g. a TLS-intercepting egress proxy's [default: none].
     #[arg(long)]
     pub upstream_ca_file: Option<PathBuf>,
+    /// Whether each worker thread sends its writes together, once a turn of its event loop,
+    /// with one io_uring call (Linux 5.11 and later; without io_uring it writes one at a time
+    /// anyway) [default: true].
+    #[arg(long)]
+    pub batch_sends: Option<bool>,
 }
 
 /// A layer's settings by name (kebab-case), only those it gives.
@@ -298,6 +303,7 @@ pub fn resolve(args: &Options, env: &Options, file: &Options) -> Result<Resolved
     if let Some(path) = o.upstream_ca_file {
         config.upstream_roots = crate::trust::read_ca_file(&path)?;
     }
+    set(&mut config.batch_sends, o.batch_sends);
     for url in std::iter::once(&config.platform_url)
         .chain(config.outbound_url.as_ref())
         .chain(config.callcenter_url.as_ref())
@@ -430,7 +436,7 @@ mod tests {
             KEFU_IDLE_TIMEOUT_MS KEFU_BODY_READ_TIMEOUT_MS KEFU_MAX_CONNECTIONS_PER_CLIENT \
             KEFU_MAX_CONNECTIONS KEFU_TRUSTED_PROXIES KEFU_PUBLIC_URL KEFU_RECORDING_BASE \
             KEFU_RECORDING_HOSTS KEFU_RECORDING_KEY KEFU_RECORDING_KEY_FILE KEFU_RECORDING_LINK_SECS \
-            KEFU_SANDBOX_URL KEFU_UPSTREAM_CA_FILE";
+            KEFU_SANDBOX_URL KEFU_UPSTREAM_CA_FILE KEFU_BATCH_SENDS";
         assert_eq!(names, known.split_whitespace().collect::<Vec<_>>());
         assert_eq!(env_name("callcenter-stop-tasks-path"), "KEFU_CALLCENTER_STOP_TASKS_PATH");
         let o = env(&[
@@ -463,6 +469,19 @@ mod tests {
         assert_eq!(r.config.upstream_roots, [ca.cert.der().clone()]);
         let empty = self::env(&[("KEFU_UPSTREAM_CA_FILE", "")]).err().expect("an error").to_string();
         assert!(empty.contains("KEFU_UPSTREAM_CA_FILE"), "an empty path is refused, naming it: {empty}");
+    }
+
+    #[test]
+    fn sends_are_batched_unless_turned_off_in_any_layer() {
+        let base = file("apikey = \"k\"\napisecret = \"s\"\n");
+        let none = Options::default();
+        assert!(resolve(&none, &none, &base).expect("resolves").config.batch_sends);
+        let off = file("apikey = \"k\"\napisecret = \"s\"\nbatch-sends = false\n");
+        assert!(!resolve(&none, &none, &off).expect("resolves").config.batch_sends);
+        let on = env(&[("KEFU_BATCH_SENDS", "true")]).expect("env");
+        assert!(resolve(&none, &on, &off).expect("resolves").config.batch_sends, "the environment wins");
+        let e = env(&[("KEFU_BATCH_SENDS", "sometimes")]).err().expect("an error").to_string();
+        assert!(e.contains("KEFU_BATCH_SENDS"), "{e}");
     }
 
     #[test]
