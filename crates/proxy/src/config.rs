@@ -142,6 +142,9 @@ pub struct Config {
     /// io_uring call ([`kefu_batch_send`]); where io_uring is unavailable they write one at a
     /// time whatever this says.
     pub batch_sends: bool,
+    /// How long a worker thread of the binary keeps polling for events after its last send
+    /// before it sleeps ([`crate::per_core`]); zero: it sleeps at once.
+    pub idle_spin: Duration,
     /// Certificate authorities TLS to the upstreams trusts besides the webpki roots (from
     /// `upstream-ca-file`; none by default).
     pub upstream_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
@@ -181,6 +184,7 @@ impl Config {
             recording_link_ttl: Duration::from_secs(DEFAULT_RECORDING_LINK_SECS),
             sandbox_url: None,
             batch_sends: true,
+            idle_spin: Duration::from_micros(50),
             upstream_roots: Vec::new(),
         }
     }

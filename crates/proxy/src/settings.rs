@@ -20,6 +20,8 @@ use crate::error::ConfigError;
 /// Where the proxy listens unless told otherwise.
 pub const DEFAULT_LISTEN: SocketAddr =
     SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 8080);
+/// The longest idle spin allowed: beyond a millisecond the CPU burnt buys nothing.
+const MAX_IDLE_SPIN_US: u64 = 1000;
 /// The seed 002 upstream unless told otherwise.
 pub const DEFAULT_PLATFORM_URL: &str = "https://api.xinyaoai.com";
 
@@ -163,6 +165,10 @@ pub struct Options {
     /// anyway) [default: true].
     #[arg(long)]
     pub batch_sends: Option<bool>,
+    /// How long, in microseconds, a worker thread keeps polling for events after its last send
+    /// before it sleeps; 0: it sleeps at once [default: 50].
+    #[arg(long)]
+    pub idle_spin_us: Option<u64>,
 }
 
 /// A layer's settings by name (kebab-case), only those it gives.
@@ -304,6 +310,12 @@ pub fn resolve(args: &Options, env: &Options, file: &Options) -> Result<Resolved
         config.upstream_roots = crate::trust::read_ca_file(&path)?;
     }
     set(&mut config.batch_sends, o.batch_sends);
+    if let Some(us) = o.idle_spin_us {
+        if us > MAX_IDLE_SPIN_US {
+            return Err(ConfigError(format!("KEFU_IDLE_SPIN_US must be at most {MAX_IDLE_SPIN_US}")));
+        }
+        config.idle_spin = Duration::from_micros(us);
+    }
     for url in std::iter::once(&config.platform_url)
         .chain(config.outbound_url.as_ref())
         .chain(config.callcenter_url.as_ref())
@@ -436,7 +448,7 @@ mod tests {
             KEFU_IDLE_TIMEOUT_MS KEFU_BODY_READ_TIMEOUT_MS KEFU_MAX_CONNECTIONS_PER_CLIENT \
             KEFU_MAX_CONNECTIONS KEFU_TRUSTED_PROXIES KEFU_PUBLIC_URL KEFU_RECORDING_BASE \
             KEFU_RECORDING_HOSTS KEFU_RECORDING_KEY KEFU_RECORDING_KEY_FILE KEFU_RECORDING_LINK_SECS \
-            KEFU_SANDBOX_URL KEFU_UPSTREAM_CA_FILE KEFU_BATCH_SENDS";
+            KEFU_SANDBOX_URL KEFU_UPSTREAM_CA_FILE KEFU_BATCH_SENDS KEFU_IDLE_SPIN_US";
         assert_eq!(names, known.split_whitespace().collect::<Vec<_>>());
         assert_eq!(env_name("callcenter-stop-tasks-path"), "KEFU_CALLCENTER_STOP_TASKS_PATH");
         let o = env(&[
@@ -482,6 +494,19 @@ mod tests {
         assert!(resolve(&none, &on, &off).expect("resolves").config.batch_sends, "the environment wins");
         let e = env(&[("KEFU_BATCH_SENDS", "sometimes")]).err().expect("an error").to_string();
         assert!(e.contains("KEFU_BATCH_SENDS"), "{e}");
+    }
+
+    #[test]
+    fn the_idle_spin_is_50_us_unless_set_and_at_most_a_millisecond() {
+        let base = file("apikey = \"k\"\napisecret = \"s\"\n");
+        let none = Options::default();
+        let spin = |o: &Options| resolve(&none, o, &base).map(|r| r.config.idle_spin);
+        assert_eq!(spin(&none).expect("resolves"), Duration::from_micros(50));
+        let off = env(&[("KEFU_IDLE_SPIN_US", "0")]).expect("env");
+        assert_eq!(spin(&off).expect("resolves"), Duration::ZERO);
+        let long = env(&[("KEFU_IDLE_SPIN_US", "1001")]).expect("env");
+        let e = spin(&long).expect_err("an error").to_string();
+        assert!(e.contains("KEFU_IDLE_SPIN_US"), "{e}");
     }
 
     #[test]

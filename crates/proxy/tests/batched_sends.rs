@@ -1,6 +1,6 @@
-//! The binary forwarding many requests at once, its writes batched (the default) and not: every
-//! client gets its own answer, whole, on connections kept alive, and the batched run really
-//! batched (its log says so).
+//! The binary forwarding many requests at once, its writes batched and its threads spinning
+//! before they sleep (the defaults) and neither: every client gets its own answer, whole, on
+//! connections kept alive, and the batched run really batched (its log says so).
 
 mod proc;
 
@@ -100,12 +100,14 @@ fn forward_many(addr: &str) {
 fn many_clients_get_their_own_answers_with_sends_batched_or_not() {
     let upstream = echo_upstream();
     let dir = tempfile::tempdir().expect("dir");
-    for batched in ["true", "false"] {
+    // Batched with the default idle spin, and neither.
+    for (batched, spin) in [("true", "50"), ("false", "0")] {
         let log = dir.path().join(format!("batched-{batched}.log"));
         let proxy = start(
             &[
                 ("KEFU_PLATFORM_URL", upstream.as_str()),
                 ("KEFU_BATCH_SENDS", batched),
+                ("KEFU_IDLE_SPIN_US", spin),
                 ("KEFU_RATE_PER_SECOND", "100000"),
                 ("KEFU_RATE_BURST", "100000"),
                 ("RUST_LOG", "kefu_proxy=info,kefu_proxy::per_core=debug"),

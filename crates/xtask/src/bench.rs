@@ -80,10 +80,38 @@ struct Target {
     pid: u32,
 }
 
-/// A loaded run, with the CPU the target's processes spent on it.
+/// A loaded run, with what the target's processes (and the upstream's) used on it.
 struct Loaded {
     measured: Measured,
     cpu_us_per_request: f64,
+    /// The target's threads going to sleep (voluntary context switches), a request.
+    sleeps_per_request: f64,
+    /// The target's threads switched out while runnable (involuntary), a request.
+    preempted_per_request: f64,
+    /// The upstream's CPU, a request: what the target's way of writing to it costs it.
+    upstream_cpu_us_per_request: f64,
+}
+
+/// What a process and its children (nginx's workers) have used so far.
+#[derive(Clone, Copy, Default)]
+struct Usage {
+    /// CPU time, user + system, in seconds.
+    cpu_seconds: f64,
+    /// Voluntary context switches of all their threads.
+    sleeps: u64,
+    /// Involuntary context switches of all their threads.
+    preempted: u64,
+}
+
+impl std::ops::Sub for Usage {
+    type Output = Usage;
+    fn sub(self, before: Usage) -> Usage {
+        Usage {
+            cpu_seconds: self.cpu_seconds - before.cpu_seconds,
+            sleeps: self.sleeps.saturating_sub(before.sleeps),
+            preempted: self.preempted.saturating_sub(before.preempted),
+        }
+    }
 }
 
 /// Runs the proxy benchmark.
@@ -143,14 +171,21 @@ pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
         for ((t, light), loaded) in targets.iter().zip(&mut light).zip(&mut loaded) {
             println!("== {}: round {round} of {}", t.name, opts.rounds);
             light.push(parse_wrk(t.name, &wrk(t.port, &script, opts.seconds.div_ceil(2), 1, 1)?)?);
-            let before = cpu_seconds(t.pid, tick);
+            let (before, upstream_before) = (usage(t.pid, tick), usage(upstream.master.id(), tick));
             let measured = parse_wrk(t.name, &wrk(t.port, &script, opts.seconds, opts.connections, 2)?)?;
-            let spent = cpu_seconds(t.pid, tick) - before;
-            let cpu_us_per_request = 1e6 * spent / measured.requests.max(1) as f64;
+            let used = usage(t.pid, tick) - before;
+            let upstream_used = usage(upstream.master.id(), tick) - upstream_before;
+            let per_request = |n: f64| n / measured.requests.max(1) as f64;
             if t.port == PROXY_PORT {
                 proxy_rss_kib.extend(crate::load::proc_status_kb(t.pid, "VmRSS:"));
             }
-            loaded.push(Loaded { measured, cpu_us_per_request });
+            loaded.push(Loaded {
+                cpu_us_per_request: per_request(1e6 * used.cpu_seconds),
+                sleeps_per_request: per_request(used.sleeps as f64),
+                preempted_per_request: per_request(used.preempted as f64),
+                upstream_cpu_us_per_request: per_request(1e6 * upstream_used.cpu_seconds),
+                measured,
+            });
         }
     }
     let rss = Rss {
@@ -201,21 +236,37 @@ fn report(opts: &BenchOptions, light: &[Vec<Measured>; 3], loaded: &[Vec<Loaded>
     }
     out.push_str(&format!(
         "\nloaded: {} connections, wrk -t2, {} s a run\n\
-         {:<12} {:>10} {:>10} {:>10} {:>14}\n",
-        opts.connections, opts.seconds, "target", "req/s", "p50 ms", "p99 ms", "CPU µs/req"
+         {:<12} {:>10} {:>10} {:>10} {:>11} {:>11} {:>11} {:>11}\n",
+        opts.connections,
+        opts.seconds,
+        "target",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "CPU µs/req",
+        "sleeps/req",
+        "preempt/req",
+        "upstream µs"
     ));
     for runs in loaded {
         let of = |f: fn(&Loaded) -> f64| median(runs.iter().map(f).collect());
         out.push_str(&format!(
-            "{:<12} {:>10.0} {:>10.3} {:>10.3} {:>14.1}\n",
+            "{:<12} {:>10.0} {:>10.3} {:>10.3} {:>11.1} {:>11.2} {:>11.2} {:>11.1}\n",
             runs.first().map_or("", |r| r.measured.name),
             of(|r| r.measured.rps),
             of(|r| r.measured.p50_ms),
             of(|r| r.measured.p99_ms),
             of(|r| r.cpu_us_per_request),
+            of(|r| r.sleeps_per_request),
+            of(|r| r.preempted_per_request),
+            of(|r| r.upstream_cpu_us_per_request),
         ));
     }
-    out.push_str("(CPU: the target's own processes, user + system, per request; the proxy's excludes the upstream's)\n");
+    out.push_str(
+        "(CPU: the target's own processes, user + system, a request; the proxy's excludes the upstream's. \
+         sleeps and preempt: the target's voluntary and involuntary context switches a request. \
+         upstream µs: the upstream's CPU a request, which the target's way of writing to it moves)\n",
+    );
 
     let [_, proxy, njs] = loaded;
     let ratios: Vec<f64> =
@@ -281,20 +332,35 @@ fn clock_ticks_per_second() -> f64 {
         .unwrap_or(100.0)
 }
 
-/// CPU time, user + system, spent so far by process `pid` (all its threads) and its children
-/// (nginx's workers), in seconds.
-fn cpu_seconds(pid: u32, tick: f64) -> f64 {
+/// What process `pid` (all its threads) and its children (nginx's workers) have used so far.
+fn usage(pid: u32, tick: f64) -> Usage {
     let mut ticks = 0;
+    let mut used = Usage::default();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
         let own = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) == Some(pid);
-        if let Some((parent, cpu)) = parse_stat(&stat) {
-            if own || parent == pid {
-                ticks += cpu;
-            }
+        let Some((parent, cpu)) = parse_stat(&stat) else { continue };
+        if !(own || parent == pid) {
+            continue;
+        }
+        ticks += cpu;
+        for task in std::fs::read_dir(entry.path().join("task")).into_iter().flatten().flatten() {
+            let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+            let (sleeps, preempted) = parse_switches(&status);
+            used.sleeps += sleeps;
+            used.preempted += preempted;
         }
     }
-    ticks as f64 / tick
+    used.cpu_seconds = ticks as f64 / tick;
+    used
+}
+
+/// From a `/proc/<pid>/task/<tid>/status`: its voluntary and involuntary context switches.
+fn parse_switches(status: &str) -> (u64, u64) {
+    let field = |name: &str| {
+        status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+    };
+    (field("voluntary_ctxt_switches:"), field("nonvoluntary_ctxt_switches:"))
 }
 
 /// From a `/proc/<pid>/stat` line: the parent's pid, and utime + stime in clock ticks.
@@ -487,6 +553,9 @@ mod tests {
         let stat = "4242 (nginx: worker) S 4241 4241 4241 0 -1 4194624 100 0 0 0 250 31 0 0 20 0 1 0 99 0 0";
         assert_eq!(parse_stat(stat), Some((4241, 281)));
         assert_eq!(parse_stat("garbage"), None);
+        let status = "Name:\tkefu-proxy\nvoluntary_ctxt_switches:\t1203\nnonvoluntary_ctxt_switches:\t45\n";
+        assert_eq!(parse_switches(status), (1203, 45));
+        assert_eq!(parse_switches("Name:\tx\n"), (0, 0));
         assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
         assert_eq!(median(Vec::new()), 0.0);
