@@ -7,10 +7,11 @@
 //! 2-core VM showed 16-20 µs from a wakeup to the woken thread running on the other, idle CPU,
 //! against 0-5 µs on the same one; an answer that arrives within the spin is read at once. It is
 //! the application's side of what Linux's `haltpoll` idle governor does in KVM guests (it polls
-//! up to 200 µs before halting). Each turn of the spin first yields the CPU (`sched_yield`) to any
-//! thread waiting for it: on a busy shared machine a spin that held the CPU cost 5% of the
-//! throughput in `cargo xtask bench proxy`, one that yields costs none measurable, and at one
-//! connection the median round trip fell from 83-119 µs to 45-52 µs.
+//! up to 200 µs before halting). Each turn of the spin first gives the CPU (`sched_yield`) to any
+//! thread waiting for it, and the spin ends if one ran: the CPU is busy then, and sleeping wakes
+//! no idle one. In `cargo xtask bench proxy` on this shared 2-core machine a spin that held the
+//! CPU cost 5% of the loaded throughput; this one costs none measurable, and at one connection
+//! the median round trip fell from 83-119 µs to 45-60 µs.
 //!
 //! [`Config::idle_spin`]: crate::Config::idle_spin
 
@@ -65,7 +66,7 @@ pub async fn serve_per_core(
             }
             runtime.block_on(async move {
                 if !idle_spin.is_zero() {
-                    tokio::spawn(spin_before_sleeping(idle_spin));
+                    tokio::spawn(spin_before_sleeping(idle_spin, CONTENDED));
                 }
                 match TcpListener::from_std(std_listener) {
                     Ok(listener) => {
@@ -108,6 +109,9 @@ fn worker_runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
+/// A `sched_yield` that took this long ran another thread: the CPU is not idle.
+const CONTENDED: Duration = Duration::from_micros(5);
+
 thread_local! {
     /// This thread's spinner, while it waits for the thread to wake.
     static SPINNER: RefCell<Option<Waker>> = const { RefCell::new(None) };
@@ -120,10 +124,10 @@ fn wake_spinner() {
 }
 
 /// Each time the thread wakes from sleep, keeps it polling for events (yielding, which makes the
-/// runtime check for them without sleeping) until `spin` has passed since its last send, then
-/// lets it sleep again. The runtime runs no park hook while this yields, so the batch is sent
-/// here.
-async fn spin_before_sleeping(spin: Duration) {
+/// runtime check for them without sleeping) until `spin` has passed since its last send, or
+/// until giving the CPU away took `contended` (another thread ran), then lets it sleep again.
+/// The runtime runs no park hook while this yields, so the batch is sent here.
+async fn spin_before_sleeping(spin: Duration, contended: Duration) {
     loop {
         let mut registered = false;
         std::future::poll_fn(|cx| {
@@ -140,14 +144,20 @@ async fn spin_before_sleeping(spin: Duration) {
         loop {
             kefu_batch_send::flush();
             // Any other thread ready to run on this CPU (on a shared machine, the very peer whose
-            // answer this waits for) runs first.
+            // answer this waits for) runs first; if one did, the CPU is busy and sleeping wakes
+            // no idle CPU: the spin ends.
+            let yielded = Instant::now();
             std::thread::yield_now();
+            let now = Instant::now();
+            if now.duration_since(yielded) >= contended {
+                break;
+            }
             tokio::task::yield_now().await;
-            let now = kefu_batch_send::stats().sends;
-            if now != sends {
-                sends = now;
-                since = Instant::now();
-            } else if since.elapsed() >= spin {
+            let sent = kefu_batch_send::stats().sends;
+            if sent != sends {
+                sends = sent;
+                since = now;
+            } else if now.duration_since(since) >= spin {
                 break;
             }
         }
@@ -163,8 +173,9 @@ mod tests {
 
     use super::*;
 
-    /// How often a worker runtime with `spin` parks while a peer sends it 40 messages 1 ms apart.
-    fn parks_while_messages_trickle_in(spin: Duration) -> usize {
+    /// How often a worker runtime with `spin` (ended by a `sched_yield` that takes `contended`)
+    /// parks while a peer sends it 40 messages 1 ms apart.
+    fn parks_while_messages_trickle_in(spin: Duration, contended: Duration) -> usize {
         let parks = Arc::new(AtomicUsize::new(0));
         let counted = parks.clone();
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -191,7 +202,7 @@ mod tests {
         });
         let parked = runtime.block_on(async {
             if !spin.is_zero() {
-                tokio::spawn(spin_before_sleeping(spin));
+                tokio::spawn(spin_before_sleeping(spin, contended));
             }
             let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
             let mut stream = kefu_batch_send::BatchedWriter::new(stream);
@@ -210,9 +221,18 @@ mod tests {
 
     #[test]
     fn a_worker_that_spins_does_not_sleep_between_close_requests_and_one_that_does_not_does() {
-        let sleeping = parks_while_messages_trickle_in(Duration::ZERO);
+        let sleeping = parks_while_messages_trickle_in(Duration::ZERO, Duration::MAX);
         assert!(sleeping >= 40, "without a spin the thread sleeps for each message: {sleeping}");
-        let spinning = parks_while_messages_trickle_in(Duration::from_millis(20));
+        // Never taken for contended: the gaps alone decide.
+        let spinning = parks_while_messages_trickle_in(Duration::from_millis(20), Duration::MAX);
         assert!(spinning <= 4, "a 20 ms spin covers 1 ms gaps: {spinning} sleeps");
+    }
+
+    #[test]
+    fn a_spin_ends_when_giving_the_cpu_away_takes_long() {
+        // Every yield taken for contended: the spin ends at once, and the thread sleeps as if it
+        // did not spin.
+        let parks = parks_while_messages_trickle_in(Duration::from_millis(20), Duration::ZERO);
+        assert!(parks >= 40, "{parks} sleeps");
     }
 }
