@@ -7,9 +7,9 @@
 //! 2-core VM showed 16-20 µs from a wakeup to the woken thread running on the other, idle CPU,
 //! against 0-5 µs on the same one; an answer that arrives within the spin is read at once. It is
 //! the application's side of what Linux's `haltpoll` idle governor does in KVM guests (it polls
-//! up to 200 µs before halting). Each turn of the spin first gives the CPU (`sched_yield`) to any
+//! up to 200 µs before halting). A turn that finds no work gives the CPU (`sched_yield`) to any
 //! thread waiting for it, and the spin ends if one ran: the CPU is busy then, and sleeping wakes
-//! no idle one. In `cargo xtask bench proxy` on this shared 2-core machine a spin that held the
+//! no idle one; a turn with work looks for more at once, as the runtime would. In `cargo xtask bench proxy` on this shared 2-core machine a spin that held the
 //! CPU cost 5% of the loaded throughput; this one costs none measurable, and at one connection
 //! the median round trip fell from 83-119 µs to 45-60 µs.
 //!
@@ -125,7 +125,8 @@ fn wake_spinner() {
 
 /// Each time the thread wakes from sleep, keeps it polling for events (yielding, which makes the
 /// runtime check for them without sleeping) until `spin` has passed since its last send, or
-/// until giving the CPU away took `contended` (another thread ran), then lets it sleep again.
+/// until giving the CPU away after a turn without work took `contended` (another thread ran),
+/// then lets it sleep again.
 /// The runtime runs no park hook while this yields, so the batch is sent here.
 async fn spin_before_sleeping(spin: Duration, contended: Duration) {
     loop {
@@ -143,23 +144,25 @@ async fn spin_before_sleeping(spin: Duration, contended: Duration) {
         let mut since = Instant::now();
         loop {
             kefu_batch_send::flush();
-            // Any other thread ready to run on this CPU (on a shared machine, the very peer whose
-            // answer this waits for) runs first; if one did, the CPU is busy and sleeping wakes
-            // no idle CPU: the spin ends.
-            let yielded = Instant::now();
-            std::thread::yield_now();
-            let now = Instant::now();
-            if now.duration_since(yielded) >= contended {
-                break;
-            }
-            tokio::task::yield_now().await;
             let sent = kefu_batch_send::stats().sends;
             if sent != sends {
+                // The turn had work: look for more at once.
                 sends = sent;
-                since = now;
-            } else if now.duration_since(since) >= spin {
-                break;
+                since = Instant::now();
+            } else {
+                // An empty turn, where the thread would sleep. Any other thread ready to run on
+                // this CPU (on a shared machine, the very peer whose answer this waits for) runs
+                // first; if one did, the CPU is busy, and sleeping wakes no idle one.
+                let yielded = Instant::now();
+                if yielded.duration_since(since) >= spin {
+                    break;
+                }
+                std::thread::yield_now();
+                if yielded.elapsed() >= contended {
+                    break;
+                }
             }
+            tokio::task::yield_now().await;
         }
     }
 }
