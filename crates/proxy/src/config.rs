@@ -143,7 +143,7 @@ pub struct Config {
     /// time whatever this says.
     pub batch_sends: bool,
     /// How long a worker thread of the binary keeps polling for events after its last send
-    /// before it sleeps ([`crate::per_core`]); zero: it sleeps at once.
+    /// before it sleeps (`idle_spin.rs`); zero: it sleeps at once.
     pub idle_spin: Duration,
     /// Certificate authorities TLS to the upstreams trusts besides the webpki roots (from
     /// `upstream-ca-file`; none by default).

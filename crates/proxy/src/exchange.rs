@@ -807,6 +807,26 @@ mod tests {
 
     #[tokio::test]
     async fn answers_over_tls_are_read_and_the_connection_kept() {
+        tls_exchanges().await;
+    }
+
+    #[test]
+    fn answers_over_tls_are_read_with_the_client_sends_batched() {
+        // As on the binary's worker threads: the handshake and the requests go out with the
+        // thread's batch.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .on_thread_park(kefu_batch_send::flush)
+            .build()
+            .expect("runtime");
+        kefu_batch_send::enable().expect("io_uring");
+        runtime.block_on(tls_exchanges());
+        assert!(kefu_batch_send::stats().sends >= 4, "{:?}", kefu_batch_send::stats());
+    }
+
+    /// Two answers over one TLS connection to an upstream trusted as an extra authority, and a
+    /// refusal from a client that does not trust it.
+    async fn tls_exchanges() {
         let certified =
             rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
         let cert = certified.cert.der().clone();

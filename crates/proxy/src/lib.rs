@@ -29,6 +29,7 @@ mod cors;
 pub mod error;
 mod exchange;
 mod forward;
+mod idle_spin;
 pub mod metrics;
 pub mod mount;
 pub mod per_core;
