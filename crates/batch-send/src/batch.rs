@@ -86,6 +86,14 @@ pub fn enable() -> io::Result<()> {
     Ok(())
 }
 
+/// A single-threaded runtime's builder, all drivers on, whose thread makes its queued sends
+/// before it parks; [`enable`] turns batching on on the thread that runs it.
+pub fn current_thread_builder() -> tokio::runtime::Builder {
+    let mut builder = tokio::runtime::Builder::new_current_thread();
+    builder.enable_all().on_thread_park(flush);
+    builder
+}
+
 /// Whether the calling thread batches its sends.
 pub fn is_enabled() -> bool {
     BATCH.with(|b| b.try_borrow().is_ok_and(|b| b.is_some()))

@@ -11,8 +11,9 @@
 //!
 //! How:
 //! - A thread opts in with [`enable`], and its runtime calls [`flush`] before it parks
-//!   (`tokio::runtime::Builder::on_thread_park`). Threads that do not (tests, multi-threaded
-//!   runtimes, kernels or sandboxes without `io_uring`) write as usual.
+//!   (`tokio::runtime::Builder::on_thread_park`, as [`current_thread_builder`] sets up). Threads
+//!   that do not (tests, multi-threaded runtimes, kernels or sandboxes without `io_uring`) write
+//!   as usual.
 //! - [`BatchedWriter`] wraps a socket. A write is copied into the thread's queue and reported
 //!   written; a flush of the writer waits for the thread's next [`flush`]. Each send is made with
 //!   `MSG_DONTWAIT`: what the socket cannot take at once comes back and is written the usual way,
@@ -23,5 +24,5 @@
 mod batch;
 mod writer;
 
-pub use batch::{Stats, enable, flush, is_enabled, stats};
+pub use batch::{Stats, current_thread_builder, enable, flush, is_enabled, stats};
 pub use writer::BatchedWriter;

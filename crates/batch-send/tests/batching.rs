@@ -15,11 +15,7 @@ static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// Runs `test` on a current-thread runtime that batches, as the proxy's workers do.
 fn batching<F: Future<Output = ()>>(test: impl FnOnce() -> F) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .on_thread_park(kefu_batch_send::flush)
-        .build()
-        .expect("runtime");
+    let runtime = kefu_batch_send::current_thread_builder().build().expect("runtime");
     kefu_batch_send::enable().expect("io_uring with IORING_OP_SEND on this machine");
     assert!(kefu_batch_send::is_enabled());
     runtime.block_on(test());

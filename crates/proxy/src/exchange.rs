@@ -814,11 +814,7 @@ mod tests {
     fn answers_over_tls_are_read_with_the_client_sends_batched() {
         // As on the binary's worker threads: the handshake and the requests go out with the
         // thread's batch.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .on_thread_park(kefu_batch_send::flush)
-            .build()
-            .expect("runtime");
+        let runtime = kefu_batch_send::current_thread_builder().build().expect("runtime");
         kefu_batch_send::enable().expect("io_uring");
         runtime.block_on(tls_exchanges());
         assert!(kefu_batch_send::stats().sends >= 4, "{:?}", kefu_batch_send::stats());

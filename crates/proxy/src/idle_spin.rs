@@ -23,11 +23,7 @@ use std::time::{Duration, Instant};
 /// A worker's runtime: single-threaded, sending the writes queued over a turn before it waits
 /// for events, and waking its spinner whenever it wakes.
 pub(crate) fn worker_runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .on_thread_park(kefu_batch_send::flush)
-        .on_thread_unpark(wake_spinner)
-        .build()
+    kefu_batch_send::current_thread_builder().on_thread_unpark(wake_spinner).build()
 }
 
 /// A `sched_yield` that took this long ran another thread: the CPU is not idle.
