@@ -139,10 +139,15 @@ mod tests {
         parked
     }
 
+    /// Sleeps that show a thread slept for (nearly) every one of the 40 messages. Not all 40: on
+    /// a loaded machine a turn can be preempted for longer than the peer's 1 ms gap, and the next
+    /// message is then read without sleeping (CI once counted 39).
+    const MOST: usize = 30;
+
     #[test]
     fn a_worker_that_spins_does_not_sleep_between_close_requests_and_one_that_does_not_does() {
         let sleeping = parks_while_messages_trickle_in(Duration::ZERO, Duration::MAX);
-        assert!(sleeping >= 40, "without a spin the thread sleeps for each message: {sleeping}");
+        assert!(sleeping >= MOST, "without a spin the thread sleeps for each message: {sleeping}");
         // Never taken for contended: the gaps alone decide.
         let spinning = parks_while_messages_trickle_in(Duration::from_millis(20), Duration::MAX);
         assert!(spinning <= 4, "a 20 ms spin covers 1 ms gaps: {spinning} sleeps");
@@ -153,6 +158,6 @@ mod tests {
         // Every yield taken for contended: the spin ends at once, and the thread sleeps as if it
         // did not spin.
         let parks = parks_while_messages_trickle_in(Duration::from_millis(20), Duration::ZERO);
-        assert!(parks >= 40, "{parks} sleeps");
+        assert!(parks >= MOST, "{parks} sleeps");
     }
 }
