@@ -12,7 +12,8 @@ use io_uring::{IoUring, Probe, opcode, types};
 
 /// Submission queue size: sends made per `io_uring_enter` at most.
 const RING_ENTRIES: u32 = 256;
-/// Queued sends that trigger a flush at once rather than at the end of the turn.
+/// Queued sends that trigger a flush at once rather than at the end of the turn: the queue
+/// never holds more than the ring takes, so a flush is one `io_uring_enter`.
 const FLUSH_AT: usize = RING_ENTRIES as usize;
 /// Bytes one writer may have queued; beyond this its writes wait for the flush.
 pub(crate) const MAX_QUEUED_BYTES: usize = 64 * 1024;
@@ -134,11 +135,7 @@ pub fn flush() {
         }
         let queue = std::mem::take(&mut batch.queue);
         let mut wakers = Vec::with_capacity(queue.len());
-        let mut broken = false;
-        for chunk in queue.chunks(RING_ENTRIES as usize) {
-            broken |= send_chunk(batch, chunk, &mut wakers).is_err();
-        }
-        if broken {
+        if send_all(batch, &queue, &mut wakers).is_err() {
             *b = None;
         }
         wakers
@@ -148,20 +145,22 @@ pub fn flush() {
     }
 }
 
-/// Sends one chunk of the queue with one `io_uring_enter`, and records each result in its slot.
-/// Every slot stays locked until its completion is read: that keeps its bytes in place while the
-/// kernel may read them, and makes a writer dropped meanwhile wait before its socket closes.
-fn send_chunk(batch: &mut Batch, chunk: &[Arc<Slot>], wakers: &mut Vec<Waker>) -> io::Result<()> {
+/// Sends the queue (at most [`RING_ENTRIES`] sends, see [`FLUSH_AT`]) with one `io_uring_enter`,
+/// and records each result in its slot. A send the ring has no room for comes back as
+/// `WouldBlock`, which its writer writes the usual way. Every slot stays locked until its
+/// completion is read: that keeps its bytes in place while the kernel may read them, and makes a
+/// writer dropped meanwhile wait before its socket closes.
+fn send_all(batch: &mut Batch, queue: &[Arc<Slot>], wakers: &mut Vec<Waker>) -> io::Result<()> {
     let mut locked: Vec<MutexGuard<'_, State>> =
-        chunk.iter().map(|slot| slot.state.lock().unwrap_or_else(|e| e.into_inner())).collect();
-    let mut results: Vec<Option<io::Result<usize>>> = (0..chunk.len()).map(|_| None).collect();
+        queue.iter().map(|slot| slot.state.lock().unwrap_or_else(|e| e.into_inner())).collect();
+    let mut results: Vec<Option<io::Result<usize>>> = (0..queue.len()).map(|_| None).collect();
     let mut pushed = 0;
     {
         let mut submission = batch.ring.submission();
         for (i, state) in locked.iter().enumerate() {
             let State::Queued { bytes, .. } = &**state else { continue };
             let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-            let entry = opcode::Send::new(types::Fd(chunk[i].fd), bytes.as_ptr(), len)
+            let entry = opcode::Send::new(types::Fd(queue[i].fd), bytes.as_ptr(), len)
                 .flags(libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL)
                 .build()
                 .user_data(i as u64);

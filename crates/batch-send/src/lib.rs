@@ -25,4 +25,4 @@ mod batch;
 mod writer;
 
 pub use batch::{Stats, current_thread_builder, enable, flush, is_enabled, stats};
-pub use writer::BatchedWriter;
+pub use writer::{BatchedWriter, writes};

@@ -1,5 +1,6 @@
 //! A socket whose writes go through the thread's batch.
 
+use std::cell::Cell;
 use std::io::{self, IoSlice};
 use std::os::fd::AsRawFd;
 use std::pin::Pin;
@@ -9,6 +10,17 @@ use std::task::{Context, Poll, ready};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::batch::{self, Outcome, Slot};
+
+thread_local! {
+    /// Writes accepted by this thread's [`BatchedWriter`]s, batched or not.
+    static WRITES: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many writes the calling thread's [`BatchedWriter`]s have accepted, batched or not: a
+/// cheap sign that a turn of its runtime did work (kefu-proxy's idle spin watches it).
+pub fn writes() -> u64 {
+    WRITES.with(Cell::get)
+}
 
 /// A socket (`S`: a `tokio::net::TcpStream`, say) whose writes are queued for the thread's next
 /// [`flush`](crate::flush) when the thread batches, and written as usual when it does not.
@@ -95,25 +107,11 @@ impl<S: AsyncWrite + AsRawFd + Unpin> AsyncWrite for BatchedWriter<S> {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        if bufs.iter().all(|b| b.is_empty()) {
-            return Poll::Ready(Ok(0));
+        let written = self.get_mut().write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(1..)) = written {
+            WRITES.with(|w| w.set(w.get() + 1));
         }
-        // Into the send already queued, while it is small.
-        if let Some(Pending::Queued(slot)) = &this.pending {
-            let added = slot.append(bufs);
-            if added > 0 {
-                return Poll::Ready(Ok(added));
-            }
-        }
-        ready!(this.poll_sent(cx))?;
-        match batch::queue(this.inner.as_raw_fd(), bufs) {
-            Some(slot) => {
-                this.pending = Some(Pending::Queued(slot));
-                Poll::Ready(Ok(bufs.iter().map(|b| b.len()).sum()))
-            }
-            None => Pin::new(&mut this.inner).poll_write_vectored(cx, bufs),
-        }
+        written
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -130,6 +128,30 @@ impl<S: AsyncWrite + AsRawFd + Unpin> AsyncWrite for BatchedWriter<S> {
         let this = self.get_mut();
         ready!(this.poll_sent(cx))?;
         Pin::new(&mut this.inner).poll_shutdown(cx)
+    }
+}
+
+impl<S: AsyncWrite + AsRawFd + Unpin> BatchedWriter<S> {
+    /// Appends `bufs` to the queued send, queues a new one, or writes them the usual way.
+    fn write_vectored(&mut self, cx: &mut Context<'_>, bufs: &[IoSlice<'_>]) -> Poll<io::Result<usize>> {
+        if bufs.iter().all(|b| b.is_empty()) {
+            return Poll::Ready(Ok(0));
+        }
+        // Into the send already queued, while it is small.
+        if let Some(Pending::Queued(slot)) = &self.pending {
+            let added = slot.append(bufs);
+            if added > 0 {
+                return Poll::Ready(Ok(added));
+            }
+        }
+        ready!(self.poll_sent(cx))?;
+        match batch::queue(self.inner.as_raw_fd(), bufs) {
+            Some(slot) => {
+                self.pending = Some(Pending::Queued(slot));
+                Poll::Ready(Ok(bufs.iter().map(|b| b.len()).sum()))
+            }
+            None => Pin::new(&mut self.inner).poll_write_vectored(cx, bufs),
+        }
     }
 }
 

@@ -33,6 +33,7 @@ async fn pair() -> (TcpStream, TcpStream) {
 fn many_writers_send_their_bytes_whole_and_in_order_in_few_flushes() {
     batching(|| async {
         let before = kefu_batch_send::stats();
+        let writes = kefu_batch_send::writes();
         let mut readers = Vec::new();
         let mut writers = Vec::new();
         for c in 0..40u8 {
@@ -62,6 +63,8 @@ fn many_writers_send_their_bytes_whole_and_in_order_in_few_flushes() {
             let want: Vec<u8> = (0..25u8).flat_map(|i| [c, i, b'-']).collect();
             assert_eq!(got, want, "connection {c}");
         }
+        // Both writes of a message are counted, though they make one send.
+        assert_eq!(kefu_batch_send::writes() - writes, 40 * 25 * 2);
         let Stats { flushes, sends } = kefu_batch_send::stats();
         let (flushes, sends) = (flushes - before.flushes, sends - before.sends);
         assert_eq!(sends, 40 * 25, "one send a flushed message");
@@ -143,7 +146,9 @@ fn a_thread_that_does_not_batch_writes_at_once() {
         assert!(!kefu_batch_send::is_enabled());
         let (ours, mut theirs) = pair().await;
         let mut w = BatchedWriter::new(ours);
+        let writes = kefu_batch_send::writes();
         w.write_all(b"straight through").await.expect("write");
+        assert_eq!(kefu_batch_send::writes(), writes + 1, "counted, though not batched");
         // No flush and no park: the bytes are in the socket already.
         let mut got = [0u8; 16];
         theirs.read_exact(&mut got).await.expect("read");

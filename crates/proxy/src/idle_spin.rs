@@ -1,4 +1,4 @@
-//! The idle spin: a worker thread, after its last send, keeps polling for events for a short
+//! The idle spin: a worker thread, after its last write, keeps polling for events for a short
 //! while ([`Config::idle_spin`], 50 µs) before it sleeps.
 //!
 //! Waking a sleeping CPU is slow in a virtual machine: `perf sched timehist` on this 2-core VM
@@ -41,7 +41,8 @@ fn wake_spinner() {
 }
 
 /// Each time the thread wakes from sleep, keeps it polling for events (yielding, which makes the
-/// runtime check for them without sleeping) until `spin` has passed since its last send, or
+/// runtime check for them without sleeping) until `spin` has passed since its last write through
+/// a [`kefu_batch_send::BatchedWriter`] (batched or not), or
 /// until giving the CPU away after a turn without work took `contended` (another thread ran),
 /// then lets it sleep again.
 /// The runtime runs no park hook while this yields, so the batch is sent here.
@@ -57,14 +58,14 @@ pub(crate) async fn spin_before_sleeping(spin: Duration, contended: Duration) {
             Poll::Pending
         })
         .await;
-        let mut sends = kefu_batch_send::stats().sends;
+        let mut writes = kefu_batch_send::writes();
         let mut since = Instant::now();
         loop {
             kefu_batch_send::flush();
-            let sent = kefu_batch_send::stats().sends;
-            if sent != sends {
-                // The turn had work: look for more at once.
-                sends = sent;
+            let written = kefu_batch_send::writes();
+            if written != writes {
+                // The turn had work (it wrote): look for more at once.
+                writes = written;
                 since = Instant::now();
             } else {
                 // An empty turn, where the thread would sleep. Any other thread ready to run on
@@ -94,8 +95,8 @@ mod tests {
     use super::*;
 
     /// How often a worker runtime with `spin` (ended by a `sched_yield` that takes `contended`)
-    /// parks while a peer sends it 40 messages 1 ms apart.
-    fn parks_while_messages_trickle_in(spin: Duration, contended: Duration) -> usize {
+    /// parks while a peer sends it 40 messages 1 ms apart, each echoed back.
+    fn parks_while_messages_trickle_in(spin: Duration, contended: Duration, batched: bool) -> usize {
         let parks = Arc::new(AtomicUsize::new(0));
         let counted = parks.clone();
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -107,7 +108,9 @@ mod tests {
             .on_thread_unpark(wake_spinner)
             .build()
             .expect("runtime");
-        kefu_batch_send::enable().expect("io_uring");
+        if batched {
+            kefu_batch_send::enable().expect("io_uring");
+        }
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         let peer = std::thread::spawn(move || {
@@ -146,18 +149,26 @@ mod tests {
 
     #[test]
     fn a_worker_that_spins_does_not_sleep_between_close_requests_and_one_that_does_not_does() {
-        let sleeping = parks_while_messages_trickle_in(Duration::ZERO, Duration::MAX);
+        let sleeping = parks_while_messages_trickle_in(Duration::ZERO, Duration::MAX, true);
         assert!(sleeping >= MOST, "without a spin the thread sleeps for each message: {sleeping}");
         // Never taken for contended: the gaps alone decide.
-        let spinning = parks_while_messages_trickle_in(Duration::from_millis(20), Duration::MAX);
+        let spinning = parks_while_messages_trickle_in(Duration::from_millis(20), Duration::MAX, true);
         assert!(spinning <= 4, "a 20 ms spin covers 1 ms gaps: {spinning} sleeps");
+    }
+
+    #[test]
+    fn the_spin_sees_work_when_writes_are_not_batched_too() {
+        // A 5 ms spin counted from each wake rather than from the last write would sleep every
+        // 5 ms, 8 times or more over the 40 ms or more the messages take.
+        let spinning = parks_while_messages_trickle_in(Duration::from_millis(5), Duration::MAX, false);
+        assert!(spinning <= 4, "a 5 ms spin from the last write covers 1 ms gaps: {spinning} sleeps");
     }
 
     #[test]
     fn a_spin_ends_when_giving_the_cpu_away_takes_long() {
         // Every yield taken for contended: the spin ends at once, and the thread sleeps as if it
         // did not spin.
-        let parks = parks_while_messages_trickle_in(Duration::from_millis(20), Duration::ZERO);
+        let parks = parks_while_messages_trickle_in(Duration::from_millis(20), Duration::ZERO, true);
         assert!(parks >= MOST, "{parks} sleeps");
     }
 }
