@@ -90,6 +90,8 @@ struct Loaded {
     preempted_per_request: f64,
     /// The upstream's CPU, a request: what the target's way of writing to it costs it.
     upstream_cpu_us_per_request: f64,
+    /// wrk's threads going to sleep, a request: how often the target's answers woke it.
+    wrk_sleeps_per_request: f64,
 }
 
 /// What a process and its children (nginx's workers) have used so far.
@@ -172,7 +174,9 @@ pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
             println!("== {}: round {round} of {}", t.name, opts.rounds);
             light.push(parse_wrk(t.name, &wrk(t.port, &script, opts.seconds.div_ceil(2), 1, 1)?)?);
             let (before, upstream_before) = (usage(t.pid, tick), usage(upstream.master.id(), tick));
+            let wrk_before = waited_children_sleeps()?;
             let measured = parse_wrk(t.name, &wrk(t.port, &script, opts.seconds, opts.connections, 2)?)?;
+            let wrk_sleeps = waited_children_sleeps()?.saturating_sub(wrk_before);
             let used = usage(t.pid, tick) - before;
             let upstream_used = usage(upstream.master.id(), tick) - upstream_before;
             let per_request = |n: f64| n / measured.requests.max(1) as f64;
@@ -184,6 +188,7 @@ pub(crate) fn proxy(opts: &BenchOptions) -> Result<()> {
                 sleeps_per_request: per_request(used.sleeps as f64),
                 preempted_per_request: per_request(used.preempted as f64),
                 upstream_cpu_us_per_request: per_request(1e6 * upstream_used.cpu_seconds),
+                wrk_sleeps_per_request: per_request(wrk_sleeps as f64),
                 measured,
             });
         }
@@ -236,7 +241,7 @@ fn report(opts: &BenchOptions, light: &[Vec<Measured>; 3], loaded: &[Vec<Loaded>
     }
     out.push_str(&format!(
         "\nloaded: {} connections, wrk -t2, {} s a run\n\
-         {:<12} {:>10} {:>10} {:>10} {:>11} {:>11} {:>11} {:>11}\n",
+         {:<12} {:>10} {:>10} {:>10} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
         opts.connections,
         opts.seconds,
         "target",
@@ -246,12 +251,13 @@ fn report(opts: &BenchOptions, light: &[Vec<Measured>; 3], loaded: &[Vec<Loaded>
         "CPU µs/req",
         "sleeps/req",
         "preempt/req",
-        "upstream µs"
+        "upstream µs",
+        "wrk sleeps"
     ));
     for runs in loaded {
         let of = |f: fn(&Loaded) -> f64| median(runs.iter().map(f).collect());
         out.push_str(&format!(
-            "{:<12} {:>10.0} {:>10.3} {:>10.3} {:>11.1} {:>11.2} {:>11.2} {:>11.1}\n",
+            "{:<12} {:>10.0} {:>10.3} {:>10.3} {:>11.1} {:>11.2} {:>11.2} {:>11.1} {:>11.2}\n",
             runs.first().map_or("", |r| r.measured.name),
             of(|r| r.measured.rps),
             of(|r| r.measured.p50_ms),
@@ -260,12 +266,14 @@ fn report(opts: &BenchOptions, light: &[Vec<Measured>; 3], loaded: &[Vec<Loaded>
             of(|r| r.sleeps_per_request),
             of(|r| r.preempted_per_request),
             of(|r| r.upstream_cpu_us_per_request),
+            of(|r| r.wrk_sleeps_per_request),
         ));
     }
     out.push_str(
         "(CPU: the target's own processes, user + system, a request; the proxy's excludes the upstream's. \
          sleeps and preempt: the target's voluntary and involuntary context switches a request. \
-         upstream µs: the upstream's CPU a request, which the target's way of writing to it moves)\n",
+         upstream µs: the upstream's CPU a request, which the target's way of writing to it moves. \
+         wrk sleeps: the load generator's voluntary context switches a request, how often answers woke it)\n",
     );
 
     let [_, proxy, njs] = loaded;
@@ -353,6 +361,14 @@ fn usage(pid: u32, tick: f64) -> Usage {
     }
     used.cpu_seconds = ticks as f64 / tick;
     used
+}
+
+/// Voluntary context switches of every child this process has waited for (`getrusage`'s
+/// `RUSAGE_CHILDREN`): around one `wrk` run, that run's, all its threads counted.
+fn waited_children_sleeps() -> Result<u64> {
+    let used = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .map_err(|e| XtaskError::new(format!("getrusage: {e}")))?;
+    Ok(u64::try_from(used.voluntary_context_switches()).unwrap_or(0))
 }
 
 /// From a `/proc/<pid>/task/<tid>/status`: its voluntary and involuntary context switches.
