@@ -44,10 +44,9 @@ fn wake_spinner() {
 
 /// Each time the thread wakes from sleep, keeps it polling for events (yielding, which makes the
 /// runtime check for them without sleeping) until `spin` has passed since its last write through
-/// a [`kefu_batch_send::BatchedWriter`] (batched or not), or
-/// until giving the CPU away after a turn without work took `contended` (another thread ran),
-/// then lets it sleep again.
-/// The runtime runs no park hook while this yields, so the batch is sent here.
+/// a [`kefu_batch_send::BatchedWriter`] (batched or not), or until giving the CPU away after a
+/// turn without work took `contended` (another thread ran), then lets it sleep again. The
+/// runtime runs no park hook while this yields, so the batch is sent here.
 pub(crate) async fn spin_before_sleeping(spin: Duration, contended: Duration) {
     loop {
         let mut registered = false;
